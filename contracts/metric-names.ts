@@ -1,0 +1,19 @@
+/** Prometheus metric names exposed by the edge Worker on `/__lb/metrics`. */
+export const EDGE_METRICS = {
+  requests: "lb_requests_total",
+  requestDuration: "lb_request_duration_seconds",
+  upstreamErrors: "lb_upstream_errors_total",
+  retries: "lb_retries_total",
+  ejected: "lb_origin_ejected",
+  inflight: "lb_origin_inflight",
+  latencyEwma: "lb_origin_latency_ewma_seconds",
+} as const;
+
+/** Prometheus metric names every origin exposes (and the simulator too); the predictor scrapes them. */
+export const ORIGIN_METRICS = {
+  requests: "http_requests_total",
+  requestDuration: "http_request_duration_seconds",
+  replicas: "origin_replicas",
+  capacityRps: "origin_capacity_rps",
+  cpu: "process_cpu_utilization",
+} as const;

@@ -1,0 +1,64 @@
+import * as v from "valibot";
+
+/** One problem found in an input: where (a path like `pools[0].origins[1].url`) and what. */
+export type ValidationIssue = { path: string; message: string };
+
+/** The outcome of validating untrusted data: the typed value, or every problem found. */
+export type Validated<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
+
+/** Thrown where invalid data must stop the caller; carries every issue. */
+export class ValidationError extends Error {
+  readonly issues: ValidationIssue[];
+  constructor(what: string, issues: ValidationIssue[]) {
+    super(`${what} is invalid: ${issues.map((issue) => `${issue.path || "(root)"}: ${issue.message}`).join("; ")}`);
+    this.name = "ValidationError";
+    this.issues = issues;
+  }
+}
+
+/** Formats a valibot issue path as `a.b[0].c` (the empty string for the root). */
+export function formatIssuePath(path: readonly { key: unknown }[] | undefined): string {
+  let out = "";
+  for (const item of path ?? []) {
+    const key = item.key;
+    if (typeof key === "number") out += `[${key}]`;
+    else if (typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+/** Validates `input` against a schema, collecting every issue rather than stopping at the first. */
+export function validateWith<const S extends v.GenericSchema>(schema: S, input: unknown): Validated<v.InferOutput<S>> {
+  const result = v.safeParse(schema, input);
+  if (result.success) return { ok: true, value: result.output };
+  return { ok: false, issues: result.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message })) };
+}
+
+/** Parses JSON text, reporting a syntax error as a root issue instead of throwing. */
+export function parseJsonText(text: string): Validated<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, issues: [{ path: "", message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
+}
+
+/** An ISO-8601 timestamp with a time zone, as `Date.prototype.toISOString` writes it. */
+export const isoTimestamp = v.pipe(
+  v.string(),
+  v.check((text) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(text) && !Number.isNaN(Date.parse(text)), "must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-21T12:00:00.000Z"),
+);
+
+/** A finite number within [min, max]. */
+export function boundedNumber(min: number, max: number) {
+  return v.pipe(v.number("must be a number"), v.finite("must be a finite number"), v.minValue(min, `must be at least ${min}`), v.maxValue(max, `must be at most ${max}`));
+}
+
+/** An integer within [min, max]. */
+export function boundedInteger(min: number, max: number) {
+  return v.pipe(v.number("must be a number"), v.integer("must be an integer"), v.minValue(min, `must be at least ${min}`), v.maxValue(max, `must be at most ${max}`));
+}
+
+/** A document version: a non-negative safe integer. */
+export const documentVersion = boundedInteger(0, Number.MAX_SAFE_INTEGER);

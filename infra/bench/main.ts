@@ -1,0 +1,37 @@
+import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import type { Benchmark } from "./benchmark.ts";
+import { writeBenchmarkSection } from "./report.ts";
+
+// `npm run bench [-- --only NAME[,NAME] --quick]`: runs every infra/bench/*.bench.ts in name
+// order and writes each one's section of BENCHMARKS.md as soon as it finishes.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const { values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean", default: false } } });
+const only = values.only?.split(",").map((s) => s.trim()).filter(Boolean);
+
+const files = (await readdir(here)).filter((f) => f.endsWith(".bench.ts")).sort();
+const tracesDir = path.resolve(root, "../shared/data/traces");
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+let failed = 0;
+for (const file of files) {
+  const name = file.replace(/\.bench\.ts$/, "");
+  if (only && !only.includes(name)) continue;
+  const mod = (await import(pathToFileURL(path.join(here, file)).href)) as { default: Benchmark };
+  const bench = mod.default;
+  log(`${bench.name}: ${bench.title}`);
+  const started = performance.now();
+  try {
+    const markdown = await bench.run({ log: (m) => { log(`${bench.name}: ${m}`); }, quick: values.quick, tracesDir: existsSync(tracesDir) ? tracesDir : null });
+    const stamp = `\n\n_Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.versions.node}, in ${((performance.now() - started) / 1000).toFixed(0)} s${values.quick ? " (quick mode: shorter runs)" : ""}._`;
+    await writeBenchmarkSection(path.join(root, "BENCHMARKS.md"), bench.name, `## ${bench.title}\n\n${markdown.trim()}${stamp}`);
+    log(`${bench.name}: done`);
+  } catch (error) {
+    failed++;
+    log(`${bench.name}: FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+}
+process.exitCode = failed > 0 ? 1 : 0;
