@@ -3,6 +3,7 @@
 export * from "./validation.ts";
 export * from "./names.ts";
 export * from "./origin-table.ts";
+export * from "./resilience.ts";
 export * from "./weights-overlay.ts";
 export * from "./health-report.ts";
 export * from "./series.ts";
@@ -15,3 +16,4 @@ export * from "./metric-names.ts";
 export * from "./admin-api.ts";
 export * from "./trace-csv.ts";
 export * from "./random.ts";
+export * from "./simulator-scale.ts";

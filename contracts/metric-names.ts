@@ -7,6 +7,13 @@ export const EDGE_METRICS = {
   ejected: "lb_origin_ejected",
   inflight: "lb_origin_inflight",
   latencyEwma: "lb_origin_latency_ewma_seconds",
+  // Additions to DESIGN.md's list: the resilience state changes.
+  healthy: "lb_origin_healthy",
+  weight: "lb_origin_effective_weight",
+  ejections: "lb_ejections_total",
+  panic: "lb_panic",
+  rejected: "lb_rejected_total",
+  retryBudgetExhausted: "lb_retry_budget_exhausted_total",
 } as const;
 
 /** Prometheus metric names every origin exposes (and the simulator too); the predictor scrapes them. */

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { originId, poolName } from "./names.ts";
+import { checkResilience, resilienceSchema } from "./resilience.ts";
 import type { Validated, ValidationIssue } from "./validation.ts";
 import { boundedInteger, boundedNumber, documentVersion, isoTimestamp, validateWith } from "./validation.ts";
 
@@ -55,6 +56,8 @@ export const originTableSchema = v.strictObject({
     }),
   ),
   timeoutMs: v.optional(boundedInteger(1, 300_000)),
+  /** Extension to DESIGN.md (optional): the edge's health, ejection, retry and overload knobs. */
+  resilience: v.optional(resilienceSchema),
 });
 
 export type OriginTable = v.InferOutput<typeof originTableSchema>;
@@ -85,6 +88,7 @@ function checkTableReferences(table: OriginTable): ValidationIssue[] {
     if (pool.fallback === pool.name) issues.push({ path: `pools[${p}].fallback`, message: "must name another pool, not the pool itself" });
     else if (!poolIndex.has(pool.fallback)) issues.push({ path: `pools[${p}].fallback`, message: `names no pool of this table ("${pool.fallback}")` });
   });
+  if (table.resilience) issues.push(...checkResilience(table.resilience, "resilience"));
   return issues;
 }
 

@@ -1,0 +1,28 @@
+import type { OriginTable } from "../../contracts/origin-table.ts";
+import { RESILIENCE_DEFAULTS } from "../../contracts/resilience.ts";
+
+/** The resilience knobs with every default filled in (see RESILIENCE_DEFAULTS and the README). */
+export type ResilienceConfig = {
+  healthCheck: { timeoutMs: number; rise: number; fall: number; staleAfterMs: number };
+  ejection: { consecutiveFailures: number; baseMs: number; maxMs: number; maxShare: number };
+  panicThreshold: number;
+  slowStartMs: number;
+  retry: { maxAttempts: number; budgetRatio: number; minPerSecond: number; backoffBaseMs: number; backoffMaxMs: number };
+  maxInFlight: number;
+  rateLimit: { requestsPerSecond: number; burst: number; by: "ip" | "header"; header: string } | null;
+};
+
+/** Resolves a table's optional `resilience` block against the defaults. */
+export function resolveResilience(settings: OriginTable["resilience"]): ResilienceConfig {
+  const d = RESILIENCE_DEFAULTS;
+  const rate = settings?.rateLimit;
+  return {
+    healthCheck: { ...d.healthCheck, ...settings?.healthCheck },
+    ejection: { ...d.ejection, ...settings?.ejection },
+    panicThreshold: settings?.panicThreshold ?? d.panicThreshold,
+    slowStartMs: settings?.slowStartMs ?? d.slowStartMs,
+    retry: { ...d.retry, ...settings?.retry },
+    maxInFlight: settings?.maxInFlight ?? d.maxInFlight,
+    rateLimit: rate ? { requestsPerSecond: rate.requestsPerSecond, burst: rate.burst, by: rate.by ?? "ip", header: rate.header ?? "" } : null,
+  };
+}

@@ -1,0 +1,42 @@
+import type { OriginLoad } from "../balancing/load.ts";
+import type { EjectionState } from "../resilience/ejection.ts";
+import { NOT_EJECTED } from "../resilience/ejection.ts";
+
+/** What this isolate knows about one origin between requests, kept by origin id across table
+ * versions: its load, its ejection state and its place in slow start. */
+export type OriginRuntime = {
+  readonly id: string;
+  readonly load: OriginLoad;
+  ejection: EjectionState;
+  /** True while an ejection has not yet been seen to end (so the restore is reported once). */
+  ejectedSeen: boolean;
+  /** Start of the slow-start ramp (-Infinity: none). */
+  rampStart: number;
+  /** Whether it was serving at the last plan build. */
+  serving: boolean;
+  /** False until the first plan build that includes it (an isolate's first table ramps nobody). */
+  known: boolean;
+  /** Active health as of the last plan build, to report changes. */
+  healthy: boolean;
+};
+
+/** The runtimes of this isolate's origins, by id. */
+export class OriginRuntimes {
+  private readonly byId = new Map<string, OriginRuntime>();
+
+  /** The runtime of `id`, created on first sight; `joinsLater` marks an origin added to a table
+   * this isolate already served, which then ramps up through slow start. */
+  get(id: string, joinsLater: boolean): OriginRuntime {
+    let runtime = this.byId.get(id);
+    if (!runtime) {
+      runtime = { id, load: { inflight: 0, ewmaMs: 0, ewmaAt: 0 }, ejection: NOT_EJECTED, ejectedSeen: false, rampStart: -Infinity, serving: false, known: joinsLater, healthy: true };
+      this.byId.set(id, runtime);
+    }
+    return runtime;
+  }
+
+  /** Forgets origins no longer in the table. */
+  keepOnly(ids: ReadonlySet<string>): void {
+    for (const id of this.byId.keys()) if (!ids.has(id)) this.byId.delete(id);
+  }
+}

@@ -1,0 +1,107 @@
+import { startEdgeDev } from "../stack/edge-dev.ts";
+import type { Benchmark } from "./benchmark.ts";
+import { LoopbackOrigin, freePortPair } from "./edge/loopback-origin.ts";
+
+type Sample = { at: number; ok: boolean; origin: string | null; ms: number };
+
+const ADMIN_TOKEN = "bench-admin-token-0123456789";
+
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+/** Fault injection through the real Worker under wrangler dev: steady GET traffic to three
+ * loopback origins, one killed and later restarted. */
+const benchmark: Benchmark = {
+  name: "edge-faults",
+  title: "Edge under a failing origin (wrangler dev, three loopback origins)",
+  async run(context) {
+    const quick = context.quick;
+    const rps = 100;
+    const killAt = quick ? 5_000 : 15_000;
+    const restartAt = quick ? 15_000 : 35_000;
+    const endAt = quick ? 50_000 : 90_000;
+    const checkEveryMs = 5_000;
+    const origins = await Promise.all(["a", "b", "c"].map((name) => LoopbackOrigin.start(`fault-${name}`, 5)));
+    const victim = origins[2];
+    if (!victim) throw new Error("no origin to kill");
+    const port = await freePortPair();
+    context.log(`starting wrangler dev on port ${port}`);
+    const edge = await startEdgeDev({
+      port,
+      adminToken: ADMIN_TOKEN,
+      healthCheckEveryMs: checkEveryMs,
+      table: { version: 1, updatedAt: new Date().toISOString(), pools: [{ name: "local", location: { lat: 50.11, lon: 8.68 }, origins: origins.map((o) => ({ id: o.name, url: o.url, weight: 100 })) }] },
+    });
+    const samples: Sample[] = [];
+    // Set from the status watcher's callback.
+    const observed: { ejectedAt: number | null } = { ejectedAt: null };
+    let killedAt = 0;
+    let restartedAt = 0;
+    try {
+      const started = Date.now();
+      const pending = new Set<Promise<void>>();
+      let fired = 0;
+      const watch = setInterval(() => {
+        if (killedAt === 0 || observed.ejectedAt !== null) return;
+        void edge.admin("/__lb/status").then((status) => {
+          const events = (status as { events: { kind: string; origin?: string; at: string }[] }).events;
+          const ejected = events.find((event) => event.kind === "ejected" && event.origin === victim.name && Date.parse(event.at) >= killedAt);
+          if (ejected && observed.ejectedAt === null) observed.ejectedAt = Date.parse(ejected.at);
+        }, () => undefined);
+      }, 250);
+      while (Date.now() - started < endAt) {
+        const elapsed = Date.now() - started;
+        if (killedAt === 0 && elapsed >= killAt) {
+          await victim.kill();
+          killedAt = Date.now();
+          context.log(`killed ${victim.name} at ${(elapsed / 1000).toFixed(1)} s`);
+        }
+        if (restartedAt === 0 && elapsed >= restartAt) {
+          await victim.restart();
+          restartedAt = Date.now();
+          context.log(`restarted ${victim.name} at ${(elapsed / 1000).toFixed(1)} s`);
+        }
+        const due = Math.floor((elapsed * rps) / 1000);
+        while (fired < due) {
+          fired++;
+          const sent = Date.now();
+          const request = fetch(`${edge.url}/item/${fired}`, { signal: AbortSignal.timeout(10_000) })
+            .then(async (response) => {
+              await response.arrayBuffer();
+              samples.push({ at: sent, ok: response.ok, origin: response.headers.get("x-lb-origin"), ms: Date.now() - sent });
+            }, () => { samples.push({ at: sent, ok: false, origin: null, ms: Date.now() - sent }); })
+            .finally(() => { pending.delete(request); });
+          pending.add(request);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await Promise.all(pending);
+      clearInterval(watch);
+      const metrics = await fetch(`${edge.url}/__lb/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.text());
+      const retried = metrics.split("\n").filter((line) => line.startsWith("lb_retries_total{")).reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+      const failed = samples.filter((s) => !s.ok);
+      const restoredSample = samples.filter((s) => s.origin === victim.name && s.at >= restartedAt).sort((x, y) => x.at - y.at)[0];
+      const during = samples.filter((s) => s.at >= killedAt && s.at < killedAt + 5_000).map((s) => s.ms);
+      const all = samples.map((s) => s.ms);
+      const lastShare = samples.filter((s) => s.at >= started + endAt - 10_000);
+      const victimShare = lastShare.filter((s) => s.origin === victim.name).length / Math.max(1, lastShare.length);
+      const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? "never" : `${(ms / 1000).toFixed(2)} s`);
+      return [
+        `Steady GET traffic at ${rps} requests/s (open loop) through the Worker under \`wrangler dev --env dev\` to three loopback origins (5 ms each); default resilience settings (eject after 5 consecutive failures for 30 s, rise 2 / fall 3, 30 s slow start, retry budget 20 % + 10/s), active checks every ${checkEveryMs / 1000} s through POST /__lb/check (cron does not fire under wrangler dev). Origin \`${victim.name}\` is killed (listener closed, open connections cut) at ${killAt / 1000} s and restarted at ${restartAt / 1000} s; the run lasts ${endAt / 1000} s.`,
+        "",
+        "| requests sent | failed | failed idempotent | retried | time to eject | time to restore | p50 / p99 overall | p99 in the 5 s after the kill | victim's share in the last 10 s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        `| ${samples.length} | ${failed.length} | ${failed.length} | ${retried} | ${seconds(observed.ejectedAt === null ? null : observed.ejectedAt - killedAt)} | ${seconds(restoredSample ? restoredSample.at - restartedAt : null)} | ${percentile(all, 0.5)} ms / ${percentile(all, 0.99)} ms | ${percentile(during, 0.99)} ms | ${(victimShare * 100).toFixed(1)} % |`,
+        "",
+        `Time to eject: from the kill to the Worker's "ejected" event. Time to restore: from the restart to the first request the restarted origin served (it waits out its ejection, then ramps up through slow start). Target: no failed idempotent request — ${failed.length === 0 ? "met" : "NOT met"}.`,
+      ].join("\n");
+    } finally {
+      await edge.stop();
+      for (const origin of origins) await origin.kill().catch(() => undefined);
+    }
+  },
+};
+
+export default benchmark;
