@@ -6,7 +6,13 @@ export type ForecastBand = { mean: number[]; lower: number[]; upper: number[] };
 
 /** Accuracy of one model in a rolling-origin backtest. MASE is scaled by the in-sample
  * seasonal-naive error at the detected season. */
-export type ModelScore = { mase: number; smape: number; mae: number };
+export type ModelScore = {
+  mase: number;
+  smape: number;
+  mae: number;
+  /** Share of the held-out actual points that fell inside the 80 % interval. */
+  coverage?: number;
+};
 
 /** A trained model, ready to forecast any continuation of the series it was trained on. */
 export interface Forecaster {
@@ -29,6 +35,24 @@ export type TrainOptions = {
   rng?: Rng;
   /** Progress of a long training run, 0..1, with a short label. */
   onProgress?: (fraction: number, label: string) => void;
+  /** Overrides of the LSTM's size and training effort (tests use a tiny one). */
+  lstm?: LstmOptions;
+};
+
+/** Size and training effort of the LSTM; every field has a measured default. */
+export type LstmOptions = {
+  /** LSTM units (default 32). */
+  units?: number;
+  /** Most training epochs (default 40; training stops earlier when the held-out loss stalls). */
+  epochs?: number;
+  /** Most training windows drawn from the series, subsampled by stride beyond (default 6000). */
+  maxWindows?: number;
+  /** Steps of recent history the LSTM reads (default 12). */
+  window?: number;
+  /** Seed of the weight initialisers. */
+  seed?: number;
+  /** Networks trained with different seeds whose quantiles are averaged (default 1). */
+  members?: number;
 };
 
 /** The outcome of training: the best model by backtest (it serves forecasts), every model's
@@ -38,4 +62,8 @@ export type TrainedSelection = {
   scores: Partial<Record<ModelKind, ModelScore>>;
   forecasters: Partial<Record<ModelKind, Forecaster>>;
   seasonSteps: number;
+  /** Wall-clock seconds each model took to train and score. */
+  trainSeconds?: Partial<Record<ModelKind, number>>;
+  /** Why a requested model kind was not trained on this series (too short, ...). */
+  skipped?: Partial<Record<ModelKind, string>>;
 };

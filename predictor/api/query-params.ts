@@ -1,0 +1,40 @@
+import type { MetricName, ValidationIssue } from "../../contracts/index.ts";
+import { METRICS, ORIGIN_ID_PATTERN } from "../../contracts/index.ts";
+import { HttpError } from "./http-error.ts";
+
+type Query = Record<string, string | string[] | undefined>;
+
+/** Reads the optional `origin` and `metric` filters, collecting every problem. */
+export function seriesFilter(query: Query, issues: ValidationIssue[]): { origin?: string; metric?: MetricName } {
+  const origin = single(query, "origin", issues);
+  const metric = single(query, "metric", issues);
+  if (origin !== undefined && !ORIGIN_ID_PATTERN.test(origin)) issues.push({ path: "origin", message: "must be an origin id (lower-case letters, digits, '-', '_' or '.')" });
+  if (metric !== undefined && !(METRICS as readonly string[]).includes(metric)) issues.push({ path: "metric", message: `must be one of ${METRICS.join(", ")}` });
+  return { ...(origin !== undefined ? { origin } : {}), ...(metric !== undefined ? { metric: metric as MetricName } : {}) };
+}
+
+/** Reads an optional integer parameter within [min, max]. */
+export function integerParam(query: Query, name: string, min: number, max: number, fallback: number, issues: ValidationIssue[]): number {
+  const text = single(query, name, issues);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    issues.push({ path: name, message: `must be a whole number from ${min} to ${max}` });
+    return fallback;
+  }
+  return value;
+}
+
+/** Throws a 400 with every collected issue, if any. */
+export function rejectIssues(issues: ValidationIssue[]): void {
+  if (issues.length > 0) throw new HttpError(400, "invalid query parameters", issues);
+}
+
+function single(query: Query, name: string, issues: ValidationIssue[]): string | undefined {
+  const value = query[name];
+  if (Array.isArray(value)) {
+    issues.push({ path: name, message: "must be given once" });
+    return value[0];
+  }
+  return value === "" ? undefined : value;
+}

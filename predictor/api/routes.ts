@@ -1,0 +1,101 @@
+import type { IRequest } from "itty-router";
+import { Router } from "itty-router";
+import type { ValidationIssue } from "../../contracts/index.ts";
+import { parseJsonText, validateSlo } from "../../contracts/index.ts";
+import type { DocumentStore } from "../store/documents.ts";
+import type { SeriesStore } from "../store/series-store.ts";
+import { requireAdmin } from "./admin-token.ts";
+import { HttpError } from "./http-error.ts";
+import { integerParam, rejectIssues, seriesFilter } from "./query-params.ts";
+
+/** What the API reads and writes. */
+export type ApiContext = {
+  series: SeriesStore;
+  documents: DocumentStore;
+  adminToken: string | null;
+  now: () => number;
+  /** Requests bigger than this get 413. */
+  maxBodyBytes: number;
+};
+
+/** Most points one series may return in a single `GET /api/series`. */
+const MAX_POINTS = 50_000;
+
+/**
+ * The predictor's JSON API (DESIGN.md): series, forecasts, SLOs and decisions. Every error,
+ * thrown anywhere, leaves through the one `catch` as `{ error, issues? }`.
+ */
+export function apiRouter(context: ApiContext) {
+  const router = Router<IRequest, []>({
+    catch: (error: unknown) => {
+      if (error instanceof HttpError) return error.toResponse();
+      return new HttpError(500, `internal error: ${error instanceof Error ? error.message : String(error)}`).toResponse();
+    },
+  });
+  router
+    .get("/api/healthz", () => Response.json({ ok: true }))
+    .get("/api/series", async (request) => {
+      const issues: ValidationIssue[] = [];
+      const filter = seriesFilter(request.query, issues);
+      const stepSeconds = context.series.stepSeconds;
+      const maxMinutes = Math.floor(Math.min(context.series.retentionSeconds, MAX_POINTS * stepSeconds) / 60);
+      const minutes = integerParam(request.query, "minutes", 1, Math.max(1, maxMinutes), Math.min(360, Math.max(1, maxMinutes)), issues);
+      rejectIssues(issues);
+      const now = context.now();
+      const all = (await context.series.list()).filter((s) => (filter.origin === undefined || s.origin === filter.origin) && (filter.metric === undefined || s.metric === filter.metric));
+      const series = await Promise.all(all.map((s) => context.series.window(s.origin, s.metric, now - minutes * 60_000, now)));
+      return Response.json({ stepSeconds, series });
+    })
+    .get("/api/forecasts", async (request) => {
+      const issues: ValidationIssue[] = [];
+      const filter = seriesFilter(request.query, issues);
+      rejectIssues(issues);
+      const { forecasts } = await context.documents.readForecasts();
+      return Response.json({ forecasts: forecasts.filter((f) => (filter.origin === undefined || f.origin === filter.origin) && (filter.metric === undefined || f.metric === filter.metric)) });
+    })
+    .get("/api/slos", async () => Response.json({ slos: (await context.documents.readSlos()).slos }))
+    .put("/api/slos/:pool", async (request) => {
+      requireAdmin(request, context.adminToken);
+      const body = parseJsonText(await readBody(request, context.maxBodyBytes));
+      if (!body.ok) throw new HttpError(400, "the body is not JSON", body.issues);
+      const checked = validateSlo(body.value, request.params.pool ?? "");
+      if (!checked.ok) throw new HttpError(400, "invalid SLO", checked.issues);
+      await context.documents.writeSlo(checked.value);
+      return Response.json({ slo: checked.value });
+    })
+    .get("/api/decisions", async (request) => {
+      const issues: ValidationIssue[] = [];
+      const limit = integerParam(request.query, "limit", 1, 1000, 100, issues);
+      rejectIssues(issues);
+      return Response.json({ decisions: (await context.documents.readDecisions(limit)).decisions });
+    })
+    .get("/api/scrape-errors", async (request) => {
+      const issues: ValidationIssue[] = [];
+      const limit = integerParam(request.query, "limit", 1, 1000, 100, issues);
+      rejectIssues(issues);
+      return Response.json({ errors: await context.documents.readScrapeErrors(limit) });
+    })
+    .all("/api/*", () => { throw new HttpError(404, "no such API route"); });
+  return router;
+}
+
+/** Reads a request body up to `limit` bytes; more is a 413, whatever Content-Length claimed. */
+export async function readBody(request: Request, limit: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) throw new HttpError(413, `request body of ${declared} bytes exceeds the ${limit}-byte limit`);
+  const reader = request.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new HttpError(413, `request body exceeds the ${limit}-byte limit`);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}

@@ -1,0 +1,60 @@
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import { Readable } from "node:stream";
+import { HttpError } from "./http-error.ts";
+
+/** Answers a request, or null to let the next handler try (the dashboard's static files). */
+export type FetchHandler = (request: Request) => Promise<Response | null>;
+
+/**
+ * The predictor's HTTP server: Node's http module bridged to fetch-style handlers. `/api/*` goes
+ * to the API router; any other path goes to `staticFiles` (the dashboard, served from `/`) when
+ * one is given. Bodies beyond `maxBodyBytes` are refused with 413 before they are read.
+ */
+export function createPredictorServer(options: { api: (request: Request) => Promise<Response>; staticFiles?: FetchHandler; maxBodyBytes: number; onError?: (error: unknown) => void }): Server {
+  return createServer((req, res) => {
+    void handle(req, res, options).catch((error: unknown) => {
+      options.onError?.(error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "internal error" }));
+    });
+  });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: { api: (request: Request) => Promise<Response>; staticFiles?: FetchHandler; maxBodyBytes: number }): Promise<void> {
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (declared > options.maxBodyBytes) {
+    req.resume();
+    await send(res, new HttpError(413, `request body of ${declared} bytes exceeds the ${options.maxBodyBytes}-byte limit`).toResponse());
+    return;
+  }
+  const request = toRequest(req);
+  const path = new URL(request.url).pathname;
+  let response: Response | null = null;
+  if (path === "/api" || path.startsWith("/api/")) response = await options.api(request);
+  else if (options.staticFiles) response = await options.staticFiles(request);
+  await send(res, response ?? new HttpError(404, "not found").toResponse());
+}
+
+function toRequest(req: IncomingMessage): Request {
+  const host = req.headers.host ?? "localhost";
+  const url = new URL(req.url ?? "/", `http://${host}`);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  const method = req.method ?? "GET";
+  const hasBody = method !== "GET" && method !== "HEAD";
+  return new Request(url, { method, headers, ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}) });
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => { headers[name] = value; });
+  res.writeHead(response.status, headers);
+  if (response.body) {
+    for await (const chunk of response.body) res.write(chunk);
+  }
+  res.end();
+}

@@ -1,0 +1,107 @@
+import type { TfBackend, ValidationIssue } from "../../contracts/index.ts";
+import { DEFAULT_REDIS_PREFIX, DEFAULT_STEP_SECONDS, TF_BACKENDS } from "../../contracts/index.ts";
+import { parseDurationSeconds } from "./duration.ts";
+
+/** The predictor service's configuration, after validation. */
+export type PredictorConfig = {
+  redisUrl: string;
+  prefix: string;
+  stepSeconds: number;
+  retentionSeconds: number;
+  targetsFile: string | null;
+  adminToken: string | null;
+  host: string;
+  port: number;
+  modelDir: string;
+  retrainIntervalSeconds: number;
+  horizonSteps: number;
+  minTrainPoints: number;
+  concurrency: number;
+  maxTrainings: number;
+  roles: { api: boolean; worker: boolean; scheduler: boolean };
+  backend: TfBackend | null;
+};
+
+/** Every setting: its flag, its environment variable, its default and what it means. */
+export const SETTINGS = {
+  redisUrl: { flag: "redis", env: "REDIS_URL", fallback: "redis://127.0.0.1:6379" },
+  prefix: { flag: "prefix", env: "PREDICTOR_PREFIX", fallback: DEFAULT_REDIS_PREFIX },
+  step: { flag: "step", env: "PREDICTOR_STEP", fallback: `${DEFAULT_STEP_SECONDS}s` },
+  retention: { flag: "retention", env: "PREDICTOR_RETENTION", fallback: "14d" },
+  targets: { flag: "targets", env: "PREDICTOR_TARGETS", fallback: "" },
+  adminToken: { flag: "admin-token", env: "PREDICTOR_ADMIN_TOKEN", fallback: "" },
+  host: { flag: "host", env: "PREDICTOR_HOST", fallback: "127.0.0.1" },
+  port: { flag: "port", env: "PREDICTOR_PORT", fallback: "8090" },
+  modelDir: { flag: "model-dir", env: "PREDICTOR_MODEL_DIR", fallback: ".data/models" },
+  retrainInterval: { flag: "retrain-interval", env: "PREDICTOR_RETRAIN_INTERVAL", fallback: "6h" },
+  horizon: { flag: "horizon", env: "PREDICTOR_HORIZON", fallback: "15m" },
+  minTrainPoints: { flag: "min-train-points", env: "PREDICTOR_MIN_TRAIN_POINTS", fallback: "120" },
+  concurrency: { flag: "concurrency", env: "PREDICTOR_CONCURRENCY", fallback: "4" },
+  maxTrainings: { flag: "max-trainings", env: "PREDICTOR_MAX_TRAININGS", fallback: "1" },
+  roles: { flag: "roles", env: "PREDICTOR_ROLES", fallback: "api,worker,scheduler" },
+  backend: { flag: "backend", env: "PREDICTOR_TF_BACKEND", fallback: "" },
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+
+/**
+ * Builds the configuration from flags (which win) and environment variables, checking every
+ * field and collecting every problem, each named by its flag and variable.
+ */
+export function loadConfig(flags: Partial<Record<SettingName, string>>, env: Record<string, string | undefined>): { ok: true; config: PredictorConfig } | { ok: false; issues: ValidationIssue[] } {
+  const issues: ValidationIssue[] = [];
+  const raw = (name: SettingName) => flags[name] ?? env[SETTINGS[name].env] ?? SETTINGS[name].fallback;
+  const where = (name: SettingName) => `--${SETTINGS[name].flag} / ${SETTINGS[name].env}`;
+  const fail = (name: SettingName, message: string) => { issues.push({ path: where(name), message: `${message} (got "${raw(name)}")` }); };
+  const duration = (name: SettingName, min: number, max: number) => {
+    const seconds = parseDurationSeconds(raw(name));
+    if (seconds === null || seconds < min || seconds > max) fail(name, `must be a duration from ${min} s to ${max} s, like 60s, 15m, 6h or 14d`);
+    return seconds ?? min;
+  };
+  const integer = (name: SettingName, min: number, max: number) => {
+    const value = Number(raw(name));
+    if (!/^\d+$/.test(raw(name).trim()) || value < min || value > max) fail(name, `must be a whole number from ${min} to ${max}`);
+    return Number.isFinite(value) ? value : min;
+  };
+
+  const redisUrl = raw("redisUrl");
+  if (!/^rediss?:\/\/[^\s]+$/.test(redisUrl)) fail("redisUrl", "must be a redis:// or rediss:// URL");
+  const prefix = raw("prefix");
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(prefix)) fail("prefix", "must be 1-64 letters, digits, '_' or '-'");
+  const stepSeconds = duration("step", 1, 86_400);
+  if (!Number.isInteger(stepSeconds)) fail("step", "must be a whole number of seconds");
+  const retentionSeconds = duration("retention", 60, 400 * 86_400);
+  if (retentionSeconds < 10 * stepSeconds) fail("retention", `must hold at least 10 steps (${10 * stepSeconds} s)`);
+  const horizonText = raw("horizon");
+  let horizonSteps: number;
+  if (/^\d+$/.test(horizonText.trim())) horizonSteps = Number(horizonText);
+  else horizonSteps = Math.max(1, Math.round((parseDurationSeconds(horizonText) ?? 0) / stepSeconds));
+  if (!(horizonSteps >= 1 && horizonSteps <= 1_000) || (parseDurationSeconds(horizonText) === null)) fail("horizon", "must be a number of steps (1-1000) or a duration like 15m");
+  const token = raw("adminToken");
+  if (token !== "" && token.length < 16) fail("adminToken", "must be at least 16 characters (or unset, which disables writes)");
+  const port = integer("port", 0, 65_535);
+  const roleNames = raw("roles").split(",").map((r) => r.trim()).filter(Boolean);
+  const unknownRoles = roleNames.filter((r) => !["api", "worker", "scheduler"].includes(r));
+  if (unknownRoles.length > 0 || roleNames.length === 0) fail("roles", "must be a comma-separated list of api, worker, scheduler");
+  const backend = raw("backend");
+  if (backend !== "" && !(TF_BACKENDS as readonly string[]).includes(backend)) fail("backend", `must be one of ${TF_BACKENDS.join(", ")}`);
+  const config: PredictorConfig = {
+    redisUrl,
+    prefix,
+    stepSeconds,
+    retentionSeconds,
+    targetsFile: raw("targets") === "" ? null : raw("targets"),
+    adminToken: token === "" ? null : token,
+    host: raw("host"),
+    port,
+    modelDir: raw("modelDir"),
+    retrainIntervalSeconds: duration("retrainInterval", 60, 30 * 86_400),
+    horizonSteps,
+    minTrainPoints: integer("minTrainPoints", 10, 10_000_000),
+    concurrency: integer("concurrency", 1, 64),
+    maxTrainings: integer("maxTrainings", 1, 64),
+    roles: { api: roleNames.includes("api"), worker: roleNames.includes("worker"), scheduler: roleNames.includes("scheduler") },
+    backend: backend === "" ? null : (backend as TfBackend),
+  };
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
+}

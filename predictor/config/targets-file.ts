@@ -1,0 +1,53 @@
+import * as v from "valibot";
+import { parse as parseYaml } from "yaml";
+import type { ValidationIssue } from "../../contracts/index.ts";
+import { metricName, originId, validateWith } from "../../contracts/index.ts";
+import type { PrometheusSource } from "../sources/prometheus-range.ts";
+import type { ScrapeTarget } from "../sources/scrape-service.ts";
+
+const httpUrl = v.pipe(v.string("must be a string"), v.check((text) => {
+  try {
+    const url = new URL(text);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}, "must be an http(s) URL"));
+const seconds = v.pipe(v.number("must be a number of seconds"), v.finite(), v.minValue(0.1, "must be at least 0.1"), v.maxValue(600, "must be at most 600"));
+const headers = v.record(v.string(), v.string());
+
+/** Schema of the targets file: which endpoints to scrape for which origin, and optionally an
+ * existing Prometheus to read series from with one PromQL expression each. */
+export const targetsFileSchema = v.pipe(
+  v.strictObject({
+    scrapeTimeoutSeconds: v.optional(seconds),
+    targets: v.optional(v.array(v.strictObject({ url: httpUrl, origin: originId, timeoutSeconds: v.optional(seconds), headers: v.optional(headers) })), []),
+    prometheus: v.optional(v.strictObject({
+      url: httpUrl,
+      timeoutSeconds: v.optional(seconds),
+      headers: v.optional(headers),
+      series: v.pipe(v.array(v.strictObject({ origin: originId, metric: metricName, query: v.pipe(v.string(), v.minLength(1, "must not be empty")) })), v.minLength(1, "must list at least one series")),
+    })),
+  }),
+  v.check((file) => new Set(file.targets.map((t) => t.origin)).size === file.targets.length, "targets: each origin may have one target (its aggregated metrics endpoint)"),
+);
+
+export type TargetsFile = v.InferOutput<typeof targetsFileSchema>;
+
+/** Parses a targets file (YAML, which includes JSON) into scrape targets and a Prometheus source. */
+export function parseTargetsFile(text: string, defaultTimeoutSeconds = 5): { ok: true; targets: ScrapeTarget[]; prometheus: PrometheusSource | null } | { ok: false; issues: ValidationIssue[] } {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) as unknown;
+  } catch (error) {
+    return { ok: false, issues: [{ path: "", message: `not valid YAML/JSON: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
+  const checked = validateWith(targetsFileSchema, raw ?? {});
+  if (!checked.ok) return checked;
+  const file = checked.value;
+  const timeout = file.scrapeTimeoutSeconds ?? defaultTimeoutSeconds;
+  const targets = file.targets.map((t) => ({ origin: t.origin, url: t.url, timeoutMs: Math.round((t.timeoutSeconds ?? timeout) * 1000), ...(t.headers ? { headers: t.headers } : {}) }));
+  const p = file.prometheus;
+  const prometheus = p ? { url: p.url, timeoutMs: Math.round((p.timeoutSeconds ?? 10) * 1000), series: p.series, ...(p.headers ? { headers: p.headers } : {}) } : null;
+  return { ok: true, targets, prometheus };
+}

@@ -1,0 +1,149 @@
+import type { Job, Queue } from "bullmq";
+import { DelayedError, UnrecoverableError } from "bullmq";
+import type { MetricName, ModelKind, Rng } from "../../contracts/index.ts";
+import type { ModelRegistry } from "../forecasting/model-registry.ts";
+import { forecastSeries } from "../forecasting/forecast-service.ts";
+import { trainSeries } from "../forecasting/train-service.ts";
+import type { LstmOptions } from "../models/types.ts";
+import type { FetchText } from "../sources/fetch-text.ts";
+import type { PrometheusSource } from "../sources/prometheus-range.ts";
+import { pullPrometheus } from "../sources/prometheus-service.ts";
+import type { ScrapeTarget } from "../sources/scrape-service.ts";
+import { scrapeTargets } from "../sources/scrape-service.ts";
+import type { DocumentStore } from "../store/documents.ts";
+import type { ScrapeStateStore } from "../store/scrape-state.ts";
+import type { SeriesStore } from "../store/series-store.ts";
+import { trainJobId, validateJob } from "./job-data.ts";
+import type { ProgressReporter } from "./training-progress.ts";
+
+/** Everything the jobs work with, injected by the composition root (main.ts) or a test. The
+ * queue's default job options (attempts, backoff, retention) apply to the jobs fanned out here. */
+export type PredictorContext = {
+  queue: Queue;
+  series: SeriesStore;
+  documents: DocumentStore;
+  state: ScrapeStateStore;
+  registry: ModelRegistry;
+  targets: readonly ScrapeTarget[];
+  prometheus: PrometheusSource | null;
+  fetchText: FetchText;
+  now: () => number;
+  rng: () => Rng;
+  horizon: number;
+  retrainIntervalMs: number;
+  minTrainPoints: number;
+  maxScrapeBytes: number;
+  /** Trainings this process runs at once; a train job beyond that waits for another worker. */
+  maxTrainings: number;
+  kinds?: readonly ModelKind[];
+  lstm?: LstmOptions;
+  log: (line: string) => void;
+  progress: (title: string) => ProgressReporter;
+};
+
+/** How long a train job that found this process busy waits before it is offered again. */
+const BUSY_RETRY_MS = 5_000;
+
+/**
+ * The predictor's job processor. Bad job data fails at once as UnrecoverableError (retrying
+ * cannot fix it); anything else thrown is transient and retried with the queue's backoff.
+ */
+export function createJobProcessor(context: PredictorContext): (job: Job, token?: string) => Promise<unknown> {
+  let trainings = 0;
+  return async (job, token) => {
+    const checked = validateJob(job.name, job.data);
+    if (!checked.ok) throw new UnrecoverableError(`invalid job ${job.name}: ${checked.issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`);
+    const series = checked.data as { origin: string; metric: MetricName };
+    switch (checked.name) {
+      case "scrape": {
+        const round = await scrapeTargets(context.targets, { ...context, maxBytes: context.maxScrapeBytes });
+        await enqueueForecastAll(context);
+        return round;
+      }
+      case "pull-prometheus": {
+        if (!context.prometheus) return { skipped: "no Prometheus source is configured" };
+        const round = await pullPrometheus(context.prometheus, context);
+        await enqueueForecastAll(context);
+        return round;
+      }
+      case "forecast-all":
+        return forecastAll(context);
+      case "forecast": {
+        const outcome = await forecastSeries(series.origin, series.metric, context);
+        return outcome.status === "forecast" ? { status: outcome.status, model: outcome.forecast.model.kind } : outcome;
+      }
+      case "retrain-all":
+        return retrainAll(context);
+      case "train": {
+        if (trainings >= context.maxTrainings) {
+          // Busy: hand the job back so an idle worker (maybe on another machine) takes it.
+          await job.moveToDelayed(context.now() + BUSY_RETRY_MS, token);
+          throw new DelayedError();
+        }
+        trainings++;
+        // Made on the first progress: a series still gathering data shows nothing.
+        let reporter = null as ProgressReporter | null;
+        let lastReport = 0;
+        try {
+          const outcome = await trainSeries(series.origin, series.metric, {
+            ...context,
+            minPoints: context.minTrainPoints,
+            onProgress: (fraction, label) => {
+              reporter ??= context.progress(`training ${series.origin}/${series.metric}`);
+              reporter.update(fraction, label);
+              const percent = Math.floor(fraction * 100);
+              if (percent > lastReport) {
+                lastReport = percent;
+                void job.updateProgress(percent).catch(() => undefined);
+              }
+            },
+          });
+          reporter?.stop(outcome.status === "trained" ? `serving ${outcome.kind} (${outcome.version}), trained in ${outcome.seconds.toFixed(1)} s` : `waiting: ${outcome.reason}`);
+          if (outcome.status === "trained") await forecastSeries(series.origin, series.metric, context);
+          return outcome;
+        } catch (error) {
+          reporter?.stop(`failed: ${error instanceof Error ? error.message : String(error)}`);
+          throw error;
+        } finally {
+          trainings--;
+        }
+      }
+    }
+  };
+}
+
+/** After new data, one forecast-all per step (the job id keeps a second one out). */
+async function enqueueForecastAll(context: PredictorContext): Promise<void> {
+  const bucket = context.series.bucketOf(context.now());
+  await context.queue.add("forecast-all", {}, { jobId: `forecast-all-${bucket}` });
+}
+
+/** Fans out one forecast job per series; series without a model get a training job. */
+async function forecastAll(context: PredictorContext): Promise<{ forecasts: number; trainings: number }> {
+  const all = await context.series.list();
+  const now = context.now();
+  const bucket = context.series.bucketOf(now);
+  // A series still gathering data is offered for training every ten steps until it trains.
+  const newPeriod = `new${Math.floor(now / (10 * context.series.stepMs))}`;
+  const jobs: Parameters<Queue["addBulk"]>[0] = [];
+  let trainings = 0;
+  for (const { origin, metric } of all) {
+    const trained = await context.registry.use(origin, metric, (serving) => Promise.resolve(serving.saved.stepSeconds === context.series.stepSeconds));
+    if (trained) {
+      jobs.push({ name: "forecast", data: { origin, metric }, opts: { jobId: `forecast-${origin}-${metric}-${bucket}` } });
+    } else {
+      trainings++;
+      jobs.push({ name: "train", data: { origin, metric }, opts: { jobId: trainJobId(origin, metric, newPeriod) } });
+    }
+  }
+  if (jobs.length > 0) await context.queue.addBulk(jobs);
+  return { forecasts: jobs.length - trainings, trainings };
+}
+
+/** Fans out one training job per series for this retraining period. */
+async function retrainAll(context: PredictorContext): Promise<{ trainings: number }> {
+  const all = await context.series.list();
+  const period = Math.floor(context.now() / context.retrainIntervalMs);
+  await context.queue.addBulk(all.map(({ origin, metric }) => ({ name: "train", data: { origin, metric }, opts: { jobId: trainJobId(origin, metric, period) } })));
+  return { trainings: all.length };
+}

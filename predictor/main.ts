@@ -1,0 +1,139 @@
+/**
+ * The predictor service: `tsx predictor/main.ts [--flags]` (or the same settings as environment
+ * variables; see README "The predictor"). Roles: `api` (HTTP API + dashboard), `worker` (BullMQ
+ * jobs: scraping, forecasting, training), `scheduler` (installs the repeatable jobs).
+ */
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { QUEUE_NAMES, redisKeys } from "../contracts/index.ts";
+import { apiRouter } from "./api/routes.ts";
+import { createPredictorServer } from "./api/server.ts";
+import type { SettingName } from "./config/config.ts";
+import { loadConfig, SETTINGS } from "./config/config.ts";
+import { parseTargetsFile } from "./config/targets-file.ts";
+import { ModelRegistry } from "./forecasting/model-registry.ts";
+import { createJobProcessor } from "./jobs/processor.ts";
+import { installSchedules, PREDICTOR_JOB_OPTIONS } from "./jobs/schedules.ts";
+import { progressReporter } from "./jobs/training-progress.ts";
+import { ModelFiles } from "./model-store/model-files.ts";
+import { useBackend } from "./models/lstm/backend.ts";
+import { fetchText } from "./sources/fetch-text.ts";
+import { DocumentStore } from "./store/documents.ts";
+import { ScrapeStateStore } from "./store/scrape-state.ts";
+import { SeriesStore } from "./store/series-store.ts";
+
+const log = (line: string) => { process.stderr.write(`${new Date().toISOString()} predictor: ${line}\n`); };
+
+const options: Record<string, { type: "string" | "boolean" }> = { help: { type: "boolean" } };
+for (const s of Object.values(SETTINGS)) options[s.flag] = { type: "string" };
+let values: Record<string, string | boolean | undefined>;
+try {
+  values = parseArgs({ options, allowPositionals: false, strict: true }).values;
+} catch (error) {
+  process.stderr.write(`predictor: ${error instanceof Error ? error.message : String(error)} (--help lists the options)\n`);
+  process.exit(2);
+}
+if (values.help === true) {
+  process.stdout.write("Usage: tsx predictor/main.ts [options]\n\n");
+  for (const s of Object.values(SETTINGS)) process.stdout.write(`  --${s.flag.padEnd(18)} ${s.env.padEnd(28)} default: ${s.fallback || "(unset)"}\n`);
+  process.exit(0);
+}
+const flags: Partial<Record<SettingName, string>> = {};
+for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, (typeof SETTINGS)[SettingName]][]) {
+  const value = values[setting.flag];
+  if (typeof value === "string") flags[name] = value;
+}
+const loaded = loadConfig(flags, process.env);
+if (!loaded.ok) {
+  process.stderr.write(`predictor: invalid configuration:\n${loaded.issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}\n`);
+  process.exit(2);
+}
+const config = loaded.config;
+
+let sources: { targets: ReturnType<typeof parseTargetsFile> } = { targets: { ok: true, targets: [], prometheus: null } };
+if (config.targetsFile !== null) {
+  let text: string;
+  try {
+    text = await readFile(config.targetsFile, "utf8");
+  } catch (error) {
+    process.stderr.write(`predictor: cannot read the targets file ${config.targetsFile}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  sources = { targets: parseTargetsFile(text) };
+  if (!sources.targets.ok) {
+    process.stderr.write(`predictor: invalid targets file ${config.targetsFile}:\n${sources.targets.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}\n`);
+    process.exit(2);
+  }
+}
+const { targets, prometheus } = sources.targets.ok ? sources.targets : { targets: [], prometheus: null };
+
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+try {
+  await redis.connect();
+} catch (error) {
+  process.stderr.write(`predictor: cannot reach Redis at ${config.redisUrl}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+const keys = redisKeys(config.prefix);
+const series = new SeriesStore(redis, keys, config.stepSeconds, config.retentionSeconds);
+const documents = new DocumentStore(redis, keys);
+const registry = new ModelRegistry(new ModelFiles(config.modelDir));
+const bullPrefix = `${config.prefix}:bull`;
+const queue = new Queue(QUEUE_NAMES.predictor, { connection: redis, prefix: bullPrefix, defaultJobOptions: PREDICTOR_JOB_OPTIONS });
+const closers: (() => Promise<unknown>)[] = [];
+
+if (config.roles.worker) {
+  const backend = await useBackend(config.backend ?? undefined);
+  const { loaded: models, unreadable } = await registry.loadAll();
+  log(`TensorFlow.js backend: ${backend}; ${models} saved model(s) loaded from ${config.modelDir}`);
+  for (const bad of unreadable) log(`skipped unreadable model ${bad.file}: ${bad.reason} (the series will be retrained)`);
+  const processor = createJobProcessor({
+    queue, series, documents, registry, targets, prometheus, fetchText,
+    state: new ScrapeStateStore(redis, config.prefix),
+    now: Date.now,
+    rng: () => Math.random,
+    horizon: config.horizonSteps,
+    retrainIntervalMs: config.retrainIntervalSeconds * 1000,
+    minTrainPoints: config.minTrainPoints,
+    maxScrapeBytes: 16 * 1024 * 1024,
+    maxTrainings: config.maxTrainings,
+    log,
+    progress: (title) => progressReporter(process.stderr, title),
+  });
+  const worker = new Worker(QUEUE_NAMES.predictor, processor, { connection: redis, prefix: bullPrefix, concurrency: config.concurrency, lockDuration: 120_000 });
+  worker.on("failed", (job, error) => { log(`job ${job?.name ?? "?"} ${job?.id ?? ""} failed: ${error.message}`); });
+  worker.on("error", (error) => { log(`worker error: ${error.message}`); });
+  closers.push(() => worker.close());
+  log(`worker: ${targets.length} scrape target(s), ${prometheus ? prometheus.series.length : 0} Prometheus series, concurrency ${config.concurrency}`);
+}
+if (config.roles.scheduler) {
+  const installed = await installSchedules(queue, { stepSeconds: config.stepSeconds, retrainIntervalSeconds: config.retrainIntervalSeconds, scrape: targets.length > 0, prometheus: prometheus !== null });
+  log(`schedules: ${installed.join(", ")} (step ${config.stepSeconds} s, retraining every ${config.retrainIntervalSeconds} s)`);
+}
+if (config.roles.api) {
+  const maxBodyBytes = 64 * 1024;
+  const router = apiRouter({ series, documents, adminToken: config.adminToken, now: Date.now, maxBodyBytes });
+  const server = createPredictorServer({ api: async (request) => (await router.fetch(request)) as Response, maxBodyBytes, onError: (error) => { log(`HTTP error: ${String(error)}`); } });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => { resolve(); });
+  });
+  const address = server.address();
+  log(`API on http://${config.host}:${typeof address === "object" && address ? address.port : config.port}/api/ (writes ${config.adminToken ? "need the admin token" : "disabled: no admin token"})`);
+  closers.push(() => new Promise((resolve) => server.close(resolve)));
+}
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping`);
+  await Promise.allSettled(closers.map((close) => close()));
+  await queue.close();
+  redis.disconnect();
+  process.exit(0);
+};
+process.on("SIGINT", () => { void stop("SIGINT"); });
+process.on("SIGTERM", () => { void stop("SIGTERM"); });

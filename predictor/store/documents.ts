@@ -1,0 +1,98 @@
+import type { Redis } from "ioredis";
+import type { Decision, Forecast, RedisKeys, Slo, ValidationIssue } from "../../contracts/index.ts";
+import { ValidationError, validateDecision, validateForecast, validateSlo } from "../../contracts/index.ts";
+
+/** A stored document that no longer passes its schema (written by an older or buggy writer). */
+export type InvalidDocument = { key: string; issues: ValidationIssue[] };
+
+/**
+ * The JSON documents the predictor shares through Redis: forecasts (written here, read by the
+ * scaler and the dashboard), SLOs (written through the API, read by the scaler) and decisions
+ * (written by the scaler, shown by the API). Everything read is validated against its contract.
+ */
+export class DocumentStore {
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
+
+  /** Stores the forecast of one series (validated first: an invalid one is never written). */
+  async writeForecast(forecast: Forecast): Promise<void> {
+    const checked = validateForecast(forecast);
+    if (!checked.ok) throw new ValidationError(`forecast for ${forecast.origin}/${forecast.metric}`, checked.issues);
+    await this.redis.multi()
+      .set(this.keys.forecast(forecast.origin, forecast.metric), JSON.stringify(checked.value))
+      .sadd(this.keys.forecastIndex, `${forecast.origin}/${forecast.metric}`)
+      .exec();
+  }
+
+  /** Every stored forecast, sorted by origin then metric, with any invalid ones reported apart. */
+  async readForecasts(): Promise<{ forecasts: Forecast[]; invalid: InvalidDocument[] }> {
+    const ids = (await this.redis.smembers(this.keys.forecastIndex)).sort();
+    const keys = ids.map((id) => {
+      const slash = id.lastIndexOf("/");
+      return this.keys.forecast(id.slice(0, slash), id.slice(slash + 1));
+    });
+    const texts = keys.length > 0 ? await this.redis.mget(...keys) : [];
+    const forecasts: Forecast[] = [];
+    const invalid: InvalidDocument[] = [];
+    texts.forEach((text, i) => {
+      if (text === null) return;
+      const checked = validateForecast(parseJson(text));
+      if (checked.ok) forecasts.push(checked.value);
+      else invalid.push({ key: keys[i] ?? "", issues: checked.issues });
+    });
+    return { forecasts, invalid };
+  }
+
+  /** Every pool's SLO, sorted by pool. */
+  async readSlos(): Promise<{ slos: Slo[]; invalid: InvalidDocument[] }> {
+    const all = await this.redis.hgetall(this.keys.slos);
+    const slos: Slo[] = [];
+    const invalid: InvalidDocument[] = [];
+    for (const pool of Object.keys(all).sort()) {
+      const checked = validateSlo(parseJson(all[pool] ?? ""), pool);
+      if (checked.ok) slos.push(checked.value);
+      else invalid.push({ key: `${this.keys.slos}#${pool}`, issues: checked.issues });
+    }
+    return { slos, invalid };
+  }
+
+  /** Replaces one pool's SLO (the caller has validated it). */
+  async writeSlo(slo: Slo): Promise<void> {
+    await this.redis.hset(this.keys.slos, slo.pool, JSON.stringify(slo));
+  }
+
+  /** The newest decisions first, at most `limit`, from the stream the scaler appends to. */
+  async readDecisions(limit: number): Promise<{ decisions: (Decision & { streamId: string })[]; invalid: InvalidDocument[] }> {
+    const entries = await this.redis.xrevrange(this.keys.decisions, "+", "-", "COUNT", limit);
+    const decisions: (Decision & { streamId: string })[] = [];
+    const invalid: InvalidDocument[] = [];
+    for (const [streamId, fields] of entries) {
+      const at = fields.indexOf("decision");
+      const checked = validateDecision(parseJson(at >= 0 ? (fields[at + 1] ?? "") : ""));
+      if (checked.ok) decisions.push({ ...checked.value, streamId });
+      else invalid.push({ key: `${this.keys.decisions}#${streamId}`, issues: checked.issues });
+    }
+    return { decisions, invalid };
+  }
+
+  /** Appends a scrape error (the stream keeps about the newest 10,000). */
+  async recordScrapeError(error: { at: number; target: string; origin: string; message: string }): Promise<void> {
+    await this.redis.xadd(this.keys.scrapeErrors, "MAXLEN", "~", 10_000, "*", "at", new Date(error.at).toISOString(), "target", error.target, "origin", error.origin, "error", error.message);
+  }
+
+  /** The newest scrape errors first. */
+  async readScrapeErrors(limit: number): Promise<{ id: string; at: string; target: string; origin: string; error: string }[]> {
+    const entries = await this.redis.xrevrange(this.keys.scrapeErrors, "+", "-", "COUNT", limit);
+    return entries.map(([id, fields]) => {
+      const get = (name: string) => { const i = fields.indexOf(name); return i >= 0 ? (fields[i + 1] ?? "") : ""; };
+      return { id, at: get("at"), target: get("target"), origin: get("origin"), error: get("error") };
+    });
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,85 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "../..");
+const KEYS = ["sloViolationMinutes", "overProvisionedReplicaMinutes", "replicaMinutes", "scalingActions", "thetaU", "thetaO", "tauU", "tauO"];
+
+let dir = "";
+let trace = "";
+
+/** Six days at 5-minute steps: 100 rps at night, a 20-minute ramp to 500 rps at 08:00, back
+ * down at 18:00 — a daily shape the models learn and a reactive rule meets late every morning. */
+function dailyRampCsv(): string {
+  const lines = ["timestamp,value"];
+  const start = Date.UTC(2026, 0, 5);
+  for (let i = 0; i < 6 * 288; i++) {
+    const t = start + i * 300_000;
+    const minute = (t / 60_000) % 1440;
+    const up = Math.min(1, Math.max(0, (minute - 480) / 20));
+    const down = minute >= 1080 ? Math.min(1, (minute - 1080) / 60) : 0;
+    lines.push(`${new Date(t).toISOString()},${(100 + 400 * up * (1 - down)).toFixed(1)}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+async function simulate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "scaler/cli/simulate.ts", ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "simulate-"));
+  trace = path.join(dir, "daily-ramp.csv");
+  await writeFile(trace, dailyRampCsv());
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("simulate command", () => {
+  it("prints exactly the elasticity metrics, and the predictive policy meets the morning ramp that the reactive one misses", async () => {
+    const common = ["--csv", trace, "--json", "--train-fraction", "0.5", "--rps-per-replica", "50"];
+    const [predictive, reactive, fixed] = await Promise.all([
+      simulate(...common, "--policy", "predictive", "--models", "seasonal-naive,holt-winters"),
+      simulate(...common, "--policy", "reactive"),
+      simulate(...common, "--policy", "static"),
+    ]);
+    for (const result of [predictive, reactive, fixed]) expect(result.code, result.stderr).toBe(0);
+    const [p, r, s] = [predictive, reactive, fixed].map((result) => JSON.parse(result.stdout) as Record<string, number>);
+    if (!p || !r || !s) throw new Error("no output");
+    expect(Object.keys(p)).toEqual(KEYS);
+    expect(Object.keys(r)).toEqual(KEYS);
+    expect(r.sloViolationMinutes).toBeGreaterThan(30);
+    expect(p.sloViolationMinutes).toBeLessThan(0.2 * (r.sloViolationMinutes ?? 0));
+    expect(p.tauU).toBeLessThan(r.tauU ?? 0);
+    expect(s.scalingActions).toBe(0);
+    // The static fleet, sized for the median (100 rps), is overwhelmed every day.
+    expect(s.sloViolationMinutes).toBeGreaterThan(r.sloViolationMinutes ?? 0);
+  });
+
+  it("exits 2 naming the line of a malformed trace", async () => {
+    const bad = path.join(dir, "bad.csv");
+    await writeFile(bad, "timestamp,value\n2026-01-05T00:00:00Z,10\n2026-01-05T00:05:00Z,ten\n");
+    const result = await simulate("--csv", bad, "--policy", "reactive", "--json");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("bad.csv: line 3: value \"ten\" is not a finite number");
+    expect(result.stdout).toBe("");
+  });
+
+  it("exits 2 on a bad flag, listing every problem", async () => {
+    const result = await simulate("--csv", trace, "--policy", "clairvoyant", "--boot-seconds=-5");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--policy: must be one of predictive, reactive, static (got "clairvoyant")');
+    expect(result.stderr).toContain("--boot-seconds -5: must be at least 0");
+  });
+});

@@ -1,0 +1,122 @@
+// `npm run -s simulate -- --csv FILE --policy predictive|reactive|static [--json] [knobs]`:
+// replays a trace against a simulated fleet driven by the real policy code and prints the
+// elasticity metrics. Bad input exits 2 with a message naming the problem (and the line).
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import * as v from "valibot";
+import { MODEL_KINDS, TraceCsvError, boundedInteger, boundedNumber, validateWith } from "../../contracts/index.ts";
+import type { ElasticityReport } from "../sim/elasticity-metrics.ts";
+import type { SimulateOptions } from "../sim/simulate.ts";
+import { DEFAULT_SIMULATE_OPTIONS, POLICIES, simulate, trainOnHead } from "../sim/simulate.ts";
+import { loadSeriesFromCsv } from "../sim/trace-series.ts";
+
+class UsageError extends Error {}
+
+const FLAGS = {
+  "rps-per-replica": ["rpsPerReplica", boundedNumber(1e-9, 1e12)],
+  "boot-seconds": ["bootSeconds", boundedInteger(0, 86_400)],
+  "target-utilization": ["targetUtilization", boundedNumber(0.05, 1)],
+  "min-replicas": ["minReplicas", boundedInteger(0, 1_000_000)],
+  "max-replicas": ["maxReplicas", boundedInteger(1, 1_000_000)],
+  "lead-seconds": ["leadSeconds", boundedInteger(0, 86_400)],
+  "cooldown-seconds": ["cooldownSeconds", boundedInteger(0, 86_400)],
+  "interval-seconds": ["intervalSeconds", boundedInteger(1, 3600)],
+  "tick-seconds": ["tickSeconds", boundedInteger(1, 3600)],
+  "violation-utilization": ["violationUtilization", boundedNumber(0.05, 10)],
+  "train-fraction": ["trainFraction", boundedNumber(0.05, 0.95)],
+  "lstm-epochs": ["lstmEpochs", boundedInteger(1, 10_000)],
+  seed: ["seed", boundedInteger(0, 2 ** 31)],
+} as const;
+
+const USAGE = `usage: npm run -s simulate -- --csv FILE --policy ${POLICIES.join("|")} [--json] [--column NAME] [--models ${MODEL_KINDS.join(",")}] ${Object.keys(FLAGS).map((f) => `[--${f} N]`).join(" ")}`;
+
+function parseOptions(argv: string[]): { csv: string; column?: string; policy: (typeof POLICIES)[number]; json: boolean; options: SimulateOptions } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      options: { csv: { type: "string" }, column: { type: "string" }, policy: { type: "string" }, json: { type: "boolean", default: false }, models: { type: "string" }, ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: "string" as const }])) },
+    });
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const problems: string[] = [];
+  const csv = values.csv;
+  if (typeof csv !== "string" || csv === "") problems.push("--csv: name the trace file");
+  const policy = values.policy;
+  const policyOk = (POLICIES as readonly unknown[]).includes(policy);
+  if (!policyOk) problems.push(`--policy: must be one of ${POLICIES.join(", ")}${policy === undefined ? "" : ` (got "${String(policy)}")`}`);
+  const options: SimulateOptions = { ...DEFAULT_SIMULATE_OPTIONS };
+  const set = options as Record<string, unknown>;
+  for (const [flag, [key, schema]] of Object.entries(FLAGS)) {
+    const text = values[flag];
+    if (typeof text !== "string") continue;
+    const result = validateWith(schema, text.trim() === "" ? Number.NaN : Number(text));
+    if (result.ok) set[key] = result.value;
+    else problems.push(`--${flag} ${text}: ${result.issues.map((i) => i.message).join("; ")}`);
+  }
+  if (options.minReplicas > options.maxReplicas) problems.push(`--min-replicas ${options.minReplicas}: must not exceed --max-replicas ${options.maxReplicas}`);
+  if (typeof values.models === "string") {
+    const kinds = validateWith(v.array(v.picklist(MODEL_KINDS, `must be one of ${MODEL_KINDS.join(", ")}`)), values.models.split(",").map((k) => k.trim()));
+    if (kinds.ok && kinds.value.length > 0) options.kinds = kinds.value;
+    else problems.push(`--models ${values.models}: ${kinds.ok ? "name at least one model" : kinds.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
+  }
+  if (problems.length > 0 || typeof csv !== "string" || !policyOk) throw new UsageError(`${problems.join("\n")}\n${USAGE}`);
+  return { csv, ...(typeof values.column === "string" ? { column: values.column } : {}), policy: policy as (typeof POLICIES)[number], json: values.json === true, options };
+}
+
+function formatReport(policy: string, report: ElasticityReport): string {
+  const rows: [string, string][] = [
+    ["SLO-violation minutes", report.sloViolationMinutes.toFixed(1)],
+    ["replica-minutes", report.replicaMinutes.toFixed(0)],
+    ["over-provisioned replica-minutes", report.overProvisionedReplicaMinutes.toFixed(0)],
+    ["scaling actions", String(report.scalingActions)],
+    ["under-provisioning accuracy θU", `${report.thetaU.toFixed(2)} %`],
+    ["over-provisioning accuracy θO", `${report.thetaO.toFixed(2)} %`],
+    ["under-provisioning timeshare τU", `${report.tauU.toFixed(2)} %`],
+    ["over-provisioning timeshare τO", `${report.tauO.toFixed(2)} %`],
+  ];
+  return [`policy ${policy}`, ...rows.map(([k, val]) => `  ${k.padEnd(34)} ${val}`)].join("\n");
+}
+
+async function main(): Promise<void> {
+  const { csv, column, policy, json, options } = parseOptions(process.argv.slice(2));
+  let text: string;
+  try {
+    text = await readFile(csv, "utf8");
+  } catch (error) {
+    throw new UsageError(`${csv}: cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
+  let series;
+  try {
+    series = loadSeriesFromCsv(text, column);
+  } catch (error) {
+    if (error instanceof TraceCsvError) throw new UsageError(`${csv}: ${error.message}`);
+    throw error;
+  }
+  const negative = series.values.findIndex((x) => x < 0);
+  if (negative >= 0) throw new UsageError(`${csv}: the load at ${new Date(series.start + negative * series.stepSeconds * 1000).toISOString()} is negative`);
+  let report: ElasticityReport;
+  try {
+    const trained = policy === "predictive" ? await trainOnHead(series, options) : undefined;
+    ({ report } = await simulate(series, policy, options, trained));
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(`${csv}: ${error.message}`);
+    throw error;
+  }
+  // Exactly the documented keys, in the documented order.
+  const { sloViolationMinutes, overProvisionedReplicaMinutes, replicaMinutes, scalingActions, thetaU, thetaO, tauU, tauO } = report;
+  const out = { sloViolationMinutes, overProvisionedReplicaMinutes, replicaMinutes, scalingActions, thetaU, thetaO, tauU, tauO };
+  process.stdout.write(json ? `${JSON.stringify(out)}\n` : `${formatReport(policy, out)}\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`simulate: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`simulate: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

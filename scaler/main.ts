@@ -1,0 +1,58 @@
+// The scaler service's composition root: `tsx scaler/main.ts [--config FILE]`. Reads the
+// configuration (SCALER_CONFIG or --config), validates it with every problem listed, resolves
+// credentials, then runs the BullMQ worker until SIGINT/SIGTERM.
+import { randomUUID } from "node:crypto";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import { DEFAULT_REDIS_PREFIX, QUEUE_NAMES, ValidationError, redisKeys } from "../contracts/index.ts";
+import { loadScalerConfig } from "./config/load-config.ts";
+import { scalerKeys } from "./inputs/scaler-keys.ts";
+import { startScalerService } from "./jobs/scaler-service.ts";
+import { stderrLog } from "./log.ts";
+import { DEFAULT_TUNING } from "./policy/types.ts";
+import { createProviders } from "./providers/create-providers.ts";
+import { createWriter } from "./writers/create-writer.ts";
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { config: { type: "string" } } });
+  const env = process.env;
+  const file = values.config ?? env.SCALER_CONFIG;
+  if (!file) throw new ValidationError("scaler start-up", [{ path: "--config", message: "name the configuration file with --config FILE or SCALER_CONFIG (see the README's scaler section)" }]);
+  const config = await loadScalerConfig(file, env);
+  const prefix = env.REDIS_PREFIX ?? DEFAULT_REDIS_PREFIX;
+  const redis = new Redis(env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  await redis.ping();
+  const now = () => Date.now();
+  const writer = createWriter(config, env);
+  const providers = await createProviders(config, env, now);
+  const service = await startScalerService(
+    redis,
+    { name: env.SCALER_QUEUE ?? QUEUE_NAMES.scaler, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, concurrency: config.jobs.concurrency, intervalSeconds: config.intervalSeconds },
+    {
+      redis,
+      keys: redisKeys(prefix),
+      scalerKeys: scalerKeys(prefix),
+      writer,
+      providers,
+      scaling: config.origins,
+      tuning: { ...DEFAULT_TUNING, ...config.policy, overlayTtlSeconds: config.overlayTtlSeconds },
+      staleAfterMs: config.staleAfterSeconds * 1000,
+      lockTtlMs: 60_000,
+      now,
+      newToken: () => randomUUID(),
+      log: stderrLog,
+    },
+  );
+  stderrLog("info", `evaluating every ${config.intervalSeconds} s; weights via ${writer.target}; ${Object.keys(config.origins).length} origin(s) configured for scaling`);
+  const stop = () => {
+    stderrLog("info", "stopping");
+    void service.close().then(() => redis.quit()).then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`scaler: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,142 @@
+import type { Pool, Slo } from "../../contracts/index.ts";
+import type { NoticeBoard } from "./notices.ts";
+import type { OriginView } from "./origin-view.ts";
+import { isScalingOut } from "./origin-view.ts";
+import type { PoolDemand } from "./pool-demand.ts";
+import { poolDemand } from "./pool-demand.ts";
+import { clock, duration, percent, replicas, rps } from "./reasons.ts";
+import type { ReplicaChange } from "./replica-plan.ts";
+import { isScalable, planScaleIn, planScaleOut, replicasFor, scalableLoads } from "./replica-plan.ts";
+import type { PolicyState, PolicyTuning, PoolMemory, PoolWeights } from "./types.ts";
+import type { WeightPlan } from "./weight-plan.ts";
+import { planWeights } from "./weight-plan.ts";
+
+/** Everything planning one pool needs beyond the pool itself. */
+export type PoolContext = {
+  now: number;
+  slo: Slo;
+  tuning: PolicyTuning;
+  state: PolicyState;
+  notices: NoticeBoard;
+  /** Origin views by id, updated in place with the requests this plan makes. */
+  views: Map<string, OriginView>;
+  baseline: PoolWeights;
+  /** The pool's memory (hold deadline), updated in place. */
+  memory: PoolMemory;
+  liveSpill: number;
+  fallbackHeadroom: number | null;
+};
+
+/** One pool's plan: replica changes, its new weights (when they change) and the facts that
+ * explain them. */
+export type PoolPlan = {
+  changes: ReplicaChange[];
+  weights: WeightPlan | null;
+  window: PoolDemand;
+  horizon: PoolDemand;
+  capacity: number;
+  windowEnd: number;
+};
+
+/** Time window the lead looks at: [now + lead, now + lead + one forecast step). */
+export function leadWindow(views: readonly OriginView[], slo: Slo, now: number): { start: number; end: number } {
+  const step = Math.max(0, ...views.map((v) => v.observation.forecast?.stepSeconds ?? 0)) || 60;
+  const start = now + slo.leadSeconds * 1000;
+  return { start, end: start + step * 1000 };
+}
+
+/** Plans one pool: replicas first (so the weights know what will have booted), then weights. */
+export function planPool(pool: Pool, ctx: PoolContext): PoolPlan | undefined {
+  const { now, slo, tuning, notices } = ctx;
+  const active = pool.origins.filter((o) => o.enabled !== false && o.weight > 0).flatMap((o) => ctx.views.get(o.id) ?? []);
+  if (active.length === 0) return undefined;
+  const { start, end } = leadWindow(active, slo, now);
+  const window = poolDemand(active, start, end, now, ctx.liveSpill);
+  const horizon = poolDemand(active, now, end, now, ctx.liveSpill);
+  if (!window || !horizon) {
+    notices.raise(`no-data:${pool.name}`, pool.name, slo.mode, `${pool.name} has no usable forecast and no recent observed rps; holding until data arrives`);
+    return undefined;
+  }
+  if (window.forecastMissing.length > 0) {
+    notices.raise(`forecast:${pool.name}`, pool.name, slo.mode, `no forecast of ${window.forecastMissing.join(", ")} covers ${clock(start)} to ${clock(end)}; sizing ${window.forecastMissing.length === 1 ? "it" : "them"} on observed load only`);
+  }
+  for (const view of active) {
+    if (view.scaling && view.serving === undefined) {
+      notices.raise(`capacity:${view.id}`, pool.name, slo.mode, `no recent capacity sample (origin_replicas) for ${view.id}: its replicas are unknown, so it is not resized`, view.id);
+    }
+    if (view.scaling && view.scaling.bootSeconds > slo.leadSeconds) {
+      notices.raise(`lead:${view.id}`, pool.name, slo.mode, `${pool.name} acts ${duration(slo.leadSeconds)} ahead but ${view.id} takes ${duration(view.scaling.bootSeconds)} to boot: replicas will arrive after the load`, view.id);
+    }
+  }
+  const changes = planReplicas(active, window, horizon, ctx, pool.name);
+  for (const change of changes) registerRequest(change, ctx);
+  const planned = active.flatMap((v) => ctx.views.get(v.id) ?? []);
+  const { plan: weights, holdUntil } = planWeights({ views: planned, slo, tuning, now, horizonEnd: end, liveSpill: ctx.liveSpill, baseline: ctx.baseline, holdUntil: ctx.memory.holdUntil, fallbackHeadroom: ctx.fallbackHeadroom });
+  if (holdUntil === undefined) delete ctx.memory.holdUntil;
+  else ctx.memory.holdUntil = holdUntil;
+  if (weights && weights.shortfall > weights.spill + 0.005) {
+    const why = ctx.fallbackHeadroom === null ? "it has no fallback pool" : weights.spill >= tuning.maxSpill ? `the spill is capped at ${percent(tuning.maxSpill)}` : `fallback ${pool.fallback ?? ""} has room for only ${percent(weights.spill)}`;
+    notices.raise(`headroom:${pool.name}`, pool.name, slo.mode, `${pool.name} lacks capacity for ${percent(weights.shortfall - weights.spill)} of its load from ${clock(weights.at)} and ${why}`);
+  }
+  const capacity = active.reduce((sum, v) => sum + (v.capacityNow ?? 0), 0);
+  return { changes, weights: weights && changed(weights, ctx.baseline) ? weights : null, window, horizon, capacity, windowEnd: end };
+}
+
+function planReplicas(active: readonly OriginView[], window: PoolDemand, horizon: PoolDemand, ctx: PoolContext, pool: string): ReplicaChange[] {
+  const { now, slo, tuning, state, notices } = ctx;
+  const outLoads = scalableLoads(active, window.total, slo.targetUtilization);
+  const inLoads = scalableLoads(active, horizon.total, slo.targetUtilization * (1 - tuning.hysteresis));
+  const scalable = active.filter(isScalable).filter((v) => !blockedAfterFailure(v, ctx));
+  const changes: ReplicaChange[] = [];
+  const totalWeight = active.reduce((sum, v) => sum + v.weight, 0);
+  for (const view of scalable) {
+    const load = outLoads.get(view.id) ?? 0;
+    const out = planScaleOut(view, load, slo, tuning);
+    if (out) changes.push(out);
+    const share = totalWeight > 0 ? (window.total * view.weight) / totalWeight : 0;
+    const needed = replicasFor(share, view.perReplica, slo.targetUtilization);
+    if (needed > view.scaling.maxReplicas) {
+      const rest = load < share - 1e-6 ? "; the pool's other origins take the rest" : "";
+      notices.raise(`max:${view.id}`, pool, slo.mode, `${view.id} would need ${replicas(needed)} for its ${rps(share)} share at ${percent(slo.targetUtilization)} but is capped at ${view.scaling.maxReplicas}${rest}`, view.id);
+    }
+  }
+  const busy = changes.length > 0 || active.some(isScalingOut);
+  for (const view of scalable) {
+    const memory = (state.origins[view.id] ??= { seq: 0 });
+    const change = planScaleIn(view, inLoads.get(view.id) ?? 0, slo, tuning, memory, busy, now);
+    if (change) changes.push(change);
+  }
+  return changes;
+}
+
+/** After a failed request, an origin waits a boot time (at least a minute) before asking again. */
+function blockedAfterFailure(view: OriginView, ctx: PoolContext): boolean {
+  const request = ctx.state.origins[view.id]?.request;
+  if (request?.failedAt === undefined) return false;
+  return ctx.now - request.failedAt < Math.max(60, view.scaling?.bootSeconds ?? 60) * 1000;
+}
+
+/** Records a new request in the state and in the origin's view, so the weights see it coming. */
+function registerRequest(change: ReplicaChange, ctx: PoolContext): void {
+  const view = ctx.views.get(change.origin);
+  const memory = (ctx.state.origins[change.origin] ??= { seq: 0 });
+  if (!view) return;
+  memory.seq += 1;
+  const boot = change.kind === "scale-out" ? (view.scaling?.bootSeconds ?? 0) * 1000 : 0;
+  const request = { seq: memory.seq, from: change.from, replicas: change.to, at: ctx.now, readyAt: ctx.now + boot, mode: ctx.slo.mode === "act" ? ("act" as const) : ("advise" as const) };
+  memory.request = request;
+  ctx.views.set(change.origin, { ...view, request, requestStatus: "in-flight" });
+}
+
+/** Worth a new decision: a factor moved by more than 0.02, the spill by more than 1 point, or
+ * either reached the operator's setting. */
+function changed(plan: PoolWeights, baseline: PoolWeights): boolean {
+  // Reaching the operator's weights exactly always counts, so a shift never lingers as a residue.
+  if (Math.abs(plan.spill - baseline.spill) > 0.01 || (plan.spill === 0) !== (baseline.spill === 0)) return true;
+  const ids = new Set([...Object.keys(plan.factors), ...Object.keys(baseline.factors)]);
+  return [...ids].some((id) => {
+    const to = plan.factors[id] ?? 1;
+    const from = baseline.factors[id] ?? 1;
+    return Math.abs(to - from) > 0.02 || (to === 1) !== (from === 1);
+  });
+}

@@ -1,0 +1,49 @@
+import { forecastPeak } from "./forecast-peak.ts";
+import type { OriginView } from "./origin-view.ts";
+import type { DemandSource } from "./reasons.ts";
+
+/** A pool's load estimate over a time range: the requests per second offered to the pool (its
+ * origins' load plus what is spilled away now), and what drove the estimate. */
+export type PoolDemand = { total: number; source: DemandSource; forecastMissing: string[] };
+
+/**
+ * The load a pool must be ready for over [fromMs, toMs): the larger of the summed forecast upper
+ * bounds and the load observed now. The forecast lets the policy act before the load arrives;
+ * the observed load guards against a forecast that misses, as AWS predictive scaling pairs its
+ * forecast with a reactive policy. Spilled traffic does not reach the pool's origins, so both are
+ * divided by (1 - current spill) to estimate what the pool is offered.
+ */
+export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: number, now: number, currentSpill: number): PoolDemand | undefined {
+  let forecastSum = 0;
+  let observedSum = 0;
+  let anyForecast = false;
+  let anyObserved = false;
+  let peakAt = fromMs;
+  let largest = -1;
+  const forecastMissing: string[] = [];
+  for (const view of views) {
+    const observed = view.observation.rps;
+    if (observed !== undefined) {
+      observedSum += observed;
+      anyObserved = true;
+    }
+    const peak = view.observation.forecast ? forecastPeak(view.observation.forecast, fromMs, toMs) : undefined;
+    if (peak) {
+      anyForecast = true;
+      forecastSum += peak.value;
+      if (peak.value > largest) {
+        largest = peak.value;
+        peakAt = peak.at;
+      }
+    } else {
+      forecastMissing.push(view.id);
+      forecastSum += observed ?? 0;
+    }
+  }
+  if (!anyForecast && !anyObserved) return undefined;
+  const scale = 1 / (1 - Math.min(0.99, Math.max(0, currentSpill)));
+  const useForecast = anyForecast && forecastSum >= observedSum;
+  const total = (useForecast ? forecastSum : observedSum) * scale;
+  const source: DemandSource = useForecast ? { kind: "forecast", value: total, at: peakAt } : { kind: "observed", value: total, at: now };
+  return { total, source, forecastMissing };
+}

@@ -1,0 +1,45 @@
+// Human sentences for decisions: which forecast crossed which threshold, when, and what follows.
+const count = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+
+/** A rate as people read it: "1,840 rps" (one decimal under 10). */
+export function rps(value: number): string {
+  return `${value < 10 ? decimal.format(value) : count.format(value)} rps`;
+}
+
+/** A share as a percentage: "70 %". */
+export function percent(share: number): string {
+  return `${count.format(share * 100)} %`;
+}
+
+/** A clock time in UTC: "14:05 UTC". */
+export function clock(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+}
+
+/** A duration: "90 s", "5 min", "2 h 30 min". */
+export function duration(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `${minutes} min`;
+  const rest = minutes % 60;
+  return `${Math.floor(minutes / 60)} h${rest ? ` ${rest} min` : ""}`;
+}
+
+/** "replica" or "replicas". */
+export function replicas(n: number): string {
+  return `${n} ${n === 1 ? "replica" : "replicas"}`;
+}
+
+/** What drove a pool's demand estimate, as the head of a reason. */
+export type DemandSource = { kind: "forecast" | "observed"; value: number; at: number };
+
+/** "eu-west forecast 1,840 rps at 14:05 UTC" or "eu-west observed 1,840 rps". */
+export function demandPhrase(pool: string, source: DemandSource): string {
+  return source.kind === "forecast" ? `${pool} forecast ${rps(source.value)} at ${clock(source.at)}` : `${pool} observed ${rps(source.value)}`;
+}
+
+/** "eu-west forecast 1,840 rps at 14:05 UTC exceeds 70 % of 2,400 rps capacity". */
+export function overloadPhrase(pool: string, source: DemandSource, target: number, capacity: number): string {
+  return `${demandPhrase(pool, source)} exceeds ${percent(target)} of ${rps(capacity)} capacity`;
+}

@@ -1,0 +1,113 @@
+import type { Decision, Forecast, OriginTable, Slo, WeightsOverlay } from "../../contracts/index.ts";
+
+/** What the policy needs to know about an origin's replicas; absent for a fixed-size origin. */
+export type OriginScaling = { rpsPerReplica: number; minReplicas: number; maxReplicas: number; bootSeconds: number };
+
+/** Knobs of the policy (see the README's scaler section). */
+export type PolicyTuning = {
+  /** Optional relative band below the target utilisation that the load must fall under before
+   * the policy releases replicas. Flapping is already prevented in time (the cooldown, the
+   * weight hold and the look-ahead horizon); a band of 0.1 cost 7-10 % more replica-minutes in
+   * the replays. */
+  hysteresis: number;
+  /** Seconds a weight shift is held after it was last needed before weights start returning to
+   * the operator's (a stabilisation window, like the HPA's for scale-down). */
+  weightHoldSeconds: number;
+  /** Largest share of a pool's traffic ever spilled to its fallback pool. */
+  maxSpill: number;
+  /** Replicas added, as a share of those serving, when the SLO already breaks and neither the
+   * forecast nor the observed load explains why. */
+  breachStep: number;
+  /** Lifetime of a written overlay; it is refreshed when less than half remains. */
+  overlayTtlSeconds: number;
+};
+
+export const DEFAULT_TUNING: PolicyTuning = { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, overlayTtlSeconds: 300 };
+
+/** The latest fresh observations of one origin (stale ones are left out by the reader). */
+export type OriginObservation = {
+  /** Replicas serving and, when the origin exports it, the rps they can take. */
+  capacity?: { replicas: number; capacityRps?: number };
+  rps?: number;
+  p95Ms?: number;
+  errorRate?: number;
+  /** The forecast of the origin's rps. */
+  forecast?: Forecast;
+};
+
+/** A replica change the policy asked for (or advised) and is waiting to see take effect. */
+export type ReplicaRequest = { seq: number; from: number; replicas: number; at: number; readyAt: number; mode: "act" | "advise"; failedAt?: number };
+
+/** What the policy remembers about an origin between evaluations. */
+export type OriginState = {
+  /** Counter of replica requests; with the origin it makes the scale job's id. */
+  seq: number;
+  request?: ReplicaRequest;
+  /** Since when the replicas needed have stayed below those serving, and the most needed then. */
+  lowSince?: number;
+  lowNeed?: number;
+};
+
+/** A pool's weights: factors for its origins (missing = 1) and the share spilled to its fallback. */
+export type PoolWeights = { factors: Record<string, number>; spill: number };
+
+/** What the policy remembers about a pool: the weights it last advised (advise mode) and until
+ * when the current shift is held before weights may return toward the operator's. */
+export type PoolMemory = { advised?: PoolWeights; holdUntil?: number };
+
+/** The policy's memory, persisted between evaluations. */
+export type PolicyState = {
+  /** Identifies this state's lifetime; with the counters below it makes job ids, so a state
+   * lost and started afresh can never reuse the id of an earlier job. */
+  epoch: string;
+  /** Number of evaluations so far; decision ids derive from it, so a retried evaluation of the
+   * same state produces the same ids. */
+  evaluations: number;
+  /** Counter of overlay writes; the apply-weights job's id derives from it. */
+  weightsSeq: number;
+  origins: Record<string, OriginState>;
+  pools: Record<string, PoolMemory>;
+  /** Standing notices (key -> message) already recorded as `hold` decisions, so a condition
+   * that persists is recorded once, not every evaluation. */
+  notices: Record<string, string>;
+};
+
+export const EMPTY_STATE: PolicyState = { epoch: "0", evaluations: 0, weightsSeq: 0, origins: {}, pools: {}, notices: {} };
+
+/** How a replica request ended, as reported by the scale job. */
+export type ScaleOutcome = { seq: number; ok: boolean; at: number; error?: string };
+
+/** Something wrong with stored data (an invalid SLO or forecast): reported once as a hold
+ * decision of its pool (or only logged when no pool can be named), never acted on. */
+export type InputProblem = { key: string; pool?: string; origin?: string; message: string };
+
+/** Everything the policy decides from. */
+export type PolicyInput = {
+  now: number;
+  table: OriginTable;
+  /** Valid SLOs by pool; a pool without one is left alone. */
+  slos: Readonly<Record<string, Slo>>;
+  scaling: Readonly<Record<string, OriginScaling>>;
+  observations: Readonly<Record<string, OriginObservation>>;
+  /** The overlay the edge holds now (null when none or expired). */
+  overlay: WeightsOverlay | null;
+  outcomes: Readonly<Record<string, ScaleOutcome>>;
+  state: PolicyState;
+  tuning: PolicyTuning;
+  problems?: readonly InputProblem[];
+};
+
+/** A replica change to carry out (act mode only). */
+export type ScaleCall = { origin: string; pool: string; from: number; to: number; seq: number; decision: Decision };
+
+/** What one evaluation decided. `decisions` are to be recorded now (advised decisions and
+ * holds); act-mode decisions travel inside `scale` and `weights`, and their jobs record them once
+ * carried out (or failed). */
+export type PolicyOutcome = {
+  state: PolicyState;
+  decisions: Decision[];
+  /** Notices raised for the first time in this evaluation, for the service's log. */
+  reports: string[];
+  scale: ScaleCall[];
+  weights: { overlay: WeightsOverlay; seq: number; decisions: Decision[] } | null;
+};

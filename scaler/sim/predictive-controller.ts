@@ -1,0 +1,89 @@
+import type { Forecast, OriginTable, Slo } from "../../contracts/index.ts";
+import type { Forecaster, ModelScore } from "../../predictor/models/index.ts";
+import { evaluatePolicy } from "../policy/evaluate-policy.ts";
+import type { OriginScaling, PolicyState, PolicyTuning } from "../policy/types.ts";
+import { DEFAULT_TUNING, EMPTY_STATE } from "../policy/types.ts";
+import type { FleetSettings, FleetView, ReplayController } from "./replay.ts";
+import type { LoadSeries } from "./trace-series.ts";
+import { sliceSeries } from "./trace-series.ts";
+
+const POOL = "sim";
+const ORIGIN = "sim-1";
+
+/** How the predictive replay runs the real policy. */
+export type PredictiveSettings = {
+  leadSeconds: number;
+  cooldownSeconds: number;
+  /** The scaler's evaluation interval. */
+  intervalSeconds: number;
+  tuning?: Partial<PolicyTuning>;
+  /** Buckets of history handed to the model at each forecast (bounded for speed). */
+  historyBuckets: number;
+};
+
+/** Forecast steps needed to cover [now, now + lead + one step] from the latest full bucket. */
+export function forecastHorizon(leadSeconds: number, stepSeconds: number): number {
+  return Math.ceil(leadSeconds / stepSeconds) + 2;
+}
+
+/**
+ * The production policy (evaluatePolicy) under replay: one pool with one origin, an SLO in act
+ * mode, and a fresh forecast from the trained model each time a bucket of the trace completes,
+ * exactly as the predictor refreshes forecasts each step. It also sees what the service sees:
+ * the replicas serving and the load they serve now.
+ */
+export function predictiveController(series: LoadSeries, forecaster: Forecaster, score: ModelScore | undefined, fleet: FleetSettings, settings: PredictiveSettings): ReplayController {
+  const stepMs = series.stepSeconds * 1000;
+  const horizon = forecastHorizon(settings.leadSeconds, series.stepSeconds);
+  const table: OriginTable = { version: 1, updatedAt: new Date(series.start).toISOString(), pools: [{ name: POOL, location: { lat: 0, lon: 0 }, origins: [{ id: ORIGIN, url: "http://127.0.0.1:1", weight: 100 }] }] };
+  const slo: Slo = { pool: POOL, mode: "act", targetUtilization: fleet.targetUtilization, leadSeconds: settings.leadSeconds, scaleInCooldownSeconds: settings.cooldownSeconds };
+  const scaling: OriginScaling = { rpsPerReplica: fleet.rpsPerReplica, minReplicas: fleet.minReplicas, maxReplicas: fleet.maxReplicas, bootSeconds: fleet.bootSeconds };
+  const tuning: PolicyTuning = { ...DEFAULT_TUNING, ...settings.tuning };
+  let state: PolicyState = structuredClone(EMPTY_STATE);
+  let forecast: Forecast | undefined;
+  let forecastBucket = -1;
+  let nextEvaluation = Number.NEGATIVE_INFINITY;
+
+  async function refreshForecast(now: number): Promise<void> {
+    const complete = Math.floor((now - series.start) / stepMs) - 1;
+    if (complete <= forecastBucket || complete < 0) return;
+    forecastBucket = complete;
+    const history = sliceSeries(series, Math.max(0, complete + 1 - settings.historyBuckets), complete + 1);
+    const band = await forecaster.forecast(history, horizon);
+    const start = new Date(series.start + (complete + 1) * stepMs).toISOString();
+    forecast = {
+      origin: ORIGIN,
+      metric: "rps",
+      generatedAt: new Date(now).toISOString(),
+      start,
+      stepSeconds: series.stepSeconds,
+      mean: band.mean,
+      lower: band.lower,
+      upper: band.upper,
+      model: { kind: forecaster.kind, version: forecaster.version, trainedAt: forecaster.trainedAt },
+      accuracy: { mase: score?.mase ?? 0, smape: Math.min(200, score?.smape ?? 0), byModel: {} },
+    };
+  }
+
+  return {
+    initialReplicas: (load) => Math.ceil(load / (fleet.rpsPerReplica * fleet.targetUtilization) - 1e-9),
+    async tick(view: FleetView) {
+      if (view.now < nextEvaluation) return undefined;
+      nextEvaluation = view.now + settings.intervalSeconds * 1000;
+      await refreshForecast(view.now);
+      const outcome = evaluatePolicy({
+        now: view.now,
+        table,
+        slos: { [POOL]: slo },
+        scaling: { [ORIGIN]: scaling },
+        observations: { [ORIGIN]: { capacity: { replicas: view.serving }, rps: view.served, ...(forecast ? { forecast } : {}) } },
+        overlay: null,
+        outcomes: {},
+        state,
+        tuning,
+      });
+      state = outcome.state;
+      return outcome.scale.find((call) => call.origin === ORIGIN)?.to;
+    },
+  };
+}

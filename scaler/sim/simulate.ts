@@ -1,0 +1,91 @@
+import type { ModelKind } from "../../contracts/index.ts";
+import { seededRng } from "../../contracts/index.ts";
+import type { ModelScore, TrainedSelection } from "../../predictor/models/index.ts";
+import { trainForecasters } from "../../predictor/models/index.ts";
+import { median, reactiveController, staticController } from "./baseline-controllers.ts";
+import { forecastHorizon, predictiveController } from "./predictive-controller.ts";
+import type { FleetSettings, ReplayResult } from "./replay.ts";
+import { replayTrace } from "./replay.ts";
+import type { LoadSeries } from "./trace-series.ts";
+import { headSeries } from "./trace-series.ts";
+
+export const POLICIES = ["predictive", "reactive", "static"] as const;
+export type PolicyName = (typeof POLICIES)[number];
+
+/** Knobs of a replay; every one has a default (see the README's scaler section). */
+export type SimulateOptions = {
+  /** Capacity of one replica in the trace's units per second; default: the trace's 95th
+   * percentile / 10, so a typical peak needs about 14 replicas at 70 %. */
+  rpsPerReplica?: number;
+  bootSeconds: number;
+  targetUtilization: number;
+  minReplicas: number;
+  maxReplicas: number;
+  /** How far ahead the predictive policy acts; default: boot time + 60 s. */
+  leadSeconds?: number;
+  cooldownSeconds: number;
+  intervalSeconds: number;
+  tickSeconds: number;
+  /** Utilisation above which a moment violates the SLO; default: the target utilisation. */
+  violationUtilization?: number;
+  /** Share of the trace the models train on; the replay (for every policy) covers the rest. */
+  trainFraction: number;
+  kinds?: readonly ModelKind[];
+  /** LSTM training epochs (default: the predictor's own). */
+  lstmEpochs?: number;
+  seed: number;
+};
+
+export const DEFAULT_SIMULATE_OPTIONS: SimulateOptions = { bootSeconds: 300, targetUtilization: 0.7, minReplicas: 1, maxReplicas: 10_000, cooldownSeconds: 300, intervalSeconds: 30, tickSeconds: 15, trainFraction: 0.3, seed: 1 };
+
+/** The trace's 95th percentile / 10: the default capacity of one replica. */
+export function defaultRpsPerReplica(series: LoadSeries): number {
+  const sorted = [...series.values].sort((a, b) => a - b);
+  const p95 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 1;
+  return Math.max(1e-6, p95 / 10);
+}
+
+/** Where the replay starts (the end of the training part) and the settings every policy shares. */
+export function replayPlan(series: LoadSeries, options: SimulateOptions): { fromIndex: number; fleet: FleetSettings; leadSeconds: number; horizon: number } {
+  const leadSeconds = options.leadSeconds ?? options.bootSeconds + 60;
+  const horizon = forecastHorizon(leadSeconds, series.stepSeconds);
+  const fromIndex = Math.floor(series.values.length * options.trainFraction);
+  const minimum = 2 * horizon + 2;
+  if (fromIndex < minimum) throw new RangeError(`the trace has ${series.values.length} points at ${series.stepSeconds} s: training on ${Math.round(options.trainFraction * 100)} % of it leaves ${fromIndex}, fewer than the ${minimum} a ${horizon}-step forecast needs`);
+  if (fromIndex >= series.values.length - 1) throw new RangeError(`--train-fraction ${options.trainFraction} leaves nothing of the trace to replay`);
+  const fleet: FleetSettings = {
+    rpsPerReplica: options.rpsPerReplica ?? defaultRpsPerReplica(series),
+    bootSeconds: options.bootSeconds,
+    targetUtilization: options.targetUtilization,
+    minReplicas: options.minReplicas,
+    maxReplicas: options.maxReplicas,
+    violationUtilization: options.violationUtilization ?? options.targetUtilization,
+    tickSeconds: options.tickSeconds,
+  };
+  return { fromIndex, fleet, leadSeconds, horizon };
+}
+
+/** Trains the predictor's models on the training part of the trace, as the predictor would. */
+export async function trainOnHead(series: LoadSeries, options: SimulateOptions, onProgress?: (fraction: number, label: string) => void): Promise<TrainedSelection> {
+  const { fromIndex, horizon } = replayPlan(series, options);
+  return trainForecasters(headSeries(series, fromIndex), {
+    horizon,
+    now: () => series.start,
+    rng: seededRng(options.seed),
+    ...(options.kinds ? { kinds: options.kinds } : {}),
+    ...(options.lstmEpochs !== undefined ? { lstm: { epochs: options.lstmEpochs } } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
+}
+
+/** Replays the trace under one policy. The predictive one needs the models trained by
+ * trainOnHead (passed in so several replays can share one training). */
+export async function simulate(series: LoadSeries, policy: PolicyName, options: SimulateOptions, trained?: TrainedSelection): Promise<ReplayResult> {
+  const { fromIndex, fleet, leadSeconds } = replayPlan(series, options);
+  if (policy === "static") return replayTrace(series, fromIndex, fleet, staticController(median(series.values), fleet));
+  if (policy === "reactive") return replayTrace(series, fromIndex, fleet, reactiveController(fleet));
+  const selection = trained ?? (await trainOnHead(series, options));
+  const score: ModelScore | undefined = selection.scores[selection.best.kind];
+  const historyBuckets = Math.max(4 * selection.seasonSteps, 200);
+  return replayTrace(series, fromIndex, fleet, predictiveController(series, selection.best, score, fleet, { leadSeconds, cooldownSeconds: options.cooldownSeconds, intervalSeconds: options.intervalSeconds, historyBuckets }));
+}

@@ -1,0 +1,110 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Decision, Forecast, Slo } from "../../contracts/index.ts";
+import { manualClock, redisKeys } from "../../contracts/index.ts";
+import { apiRouter } from "../../predictor/api/routes.ts";
+import { createPredictorServer } from "../../predictor/api/server.ts";
+import { DocumentStore } from "../../predictor/store/documents.ts";
+import { SeriesStore } from "../../predictor/store/series-store.ts";
+import type { TestRedis } from "../support/redis.ts";
+import { openTestRedis } from "../support/redis.ts";
+
+const TOKEN = "s3cret-admin-token-0123";
+const NOW = Date.UTC(2026, 0, 5, 12);
+let test: TestRedis;
+let server: Server;
+let base: string;
+let series: SeriesStore;
+let documents: DocumentStore;
+
+beforeEach(async () => {
+  test = await openTestRedis("api");
+  const keys = redisKeys(test.prefix);
+  series = new SeriesStore(test.redis, keys, 60, 86_400);
+  documents = new DocumentStore(test.redis, keys);
+  const router = apiRouter({ series, documents, adminToken: TOKEN, now: manualClock(NOW), maxBodyBytes: 1024 });
+  server = createPredictorServer({ api: async (request) => (await router.fetch(request)) as Response, maxBodyBytes: 1024 });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterEach(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await test.cleanup();
+});
+
+const slo: Slo = { pool: "eu", mode: "act", targetUtilization: 0.7, leadSeconds: 300, scaleInCooldownSeconds: 600 };
+const put = (body: string, token: string | null = TOKEN) => fetch(`${base}/api/slos/eu`, { method: "PUT", body, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+describe("predictor API", () => {
+  it("stores an SLO written with the admin token and serves it back", async () => {
+    const response = await put(JSON.stringify(slo));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ slo });
+    expect(await (await fetch(`${base}/api/slos`)).json()).toEqual({ slos: [slo] });
+  });
+
+  it("refuses writes without the right token", async () => {
+    expect((await put(JSON.stringify(slo), null)).status).toBe(401);
+    const wrong = await put(JSON.stringify(slo), "not-the-token");
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({ error: "invalid admin token" });
+    expect(await (await fetch(`${base}/api/slos`)).json()).toEqual({ slos: [] });
+  });
+
+  it("answers 400 with every issue and keeps the old SLO when the new one is invalid", async () => {
+    await put(JSON.stringify(slo));
+    const response = await put(JSON.stringify({ ...slo, mode: "panic", targetUtilization: 3 }));
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string; issues: { path: string }[] };
+    expect(body.issues.map((i) => i.path).sort()).toEqual(["mode", "targetUtilization"]);
+    expect(await (await fetch(`${base}/api/slos`)).json()).toEqual({ slos: [slo] });
+    expect((await put("{not json")).status).toBe(400);
+    expect((await put(JSON.stringify({ ...slo, pool: "us" }))).status).toBe(400);
+  });
+
+  it("refuses a body over the limit with 413", async () => {
+    const response = await put(JSON.stringify({ ...slo, padding: "x".repeat(2048) }));
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: string }).error).toMatch(/limit/);
+  });
+
+  it("serves series with gaps as null and checks its query parameters", async () => {
+    await series.write([{ origin: "eu-1", metric: "rps", t: NOW - 120_000, value: 5 }, { origin: "eu-1", metric: "rps", t: NOW, value: 7 }], NOW);
+    const body = (await (await fetch(`${base}/api/series?origin=eu-1&minutes=2`)).json()) as { stepSeconds: number; series: { values: (number | null)[] }[] };
+    expect(body.stepSeconds).toBe(60);
+    expect(body.series.map((s) => s.values)).toEqual([[5, null, 7]]);
+    const bad = await fetch(`${base}/api/series?metric=load&minutes=-1`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(["metric", "minutes"]);
+  });
+
+  it("serves stored forecasts, filtered by origin", async () => {
+    const forecast: Forecast = {
+      origin: "eu-1", metric: "rps", generatedAt: new Date(NOW).toISOString(), start: new Date(NOW + 60_000).toISOString(), stepSeconds: 60,
+      mean: [1, 2], lower: [0, 1], upper: [2, 3],
+      model: { kind: "holt-winters", version: "hw1", trainedAt: new Date(NOW).toISOString() },
+      accuracy: { mase: 0.5, smape: 10, byModel: { "holt-winters": { mase: 0.5, smape: 10 } } },
+    };
+    await documents.writeForecast(forecast);
+    await documents.writeForecast({ ...forecast, origin: "us-1" });
+    expect(await (await fetch(`${base}/api/forecasts?origin=eu-1`)).json()).toEqual({ forecasts: [forecast] });
+  });
+
+  it("lists the scaler's decisions newest first, skipping entries that are not decisions", async () => {
+    const decision = (id: string): Decision => ({ id, at: new Date(NOW).toISOString(), pool: "eu", mode: "advise", action: "hold", reason: "forecast under threshold", applied: false });
+    const key = redisKeys(test.prefix).decisions;
+    await test.redis.xadd(key, "*", "decision", JSON.stringify(decision("d1")));
+    await test.redis.xadd(key, "*", "decision", "{broken");
+    await test.redis.xadd(key, "*", "decision", JSON.stringify(decision("d2")));
+    const body = (await (await fetch(`${base}/api/decisions?limit=10`)).json()) as { decisions: Decision[] };
+    expect(body.decisions.map((d) => d.id)).toEqual(["d2", "d1"]);
+  });
+
+  it("answers unknown routes with a JSON 404", async () => {
+    const response = await fetch(`${base}/api/nothing-here`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: "no such API route" });
+    expect((await fetch(`${base}/index.html`)).status).toBe(404);
+  });
+});
