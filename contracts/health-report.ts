@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { originId } from "./names.ts";
 import type { Validated } from "./validation.ts";
-import { boundedInteger, boundedNumber, isoTimestamp, validateWith } from "./validation.ts";
+import { boundedInteger, boundedNumber, isoTimestamp, plainRecord, validateWith } from "./validation.ts";
 
 const originHealthSchema = v.strictObject({
   healthy: v.boolean("must be true or false"),
@@ -17,7 +17,7 @@ const originHealthSchema = v.strictObject({
 /** Schema of the health report (KV key `health`), written by the cron trigger's active checks. */
 export const healthReportSchema = v.strictObject({
   checkedAt: isoTimestamp,
-  origins: v.record(originId, originHealthSchema),
+  origins: plainRecord(originId, originHealthSchema),
 });
 
 export type HealthReport = v.InferOutput<typeof healthReportSchema>;

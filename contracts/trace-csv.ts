@@ -75,6 +75,8 @@ export function parseTraceCsv(text: string, options: { column?: string } = {}): 
   let valueIndex = 1;
   const points: TracePoint[] = [];
   let lastLine = 0;
+  // The lines of the earliest and the latest point, to name one that lies far from the rest.
+  const ends = { first: { t: Infinity, line: 0 }, last: { t: -Infinity, line: 0 } };
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] ?? "";
     const lineNumber = i + 1;
@@ -111,11 +113,32 @@ export function parseTraceCsv(text: string, options: { column?: string } = {}): 
     const value = Number(valueText);
     if (!Number.isFinite(value)) throw new TraceCsvError(lineNumber, `value "${valueText}" is not a finite number`);
     points.push({ t, value });
+    if (t < ends.first.t) ends.first = { t, line: lineNumber };
+    if (t > ends.last.t) ends.last = { t, line: lineNumber };
   }
   if (points.length === 0) throw new TraceCsvError(Math.max(1, lastLine), "the file holds no data points");
   points.sort((a, b) => a.t - b.t);
+  checkSpan(points, ends);
   const valueColumn = header?.[valueIndex] ?? "value";
   return { points, header, valueColumn };
+}
+
+/** Most points a series resampled from a trace may hold (ten years at one minute): more means a
+ * timestamp far from the rest, and a grid that would not fit in memory. */
+export const MAX_SERIES_POINTS = 5_256_000;
+
+/** Refuses a trace whose span, at its own typical step, would exceed MAX_SERIES_POINTS, naming the
+ * line of the end point that lies farther from the trace's middle (likely a wrong timestamp). */
+function checkSpan(points: readonly TracePoint[], ends: { first: { t: number; line: number }; last: { t: number; line: number } }): void {
+  const first = points[0];
+  const last = points[points.length - 1];
+  const middle = points[Math.floor(points.length / 2)];
+  if (!first || !last || !middle) return;
+  const stepMs = detectStepSeconds(points) * 1000;
+  const steps = Math.floor((last.t - first.t) / stepMs) + 1;
+  if (steps <= MAX_SERIES_POINTS) return;
+  const outlier = middle.t - first.t > last.t - middle.t ? ends.first : ends.last;
+  throw new TraceCsvError(outlier.line, `timestamp ${new Date(outlier.t).toISOString()} lies too far from the rest of the trace: at its typical step of ${stepMs / 1000} s the trace would span ${steps} points, more than the ${MAX_SERIES_POINTS} a series may hold (is this timestamp wrong?)`);
 }
 
 /** The typical spacing of a trace in seconds: the median gap between consecutive points. */
@@ -144,6 +167,7 @@ export function resampleToStep(points: readonly TracePoint[], stepSeconds: numbe
   if (!first || !last) return { start: 0, stepSeconds, values: [] };
   const start = Math.floor(first.t / stepMs) * stepMs;
   const length = Math.floor((last.t - start) / stepMs) + 1;
+  if (!(length <= MAX_SERIES_POINTS)) throw new RangeError(`resampling ${new Date(first.t).toISOString()} .. ${new Date(last.t).toISOString()} at ${stepSeconds} s would make ${length} points, more than the ${MAX_SERIES_POINTS} a series may hold`);
   const sums = new Float64Array(length);
   const counts = new Uint32Array(length);
   for (const point of points) {

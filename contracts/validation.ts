@@ -62,3 +62,10 @@ export function boundedInteger(min: number, max: number) {
 
 /** A document version: a non-negative safe integer. */
 export const documentVersion = boundedInteger(0, Number.MAX_SAFE_INTEGER);
+
+/** A record (string keys, each value checked) that must be a plain JSON object. valibot's
+ * `record` alone also accepts an array (its indices become keys "0", "1", ...), which is never a
+ * valid document here. */
+export function plainRecord<const K extends v.GenericSchema<string, string | number | symbol>, const V extends v.GenericSchema>(key: K, value: V) {
+  return v.pipe(v.custom<Record<string, unknown>>((input) => typeof input === "object" && input !== null && !Array.isArray(input), "must be an object (a map of names to values), not a list"), v.record(key, value));
+}

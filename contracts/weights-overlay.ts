@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { originId, poolName } from "./names.ts";
 import type { Validated } from "./validation.ts";
-import { boundedNumber, documentVersion, isoTimestamp, validateWith } from "./validation.ts";
+import { boundedNumber, documentVersion, isoTimestamp, plainRecord, validateWith } from "./validation.ts";
 
 /** Largest weight factor the scaler may set on an origin. */
 export const MAX_WEIGHT_FACTOR = 10;
@@ -11,8 +11,8 @@ export const weightsOverlaySchema = v.strictObject({
   version: documentVersion,
   updatedAt: isoTimestamp,
   expiresAt: isoTimestamp,
-  factors: v.record(originId, boundedNumber(0, MAX_WEIGHT_FACTOR)),
-  spill: v.optional(v.record(poolName, boundedNumber(0, 1))),
+  factors: plainRecord(originId, boundedNumber(0, MAX_WEIGHT_FACTOR)),
+  spill: v.optional(plainRecord(poolName, boundedNumber(0, 1))),
   reason: v.optional(v.pipe(v.string("must be a string"), v.maxLength(2000, "must be at most 2000 characters"))),
 });
 

@@ -1,34 +1,39 @@
 import { KV_KEYS } from "../contracts/admin-api.ts";
+import type { HealthReport } from "../contracts/health-report.ts";
+import { AdminToken } from "./admin/auth.ts";
 import { p2cPeakEwma } from "./balancing/p2c-peak-ewma.ts";
 import type { EdgeEnv } from "./env.ts";
 import { readEnv } from "./env.ts";
 import { runHealthCheck } from "./health/run-health-check.ts";
 import { errorToResponse } from "./http/errors.ts";
-import type { DocumentKv, RequestScope } from "./http/request-scope.ts";
-import { createRouter } from "./http/router.ts";
+import { randomHex } from "./http/random-hex.ts";
+import type { DocumentKv, EdgeFlags, RequestScope, UpstreamFetch } from "./http/request-scope.ts";
+import { isAdminPath } from "./http/admin-path.ts";
+import { createAdminRouter } from "./http/router.ts";
 import { requestClock } from "./http/test-hooks.ts";
+import { forward } from "./proxy/forward.ts";
 import type { DocumentName } from "./state/document-store.ts";
 import { DocumentStore } from "./state/document-store.ts";
 import { EdgeState } from "./state/edge-state.ts";
 
 // The composition root: the only place that reads the runtime's clock and randomness and
-// builds the per-isolate state the handlers share.
+// builds the per-isolate state the handlers share. Everything that does not depend on the
+// request is built once per isolate here, not per request.
 
 const log = (message: string): void => { console.error(message); };
 const realNow = (): number => Date.now();
-const router = createRouter();
-
-function randomHex(bytes: number): string {
-  const buffer = crypto.getRandomValues(new Uint8Array(bytes));
-  let out = "";
-  for (const byte of buffer) out += byte.toString(16).padStart(2, "0");
-  return out;
-}
+const router = createAdminRouter();
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const upstreamFetch = (request: Request): Promise<Response> => fetch(request);
+const upstreamFetch: UpstreamFetch = (url, init) => fetch(url, init);
 
-type Isolate = { state: EdgeState; kv: DocumentKv; env: ReturnType<typeof readEnv> };
+type Isolate = {
+  state: EdgeState;
+  kv: DocumentKv;
+  flags: EdgeFlags;
+  adminToken: AdminToken | null;
+  checkHealth: (now: number) => Promise<HealthReport | null>;
+};
 let isolate: Isolate | null = null;
 
 /** The isolate's state, made on first use (bindings only arrive with the first event). */
@@ -38,24 +43,27 @@ function isolateFor(env: EdgeEnv): Isolate {
   const store = new DocumentStore((name: DocumentName) => kv.get(KV_KEYS[name]), log);
   const parsed = readEnv(env);
   for (const problem of parsed.problems) log(`headroom-edge: ${problem}`);
-  isolate = { state: new EdgeState(store, p2cPeakEwma), kv, env: parsed };
+  const state = new EdgeState(store, p2cPeakEwma);
+  const checkHealth = (now: number) => runHealthCheck({ store, kv, fetch: upstreamFetch, clock: realNow, log }, now);
+  isolate = { state, kv, flags: parsed.flags, adminToken: parsed.adminToken === null ? null : new AdminToken(parsed.adminToken), checkHealth };
   return isolate;
-}
-
-function healthCheck(current: Isolate) {
-  return (now: number) => runHealthCheck({ store: current.state.store, kv: current.kv, fetch: upstreamFetch, clock: realNow, log }, now);
 }
 
 export default {
   async fetch(request, env, ctx) {
     const current = isolateFor(env);
-    const { flags, adminToken } = current.env;
-    const time = requestClock(request.headers, flags.testHooks, realNow, Math.random);
-    const scope: RequestScope = { state: current.state, flags, kv: current.kv, adminToken, now: time.now, clock: time.clock, rng: time.rng, randomHex, sleep, waitUntil: (promise) => { ctx.waitUntil(promise); }, fetch: upstreamFetch, checkHealth: healthCheck(current) };
-    const result: unknown = await router.fetch(request, scope);
-    return result instanceof Response ? result : errorToResponse(new Error("the router produced no response"));
+    const time = requestClock(request.headers, current.flags.testHooks, realNow, Math.random);
+    const scope: RequestScope = { state: current.state, flags: current.flags, kv: current.kv, adminToken: current.adminToken, now: time.now, clock: time.clock, rng: time.rng, randomHex, sleep, waitUntil: (promise) => { ctx.waitUntil(promise); }, fetch: upstreamFetch, checkHealth: current.checkHealth };
+    const url = new URL(request.url);
+    try {
+      if (!isAdminPath(url.pathname)) return await forward(request, url, scope);
+      const result: unknown = await router.fetch(request, scope);
+      return result instanceof Response ? result : errorToResponse(new Error("the admin router produced no response"));
+    } catch (error) {
+      return errorToResponse(error);
+    }
   },
   async scheduled(controller, env) {
-    await healthCheck(isolateFor(env))(controller.scheduledTime);
+    await isolateFor(env).checkHealth(controller.scheduledTime);
   },
 } satisfies ExportedHandler<EdgeEnv>;

@@ -1,10 +1,25 @@
-/** Compares a request's Authorization header with `Bearer <token>` in constant time: both are
- * hashed first (SHA-256), so neither the length nor the content leaks through timing. */
-export async function isAuthorized(header: string | null, token: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [given, expected] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(header ?? "")),
-    crypto.subtle.digest("SHA-256", encoder.encode(`Bearer ${token}`)),
-  ]);
-  return crypto.subtle.timingSafeEqual(given, expected);
+import { bearerToken } from "./bearer-token.ts";
+
+const encoder = new TextEncoder();
+
+const digest = (text: string): Promise<ArrayBuffer> => crypto.subtle.digest("SHA-256", encoder.encode(text));
+
+/**
+ * The admin token (the ADMIN_TOKEN secret). A presented token is compared in constant time: both
+ * sides are hashed (SHA-256) first and the digests compared with timingSafeEqual, so neither the
+ * token's length nor its content leaks through timing. The token's own digest is computed once.
+ */
+export class AdminToken {
+  private readonly expected: Promise<ArrayBuffer>;
+
+  constructor(token: string) {
+    this.expected = digest(token);
+  }
+
+  /** True when `header` is `Bearer <the admin token>`. */
+  async authorizes(header: string | null): Promise<boolean> {
+    const presented = bearerToken(header);
+    const [given, expected] = await Promise.all([digest(presented ?? ""), this.expected]);
+    return presented !== null && crypto.subtle.timingSafeEqual(given, expected);
+  }
 }

@@ -3,11 +3,13 @@ import { validateOriginTable } from "../../contracts/origin-table.ts";
 import type { Validated } from "../../contracts/validation.ts";
 import { parseJsonText } from "../../contracts/validation.ts";
 import { validateWeightsOverlay } from "../../contracts/weights-overlay.ts";
-import { BadRequest, Conflict, HttpError, NotFound, PayloadTooLarge, jsonResponse } from "../http/errors.ts";
+import { BadRequest, Conflict, HttpError, NotFound, jsonResponse } from "../http/errors.ts";
+import { readBodyText } from "../http/read-body.ts";
 import type { RequestScope } from "../http/request-scope.ts";
 
-/** KV's value limit. */
-const MAX_DOCUMENT_BYTES = 25 * 1024 * 1024;
+/** At most this many validation issues are returned (each names its path); a larger count is
+ * stated in the message, so an answer stays small whatever the body. */
+export const MAX_REPORTED_ISSUES = 100;
 
 export type WritableDocument = "table" | "weights";
 
@@ -39,14 +41,15 @@ async function storedVersion(name: WritableDocument, scope: RequestScope): Promi
 /** PUT /__lb/table and /__lb/weights: validate, refuse a stale version, then store. A refused
  * write leaves the stored document untouched. */
 export async function writeDocument(name: WritableDocument, request: Request, scope: RequestScope): Promise<Response> {
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_DOCUMENT_BYTES) throw new PayloadTooLarge(MAX_DOCUMENT_BYTES);
-  const text = await request.text();
-  if (text.length > MAX_DOCUMENT_BYTES) throw new PayloadTooLarge(MAX_DOCUMENT_BYTES);
+  const text = await readBodyText(request);
   const parsed = parseJsonText(text);
   if (!parsed.ok) throw new BadRequest(`the ${name} document is not valid JSON`, parsed.issues);
   const validated = VALIDATE[name](parsed.value);
-  if (!validated.ok) throw new BadRequest(`the ${name} document is invalid`, validated.issues);
+  if (!validated.ok) {
+    const count = validated.issues.length;
+    const shown = count > MAX_REPORTED_ISSUES ? ` (the first ${MAX_REPORTED_ISSUES} of ${count} issues)` : "";
+    throw new BadRequest(`the ${name} document is invalid${shown}`, validated.issues.slice(0, MAX_REPORTED_ISSUES));
+  }
   const version = validated.value.version;
   const stored = await storedVersion(name, scope);
   if (stored !== null && version <= stored) throw new Conflict(`version ${version} is not greater than the stored ${name} version ${stored}`);

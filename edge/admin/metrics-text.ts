@@ -31,13 +31,18 @@ export function renderMetrics(state: EdgeState, routing: Routing | null, now: nu
     return f;
   };
   const requests = family(n.requests, "counter", "Client requests answered, by pool, origin and status code (pool/origin \"none\" when the edge answered itself).");
-  for (const e of m.requests.values()) requests.add(n.requests, { pool: e.pool, origin: e.origin, code: e.code }, e.value);
   const durations = family(n.requestDuration, "histogram", "Time from a client request to the answer's headers, retries included, in seconds.");
-  for (const e of m.durations.values()) {
-    DURATION_BUCKETS.forEach((bound, k) => { durations.add(`${n.requestDuration}_bucket`, { pool: e.pool, origin: e.origin, le: String(bound) }, e.histogram.counts[k] ?? 0); });
-    durations.add(`${n.requestDuration}_bucket`, { pool: e.pool, origin: e.origin, le: "+Inf" }, e.histogram.count);
-    durations.add(`${n.requestDuration}_sum`, { pool: e.pool, origin: e.origin }, e.histogram.sum);
-    durations.add(`${n.requestDuration}_count`, { pool: e.pool, origin: e.origin }, e.histogram.count);
+  for (const e of m.series.values()) {
+    if (e.count === 0) continue;
+    for (const [code, value] of e.codes) requests.add(n.requests, { pool: e.pool, origin: e.origin, code: String(code) }, value);
+    let cumulative = 0;
+    DURATION_BUCKETS.forEach((bound, k) => {
+      cumulative += e.buckets[k] ?? 0;
+      durations.add(`${n.requestDuration}_bucket`, { pool: e.pool, origin: e.origin, le: String(bound) }, cumulative);
+    });
+    durations.add(`${n.requestDuration}_bucket`, { pool: e.pool, origin: e.origin, le: "+Inf" }, e.count);
+    durations.add(`${n.requestDuration}_sum`, { pool: e.pool, origin: e.origin }, e.sum);
+    durations.add(`${n.requestDuration}_count`, { pool: e.pool, origin: e.origin }, e.count);
   }
   const errors = family(n.upstreamErrors, "counter", "Failed tries by origin and kind (connect, timeout, status = a 5xx answer).");
   for (const e of m.upstreamErrors.values()) errors.add(n.upstreamErrors, { origin: e.origin, kind: e.kind }, e.value);

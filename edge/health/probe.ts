@@ -1,10 +1,11 @@
+import type { UpstreamFetch } from "../http/request-scope.ts";
 import type { ProbeResult } from "../resilience/health-state.ts";
 
 /** Probes one health URL: passing means any 2xx or 3xx answer within the timeout. */
-export async function probe(url: string, timeoutMs: number, fetcher: (request: Request) => Promise<Response>, clock: () => number): Promise<ProbeResult> {
+export async function probe(url: string, timeoutMs: number, fetcher: UpstreamFetch, clock: () => number): Promise<ProbeResult> {
   const started = clock();
   try {
-    const response = await fetcher(new Request(url, { method: "GET", redirect: "manual", headers: { "user-agent": "headroom-edge-health-check" }, signal: AbortSignal.timeout(timeoutMs) }));
+    const response = await fetcher(url, { method: "GET", redirect: "manual", headers: { "user-agent": "headroom-edge-health-check" }, signal: AbortSignal.timeout(timeoutMs) });
     const rttMs = clock() - started;
     await response.body?.cancel();
     const ok = response.status >= 200 && response.status < 400;

@@ -1,5 +1,6 @@
 import type { HealthReport } from "../../contracts/health-report.ts";
 import { KV_KEYS } from "../../contracts/admin-api.ts";
+import type { UpstreamFetch } from "../http/request-scope.ts";
 import type { ProbeResult } from "../resilience/health-state.ts";
 import { nextHealthReport } from "../resilience/health-state.ts";
 import type { DocumentStore } from "../state/document-store.ts";
@@ -10,7 +11,7 @@ const PROBE_CONCURRENCY = 6;
 export type HealthCheckIo = {
   readonly store: DocumentStore;
   readonly kv: { put(key: string, value: string): Promise<void> };
-  readonly fetch: (request: Request) => Promise<Response>;
+  readonly fetch: UpstreamFetch;
   readonly clock: () => number;
   readonly log: (message: string) => void;
 };

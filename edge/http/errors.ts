@@ -51,7 +51,7 @@ export class Conflict extends HttpError {
 
 export class PayloadTooLarge extends HttpError {
   constructor(limit: number) {
-    super(413, `the body is larger than ${limit} bytes`);
+    super(413, `the body is larger than ${limit} bytes, the most this route reads`);
   }
 }
 

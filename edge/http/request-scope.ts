@@ -1,5 +1,6 @@
 import type { HealthReport } from "../../contracts/health-report.ts";
 import type { Rng } from "../../contracts/random.ts";
+import type { AdminToken } from "../admin/auth.ts";
 import type { EdgeState } from "../state/edge-state.ts";
 
 /** The Worker's boolean vars, read once per isolate. */
@@ -18,13 +19,17 @@ export type DocumentKv = {
   put(key: string, value: string): Promise<void>;
 };
 
+/** The upstream fetch: the runtime's `fetch(url, init)`, or a test's. (A URL and an init, not a
+ * Request: the runtime builds its request from them once, where a Request would be copied.) */
+export type UpstreamFetch = (url: string, init: RequestInit) => Promise<Response>;
+
 /** Everything a handler needs besides the request: passed explicitly, never global. */
 export type RequestScope = {
   readonly state: EdgeState;
   readonly flags: EdgeFlags;
   readonly kv: DocumentKv;
   /** The ADMIN_TOKEN secret, or null when none is configured (admin routes then answer 404). */
-  readonly adminToken: string | null;
+  readonly adminToken: AdminToken | null;
   /** The request's start time (epoch ms) and a clock that moves on from it. */
   readonly now: number;
   readonly clock: () => number;
@@ -35,7 +40,7 @@ export type RequestScope = {
   /** Keeps the invocation alive until `promise` settles (ctx.waitUntil). */
   readonly waitUntil: (promise: Promise<unknown>) => void;
   /** The upstream fetch (the runtime's, or a test's). */
-  readonly fetch: (request: Request) => Promise<Response>;
+  readonly fetch: UpstreamFetch;
   /** Runs the active health check now and stores its report. */
   readonly checkHealth: (now: number) => Promise<HealthReport | null>;
 };

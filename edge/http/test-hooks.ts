@@ -13,14 +13,14 @@ export type RequestClock = { now: number; clock: () => number; rng: Rng };
 /** The clock and rng of one request; `realNow` and `random` are the runtime's. */
 export function requestClock(headers: Headers, hooks: boolean, realNow: () => number, random: Rng): RequestClock {
   const started = realNow();
+  // Without hooks the request's clock is the runtime's own: nothing to build.
+  if (!hooks) return { now: started, clock: realNow, rng: random };
   let now = started;
   let rng = random;
-  if (hooks) {
-    const nowText = headers.get(TEST_NOW_HEADER);
-    const seedText = headers.get(TEST_SEED_HEADER);
-    if (nowText !== null && /^\d{1,16}$/.test(nowText)) now = Number(nowText);
-    if (seedText !== null && /^\d{1,10}$/.test(seedText)) rng = seededRng(Number(seedText));
-  }
+  const nowText = headers.get(TEST_NOW_HEADER);
+  const seedText = headers.get(TEST_SEED_HEADER);
+  if (nowText !== null && /^\d{1,16}$/.test(nowText)) now = Number(nowText);
+  if (seedText !== null && /^\d{1,10}$/.test(seedText)) rng = seededRng(Number(seedText));
   const base = now;
   return { now, clock: () => base + (realNow() - started), rng };
 }

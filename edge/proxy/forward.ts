@@ -1,5 +1,6 @@
 import { GEO_HEADER } from "../../contracts/admin-api.ts";
-import { GatewayTimeout, ServiceUnavailable, TooManyRequests } from "../http/errors.ts";
+import type { AdminToken } from "../admin/auth.ts";
+import { BadRequest, GatewayTimeout, HttpError, ServiceUnavailable, TooManyRequests } from "../http/errors.ts";
 import type { RequestScope } from "../http/request-scope.ts";
 import { depositRequest, withdrawRetry } from "../resilience/retry-budget.ts";
 import { backoffDelay, mayRetry } from "../resilience/retry-policy.ts";
@@ -11,10 +12,12 @@ import type { Routing } from "../state/edge-state.ts";
 import { affinityKey } from "./affinity-key.ts";
 import { clientResponse } from "./client-response.ts";
 import { isWebSocketUpgrade, upstreamHeaders } from "./forwarded-headers.ts";
+import { hasEncodedDotSegment, isUnforwardedMethod } from "./request-guards.ts";
 import { retryAfterSeconds } from "./retry-after.ts";
 import { childTraceparent } from "./traceparent.ts";
 import type { TryResult } from "./try-origin.ts";
 import { tryOrigin } from "./try-origin.ts";
+import { upstreamUrl } from "./upstream-url.ts";
 
 /** Where the client is: `x-lb-geo` when trusted and well-formed, else request.cf. */
 export function clientLocation(request: Request, trustGeoHeader: boolean): ClientLocation {
@@ -24,6 +27,16 @@ export function clientLocation(request: Request, trustGeoHeader: boolean): Clien
     if (parsed) return parsed;
   }
   return locationFromCf((request as { cf?: { latitude?: unknown; longitude?: unknown; country?: unknown } }).cf);
+}
+
+/** A request carrying the edge's own admin token is never forwarded: origins must not learn the
+ * secret, even from an operator who mistyped an admin path (`/__LB/table`, `/_lb/status`). A
+ * client's other credentials are its business and pass through. */
+async function refuseAdminCredential(header: string, token: AdminToken, scope: RequestScope): Promise<void> {
+  if (await token.authorizes(header)) {
+    scope.state.metrics.reject("admin_token");
+    throw new BadRequest("this request carries the edge's admin token, which is never forwarded to an origin; admin routes are under /__lb/ (lower case)");
+  }
 }
 
 /** Refuses a client over its token bucket (only when the table turns rate limiting on). */
@@ -44,16 +57,25 @@ function enforceRateLimit(routing: Routing, request: Request, clientIp: string |
  * tries a different origin after a jittered back-off while the retry budget allows. The answer
  * streams back untouched; when no origin can answer, the edge says why with a 503 (or 504).
  */
-export async function forward(request: Request, scope: RequestScope): Promise<Response> {
+export async function forward(request: Request, url: URL, scope: RequestScope): Promise<Response> {
   const { state } = scope;
-  const routing = await state.routing(scope.now);
+  if (isUnforwardedMethod(request.method)) {
+    state.metrics.reject("refused_request");
+    throw new HttpError(405, `${request.method} requests are not forwarded (no tunnels, no request echoes)`, undefined, { allow: "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS" });
+  }
+  if (hasEncodedDotSegment(url.pathname)) {
+    state.metrics.reject("refused_request");
+    throw new BadRequest("the path holds an encoded dot segment (such as %2e%2e or ..%2f) that could leave the origin's base path");
+  }
+  const authorization = request.headers.get("authorization");
+  if (authorization !== null && scope.adminToken !== null) await refuseAdminCredential(authorization, scope.adminToken, scope);
+  const routing = state.routingNow(scope.now) ?? (await state.routing(scope.now));
   if (!routing) {
     state.metrics.reject("no_table");
     throw new ServiceUnavailable("no valid origin table is loaded (PUT one to /__lb/table)", 10);
   }
   const { table } = routing;
   const config = table.config;
-  const url = new URL(request.url);
   const clientIp = request.headers.get("cf-connecting-ip");
   enforceRateLimit(routing, request, clientIp, scope);
   const sequence = state.sequence(table, clientLocation(request, scope.flags.trustGeoHeader));
@@ -79,7 +101,7 @@ export async function forward(request: Request, scope: RequestScope): Promise<Re
     if (!origin || !pool) throw new Error(`routing chose an unknown origin ${choice.origin}`);
     tried.push(origin.index);
     state.tryStarted(routing, origin.index);
-    const result = await tryOrigin({ url: origin.base + url.pathname + url.search, method: request.method, headers, body: request.body, timeoutMs: table.timeoutMs }, scope.fetch, scope.clock);
+    const result = await tryOrigin({ url: upstreamUrl(origin.base, url), method: request.method, headers, body: request.body, timeoutMs: table.timeoutMs }, scope.fetch, scope.clock);
     const at = scope.clock();
     state.tryEnded(routing, origin.index, { failure: result.failure, rttMs: result.failure === "connect" || result.failure === "status" ? null : result.rttMs }, at);
     const slot: Slot = { routing, origin: origin.index };
@@ -106,9 +128,12 @@ type Slot = { routing: Routing; origin: number };
 
 /** Counts and returns an origin's answer; the slot is released once its body has streamed. */
 function answered(scope: RequestScope, pool: string, origin: string, response: Response, setCookie: string | null, slot: Slot): Response {
-  scope.state.metrics.request(pool, origin, response.status, (scope.clock() - scope.now) / 1000);
+  const series = slot.routing.series[slot.origin];
+  const seconds = (scope.clock() - scope.now) / 1000;
+  if (series) scope.state.metrics.record(series, response.status, seconds);
+  else scope.state.metrics.request(pool, origin, response.status, seconds);
   const release = (): void => { scope.state.tryFinished(slot.routing, slot.origin); };
-  return clientResponse(response, origin, scope.flags.exposeOrigin, setCookie, (body) => { scope.waitUntil(body.then(release, release)); });
+  return clientResponse(response, origin, scope.flags.exposeOrigin, setCookie, { release, waitUntil: scope.waitUntil });
 }
 
 /** The answer after the last try failed: the origin's own 5xx when it gave one, else the edge's. */

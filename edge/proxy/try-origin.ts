@@ -1,3 +1,4 @@
+import type { UpstreamFetch } from "../http/request-scope.ts";
 import type { FailureKind } from "../resilience/retry-policy.ts";
 import { isServerError } from "../resilience/retry-policy.ts";
 
@@ -20,15 +21,14 @@ export type TryRequest = {
  * streamed body or a WebSocket may then last as long as it needs (a signal that fires after the
  * headers would cut it), so the timer is cleared as soon as the headers arrive.
  */
-export async function tryOrigin(request: TryRequest, fetcher: (request: Request) => Promise<Response>, clock: () => number): Promise<TryResult> {
+export async function tryOrigin(request: TryRequest, fetcher: UpstreamFetch, clock: () => number): Promise<TryResult> {
   const controller = new AbortController();
   const timer = setTimeout(() => {
     controller.abort(new DOMException(`no answer within ${request.timeoutMs} ms`, "TimeoutError"));
   }, request.timeoutMs);
   const started = clock();
   try {
-    const upstream = new Request(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: "manual", signal: controller.signal });
-    const response = await fetcher(upstream);
+    const response = await fetcher(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: "manual", signal: controller.signal });
     const rttMs = clock() - started;
     return isServerError(response.status) ? { failure: "status", response, rttMs } : { failure: null, response, rttMs };
   } catch (error) {

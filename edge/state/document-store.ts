@@ -1,12 +1,8 @@
 import type { HealthReport } from "../../contracts/health-report.ts";
-import { validateHealthReport } from "../../contracts/health-report.ts";
-import { validateOriginTable } from "../../contracts/origin-table.ts";
 import type { ValidationIssue } from "../../contracts/validation.ts";
-import { parseJsonText } from "../../contracts/validation.ts";
 import type { WeightsOverlay } from "../../contracts/weights-overlay.ts";
-import { validateWeightsOverlay } from "../../contracts/weights-overlay.ts";
 import type { CompiledTable } from "../routing/compiled-table.ts";
-import { compileTable } from "../routing/compiled-table.ts";
+import { judgeDocument } from "./document-judgement.ts";
 
 export type DocumentName = "table" | "weights" | "health";
 export const DOCUMENT_NAMES: readonly DocumentName[] = ["table", "weights", "health"];
@@ -30,7 +26,8 @@ export type DocumentReader = (name: DocumentName) => Promise<string | null>;
 /**
  * The per-isolate cache of the three KV documents, refreshed after `ttlMs`. The request that
  * finds it stale reads KV (others keep the stale copy meanwhile: no request waits on another's
- * I/O); a read error or an invalid document keeps the last valid one and is reported once.
+ * I/O); a read error, or a missing, invalid or older document, keeps the last valid one and is
+ * reported once (see judgeDocument).
  */
 export class DocumentStore {
   private documents: Documents = { table: null, overlay: null, health: null };
@@ -45,10 +42,19 @@ export class DocumentStore {
     private readonly ttlMs = 5_000,
   ) {}
 
+  /** The documents when the cache can answer at `now` without reading KV, else null: the
+   * synchronous fast path of every proxied request (no promise when nothing is due). */
+  cachedAt(now: number): Documents | null {
+    const fresh = now - this.loadedAt < this.ttlMs && now >= this.loadedAt;
+    return fresh || (this.refreshing && this.documents.table !== null) ? this.documents : null;
+  }
+
   /** The documents at `now`, reading KV first when the cache is stale (or `force` says so). */
   async current(now: number, force = false): Promise<Documents> {
-    const fresh = now - this.loadedAt < this.ttlMs && now >= this.loadedAt;
-    if (!force && (fresh || (this.refreshing && this.documents.table !== null))) return this.documents;
+    if (!force) {
+      const cached = this.cachedAt(now);
+      if (cached) return cached;
+    }
     this.refreshing = true;
     try {
       const reads = await Promise.all(DOCUMENT_NAMES.map((name) => this.readSafely(name)));
@@ -63,9 +69,9 @@ export class DocumentStore {
     return this.documents;
   }
 
-  /** Adopts a document this isolate just wrote through the admin API. */
+  /** Adopts a document this isolate just wrote (admin API, health check): it is the newest. */
   adopt(name: DocumentName, text: string, now: number): void {
-    this.apply(name, { ok: true, text }, now);
+    this.apply(name, { ok: true, text }, now, true);
   }
 
   /** The documents as last loaded, without reading KV. */
@@ -86,44 +92,18 @@ export class DocumentStore {
     }
   }
 
-  private apply(name: DocumentName, result: Read, now: number): void {
+  private apply(name: DocumentName, result: Read, now: number, own = false): void {
     if (!result.ok) {
-      this.problem(name, `KV read failed: ${result.error}`, now);
+      this.problem(name, `KV read failed: ${result.error}; serving from the last valid documents`, now);
       return;
     }
     if (this.texts.has(name) && this.texts.get(name) === result.text) return;
     this.texts.set(name, result.text);
-    if (result.text === null) {
-      if (name === "table") {
-        this.problem(name, 'no table is stored in KV (key "table")', now);
-        return;
-      }
-      this.documents = name === "weights" ? { ...this.documents, overlay: null } : { ...this.documents, health: null };
+    const judged = judgeDocument(name, result.text, this.documents, own);
+    if (judged.adopt) {
       this.problemsByName.delete(name);
-      return;
-    }
-    const parsed = parseJsonText(result.text);
-    const next = parsed.ok ? this.validated(name, parsed.value) : parsed;
-    if (!next.ok) {
-      this.problem(name, `the stored ${name} document is invalid; serving from the last valid one`, now, next.issues);
-      return;
-    }
-    this.problemsByName.delete(name);
-    this.documents = next.documents;
-  }
-
-  /** The documents with `value` in place of `name`, or the validation issues. */
-  private validated(name: DocumentName, value: unknown): { ok: true; documents: Documents } | { ok: false; issues: ValidationIssue[] } {
-    if (name === "table") {
-      const table = validateOriginTable(value);
-      return table.ok ? { ok: true, documents: { ...this.documents, table: compileTable(table.value) } } : table;
-    }
-    if (name === "weights") {
-      const overlay = validateWeightsOverlay(value);
-      return overlay.ok ? { ok: true, documents: { ...this.documents, overlay: overlay.value } } : overlay;
-    }
-    const health = validateHealthReport(value);
-    return health.ok ? { ok: true, documents: { ...this.documents, health: health.value } } : health;
+      this.documents = judged.documents;
+    } else if (judged.problem) this.problem(name, judged.problem.message, now, judged.problem.issues);
   }
 
   private problem(name: DocumentName, message: string, now: number, issues?: ValidationIssue[]): void {

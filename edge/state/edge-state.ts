@@ -13,6 +13,7 @@ import { locationKey, orderPools, poolSequence } from "../routing/geo.ts";
 import type { OriginStanding, RoutingPlan } from "../routing/routing-plan.ts";
 import { buildRoutingPlan, isServing } from "../routing/routing-plan.ts";
 import type { DocumentStore, Documents } from "./document-store.ts";
+import type { RequestSeries } from "./edge-metrics.ts";
 import { EdgeMetrics } from "./edge-metrics.ts";
 import { EventLog } from "./events.ts";
 import type { OriginRuntime } from "./origin-runtime.ts";
@@ -31,6 +32,8 @@ export type Routing = {
   readonly overlayActive: boolean;
   readonly healthFresh: boolean;
   readonly builtAt: number;
+  /** Metric series by origin index of `table`, looked up once per table version. */
+  readonly series: readonly RequestSeries[];
 };
 
 /** How one try ended, as the balancer learns from it. */
@@ -63,6 +66,7 @@ export class EdgeState {
   private lastTable: CompiledTable | null = null;
   private tableRuntimes: OriginRuntime[] = [];
   private tableLoad: LoadView | null = null;
+  private tableSeries: RequestSeries[] = [];
   private poolLatency: LatencyEstimate[] = [];
   private panic = false;
   private readonly sequences = new WeakMap<CompiledTable, Map<string, Int32Array>>();
@@ -75,6 +79,13 @@ export class EdgeState {
   /** The routing at `now`, or null when no valid table was ever loaded. */
   async routing(now: number): Promise<Routing | null> {
     return this.routingFrom(await this.store.current(now), now);
+  }
+
+  /** The routing at `now` when the cached documents can answer without reading KV, else null
+   * (then `routing` reads them). */
+  routingNow(now: number): Routing | null {
+    const documents = this.store.cachedAt(now);
+    return documents ? this.routingFrom(documents, now) : null;
   }
 
   /** The routing for these documents at `now`, rebuilding the plan only when something changed. */
@@ -164,6 +175,7 @@ export class EdgeState {
       this.tableRuntimes = table.origins.map((origin) => this.runtimes.get(origin.id, joinsLater));
       this.runtimes.keepOnly(new Set(table.originById.keys()));
       this.poolLatency = table.pools.map(() => ({ ewmaMs: 0, ewmaAt: 0 }));
+      this.tableSeries = table.origins.map((origin) => this.metrics.seriesFor(table.pools[origin.pool]?.name ?? "", origin.id));
       this.tableLoad = { loads: this.tableRuntimes.map((runtime) => runtime.load), poolLatency: this.poolLatency, maxInFlight: table.config.maxInFlight, decayMs: DEFAULT_DECAY_MS };
       this.lastTable = table;
     }
@@ -202,6 +214,6 @@ export class EdgeState {
     const spillShares = overlayActive ? overlay.spill : undefined;
     const spill = spillShares ? Float64Array.from(table.pools, (pool) => spillShares[pool.name] ?? 0) : null;
     const load = this.tableLoad ?? { loads: [], poolLatency: [], maxInFlight: 0, decayMs: DEFAULT_DECAY_MS };
-    return { documents, table, plan, runtimes: this.tableRuntimes, load, spill, overlayActive, healthFresh, builtAt: now };
+    return { documents, table, plan, runtimes: this.tableRuntimes, load, spill, overlayActive, healthFresh, builtAt: now, series: this.tableSeries };
   }
 }

@@ -34,10 +34,12 @@ export function parseTarget(text: string): URL {
  * A keep-alive HTTP sender to one target (an undici Pool of up to `connections` sockets). The
  * timeout bounds the wait for response headers and, separately, any stall of the body.
  */
-export function createHttpSender(options: { target: string; connections: number; timeoutMs: number }): Sender & { close(): Promise<void> } {
+export function createHttpSender(options: { target: string; connections: number; timeoutMs: number; keepAliveTimeoutMs?: number }): Sender & { close(): Promise<void> } {
   const target = parseTarget(options.target);
   const basePath = target.pathname.replace(/\/$/, "");
-  const pool = new Pool(target.origin, { connections: options.connections, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
+  // An idle socket must be dropped before the server drops it (wrangler dev closes idle
+  // connections after 5 s), or a request can go out on a socket the server is closing.
+  const pool = new Pool(target.origin, { connections: options.connections, pipelining: 1, keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
   const send: Sender = async (request) => {
     const started = performance.now();
     try {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EDGE_METRICS } from "../../contracts/metric-names.ts";
-import { EdgeWorker } from "./support/edge-worker.ts";
+import { EdgeWorker, TEST_ADMIN_TOKEN } from "./support/edge-worker.ts";
 import { FRANKFURT, PARIS, originTable } from "./support/tables.ts";
 import { TestOrigin } from "./support/test-origin.ts";
 import { sendMany } from "./support/traffic.ts";
@@ -31,6 +31,19 @@ describe("admin API", () => {
     const wrong = await edge.text({ path: "/__lb/status", headers: { authorization: "Bearer not-the-token-at-all" } });
     expect(wrong.status).toBe(401);
     expect(JSON.parse(wrong.body)).toEqual({ error: expect.stringContaining("bearer token") as string });
+  });
+
+  it("accepts the bearer scheme in any case, and only the exact token", async () => {
+    for (const authorization of [`bearer ${TEST_ADMIN_TOKEN}`, `BEARER ${TEST_ADMIN_TOKEN}`]) expect((await edge.text({ path: "/__lb/status", headers: { authorization } })).status).toBe(200);
+    for (const authorization of [`Bearer ${TEST_ADMIN_TOKEN}x`, `Bearer ${TEST_ADMIN_TOKEN.slice(0, -1)}`, `Bearer ${TEST_ADMIN_TOKEN.toUpperCase()}`, `Basic ${TEST_ADMIN_TOKEN}`, TEST_ADMIN_TOKEN]) {
+      expect((await edge.text({ path: "/__lb/status", headers: { authorization } })).status).toBe(401);
+    }
+  });
+
+  it("answers 405 with Allow to a method an admin route does not take", async () => {
+    const answer = await edge.admin("DELETE", "/__lb/table");
+    expect(answer.status).toBe(405);
+    expect(answer.headers.get("allow")).toBe("GET, PUT");
   });
 
   it("stores a valid table and serves it back; an unknown admin route is 404", async () => {

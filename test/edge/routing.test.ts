@@ -3,6 +3,7 @@ import type { WeightsOverlay } from "../../contracts/weights-overlay.ts";
 import { EdgeWorker } from "./support/edge-worker.ts";
 import { ASHBURN, FRANKFURT, NEW_YORK, PARIS, SINGAPORE, TOKYO, originTable } from "./support/tables.ts";
 import { TestOrigin } from "./support/test-origin.ts";
+import type { Answer } from "./support/traffic.ts";
 import { sendMany, sharesOf } from "./support/traffic.ts";
 
 // The Worker in workerd, routing real requests to real origins on loopback. Each test writes
@@ -63,23 +64,34 @@ describe("geo steering", () => {
 });
 
 describe("balancing inside a pool", () => {
-  it("holds the operator's weights: over 1,200 seeded requests each share is within 3 points", async () => {
-    // Origins answer after 5 ms, so loopback jitter stays within the balancer's cost tolerance.
-    const [light, medium, heavy] = await Promise.all([origin("w-light", 5), origin("w-medium", 5), origin("w-heavy", 5)]);
-    // Four identical pools (one per country), each with its own client sending one request at a
-    // time, 10 s apart on the injected clock: four times faster than one stream, same property.
-    const countries = ["FR", "DE", "IT", "ES"];
+  it("holds the operator's weights: over 2,000 seeded requests each share is within 4 standard errors", async () => {
+    // The strict property (10,000 seeded picks within 3 points) is proven on the pure balancer
+    // (edge/balancing/strategies.test.ts); here it is the whole Worker's routing, held to what
+    // 2,000 picks can show. The requests are made independent of machine load: each pool's
+    // client sends one request at a time (nothing in flight at a pick), 100 s apart on the
+    // injected clock, ten times the latency estimate's decay time, so every origin's estimate
+    // has decayed to its pool's typical latency and costs tie. The weighted draw, seeded per
+    // request, then decides alone, as the operator's weights say it must.
+    const [light, medium, heavy] = await Promise.all([origin("w-light"), origin("w-medium"), origin("w-heavy")]);
+    // Sixteen identical pools, one client each, moving through time in step: the isolate
+    // re-reads KV (stale after every 100 s step) once per step for all sixteen.
+    const countries = ["FR", "DE", "IT", "ES", "NL", "BE", "AT", "PL", "PT", "IE", "DK", "SE", "FI", "CZ", "HU", "GR"];
     await putTable(originTable(++version, countries.map((country) => ({
       name: `eu-${country.toLowerCase()}`,
       location: FRANKFURT,
       countries: [country],
       origins: [{ origin: light, id: `light-${country.toLowerCase()}`, weight: 10 }, { origin: medium, id: `medium-${country.toLowerCase()}`, weight: 30 }, { origin: heavy, id: `heavy-${country.toLowerCase()}`, weight: 60 }],
     }))));
-    const streams = await Promise.all(countries.map((country, k) => sendMany(edge, 300, 1, (i) => ({ geo: `48.86,2.35,${country}`, now: T0 + 10_000 * i, seed: 1_000 * k + i }))));
-    const answers = streams.flat();
+    const answers: Answer[] = [];
+    for (let step = 0; step < 125; step++) {
+      answers.push(...(await sendMany(edge, countries.length, countries.length, (k) => ({ geo: `48.86,2.35,${countries[k] ?? ""}`, now: T0 + 100_000 * step, seed: 1_000 * k + step }))));
+    }
     expect(answers.every((a) => a.status === 200)).toBe(true);
     const shares = sharesOf(answers.map((a) => ({ ...a, origin: a.origin?.split("-")[0] ?? null })));
-    const off = Object.entries({ light: 0.1, medium: 0.3, heavy: 0.6 }).filter(([id, share]) => Math.abs((shares[id] ?? 0) - share) >= 0.03);
+    const n = answers.length;
+    // 4 standard errors of a share p over n independent picks: a correct balancer stays inside
+    // with probability 1 - 6e-5 for each origin (about 1.1 to 1.4 points at n = 2,000, x 4).
+    const off = Object.entries({ light: 0.1, medium: 0.3, heavy: 0.6 }).filter(([id, p]) => Math.abs((shares[id] ?? 0) - p) > 4 * Math.sqrt((p * (1 - p)) / n));
     expect(off, `shares ${JSON.stringify(shares)}`).toEqual([]);
   });
 
@@ -92,7 +104,9 @@ describe("balancing inside a pool", () => {
   });
 
   it("sends under 10 % of a pool's requests to an origin ten times slower once the EWMA has seen it", async () => {
-    const [a, b, slow] = await Promise.all([origin("s-fast-a", 10), origin("s-fast-b", 10), origin("s-slow", 100)]);
+    // 20 ms against 200 ms: a scheduling hiccup of a loaded machine (tens of ms) cannot make a
+    // fast origin look slower than the slow one, so only the tenfold difference decides.
+    const [a, b, slow] = await Promise.all([origin("s-fast-a", 20), origin("s-fast-b", 20), origin("s-slow", 200)]);
     await putTable(originTable(++version, [{ name: "eu", location: FRANKFURT, origins: [{ origin: a }, { origin: b }, { origin: slow }] }]));
     await sendMany(edge, 12, 3, (i) => ({ geo: PARIS, now: T0 + 20 * i, seed: i }));
     expect(slow.hits).toBeGreaterThan(0);

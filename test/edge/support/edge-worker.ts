@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { request as httpRequest } from "node:http";
+import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { workerBundle } from "./worker-bundle.ts";
 
@@ -27,11 +28,16 @@ type Bindings = Record<string, string>;
 
 /** The real Worker running in workerd (Miniflare) with a real KV namespace. */
 export class EdgeWorker {
-  private constructor(readonly mf: Miniflare) {}
+  private constructor(
+    readonly mf: Miniflare,
+    /** Everything workerd wrote to stdout and stderr (the Worker's console output included). */
+    readonly logs: string[],
+  ) {}
 
   /** Starts the Worker with the test vars (every flag on) plus `bindings`. */
   static async start(bindings: Bindings = {}): Promise<EdgeWorker> {
     const scriptPath = await workerBundle();
+    const logs: string[] = [];
     const mf = new Miniflare({
       modules: true,
       scriptPath,
@@ -39,9 +45,12 @@ export class EdgeWorker {
       compatibilityDate: "2026-07-30",
       cf: false,
       bindings: { EXPOSE_ORIGIN: "true", TRUST_GEO_HEADER: "true", TEST_HOOKS: "true", ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...bindings },
+      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+        for (const stream of [stdout, stderr]) stream.on("data", (chunk: Buffer) => logs.push(chunk.toString("utf8")));
+      },
     });
     await mf.ready;
-    return new EdgeWorker(mf);
+    return new EdgeWorker(mf, logs);
   }
 
   /** Sends one request to the Worker. */
@@ -124,9 +133,9 @@ export class EdgeWorker {
   }
 
   /** The KV namespace, to read or corrupt documents directly. */
-  async kv(): Promise<{ get(key: string): Promise<string | null>; put(key: string, value: string): Promise<void> }> {
+  async kv(): Promise<{ get(key: string): Promise<string | null>; put(key: string, value: string): Promise<void>; delete(key: string): Promise<void> }> {
     const namespace = await this.mf.getKVNamespace("ORIGINS");
-    return { get: (key) => namespace.get(key, "text"), put: (key, value) => namespace.put(key, value) };
+    return { get: (key) => namespace.get(key, "text"), put: (key, value) => namespace.put(key, value), delete: (key) => namespace.delete(key) };
   }
 
   /** Fires the cron trigger at `scheduledTime`, as Cloudflare does every minute. */

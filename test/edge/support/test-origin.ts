@@ -32,6 +32,8 @@ export class TestOrigin {
   hits = 0;
   healthHits = 0;
   readonly seen: SeenRequest[] = [];
+  /** Headers of the health probes received, newest last. */
+  readonly healthSeen: IncomingHttpHeaders[] = [];
   private readonly sockets = new Set<Socket>();
   private readonly server = createServer((request, response) => { this.handle(request, response); });
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -112,6 +114,8 @@ export class TestOrigin {
       const path = (request.url ?? "/").split("?")[0] ?? "/";
       if (path.endsWith("/healthz")) {
         this.healthHits++;
+        this.healthSeen.push(request.headers);
+        if (this.healthSeen.length > 100) this.healthSeen.shift();
         const status = this.behaviour.healthSequence.shift() ?? this.behaviour.healthStatus;
         response.writeHead(status, { "content-type": "text/plain" }).end(status < 400 ? "ok" : "unhealthy");
         return;
