@@ -8,10 +8,12 @@ import { parseArgs } from "node:util";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { QUEUE_NAMES, redisKeys } from "../contracts/index.ts";
-import { apiRouter } from "./api/routes.ts";
+import { edgeClient } from "./api/edge-client.ts";
+import { predictorHandlers } from "./api/http-app.ts";
 import { createPredictorServer } from "./api/server.ts";
 import type { SettingName } from "./config/config.ts";
-import { loadConfig, SETTINGS } from "./config/config.ts";
+import { buildDashboardAssets } from "./dashboard/dashboard-assets.ts";
+import { loadConfig, redactUrl, SETTINGS } from "./config/config.ts";
 import { parseTargetsFile } from "./config/targets-file.ts";
 import { ModelRegistry } from "./forecasting/model-registry.ts";
 import { createJobProcessor } from "./jobs/processor.ts";
@@ -21,6 +23,8 @@ import { ModelFiles } from "./model-store/model-files.ts";
 import { useBackend } from "./models/lstm/backend.ts";
 import { fetchText } from "./sources/fetch-text.ts";
 import { DocumentStore } from "./store/documents.ts";
+import { ForecastHistory } from "./store/forecast-history.ts";
+import { isOutageError, watchRedisConnection } from "./store/redis-connection.ts";
 import { ScrapeStateStore } from "./store/scrape-state.ts";
 import { SeriesStore } from "./store/series-store.ts";
 
@@ -73,15 +77,21 @@ const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConne
 try {
   await redis.connect();
 } catch (error) {
-  process.stderr.write(`predictor: cannot reach Redis at ${config.redisUrl}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`predictor: cannot reach Redis at ${redactUrl(config.redisUrl)}: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }
+const scheduleConfig = { stepSeconds: config.stepSeconds, retrainIntervalSeconds: config.retrainIntervalSeconds, scrape: targets.length > 0, prometheus: prometheus !== null };
+// A Redis restarted without persistence has lost the job schedulers: put them back (idempotent).
+const connection = watchRedisConnection(redis, { log, now: Date.now, onReconnect: async () => { if (config.roles.scheduler) await installSchedules(queue, scheduleConfig); } });
 const keys = redisKeys(config.prefix);
 const series = new SeriesStore(redis, keys, config.stepSeconds, config.retentionSeconds);
 const documents = new DocumentStore(redis, keys);
+const history = new ForecastHistory(redis, config.prefix, config.historyLeadSteps, config.historyRetentionSeconds);
 const registry = new ModelRegistry(new ModelFiles(config.modelDir));
 const bullPrefix = `${config.prefix}:bull`;
 const queue = new Queue(QUEUE_NAMES.predictor, { connection: redis, prefix: bullPrefix, defaultJobOptions: PREDICTOR_JOB_OPTIONS });
+// Without a listener BullMQ prints each connection error with its stack; the watcher reports outages.
+queue.on("error", (error) => { if (!isOutageError(error, redis)) log(`queue error: ${error.message}`); });
 const closers: (() => Promise<unknown>)[] = [];
 
 if (config.roles.worker) {
@@ -90,7 +100,7 @@ if (config.roles.worker) {
   log(`TensorFlow.js backend: ${backend}; ${models} saved model(s) loaded from ${config.modelDir}`);
   for (const bad of unreadable) log(`skipped unreadable model ${bad.file}: ${bad.reason} (the series will be retrained)`);
   const processor = createJobProcessor({
-    queue, series, documents, registry, targets, prometheus, fetchText,
+    queue, series, documents, history, registry, targets, prometheus, fetchText,
     state: new ScrapeStateStore(redis, config.prefix),
     now: Date.now,
     rng: () => Math.random,
@@ -101,27 +111,33 @@ if (config.roles.worker) {
     maxTrainings: config.maxTrainings,
     log,
     progress: (title) => progressReporter(process.stderr, title),
+    ...(config.models ? { kinds: config.models } : {}),
+    ...(config.lstmEpochs !== null ? { lstm: { epochs: config.lstmEpochs } } : {}),
   });
   const worker = new Worker(QUEUE_NAMES.predictor, processor, { connection: redis, prefix: bullPrefix, concurrency: config.concurrency, lockDuration: 120_000 });
   worker.on("failed", (job, error) => { log(`job ${job?.name ?? "?"} ${job?.id ?? ""} failed: ${error.message}`); });
-  worker.on("error", (error) => { log(`worker error: ${error.message}`); });
+  // While Redis is away the watcher has said so once; the worker's every retry would repeat it.
+  worker.on("error", (error) => { if (!isOutageError(error, redis)) log(`worker error: ${error.message}`); });
   closers.push(() => worker.close());
   log(`worker: ${targets.length} scrape target(s), ${prometheus ? prometheus.series.length : 0} Prometheus series, concurrency ${config.concurrency}`);
 }
 if (config.roles.scheduler) {
-  const installed = await installSchedules(queue, { stepSeconds: config.stepSeconds, retrainIntervalSeconds: config.retrainIntervalSeconds, scrape: targets.length > 0, prometheus: prometheus !== null });
+  const installed = await installSchedules(queue, scheduleConfig);
   log(`schedules: ${installed.join(", ")} (step ${config.stepSeconds} s, retraining every ${config.retrainIntervalSeconds} s)`);
 }
 if (config.roles.api) {
   const maxBodyBytes = 64 * 1024;
-  const router = apiRouter({ series, documents, adminToken: config.adminToken, now: Date.now, maxBodyBytes });
-  const server = createPredictorServer({ api: async (request) => (await router.fetch(request)) as Response, maxBodyBytes, onError: (error) => { log(`HTTP error: ${String(error)}`); } });
+  const assets = await buildDashboardAssets();
+  const edge = config.edge ? edgeClient({ url: config.edge.url, token: config.edge.token, now: Date.now }) : null;
+  const handlers = predictorHandlers({ series, documents, adminToken: config.adminToken, now: Date.now, maxBodyBytes, history, edge, horizonSteps: config.horizonSteps }, assets);
+  const server = createPredictorServer({ ...handlers, maxBodyBytes, onError: (error) => { log(`HTTP error: ${String(error)}`); } });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => { resolve(); });
   });
   const address = server.address();
-  log(`API on http://${config.host}:${typeof address === "object" && address ? address.port : config.port}/api/ (writes ${config.adminToken ? "need the admin token" : "disabled: no admin token"})`);
+  const base = `http://${config.host}:${typeof address === "object" && address ? address.port : config.port}`;
+  log(`API on ${base}/api/ (writes ${config.adminToken ? "need the admin token" : "disabled: no admin token"}); dashboard on ${base}/ (edge ${config.edge ? config.edge.url : "not configured"})`);
   closers.push(() => new Promise((resolve) => server.close(resolve)));
 }
 
@@ -132,6 +148,7 @@ const stop = async (signal: string) => {
   log(`${signal}: stopping`);
   await Promise.allSettled(closers.map((close) => close()));
   await queue.close();
+  connection.stop();
   redis.disconnect();
   process.exit(0);
 };

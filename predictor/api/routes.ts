@@ -3,8 +3,12 @@ import { Router } from "itty-router";
 import type { ValidationIssue } from "../../contracts/index.ts";
 import { parseJsonText, validateSlo } from "../../contracts/index.ts";
 import type { DocumentStore } from "../store/documents.ts";
+import type { ForecastHistory } from "../store/forecast-history.ts";
 import type { SeriesStore } from "../store/series-store.ts";
 import { requireAdmin } from "./admin-token.ts";
+import { addDashboardRoutes } from "./dashboard-routes.ts";
+import { decisionFilter } from "./decision-params.ts";
+import type { EdgeClient } from "./edge-client.ts";
 import { HttpError } from "./http-error.ts";
 import { integerParam, rejectIssues, seriesFilter } from "./query-params.ts";
 
@@ -16,6 +20,10 @@ export type ApiContext = {
   now: () => number;
   /** Requests bigger than this get 413. */
   maxBodyBytes: number;
+  /** For the dashboard: remembered forecasts, the Worker's admin API, the forecast length. */
+  history?: ForecastHistory | null;
+  edge?: EdgeClient | null;
+  horizonSteps?: number;
 };
 
 /** Most points one series may return in a single `GET /api/series`. */
@@ -66,16 +74,18 @@ export function apiRouter(context: ApiContext) {
     .get("/api/decisions", async (request) => {
       const issues: ValidationIssue[] = [];
       const limit = integerParam(request.query, "limit", 1, 1000, 100, issues);
+      const filter = decisionFilter(request.query, issues);
       rejectIssues(issues);
-      return Response.json({ decisions: (await context.documents.readDecisions(limit)).decisions });
+      return Response.json({ decisions: (await context.documents.readDecisions(limit, filter)).decisions });
     })
     .get("/api/scrape-errors", async (request) => {
       const issues: ValidationIssue[] = [];
       const limit = integerParam(request.query, "limit", 1, 1000, 100, issues);
       rejectIssues(issues);
       return Response.json({ errors: await context.documents.readScrapeErrors(limit) });
-    })
-    .all("/api/*", () => { throw new HttpError(404, "no such API route"); });
+    });
+  addDashboardRoutes(router, { series: context.series, adminToken: context.adminToken, now: context.now, history: context.history ?? null, edge: context.edge ?? null, horizonSteps: context.horizonSteps ?? 0 });
+  router.all("/api/*", () => { throw new HttpError(404, "no such API route"); });
   return router;
 }
 

@@ -28,7 +28,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: { api:
     await send(res, new HttpError(413, `request body of ${declared} bytes exceeds the ${options.maxBodyBytes}-byte limit`).toResponse());
     return;
   }
-  const request = toRequest(req);
+  let request: Request;
+  try {
+    request = toRequest(req);
+  } catch (error) {
+    // A request the Fetch API cannot represent (TRACE, CONNECT, TRACK) is the client's error.
+    req.resume();
+    const method = req.method ?? "";
+    await send(res, new HttpError(UNSUPPORTED_METHODS.has(method.toUpperCase()) ? 405 : 400, UNSUPPORTED_METHODS.has(method.toUpperCase()) ? `method ${method} is not allowed` : `malformed request: ${error instanceof Error ? error.message : String(error)}`).toResponse());
+    return;
+  }
   const path = new URL(request.url).pathname;
   let response: Response | null = null;
   if (path === "/api" || path.startsWith("/api/")) response = await options.api(request);
@@ -36,9 +45,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: { api:
   await send(res, response ?? new HttpError(404, "not found").toResponse());
 }
 
+/** Methods that a fetch Request refuses to carry. */
+const UNSUPPORTED_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+
 function toRequest(req: IncomingMessage): Request {
-  const host = req.headers.host ?? "localhost";
-  const url = new URL(req.url ?? "/", `http://${host}`);
+  // The client's Host header never goes into the URL: a forged one (a space, a bracket) would make
+  // the URL unparsable, and nothing here depends on it.
+  const url = new URL(req.url ?? "/", "http://predictor.invalid");
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);

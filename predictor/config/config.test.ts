@@ -28,6 +28,13 @@ describe("loadConfig", () => {
     const loaded = loadConfig({ step: "1h", retention: "5h" }, {});
     expect(loaded.ok ? [] : loaded.issues.map((i) => i.path)).toEqual(["--retention / PREDICTOR_RETENTION"]);
   });
+
+  it("restricts the model kinds and the LSTM's epochs when asked, and refuses unknown kinds", () => {
+    expect(loadConfig({}, {})).toMatchObject({ ok: true, config: { models: null, lstmEpochs: null } });
+    expect(loadConfig({ models: "seasonal-naive, holt-winters" }, { PREDICTOR_LSTM_EPOCHS: "8" })).toMatchObject({ ok: true, config: { models: ["seasonal-naive", "holt-winters"], lstmEpochs: 8 } });
+    const bad = loadConfig({ models: "lstm,arima", lstmEpochs: "0" }, {});
+    expect(bad.ok ? [] : bad.issues.map((i) => i.path).sort()).toEqual(["--lstm-epochs / PREDICTOR_LSTM_EPOCHS", "--models / PREDICTOR_MODELS"]);
+  });
 });
 
 describe("parseDurationSeconds", () => {

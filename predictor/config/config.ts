@@ -1,5 +1,5 @@
-import type { TfBackend, ValidationIssue } from "../../contracts/index.ts";
-import { DEFAULT_REDIS_PREFIX, DEFAULT_STEP_SECONDS, TF_BACKENDS } from "../../contracts/index.ts";
+import type { ModelKind, TfBackend, ValidationIssue } from "../../contracts/index.ts";
+import { DEFAULT_REDIS_PREFIX, DEFAULT_STEP_SECONDS, MODEL_KINDS, TF_BACKENDS } from "../../contracts/index.ts";
 import { parseDurationSeconds } from "./duration.ts";
 
 /** The predictor service's configuration, after validation. */
@@ -20,6 +20,15 @@ export type PredictorConfig = {
   maxTrainings: number;
   roles: { api: boolean; worker: boolean; scheduler: boolean };
   backend: TfBackend | null;
+  /** The Worker whose admin API the dashboard shows (fetched server-side with its token), or null. */
+  edge: { url: string; token: string } | null;
+  /** How far ahead the recorded forecast history looks, in steps, and how long it is kept. */
+  historyLeadSteps: number;
+  historyRetentionSeconds: number;
+  /** Model kinds trained (null: every kind). */
+  models: ModelKind[] | null;
+  /** Most LSTM training epochs (null: the model's default). */
+  lstmEpochs: number | null;
 };
 
 /** Every setting: its flag, its environment variable, its default and what it means. */
@@ -40,6 +49,12 @@ export const SETTINGS = {
   maxTrainings: { flag: "max-trainings", env: "PREDICTOR_MAX_TRAININGS", fallback: "1" },
   roles: { flag: "roles", env: "PREDICTOR_ROLES", fallback: "api,worker,scheduler" },
   backend: { flag: "backend", env: "PREDICTOR_TF_BACKEND", fallback: "" },
+  edgeUrl: { flag: "edge-url", env: "PREDICTOR_EDGE_URL", fallback: "" },
+  edgeToken: { flag: "edge-token", env: "PREDICTOR_EDGE_TOKEN", fallback: "" },
+  historyLead: { flag: "history-lead", env: "PREDICTOR_HISTORY_LEAD", fallback: "" },
+  historyRetention: { flag: "history-retention", env: "PREDICTOR_HISTORY_RETENTION", fallback: "2d" },
+  models: { flag: "models", env: "PREDICTOR_MODELS", fallback: "" },
+  lstmEpochs: { flag: "lstm-epochs", env: "PREDICTOR_LSTM_EPOCHS", fallback: "" },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -52,7 +67,9 @@ export function loadConfig(flags: Partial<Record<SettingName, string>>, env: Rec
   const issues: ValidationIssue[] = [];
   const raw = (name: SettingName) => flags[name] ?? env[SETTINGS[name].env] ?? SETTINGS[name].fallback;
   const where = (name: SettingName) => `--${SETTINGS[name].flag} / ${SETTINGS[name].env}`;
-  const fail = (name: SettingName, message: string) => { issues.push({ path: where(name), message: `${message} (got "${raw(name)}")` }); };
+  // Configuration errors end up in logs: a token is never echoed, a Redis password is masked.
+  const shown = (name: SettingName) => (name === "adminToken" || name === "edgeToken" ? `${raw(name).length} characters` : `"${name === "redisUrl" ? redactUrl(raw(name)) : raw(name)}"`);
+  const fail = (name: SettingName, message: string) => { issues.push({ path: where(name), message: `${message} (got ${shown(name)})` }); };
   const duration = (name: SettingName, min: number, max: number) => {
     const seconds = parseDurationSeconds(raw(name));
     if (seconds === null || seconds < min || seconds > max) fail(name, `must be a duration from ${min} s to ${max} s, like 60s, 15m, 6h or 14d`);
@@ -85,6 +102,12 @@ export function loadConfig(flags: Partial<Record<SettingName, string>>, env: Rec
   if (unknownRoles.length > 0 || roleNames.length === 0) fail("roles", "must be a comma-separated list of api, worker, scheduler");
   const backend = raw("backend");
   if (backend !== "" && !(TF_BACKENDS as readonly string[]).includes(backend)) fail("backend", `must be one of ${TF_BACKENDS.join(", ")}`);
+  // The token's value never goes into a message: configuration errors end up in logs.
+  const edge = edgeSetting(raw("edgeUrl"), raw("edgeToken"), (name, message) => { if (name === "edgeUrl") fail(name, message); else issues.push({ path: where(name), message }); });
+  const historyLeadSteps = historyLead(raw("historyLead"), stepSeconds, horizonSteps, () => { fail("historyLead", `must be a number of steps or a duration within the forecast horizon (1 to ${horizonSteps} steps)`); });
+  const modelNames = raw("models").split(",").map((m) => m.trim()).filter(Boolean);
+  if (modelNames.some((m) => !(MODEL_KINDS as readonly string[]).includes(m))) fail("models", `must be a comma-separated list of ${MODEL_KINDS.join(", ")}`);
+  const lstmEpochs = raw("lstmEpochs") === "" ? null : integer("lstmEpochs", 1, 1_000);
   const config: PredictorConfig = {
     redisUrl,
     prefix,
@@ -102,6 +125,45 @@ export function loadConfig(flags: Partial<Record<SettingName, string>>, env: Rec
     maxTrainings: integer("maxTrainings", 1, 64),
     roles: { api: roleNames.includes("api"), worker: roleNames.includes("worker"), scheduler: roleNames.includes("scheduler") },
     backend: backend === "" ? null : (backend as TfBackend),
+    edge,
+    historyLeadSteps,
+    historyRetentionSeconds: duration("historyRetention", 60, 400 * 86_400),
+    models: modelNames.length === 0 ? null : (modelNames as ModelKind[]),
+    lstmEpochs,
   };
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
+}
+
+/** A URL with its password (`redis://user:secret@host`) replaced by `***`, for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*:)[^/@]*@/i, "$1***@");
+}
+
+/** The edge settings: both the Worker's URL and its admin token, or neither. */
+function edgeSetting(url: string, token: string, fail: (name: "edgeUrl" | "edgeToken", message: string) => void): PredictorConfig["edge"] {
+  if (url === "" && token === "") return null;
+  let parsed: URL | null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = null;
+  }
+  const validUrl = parsed !== null && (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.username === "" && parsed.password === "" && parsed.search === "" && parsed.hash === "";
+  if (url === "") fail("edgeUrl", "must be set when the edge token is (the Worker's base URL, like http://127.0.0.1:8787)");
+  else if (!validUrl) fail("edgeUrl", "must be an http(s) URL with no credentials, query or fragment, like http://127.0.0.1:8787");
+  if (token === "") fail("edgeToken", "must be set when the edge URL is (the Worker's ADMIN_TOKEN)");
+  else if (token.length < 16) fail("edgeToken", "must be at least 16 characters, like the Worker's ADMIN_TOKEN");
+  return validUrl && token.length >= 16 ? { url: url.replace(/\/+$/, ""), token } : null;
+}
+
+/** The forecast history's lead: steps, or a duration rounded to steps; default the horizon. */
+function historyLead(text: string, stepSeconds: number, horizonSteps: number, fail: () => void): number {
+  if (text.trim() === "") return horizonSteps;
+  const seconds = parseDurationSeconds(text);
+  const steps = /^\s*\d+\s*$/.test(text) ? Number(text) : seconds === null ? Number.NaN : Math.round(seconds / stepSeconds);
+  if (!(Number.isInteger(steps) && steps >= 1 && steps <= horizonSteps)) {
+    fail();
+    return horizonSteps;
+  }
+  return steps;
 }

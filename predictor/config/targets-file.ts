@@ -5,16 +5,19 @@ import { metricName, originId, validateWith } from "../../contracts/index.ts";
 import type { PrometheusSource } from "../sources/prometheus-range.ts";
 import type { ScrapeTarget } from "../sources/scrape-service.ts";
 
+// Credentials go in `headers`: a URL is shown in scrape errors (and on the dashboard), so one
+// carrying a password would publish it.
 const httpUrl = v.pipe(v.string("must be a string"), v.check((text) => {
   try {
     const url = new URL(text);
-    return url.protocol === "http:" || url.protocol === "https:";
+    return (url.protocol === "http:" || url.protocol === "https:") && url.username === "" && url.password === "";
   } catch {
     return false;
   }
-}, "must be an http(s) URL"));
+}, "must be an http(s) URL without credentials (send them in headers, e.g. authorization)"));
 const seconds = v.pipe(v.number("must be a number of seconds"), v.finite(), v.minValue(0.1, "must be at least 0.1"), v.maxValue(600, "must be at most 600"));
-const headers = v.record(v.string(), v.string());
+// Messages never echo a value: header values are often credentials.
+const headers = v.record(v.string("must be a header name"), v.string("must be a string (quote it)"), "must be a map of header names to values");
 
 /** Schema of the targets file: which endpoints to scrape for which origin, and optionally an
  * existing Prometheus to read series from with one PromQL expression each. */

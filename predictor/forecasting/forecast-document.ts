@@ -19,8 +19,9 @@ export function boundBand(metric: MetricName, band: ForecastBand): ForecastBand 
   return { mean: band.mean.map(clamp), lower: band.lower.map(clamp), upper: band.upper.map(clamp) };
 }
 
-/** Builds the Forecast document of one series: what was forecast, by which model and backend,
- * and how accurate each model was in the backtest that chose it. */
+/** Builds the Forecast document of one series: what was forecast, by which model (and, for a
+ * TensorFlow.js model only, on which backend), and how accurate each model was in the backtest
+ * that chose it. */
 export function forecastDocument(input: {
   saved: SavedSeriesModel;
   model: ForecastModel;

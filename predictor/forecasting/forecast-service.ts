@@ -1,11 +1,13 @@
 import type { Forecast, MetricName } from "../../contracts/index.ts";
 import { observedCount } from "../models/series-ops.ts";
 import type { DocumentStore } from "../store/documents.ts";
+import type { ForecastHistory } from "../store/forecast-history.ts";
 import type { SeriesStore } from "../store/series-store.ts";
 import { forecastDocument } from "./forecast-document.ts";
 import type { ModelRegistry } from "./model-registry.ts";
 
-export type ForecastDeps = { series: SeriesStore; documents: DocumentStore; registry: ModelRegistry; now: () => number; horizon: number };
+/** `history`, when given, remembers each forecast's point at its lead for the dashboard's review. */
+export type ForecastDeps = { series: SeriesStore; documents: DocumentStore; registry: ModelRegistry; now: () => number; horizon: number; history?: ForecastHistory };
 
 /** What forecasting one series did. */
 export type ForecastOutcome = { status: "forecast"; forecast: Forecast } | { status: "untrained" } | { status: "no-data" };
@@ -29,6 +31,7 @@ export async function forecastSeries(origin: string, metric: MetricName, deps: F
     const band = await serving.model.forecast(history, horizon);
     const forecast = forecastDocument({ saved: serving.saved, model: serving.model, band, generatedAt: now, start: current + stepMs, stepSeconds: deps.series.stepSeconds });
     await deps.documents.writeForecast(forecast);
+    await deps.history?.record(forecast, now);
     return { status: "forecast", forecast };
   });
   return outcome ?? { status: "untrained" };

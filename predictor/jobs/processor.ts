@@ -11,6 +11,7 @@ import { pullPrometheus } from "../sources/prometheus-service.ts";
 import type { ScrapeTarget } from "../sources/scrape-service.ts";
 import { scrapeTargets } from "../sources/scrape-service.ts";
 import type { DocumentStore } from "../store/documents.ts";
+import type { ForecastHistory } from "../store/forecast-history.ts";
 import type { ScrapeStateStore } from "../store/scrape-state.ts";
 import type { SeriesStore } from "../store/series-store.ts";
 import { trainJobId, validateJob } from "./job-data.ts";
@@ -22,6 +23,8 @@ export type PredictorContext = {
   queue: Queue;
   series: SeriesStore;
   documents: DocumentStore;
+  /** Remembers past forecasts for the dashboard's review (optional: tests may leave it out). */
+  history?: ForecastHistory;
   state: ScrapeStateStore;
   registry: ModelRegistry;
   targets: readonly ScrapeTarget[];
@@ -80,6 +83,10 @@ export function createJobProcessor(context: PredictorContext): (job: Job, token?
           await job.moveToDelayed(context.now() + BUSY_RETRY_MS, token);
           throw new DelayedError();
         }
+        // Both the retraining round and a new series' first offer can queue a training of the
+        // same series at start; the one that runs second finds a model newer than itself.
+        const fresh = await context.registry.use(series.origin, series.metric, (serving) => Promise.resolve(serving.saved.stepSeconds === context.series.stepSeconds && Date.parse(serving.saved.model.trainedAt) >= job.timestamp));
+        if (fresh === true) return { status: "skipped", reason: "a model was trained since this job was queued" };
         trainings++;
         // Made on the first progress: a series still gathering data shows nothing.
         let reporter = null as ProgressReporter | null;

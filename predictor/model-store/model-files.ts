@@ -1,10 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { MetricName } from "../../contracts/index.ts";
 import { ORIGIN_ID_PATTERN, validateWith } from "../../contracts/index.ts";
 import type { SavedSeriesModel } from "./saved-model.ts";
 import { savedSeriesModelSchema } from "./saved-model.ts";
+
+/** A save's temporary file (`<metric>.json.<pid>.<8 hex>.tmp`). */
+const TEMP_FILE = /^[a-z0-9_]+\.json\.\d+\.[0-9a-f]{8}\.tmp$/;
+/** A temporary file this old is a crashed save's leftover, not a save in progress elsewhere. */
+const STALE_TEMP_MS = 3_600_000;
 
 /** A saved model file that could not be read back, and why. */
 export type UnreadableModel = { file: string; reason: string };
@@ -12,7 +17,9 @@ export type UnreadableModel = { file: string; reason: string };
 /**
  * Saved series models on disk: `<dir>/<origin>/<metric>.json`. A save writes a temporary file in
  * the same directory and renames it over the old one, so a reader (or a crash) only ever sees a
- * whole old or a whole new model. Several machines can share the directory (a network volume).
+ * whole old or a whole new model. The file's data is flushed to disk before the rename (and the
+ * directory after it), so a power loss cannot leave the new name pointing at empty blocks either.
+ * Several machines can share the directory (a network volume).
  */
 export class ModelFiles {
   constructor(readonly dir: string) {}
@@ -23,18 +30,25 @@ export class ModelFiles {
     return path.join(this.dir, origin, `${metric}.json`);
   }
 
-  /** Saves atomically (temporary file + rename). */
+  /** Saves atomically and durably (temporary file, fsync, rename, fsync of the directory). */
   async save(model: SavedSeriesModel): Promise<string> {
     const file = this.fileOf(model.origin, model.metric);
     await mkdir(path.dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
     try {
-      await writeFile(temp, JSON.stringify(model));
+      const handle = await open(temp, "w");
+      try {
+        await handle.writeFile(JSON.stringify(model));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await rename(temp, file);
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
     }
+    await syncDirectory(path.dirname(file));
     return file;
   }
 
@@ -79,6 +93,7 @@ export class ModelFiles {
       } catch {
         continue;
       }
+      await removeStaleTemps(path.join(this.dir, origin), files);
       for (const name of files.filter((f) => f.endsWith(".json")).sort()) {
         const file = path.join(this.dir, origin, name);
         try {
@@ -89,6 +104,31 @@ export class ModelFiles {
       }
     }
     return { models, unreadable };
+  }
+}
+
+/** Makes a rename in `dir` durable; a platform that cannot open directories only skips this. */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Windows cannot open a directory; its rename is already durable enough.
+  }
+}
+
+/** Deletes the temporary files that saves killed mid-way left behind, once they are old enough
+ * that no save still running (on this or another machine) can own them. */
+async function removeStaleTemps(dir: string, names: readonly string[]): Promise<void> {
+  const now = Date.now();
+  for (const name of names.filter((n) => TEMP_FILE.test(n))) {
+    const file = path.join(dir, name);
+    const modified = await stat(file).then((s) => s.mtimeMs, () => now);
+    if (now - modified > STALE_TEMP_MS) await rm(file, { force: true });
   }
 }
 

@@ -23,8 +23,6 @@ const paramsSchema = v.strictObject({
 
 class HoltWintersModel implements ForecastModel {
   readonly kind = "holt-winters" as const;
-  /** Plain JavaScript arithmetic: what TensorFlow.js calls its `cpu` backend. */
-  readonly backend = "cpu" as const;
   constructor(readonly version: string, readonly trainedAt: string, private readonly params: HoltWintersParams, private readonly offsets: IntervalOffsets) {}
 
   forecast(history: RegularSeries, horizon: number): Promise<ForecastBand> {

@@ -84,4 +84,16 @@ describe.each(TRAINERS.map((t) => [t.kind, t] as const))("%s", (_kind, trainer) 
     model.dispose();
     restored.dispose();
   });
+
+  it("names a TensorFlow.js backend only when TensorFlow.js runs it", async () => {
+    const series = hourly(cycle.slice(0, 15 * 24));
+    const model = await trainer.train(series, { horizon: 2, seasonSteps: 24, now: manualClock(START), rng: seededRng(6), onProgress: () => undefined });
+    const restored = await restoreModel(JSON.parse(JSON.stringify(await model.snapshot())) as Awaited<ReturnType<typeof model.snapshot>>);
+    for (const m of [model, restored]) {
+      if (m.kind === "lstm") expect(["tensorflow", "wasm", "cpu"]).toContain(m.backend);
+      else expect(m.backend).toBeUndefined();
+    }
+    model.dispose();
+    restored.dispose();
+  });
 });

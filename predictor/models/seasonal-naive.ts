@@ -40,8 +40,6 @@ const paramsSchema = v.strictObject({ season: v.pipe(v.number(), v.integer(), v.
 
 class SeasonalNaiveModel implements ForecastModel {
   readonly kind = "seasonal-naive" as const;
-  /** Plain JavaScript arithmetic: what TensorFlow.js calls its `cpu` backend. */
-  readonly backend = "cpu" as const;
   constructor(readonly version: string, readonly trainedAt: string, private readonly season: number, private readonly offsets: IntervalOffsets) {}
 
   forecast(history: RegularSeries, horizon: number): Promise<ForecastBand> {

@@ -9,17 +9,12 @@ export class FetchError extends Error {
   }
 }
 
+/** Redirects followed before giving up. */
+const MAX_REDIRECTS = 5;
+
 /** The default FetchText: Node's fetch with a timeout, a 2xx check and a size cap. */
 export const fetchText: FetchText = async (url, { timeoutMs, headers, maxBytes }) => {
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { accept: "text/plain;version=0.0.4, application/openmetrics-text;q=0.5, application/json;q=0.5, */*;q=0.1", ...headers }, signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
-  } catch (error) {
-    const name = error instanceof Error ? error.name : "";
-    if (name === "TimeoutError" || name === "AbortError") throw new FetchError(`no answer within ${timeoutMs} ms`, { cause: error });
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    throw new FetchError(`${error instanceof Error ? error.message : String(error)}${cause}`, { cause: error });
-  }
+  const response = await fetchFollowing(url, headers ?? {}, AbortSignal.timeout(timeoutMs), timeoutMs);
   if (!response.ok) {
     // The start of the body usually says why (Prometheus sends a JSON error, proxies a page).
     const snippet = (await response.text().catch(() => "")).slice(0, 200).replace(/\s+/g, " ").trim();
@@ -51,3 +46,31 @@ export const fetchText: FetchText = async (url, { timeoutMs, headers, maxBytes }
   }
   return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
 };
+
+/**
+ * Fetches `url`, following redirects itself: fetch drops only Authorization and cookies on a
+ * redirect to another origin, so a target's other credentials (an `x-api-key`, say) would follow
+ * it anywhere. A target with headers of its own is followed within its origin only.
+ */
+async function fetchFollowing(url: string, headers: Record<string, string>, signal: AbortSignal, timeoutMs: number): Promise<Response> {
+  let target = new URL(url);
+  for (let hop = 0; ; hop++) {
+    let response: Response;
+    try {
+      response = await fetch(target, { headers: { accept: "text/plain;version=0.0.4, application/openmetrics-text;q=0.5, application/json;q=0.5, */*;q=0.1", ...headers }, signal, redirect: "manual" });
+    } catch (error) {
+      const name = error instanceof Error ? error.name : "";
+      if (name === "TimeoutError" || name === "AbortError") throw new FetchError(`no answer within ${timeoutMs} ms`, { cause: error });
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+      throw new FetchError(`${error instanceof Error ? error.message : String(error)}${cause}`, { cause: error });
+    }
+    const location = response.headers.get("location");
+    if (![301, 302, 303, 307, 308].includes(response.status) || location === null) return response;
+    await response.body?.cancel();
+    const next = URL.parse(location, target);
+    if (next === null || (next.protocol !== "http:" && next.protocol !== "https:")) throw new FetchError(`redirected to "${location.slice(0, 200)}", which is not an http(s) URL`);
+    if (hop >= MAX_REDIRECTS) throw new FetchError(`more than ${MAX_REDIRECTS} redirects (the last to ${next.href})`);
+    if (Object.keys(headers).length > 0 && next.origin !== target.origin) throw new FetchError(`redirected to ${next.origin}, another origin, where this target's headers are not sent: configure ${next.href} as the target`);
+    target = next;
+  }
+}

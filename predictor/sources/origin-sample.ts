@@ -21,23 +21,26 @@ export function labelKey(labels: Record<string, string>, omit: readonly string[]
   return Object.keys(labels).filter((k) => !omit.includes(k)).sort().map((k) => `${k}=${JSON.stringify(labels[k])}`).join(",");
 }
 
-/** Picks the origin metrics out of a parsed exposition (NaN samples are ignored). */
+/** Picks the origin metrics out of a parsed exposition. NaN samples are ignored, and so are
+ * counter and bucket values no counter can take (negative or infinite): a broken origin's page
+ * must not become a negative request rate. */
 export function originSampleOf(families: Map<string, MetricFamily>, at: number): OriginSample {
   const samples: Sample[] = [];
   for (const family of families.values()) samples.push(...family.samples);
   const named = (name: string) => samples.filter((s) => s.name === name && !Number.isNaN(s.value));
+  const counted = (name: string) => named(name).filter((s) => Number.isFinite(s.value) && s.value >= 0);
   const sample: OriginSample = { at, requests: {}, durations: {} };
-  for (const s of named(ORIGIN_METRICS.requests)) {
+  for (const s of counted(ORIGIN_METRICS.requests)) {
     sample.requests[labelKey(s.labels)] = { code: s.labels.code ?? "", value: s.value };
   }
   const histogram = ORIGIN_METRICS.requestDuration;
-  for (const s of named(`${histogram}_bucket`)) {
+  for (const s of counted(`${histogram}_bucket`)) {
     const le = s.labels.le;
     if (le === undefined) continue;
     const entry = (sample.durations[labelKey(s.labels, ["le"])] ??= { buckets: {}, count: 0 });
     entry.buckets[normaliseLe(le)] = s.value;
   }
-  for (const s of named(`${histogram}_count`)) {
+  for (const s of counted(`${histogram}_count`)) {
     const entry = sample.durations[labelKey(s.labels)];
     if (entry) entry.count = s.value;
   }

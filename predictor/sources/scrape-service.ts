@@ -62,6 +62,7 @@ async function scrapeOne(target: ScrapeTarget, deps: ScrapeDeps): Promise<number
     const capacity = { at: new Date(at).toISOString(), replicas: Math.max(0, Math.round(sample.replicas)), ...(sample.capacityRps !== undefined && sample.capacityRps >= 0 ? { capacityRps: sample.capacityRps } : {}) };
     await deps.series.writeCapacity(target.origin, capacity, at, at);
   }
-  await deps.state.set(target.url, sample);
+  // A scrape that answered late, after a newer one was stored, must not turn the clock back.
+  if (!previous || previous.at < sample.at) await deps.state.set(target.url, sample);
   return written;
 }

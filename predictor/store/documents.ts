@@ -2,6 +2,16 @@ import type { Redis } from "ioredis";
 import type { Decision, Forecast, RedisKeys, Slo, ValidationIssue } from "../../contracts/index.ts";
 import { ValidationError, validateDecision, validateForecast, validateSlo } from "../../contracts/index.ts";
 
+/** Which decisions to read: a time range (epoch ms) and fields that must match. */
+export type DecisionFilter = { since?: number; until?: number; pool?: string; origin?: string; mode?: Decision["mode"]; applied?: boolean };
+
+function matches(decision: Decision, filter: DecisionFilter): boolean {
+  return (filter.pool === undefined || decision.pool === filter.pool)
+    && (filter.origin === undefined || decision.origin === filter.origin)
+    && (filter.mode === undefined || decision.mode === filter.mode)
+    && (filter.applied === undefined || decision.applied === filter.applied);
+}
+
 /** A stored document that no longer passes its schema (written by an older or buggy writer). */
 export type InvalidDocument = { key: string; issues: ValidationIssue[] };
 
@@ -60,16 +70,27 @@ export class DocumentStore {
     await this.redis.hset(this.keys.slos, slo.pool, JSON.stringify(slo));
   }
 
-  /** The newest decisions first, at most `limit`, from the stream the scaler appends to. */
-  async readDecisions(limit: number): Promise<{ decisions: (Decision & { streamId: string })[]; invalid: InvalidDocument[] }> {
-    const entries = await this.redis.xrevrange(this.keys.decisions, "+", "-", "COUNT", limit);
+  /** The newest decisions first, at most `limit`, from the stream the scaler appends to; with a
+   * filter, only those recorded within [since, until] (epoch ms, by stream entry time) that match
+   * every given field. Reads the stream in pages, so a rare match is found without reading it all
+   * at once. */
+  async readDecisions(limit: number, filter: DecisionFilter = {}): Promise<{ decisions: (Decision & { streamId: string })[]; invalid: InvalidDocument[] }> {
     const decisions: (Decision & { streamId: string })[] = [];
     const invalid: InvalidDocument[] = [];
-    for (const [streamId, fields] of entries) {
-      const at = fields.indexOf("decision");
-      const checked = validateDecision(parseJson(at >= 0 ? (fields[at + 1] ?? "") : ""));
-      if (checked.ok) decisions.push({ ...checked.value, streamId });
-      else invalid.push({ key: `${this.keys.decisions}#${streamId}`, issues: checked.issues });
+    const page = Math.min(1000, Math.max(limit, 100));
+    let end = filter.until !== undefined ? String(Math.floor(filter.until)) : "+";
+    const start = filter.since !== undefined ? String(Math.ceil(filter.since)) : "-";
+    while (decisions.length < limit) {
+      const entries = await this.redis.xrevrange(this.keys.decisions, end, start, "COUNT", page);
+      for (const [streamId, fields] of entries) {
+        const at = fields.indexOf("decision");
+        const checked = validateDecision(parseJson(at >= 0 ? (fields[at + 1] ?? "") : ""));
+        if (!checked.ok) invalid.push({ key: `${this.keys.decisions}#${streamId}`, issues: checked.issues });
+        else if (matches(checked.value, filter) && decisions.length < limit) decisions.push({ ...checked.value, streamId });
+      }
+      const last = entries[entries.length - 1];
+      if (entries.length < page || !last) break;
+      end = `(${last[0]}`;
     }
     return { decisions, invalid };
   }

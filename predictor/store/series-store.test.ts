@@ -42,6 +42,18 @@ describe("SeriesStore", () => {
     expect(await store.latest("eu-1", "cpu")).toBe(T0 + 3_660_000);
   });
 
+  it("writes a history of capacity samples at once, one per step, within the retention", async () => {
+    const sample = (replicas: number) => ({ at: new Date(T0).toISOString(), replicas, capacityRps: replicas * 20 });
+    await store.writeCapacity("eu-1", sample(9), T0 + 60_000, T0);
+    await store.writeCapacityBatch("eu-1", [
+      { t: T0 - 3_700_000, sample: sample(1) },
+      { t: T0 + 10_000, sample: sample(2) },
+      { t: T0 + 70_000, sample: sample(3) },
+    ], T0 + 120_000);
+    const members = await test.redis.zrange(redisKeys(test.prefix).capacity("eu-1"), "0", "-1");
+    expect(members.map((member) => (JSON.parse(member) as { replicas: number }).replicas)).toEqual([2, 3]);
+  });
+
   it("refuses a retention shorter than one step", () => {
     expect(() => new SeriesStore(test.redis, redisKeys(test.prefix), 60, 30)).toThrow(/retention/);
   });

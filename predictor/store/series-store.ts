@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { CapacitySample, MetricName, RedisKeys, RegularSeries, SeriesWindow } from "../../contracts/index.ts";
-import { decodeSeriesMember, encodeSeriesMember } from "../../contracts/index.ts";
+import { capacitySampleSchema, decodeSeriesMember, encodeSeriesMember, parseJsonText, validateWith } from "../../contracts/index.ts";
 
 /** One observation to record: the bucket it falls in is `floor(t / step) * step`. */
 export type SeriesPoint = { origin: string; metric: MetricName; t: number; value: number };
@@ -103,5 +103,28 @@ export class SeriesStore {
       .zadd(key, bucket, JSON.stringify(sample))
       .zremrangebyscore(key, "-inf", `(${now - this.retentionSeconds * 1000}`)
       .exec();
+  }
+
+  /** Records many capacity samples of an origin at once (one per bucket, as `writeCapacity`
+   * does), in one transaction: how a history is written before the service starts. */
+  async writeCapacityBatch(origin: string, samples: readonly { t: number; sample: CapacitySample }[], now: number): Promise<void> {
+    if (samples.length === 0) return;
+    const key = this.keys.capacity(origin);
+    const batch = this.redis.multi();
+    for (const { t, sample } of samples) {
+      const bucket = this.bucketOf(t);
+      batch.zremrangebyscore(key, bucket, bucket).zadd(key, bucket, JSON.stringify(sample));
+    }
+    await batch.zremrangebyscore(key, "-inf", `(${now - this.retentionSeconds * 1000}`).exec();
+  }
+
+  /** An origin's capacity samples over `[from, to]`, oldest first; invalid members are skipped. */
+  async readCapacity(origin: string, from: number, to: number): Promise<CapacitySample[]> {
+    const members = await this.redis.zrangebyscore(this.keys.capacity(origin), from, to);
+    return members.flatMap((member) => {
+      const json = parseJsonText(member);
+      const sample = json.ok ? validateWith(capacitySampleSchema, json.value) : json;
+      return sample.ok ? [sample.value] : [];
+    });
   }
 }

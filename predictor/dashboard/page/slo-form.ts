@@ -1,0 +1,178 @@
+import type { Slo } from "../../../contracts/index.ts";
+import { SLO_MODES } from "../../../contracts/index.ts";
+import { ApiError, api } from "./api.ts";
+import { h, replace } from "./dom.ts";
+import { clockTime } from "./format.ts";
+import type { SloFieldName } from "./slo-fields.ts";
+import { fieldsToBody, NEW_SLO, SLO_FIELDS, sloToFields } from "./slo-fields.ts";
+import type { TokenStore } from "./token-store.ts";
+
+type Control = { input: HTMLInputElement | HTMLSelectElement; error: HTMLElement; row: HTMLElement };
+
+/**
+ * The SLO editor of one pool. The server validates (contracts' validateSlo through
+ * `PUT /api/slos/:pool`); each problem it returns is shown next to its field, and a refused
+ * write changes nothing, on the server as in the form (the typed values stay for correction).
+ * The form is not refreshed under the operator's fingers: while edited, new data leaves it alone.
+ */
+export class SloForm {
+  readonly element: HTMLElement;
+  private readonly controls = new Map<SloFieldName, Control>();
+  private readonly token: HTMLInputElement;
+  private readonly tokenError: HTMLElement;
+  private readonly forget: HTMLButtonElement;
+  private readonly message: HTMLElement;
+  private readonly badge: HTMLElement;
+  private readonly title: HTMLElement;
+  private readonly save: HTMLButtonElement;
+  private pool: string | null = null;
+  private shown: string | null = null;
+  private dirty = false;
+
+  constructor(private readonly tokens: TokenStore, private readonly writes: boolean, private readonly onSaved: (slo: Slo) => void) {
+    this.title = h("h2", null, "SLO");
+    this.badge = h("span", { class: "badge" });
+    const fields = SLO_FIELDS.map((field) => {
+      const id = `slo-${field.name}`;
+      const input = field.name === "mode"
+        ? h("select", { attrs: { id, name: field.name, "aria-describedby": `${id}-hint ${id}-error` } }, ...SLO_MODES.map((mode) => h("option", { attrs: { value: mode } }, mode)))
+        : h("input", { attrs: { id, name: field.name, type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false", "aria-describedby": `${id}-hint ${id}-error` } });
+      input.addEventListener("input", () => { this.dirty = true; this.clearError(field.name); });
+      const error = h("div", { class: "field-error", attrs: { id: `${id}-error`, "aria-live": "polite" } });
+      const row = h("div", { class: "field" }, h("label", { attrs: { for: id } }, field.label), input, h("div", { class: "field-hint", attrs: { id: `${id}-hint` } }, field.hint), error);
+      this.controls.set(field.name, { input, error, row });
+      return row;
+    });
+    this.token = h("input", { attrs: { id: "slo-token", type: "password", autocomplete: "off", spellcheck: "false", "aria-describedby": "slo-token-hint slo-token-error", placeholder: "admin token" } });
+    this.tokenError = h("div", { class: "field-error", attrs: { id: "slo-token-error", "aria-live": "polite" } });
+    this.forget = h("button", { class: "link", attrs: { type: "button" }, on: { click: () => { this.tokens.forget(); this.token.value = ""; this.showTokenState(); } } }, "Forget the token");
+    this.message = h("div", { class: "form-message", attrs: { role: "status", "aria-live": "polite" } });
+    this.save = h("button", { class: "primary", attrs: { type: "submit" } }, "Save SLO");
+    const form = h("form", { class: "slo-form", attrs: { novalidate: true, "aria-label": "SLO" }, on: { submit: (event) => { event.preventDefault(); void this.submit(); } } },
+      h("div", { class: "fields" }, ...fields),
+      h("div", { class: "field token" },
+        h("label", { attrs: { for: "slo-token" } }, "Admin token"), this.token,
+        h("div", { class: "field-hint", attrs: { id: "slo-token-hint" } }, "Needed to save; kept in this browser tab only and sent only to this predictor.", " ", this.forget),
+        this.tokenError),
+      h("div", { class: "form-actions" }, this.save, this.message));
+    this.element = h("section", { class: "card slo-card", attrs: { "aria-labelledby": "slo-title" } }, h("div", { class: "card-head" }, this.title, this.badge), form);
+    this.title.id = "slo-title";
+    if (!writes) {
+      for (const { input } of this.controls.values()) input.disabled = true;
+      this.token.disabled = true;
+      this.save.disabled = true;
+      this.message.textContent = "Editing is off: this predictor has no admin token configured (PREDICTOR_ADMIN_TOKEN).";
+    }
+    this.showTokenState();
+  }
+
+  /** Shows a pool's SLO (a new pool starts from the usual defaults); keeps edits in progress. */
+  show(pool: string | null, slo: Slo | null): void {
+    const changedPool = pool !== this.pool;
+    this.pool = pool;
+    replace(this.title, pool === null ? "SLO" : `SLO · ${pool}`);
+    replace(this.badge, slo ? slo.mode : "not set");
+    this.badge.className = `badge mode-${slo ? slo.mode : "unset"}`;
+    const form = this.element.querySelector("form");
+    if (form) form.hidden = pool === null;
+    if (pool === null) {
+      this.message.textContent = "These origins are in no pool of the edge table: SLOs are set per pool.";
+      return;
+    }
+    const key = JSON.stringify(slo);
+    if (changedPool) {
+      this.dirty = false;
+      this.clearAll();
+      if (this.writes) this.message.textContent = "";
+    }
+    if (!this.dirty && (changedPool || key !== this.shown)) {
+      this.shown = key;
+      const values = sloToFields(slo ?? NEW_SLO);
+      for (const [name, control] of this.controls) control.input.value = values[name];
+    }
+  }
+
+  private async submit(): Promise<void> {
+    const pool = this.pool;
+    if (pool === null || !this.writes) return;
+    this.clearAll();
+    const typed = this.token.value.trim();
+    const token = typed !== "" ? typed : this.tokens.get();
+    if (token === null || token === "") {
+      this.tokenError.textContent = "Enter the admin token to save.";
+      this.token.setAttribute("aria-invalid", "true");
+      this.token.focus();
+      return;
+    }
+    const fields = {} as Record<SloFieldName, string>;
+    for (const [name, control] of this.controls) fields[name] = control.input.value;
+    this.save.disabled = true;
+    this.message.textContent = "Saving…";
+    try {
+      const { slo } = await api.putSlo(pool, fieldsToBody(fields), token);
+      this.tokens.set(token);
+      this.token.value = "";
+      this.dirty = false;
+      this.shown = JSON.stringify(slo);
+      this.message.textContent = `Saved at ${clockTime(Date.now())} UTC: the scaler uses it from its next evaluation.`;
+      this.message.className = "form-message ok";
+      this.showTokenState();
+      this.onSaved(slo);
+    } catch (error) {
+      this.showFailure(error);
+    } finally {
+      this.save.disabled = false;
+    }
+  }
+
+  private showFailure(error: unknown): void {
+    this.message.className = "form-message error";
+    if (!(error instanceof ApiError)) {
+      this.message.textContent = `Not saved: ${String(error)}`;
+      return;
+    }
+    if (error.status === 401) {
+      this.tokenError.textContent = `${error.message}. Nothing was changed.`;
+      this.token.setAttribute("aria-invalid", "true");
+      this.tokens.forget();
+      this.showTokenState();
+      this.message.textContent = "Not saved: the admin token was refused.";
+      return;
+    }
+    const general: string[] = [];
+    for (const issue of error.issues) {
+      const name = issue.path.split(/[.[]/)[0] ?? "";
+      const control = this.controls.get(name as SloFieldName);
+      if (control) {
+        control.error.textContent = control.error.textContent ? `${control.error.textContent}; ${issue.message}` : issue.message;
+        control.input.setAttribute("aria-invalid", "true");
+        control.row.classList.add("invalid");
+      } else general.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
+    }
+    const count = error.issues.length;
+    this.message.textContent = count > 0
+      ? `Not saved: ${count === 1 ? "one problem" : `${count} problems`} (shown next to the fields); the stored SLO is unchanged.${general.length ? ` ${general.join("; ")}` : ""}`
+      : `Not saved: ${error.message}`;
+  }
+
+  private clearError(name: SloFieldName): void {
+    const control = this.controls.get(name);
+    if (!control) return;
+    control.error.textContent = "";
+    control.input.removeAttribute("aria-invalid");
+    control.row.classList.remove("invalid");
+  }
+
+  private clearAll(): void {
+    for (const name of this.controls.keys()) this.clearError(name);
+    this.tokenError.textContent = "";
+    this.token.removeAttribute("aria-invalid");
+    this.message.className = "form-message";
+  }
+
+  private showTokenState(): void {
+    const stored = this.tokens.get() !== null;
+    this.forget.hidden = !stored;
+    this.token.placeholder = stored ? "token kept for this tab" : "admin token";
+  }
+}
