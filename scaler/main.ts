@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { DEFAULT_REDIS_PREFIX, QUEUE_NAMES, ValidationError, redisKeys } from "../contracts/index.ts";
 import { loadScalerConfig } from "./config/load-config.ts";
+import { watchRedisConnection } from "./inputs/redis-connection.ts";
 import { scalerKeys } from "./inputs/scaler-keys.ts";
 import { startScalerService } from "./jobs/scaler-service.ts";
 import { stderrLog } from "./log.ts";
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   const providers = await createProviders(config, env, now);
   const service = await startScalerService(
     redis,
-    { name: env.SCALER_QUEUE ?? QUEUE_NAMES.scaler, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, concurrency: config.jobs.concurrency, intervalSeconds: config.intervalSeconds },
+    { name: env.SCALER_QUEUE ?? QUEUE_NAMES.scaler, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, concurrency: config.jobs.concurrency, intervalSeconds: config.intervalSeconds, ...(config.jobs.lockSeconds !== undefined ? { lockMs: config.jobs.lockSeconds * 1000 } : {}) },
     {
       redis,
       keys: redisKeys(prefix),
@@ -43,9 +44,12 @@ async function main(): Promise<void> {
       log: stderrLog,
     },
   );
+  // A Redis restarted without persistence has lost the evaluation schedule: put it back.
+  const connection = watchRedisConnection(redis, { log: (line) => { stderrLog("warn", line); }, now, onReconnect: () => service.installSchedule() });
   stderrLog("info", `evaluating every ${config.intervalSeconds} s; weights via ${writer.target}; ${Object.keys(config.origins).length} origin(s) configured for scaling`);
   const stop = () => {
     stderrLog("info", "stopping");
+    connection.stop();
     void service.close().then(() => redis.quit()).then(() => process.exit(0));
   };
   process.once("SIGINT", stop);

@@ -24,6 +24,7 @@ const FLAGS = {
   "tick-seconds": ["tickSeconds", boundedInteger(1, 3600)],
   "violation-utilization": ["violationUtilization", boundedNumber(0.05, 10)],
   "train-fraction": ["trainFraction", boundedNumber(0.05, 0.95)],
+  "sizing-quantile": ["sizingQuantile", boundedNumber(0.5, 0.9)],
   "lstm-epochs": ["lstmEpochs", boundedInteger(1, 10_000)],
   seed: ["seed", boundedInteger(0, 2 ** 31)],
 } as const;

@@ -86,6 +86,9 @@ export const policyTuningSchema = v.strictObject({
   weightHoldSeconds: v.optional(boundedInteger(0, 86_400), 300),
   maxSpill: v.optional(boundedNumber(0, 1), 0.5),
   breachStep: v.optional(boundedNumber(0.05, 4), 0.2),
+  /** The forecast quantile capacity is sized for: 0.5 sizes for the mean, 0.9 for the upper bound
+   * of the predictor's 80 % band (safest, most replicas). */
+  sizingQuantile: v.optional(boundedNumber(0.5, 0.9), 0.9),
 });
 
 /** The scaler's configuration file (YAML or JSON), as written by the operator. */
@@ -100,6 +103,9 @@ export const scalerFileSchema = v.strictObject({
       attempts: v.optional(boundedInteger(1, 50), 5),
       backoffMs: v.optional(boundedInteger(10, 600_000), 1000),
       concurrency: v.optional(boundedInteger(1, 64), 4),
+      /** How long a job's lock lives without renewal: a killed scaler's job is taken over by
+       * another process between one and two of these later (BullMQ's default: 30). */
+      lockSeconds: v.optional(boundedInteger(5, 600)),
     }),
     {},
   ),

@@ -34,7 +34,7 @@ describe("scaler configuration", () => {
     const config = await loadScalerConfig(file, { LB_ADMIN_TOKEN: "t", HOOK_SECRET: "s" });
     expect(config.intervalSeconds).toBe(15);
     expect(config.overlayTtlSeconds).toBe(300);
-    expect(config.policy).toEqual({ hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2 });
+    expect(config.policy).toEqual({ hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, sizingQuantile: 0.9 });
     expect(config.jobs).toEqual({ attempts: 5, backoffMs: 1000, concurrency: 4 });
     expect(config.origins["eu-1"]).toEqual({ rpsPerReplica: 100, minReplicas: 2, maxReplicas: 20, bootSeconds: 300, provider: { kind: "simulator" } });
     expect(config.origins["eu-2"]?.maxReplicas).toBe(8);

@@ -1,10 +1,12 @@
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
+import type { Decision } from "../../contracts/index.ts";
 import { appendDecision } from "../decisions/decision-log.ts";
 import { RemoteCallError } from "../http/http-errors.ts";
 import { readObservations, readOutcomes, readSlos } from "../inputs/redis-inputs.ts";
 import { acquireLock, loadState, releaseLock, saveStateIfHolder } from "../inputs/state-store.ts";
 import { evaluatePolicy } from "../policy/evaluate-policy.ts";
+import type { PolicyOutcome } from "../policy/types.ts";
 import type { JobContext } from "./job-context.ts";
 import { JOB_NAMES, evaluateDataSchema, jobIds, parseJobData } from "./job-data.ts";
 import type { ApplyWeightsData, ScaleData } from "./job-data.ts";
@@ -47,7 +49,7 @@ async function evaluateHoldingLock(ctx: JobContext, token: string): Promise<Eval
     loadState(ctx.redis, ctx.scalerKeys, ctx.newToken),
   ]);
   const problems = [...sloProblems, ...dataProblems, ...(loaded.problem ? [{ key: "state", message: loaded.problem }] : [])];
-  const outcome = evaluatePolicy({ now, table, slos, scaling: ctx.scaling, observations, overlay, outcomes, state: loaded.state, tuning: ctx.tuning, problems });
+  const outcome = withEpochIds(evaluatePolicy({ now, table, slos, scaling: ctx.scaling, observations, overlay, outcomes, state: loaded.state, tuning: ctx.tuning, problems }));
   for (const report of outcome.reports) ctx.log("warn", report);
   const { epoch } = outcome.state;
   const urls = new Map(table.pools.flatMap((p) => p.origins.map((o) => [o.id, o.url] as const)));
@@ -66,4 +68,22 @@ async function evaluateHoldingLock(ctx: JobContext, token: string): Promise<Eval
   }
   for (const call of outcome.scale) ctx.log("info", call.decision.reason, { origin: call.origin, to: call.to });
   return { decisions: outcome.decisions.length + outcome.scale.length + (weights?.decisions.length ?? 0), scaleJobs: scaleJobs.map((j) => j.opts.jobId), ...(weightsJob ? { weightsJob: weightsJob.opts.jobId } : {}), problems: problems.map((p) => p.message) };
+}
+
+/**
+ * The policy numbers its decisions by evaluation, and that count starts again with a new epoch
+ * (state lost with a Redis that kept nothing, or reset when unreadable). Prefixing the epoch's
+ * first characters keeps every decision id unique, so neither the decision log's append-once
+ * markers nor a platform that de-duplicates on the idempotency key takes a new decision for an
+ * old one. A retried evaluation of the same state still derives the same ids.
+ */
+function withEpochIds(outcome: PolicyOutcome): PolicyOutcome {
+  const tag = outcome.state.epoch.slice(0, 8);
+  const tagged = (decision: Decision): Decision => ({ ...decision, id: `${tag}-${decision.id}` });
+  return {
+    ...outcome,
+    decisions: outcome.decisions.map(tagged),
+    scale: outcome.scale.map((call) => ({ ...call, decision: tagged(call.decision) })),
+    weights: outcome.weights ? { ...outcome.weights, decisions: outcome.weights.decisions.map(tagged) } : null,
+  };
 }

@@ -1,6 +1,7 @@
 import type { Job } from "bullmq";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { isOutageError } from "../inputs/redis-connection.ts";
 import { runApplyWeights } from "./apply-weights-job.ts";
 import { runEvaluate } from "./evaluate-job.ts";
 import type { JobContext } from "./job-context.ts";
@@ -8,7 +9,7 @@ import { JOB_NAMES } from "./job-data.ts";
 import { runScale } from "./scale-job.ts";
 
 /** Queue settings: name (unique per deployment or test), BullMQ key prefix, retries. */
-export type QueueSettings = { name: string; prefix?: string; attempts: number; backoffMs: number; concurrency: number; intervalSeconds: number };
+export type QueueSettings = { name: string; prefix?: string; attempts: number; backoffMs: number; concurrency: number; intervalSeconds: number; lockMs?: number };
 
 /** Opens the scaler's queue with its default job options: retries with exponential back-off,
  * finished jobs kept a day so their ids keep de-duplicating. */
@@ -36,8 +37,8 @@ export function scalerProcessor(ctx: Omit<JobContext, "queue">, queue: Queue) {
   };
 }
 
-/** A running scaler: its queue, its worker, and a way to stop both. */
-export type ScalerService = { queue: Queue; worker: Worker; close(): Promise<void> };
+/** A running scaler: its queue, its worker, a way to (re)install its schedule, and a way to stop. */
+export type ScalerService = { queue: Queue; worker: Worker; installSchedule(): Promise<void>; close(): Promise<void> };
 
 /**
  * Starts the scaler: schedules the repeatable `evaluate` job (upserting one scheduler by id, so
@@ -47,21 +48,31 @@ export type ScalerService = { queue: Queue; worker: Worker; close(): Promise<voi
  */
 export async function startScalerService(connection: Redis, settings: QueueSettings, ctx: Omit<JobContext, "queue">, autorun = true): Promise<ScalerService> {
   const queue = openScalerQueue(connection, settings);
-  await queue.upsertJobScheduler(JOB_NAMES.evaluate, { every: settings.intervalSeconds * 1000 }, { name: JOB_NAMES.evaluate, data: {}, opts: { attempts: 3, backoff: { type: "exponential", delay: settings.backoffMs } } });
+  // Without a listener BullMQ prints each connection error with its stack.
+  queue.on("error", (error) => { if (!isOutageError(error, connection)) ctx.log("error", `queue error: ${error.message}`); });
+  const installSchedule = async () => {
+    await queue.upsertJobScheduler(JOB_NAMES.evaluate, { every: settings.intervalSeconds * 1000 }, { name: JOB_NAMES.evaluate, data: {}, opts: { attempts: 3, backoff: { type: "exponential", delay: settings.backoffMs } } });
+  };
+  await installSchedule();
   const worker = new Worker(settings.name, scalerProcessor(ctx, queue), {
     connection,
     autorun,
     concurrency: settings.concurrency,
+    // A job whose process died keeps its lock until it lapses; the stalled check then hands it
+    // to another worker, so both bound how long a killed scaler's job waits.
+    ...(settings.lockMs !== undefined ? { lockDuration: settings.lockMs, stalledInterval: settings.lockMs } : {}),
     ...(settings.prefix !== undefined ? { prefix: settings.prefix } : {}),
   });
   worker.on("failed", (job, error) => {
     const final = error instanceof UnrecoverableError || (job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1));
     ctx.log(final ? "error" : "warn", `${job?.name ?? "job"} ${job?.id ?? ""} ${final ? "failed for good" : "failed, will retry"}: ${error.message}`);
   });
-  worker.on("error", (error) => { ctx.log("error", `worker error: ${error.message}`); });
+  // A Redis outage is reported once by the connection's watcher, not at each reconnection attempt.
+  worker.on("error", (error) => { if (!isOutageError(error, connection)) ctx.log("error", `worker error: ${error.message}`); });
   return {
     queue,
     worker,
+    installSchedule,
     async close() {
       await worker.close();
       await queue.close();

@@ -7,6 +7,7 @@ import { capacityAt, viewOrigin } from "./origin-view.ts";
 import { leadWindow, planPool } from "./plan-pool.ts";
 import { poolDemand } from "./pool-demand.ts";
 import { clock, duration, replicas } from "./reasons.ts";
+import { bandPosition } from "./sizing-quantile.ts";
 import type { PolicyInput, PolicyOutcome, PolicyState, PoolWeights, ScaleCall } from "./types.ts";
 
 /**
@@ -119,7 +120,7 @@ function headroomOf(table: OriginTable, name: string, input: PolicyInput, views:
   const slo = input.slos[name];
   const target = slo?.targetUtilization ?? 1;
   const end = slo ? leadWindow(active, slo, input.now).end : input.now + 60_000;
-  const demand = poolDemand(active, input.now, end, input.now, live?.spill?.[name] ?? 0)?.total ?? 0;
+  const demand = poolDemand(active, input.now, end, input.now, live?.spill?.[name] ?? 0, bandPosition(input.tuning.sizingQuantile))?.total ?? 0;
   const capacity = capacities.reduce<number>((sum, c) => sum + (c ?? 0), 0);
   return Math.max(0, target * capacity - demand);
 }

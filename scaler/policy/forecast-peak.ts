@@ -4,14 +4,15 @@ import type { Forecast } from "../../contracts/index.ts";
 export type ForecastPeak = { value: number; at: number };
 
 /**
- * The peak of a forecast's upper bound over [fromMs, toMs). Each forecast point is the mean of a
- * bucket [start + i·step, start + (i+1)·step), like the series it forecasts, so every bucket that
+ * The peak of a forecast band over [fromMs, toMs), read at `position` between the mean (0) and
+ * the upper bound (1) of each point. Each forecast point is the mean of a bucket
+ * [start + i·step, start + (i+1)·step), like the series it forecasts, so every bucket that
  * overlaps the range counts. Undefined when no bucket overlaps (the forecast is stale or too short).
  */
-export function forecastPeak(forecast: Forecast, fromMs: number, toMs: number, band: "upper" | "mean" = "upper"): ForecastPeak | undefined {
+export function forecastPeak(forecast: Forecast, fromMs: number, toMs: number, position = 1): ForecastPeak | undefined {
   const start = Date.parse(forecast.start);
   const stepMs = forecast.stepSeconds * 1000;
-  const values = band === "upper" ? forecast.upper : forecast.mean;
+  const values = forecast.mean.map((m, i) => m + position * Math.max(0, (forecast.upper[i] ?? m) - m));
   const first = Math.max(0, Math.floor((fromMs - start) / stepMs));
   let peak: ForecastPeak | undefined;
   for (let i = first; i < values.length; i++) {
@@ -28,3 +29,4 @@ export function forecastPeak(forecast: Forecast, fromMs: number, toMs: number, b
 export function forecastEnd(forecast: Forecast): number {
   return Date.parse(forecast.start) + forecast.mean.length * forecast.stepSeconds * 1000;
 }
+

@@ -7,13 +7,16 @@ import type { DemandSource } from "./reasons.ts";
 export type PoolDemand = { total: number; source: DemandSource; forecastMissing: string[] };
 
 /**
- * The load a pool must be ready for over [fromMs, toMs): the larger of the summed forecast upper
- * bounds and the load observed now. The forecast lets the policy act before the load arrives;
+ * The load a pool must be ready for over [fromMs, toMs): the larger of the summed forecast peaks,
+ * read at `position` between each forecast's mean (0) and upper bound (1), and the load observed
+ * now. The forecast lets the policy act before the load arrives;
  * the observed load guards against a forecast that misses, as AWS predictive scaling pairs its
  * forecast with a reactive policy. Spilled traffic does not reach the pool's origins, so both are
- * divided by (1 - current spill) to estimate what the pool is offered.
+ * divided by (1 - current spill) to estimate what the pool is offered. (A forecast made before a
+ * spill began already stands for the whole offered load, so for the few minutes until the models
+ * see the spilled level this over-estimates, erring toward capacity.)
  */
-export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: number, now: number, currentSpill: number): PoolDemand | undefined {
+export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: number, now: number, currentSpill: number, position: number): PoolDemand | undefined {
   let forecastSum = 0;
   let observedSum = 0;
   let anyForecast = false;
@@ -27,7 +30,7 @@ export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: n
       observedSum += observed;
       anyObserved = true;
     }
-    const peak = view.observation.forecast ? forecastPeak(view.observation.forecast, fromMs, toMs) : undefined;
+    const peak = view.observation.forecast ? forecastPeak(view.observation.forecast, fromMs, toMs, position) : undefined;
     if (peak) {
       anyForecast = true;
       forecastSum += peak.value;

@@ -20,9 +20,12 @@ export type PolicyTuning = {
   breachStep: number;
   /** Lifetime of a written overlay; it is refreshed when less than half remains. */
   overlayTtlSeconds: number;
+  /** The quantile of the forecast the policy sizes for, from 0.5 (the mean) to 0.9 (the upper
+   * bound of the predictor's 80 % interval). */
+  sizingQuantile: number;
 };
 
-export const DEFAULT_TUNING: PolicyTuning = { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, overlayTtlSeconds: 300 };
+export const DEFAULT_TUNING: PolicyTuning = { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, overlayTtlSeconds: 300, sizingQuantile: 0.9 };
 
 /** The latest fresh observations of one origin (stale ones are left out by the reader). */
 export type OriginObservation = {

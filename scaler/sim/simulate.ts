@@ -1,6 +1,7 @@
 import type { ModelKind } from "../../contracts/index.ts";
 import { seededRng } from "../../contracts/index.ts";
 import type { ModelScore, TrainedSelection } from "../../predictor/models/index.ts";
+import type { PolicyTuning } from "../policy/types.ts";
 import { trainForecasters } from "../../predictor/models/index.ts";
 import { median, reactiveController, staticController } from "./baseline-controllers.ts";
 import { forecastHorizon, predictiveController } from "./predictive-controller.ts";
@@ -34,6 +35,10 @@ export type SimulateOptions = {
   /** LSTM training epochs (default: the predictor's own). */
   lstmEpochs?: number;
   seed: number;
+  /** The forecast quantile the predictive policy sizes for (default: the policy's). */
+  sizingQuantile?: number;
+  /** Further policy knobs for the predictive replay (default: the policy's). */
+  tuning?: Partial<PolicyTuning>;
 };
 
 export const DEFAULT_SIMULATE_OPTIONS: SimulateOptions = { bootSeconds: 300, targetUtilization: 0.7, minReplicas: 1, maxReplicas: 10_000, cooldownSeconds: 300, intervalSeconds: 30, tickSeconds: 15, trainFraction: 0.3, seed: 1 };
@@ -87,5 +92,5 @@ export async function simulate(series: LoadSeries, policy: PolicyName, options: 
   const selection = trained ?? (await trainOnHead(series, options));
   const score: ModelScore | undefined = selection.scores[selection.best.kind];
   const historyBuckets = Math.max(4 * selection.seasonSteps, 200);
-  return replayTrace(series, fromIndex, fleet, predictiveController(series, selection.best, score, fleet, { leadSeconds, cooldownSeconds: options.cooldownSeconds, intervalSeconds: options.intervalSeconds, historyBuckets }));
+  return replayTrace(series, fromIndex, fleet, predictiveController(series, selection.best, score, fleet, { leadSeconds, cooldownSeconds: options.cooldownSeconds, intervalSeconds: options.intervalSeconds, historyBuckets, tuning: { ...options.tuning, ...(options.sizingQuantile !== undefined ? { sizingQuantile: options.sizingQuantile } : {}) } }));
 }
