@@ -5,12 +5,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", ".wrangler/**"],
+    exclude: ["**/node_modules/**", ".wrangler/**", ".data/**", "**/.git/**"],
     environment: "node",
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
     globalSetup: ["test/support/global-setup.ts"],
-    reporters: process.env.CI ? ["default"] : ["default"],
   },
 });

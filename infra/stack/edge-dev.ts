@@ -33,10 +33,20 @@ export type EdgeDevOptions = {
   log?: (line: string) => void;
   /** How long to wait for the Worker to answer (default 90 s). */
   startTimeoutMs?: number;
+  /** Aborting it while the Worker starts stops the child and rejects the start. */
+  signal?: AbortSignal;
+  /** A Worker already bundled for workerd (an ES module): run as is (`--no-bundle`), so edits
+   * of edge/ during the run neither rebuild nor reload it. Default: wrangler bundles
+   * wrangler.toml's `main` and rebuilds on every change. */
+  script?: string;
 };
 
 export type EdgeDev = {
   url: string;
+  /** The wrangler process, leader of the process group that holds its workerd. */
+  pid: number;
+  /** Resolves when wrangler exits, asked to or not. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   adminToken: string;
   putTable(table: OriginTable): Promise<void>;
   putWeights(overlay: WeightsOverlay): Promise<void>;
@@ -48,7 +58,9 @@ export type EdgeDev = {
 /** A failed admin call, with the Worker's answer. */
 export class EdgeDevError extends Error {}
 
-async function adminCall(url: string, token: string, method: string, pathname: string, body?: unknown): Promise<unknown> {
+/** One call of the Worker's admin API with the bearer token; the JSON answer, or an EdgeDevError
+ * with the status and body. */
+export async function adminCall(url: string, token: string, method: string, pathname: string, body?: unknown): Promise<unknown> {
   const init: RequestInit = { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } };
   if (body !== undefined) init.body = JSON.stringify(body);
   const response = await fetch(`${url}${pathname}`, init);
@@ -57,9 +69,10 @@ async function adminCall(url: string, token: string, method: string, pathname: s
   return text === "" ? null : (JSON.parse(text) as unknown);
 }
 
-async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (signal?.aborted === true) throw new EdgeDevError("the start of wrangler dev was interrupted");
     if (child.exitCode !== null) throw new EdgeDevError(`wrangler dev exited with code ${child.exitCode} before answering`);
     try {
       const response = await fetch(`${url}/__lb/healthz`, { signal: AbortSignal.timeout(2_000) });
@@ -106,11 +119,12 @@ export async function startEdgeDev(options: EdgeDevOptions): Promise<EdgeDev> {
   }
   const persist = await mkdtemp(path.join(tmpdir(), "headroom-edge-dev-"));
   const wrangler = path.join(root, "node_modules/wrangler/bin/wrangler.js");
-  const args = [wrangler, "dev", "--env", "dev", "--ip", "127.0.0.1", "--port", String(options.port), "--var", `ADMIN_TOKEN:${options.adminToken}`, "--persist-to", persist, "--inspector-port", String(options.port + 10_000), "--show-interactive-dev-session=false", "--log-level", "warn"];
+  const args = [wrangler, "dev", "--env", "dev", "--ip", "127.0.0.1", "--port", String(options.port), "--var", `ADMIN_TOKEN:${options.adminToken}`, "--persist-to", persist, "--inspector-port", String(options.port + 10_000), "--show-interactive-dev-session=false", "--log-level", "warn", ...(options.script !== undefined ? ["--config", path.join(root, "wrangler.toml"), "--no-bundle", options.script] : [])];
   const child = spawn(process.execPath, args, { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", NO_UPDATE_NOTIFIER: "1", FORCE_COLOR: "0" } });
   const log = options.log ?? (() => undefined);
   for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => { for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) log(line); });
   const url = `http://127.0.0.1:${options.port}`;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => { child.once("exit", (code, signal) => { resolve({ code, signal }); }); });
   let timer: NodeJS.Timeout | null = null;
   const stop = async (): Promise<void> => {
     if (timer) clearInterval(timer);
@@ -118,7 +132,7 @@ export async function startEdgeDev(options: EdgeDevOptions): Promise<EdgeDev> {
     await rm(persist, { recursive: true, force: true });
   };
   try {
-    await waitUntilAnswering(url, child, options.startTimeoutMs ?? 90_000);
+    await waitUntilAnswering(url, child, options.startTimeoutMs ?? 90_000, options.signal);
     if (options.table) await adminCall(url, options.adminToken, "PUT", "/__lb/table", options.table);
   } catch (error) {
     await stop();
@@ -131,6 +145,8 @@ export async function startEdgeDev(options: EdgeDevOptions): Promise<EdgeDev> {
   }
   return {
     url,
+    pid: child.pid ?? 0,
+    exited,
     adminToken: options.adminToken,
     putTable: async (table) => { await adminCall(url, options.adminToken, "PUT", "/__lb/table", table); },
     putWeights: async (overlay) => { await adminCall(url, options.adminToken, "PUT", "/__lb/weights", overlay); },

@@ -1,0 +1,74 @@
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../infra/stack/service-process.ts";
+import { descendants, isAlive } from "./support/process-tree.ts";
+
+type Run = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
+
+/** Runs the launcher as `npm start` does (tsx infra/stack/main.ts), in its own process group as a
+ * terminal would, so a Ctrl-C can be sent to the whole group. */
+function launch(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, ["--import", "tsx", "infra/stack/main.ts", ...args], { cwd: REPO_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  let text = "";
+  child.stdout.on("data", (chunk: Buffer) => { text += chunk.toString("utf8"); });
+  child.stderr.on("data", (chunk: Buffer) => { text += chunk.toString("utf8"); });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => { resolve(code); }));
+  return { child, output: () => text, exited };
+}
+
+/** Bounded polling for a line of the launcher's output (it is a real set of processes). */
+async function waitForOutput(run: Run, pattern: RegExp, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pattern.test(run.output())) {
+    if (run.child.exitCode !== null) throw new Error(`the launcher exited with ${run.child.exitCode}:\n${run.output()}`);
+    if (Date.now() > deadline) throw new Error(`no ${String(pattern)} within ${ms} ms:\n${run.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe("npm start", () => {
+  it("prints a line per part and the URLs, and a Ctrl-C stops every process it started", async () => {
+    const run = launch(["--prefix", `e2e-cli-${randomBytes(4).toString("hex")}`, "--edge-port", "0", "--predictor-port", "0", "--origin-base-port", "0", "--history", "10m", "--peak-rps", "40", "--quiet"]);
+    try {
+      await waitForOutput(run, /all parts up in/, 150_000);
+      const text = run.output();
+      for (const part of ["redis", "origins", "edge", "traffic", "predictor", "scaler"]) expect(text).toMatch(new RegExp(`^  ${part} +ready in +\\d+\\.\\d s  `, "m"));
+      expect(text).toMatch(/^ {2}dashboard +http:\/\/127\.0\.0\.1:\d+\/ /m);
+      expect(text).toMatch(/^ {2}Worker +http:\/\/127\.0\.0\.1:\d+\/ /m);
+      expect(text).toMatch(/^ {2}admin token +\S{16,} /m);
+      const started = descendants(run.child.pid ?? 0);
+      expect(started.map((p) => p.name)).toContain("workerd");
+      process.kill(-(run.child.pid ?? 0), "SIGINT");
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toMatch(/stopped every part in \d+\.\d s/);
+      expect(started.filter((p) => isAlive(p.pid))).toEqual([]);
+    } finally {
+      if (run.child.exitCode === null) process.kill(-(run.child.pid ?? 0), "SIGKILL");
+    }
+  }, 240_000);
+
+  it("stops at once when a port it needs is taken, naming the port and how to move it", async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const run = launch(["--predictor-port", String(port), "--edge-port", "0", "--origin-base-port", "0"]);
+      expect(await run.exited).toBe(2);
+      expect(run.output()).toContain(`npm start: port ${port} on 127.0.0.1 (the predictor's API and dashboard) is already in use: stop what listens there, or choose another port with --predictor-port / HEADROOM_PREDICTOR_PORT`);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  }, 60_000);
+
+  it("refuses bad settings before starting anything, naming each flag and variable", async () => {
+    const [unreadable, outOfRange, inconsistent] = [launch(["--speed", "fast"]), launch([], { HEADROOM_PEAK_RPS: "-5" }), launch(["--boot-delay", "40s"])];
+    expect(await Promise.all([unreadable.exited, outOfRange.exited, inconsistent.exited])).toEqual([2, 2, 2]);
+    expect(unreadable.output()).toContain("npm start: --speed / HEADROOM_SPEED: \"fast\" is not a number");
+    expect(outOfRange.output()).toContain("npm start: --peak-rps / HEADROOM_PEAK_RPS: must be more than 0");
+    expect(inconsistent.output()).toContain("npm start: --lead / HEADROOM_LEAD: must be at least the slowest origin's boot delay (40 s)");
+  }, 60_000);
+});
