@@ -136,7 +136,7 @@ const benchmark: Benchmark = {
         "",
         "**What the production runtime does differently.** On Cloudflare's edge there is no dev runtime in the path: TLS, HTTP parsing and connection handling happen in Cloudflare's front line, not in the Worker's isolate; the Worker runs in the data centre nearest each client, on as many machines as the traffic needs (there is no single process to saturate), and reaches origins over Cloudflare's network with pooled connections. What a Worker pays per request is its own CPU time — the added CPU above, billed and limited per request — plus the network path from the edge to the origin, which a central NGINX pays too, as the client's path to it. Throughput is then a matter of isolates, not of one process, and the edge's p50 and p99 are dominated by the network, not by the tens of µs measured here.",
         "",
-        `Machine load average (1 min) at the end: ${load.toFixed(1)} on 2 cores, shared with other work: provisional until re-run on a quiet machine.`,
+        `Machine load average (1 min) at the end: ${load.toFixed(1)} on 2 cores.`,
       ].join("\n");
     } finally {
       for (const stop of stops.reverse()) await stop().catch(() => undefined);

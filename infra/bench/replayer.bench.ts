@@ -126,7 +126,7 @@ const bench: Benchmark = {
       "",
       lowest && best ? `The replayer's CPU grows slowly with the rate (${(lowest.cpuShare * 100).toFixed(0)} % of a core at ${lowest.offered} rps, ${(best.cpuShare * 100).toFixed(0)} % at ${best.offered} rps). The replay logic alone (arrivals, client picks, counters; a sender doing no I/O) takes ${(logicShare * 100).toFixed(1)} % of a core at ${logicRate} rps; the rest is the HTTP client's socket work, which batches better as the rate grows.` : "",
       "",
-      `Machine load average (1 min) at the end: ${load.toFixed(1)} on ${cpus().length} cores; provisional until re-run on a quiet machine.`,
+      `Machine load average (1 min) at the end: ${load.toFixed(1)} on ${cpus().length} cores.`,
     ].join("\n");
   },
 };

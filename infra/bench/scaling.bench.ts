@@ -8,12 +8,16 @@ import { DEFAULT_SIMULATE_OPTIONS, POLICIES, replayPlan, simulate, trainOnHead }
 import type { LoadSeries } from "../../scaler/sim/trace-series.ts";
 import { loadSeriesFromCsv } from "../../scaler/sim/trace-series.ts";
 import { generateTrace } from "../traces/trace-generator.ts";
+import { DEFAULT_TUNING } from "../../scaler/policy/types.ts";
 import type { Benchmark } from "./benchmark.ts";
 
 const LSTM_EPOCHS = 10;
 
 type TraceRun = { name: string; series: LoadSeries; note: string };
-type TraceResult = { run: TraceRun; results: Record<PolicyName, ReplayResult>; model: string; trainSeconds: number; rpsPerReplica: number; replayDays: number };
+type TraceResult = { run: TraceRun; results: Record<PolicyName, ReplayResult>; model: string; trainSeconds: number; rpsPerReplica: number; replayDays: number; quantiles: { quantile: number; result: ReplayResult }[] };
+
+/** Sizing quantiles replayed besides the policy's default (policy.sizingQuantile). */
+const OTHER_QUANTILES = [0.5, 0.7] as const;
 
 /** The synthetic trace: two weeks of weekday/weekend daily cycles with noise and six flash crowds
  * at random times (the local stack's generator), one point a minute. */
@@ -37,9 +41,12 @@ async function runTrace(run: TraceRun, options: SimulateOptions, log: (m: string
     results[policy] = await simulate(run.series, policy, options, trained);
     log(`${run.name}: ${policy} replayed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
+  const quantiles: TraceResult["quantiles"] = [];
+  for (const quantile of OTHER_QUANTILES) quantiles.push({ quantile, result: await simulate(run.series, "predictive", { ...options, sizingQuantile: quantile }, trained) });
+  quantiles.push({ quantile: DEFAULT_TUNING.sizingQuantile, result: results.predictive });
   const plan = replayPlan(run.series, options);
   const replayDays = ((run.series.values.length - plan.fromIndex) * run.series.stepSeconds) / 86_400;
-  return { run, results, model: `${trained.best.kind} (${trained.best.version})`, trainSeconds, rpsPerReplica: plan.fleet.rpsPerReplica, replayDays };
+  return { run, results, model: `${trained.best.kind} (${trained.best.version})`, trainSeconds, rpsPerReplica: plan.fleet.rpsPerReplica, replayDays, quantiles };
 }
 
 const n0 = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -69,6 +76,17 @@ function verdict(r: TraceResult): string {
   const costOk = p.report.replicaMinutes <= 1.1 * q.report.replicaMinutes;
   const extra = Math.round((100 * (p.report.replicaMinutes - q.report.replicaMinutes)) / q.report.replicaMinutes);
   return `| ${r.run.name} | ${ratio(p.report.sloViolationMinutes, q.report.sloViolationMinutes)} | ${ratio(p.overloadMinutes, q.overloadMinutes)} | ${extra >= 0 ? "+" : ""}${extra} % | ${violationsOk && costOk ? "yes" : `no (${[violationsOk ? "" : "violations", costOk ? "" : "cost"].filter(Boolean).join(", ")})`} |`;
+}
+
+/** One row per trace: the predictive policy's violations and cost at each sizing quantile. */
+function quantileRow(r: TraceResult): string {
+  const q = r.results.reactive.report;
+  const cells = r.quantiles.map(({ result }) => {
+    const share = q.sloViolationMinutes > 0 ? `${Math.round((100 * result.report.sloViolationMinutes) / q.sloViolationMinutes)} %` : n1(result.report.sloViolationMinutes);
+    const extra = Math.round((100 * (result.report.replicaMinutes - q.replicaMinutes)) / q.replicaMinutes);
+    return `${share} / ${extra >= 0 ? "+" : ""}${extra} %`;
+  });
+  return `| ${r.run.name} | ${cells.join(" | ")} |`;
 }
 
 const benchmark: Benchmark = {
@@ -102,8 +120,13 @@ const benchmark: Benchmark = {
       "| --- | ---: | ---: | ---: | --- |",
       ...done.map(verdict),
       "",
+      `The cost of safety: \`policy.sizingQuantile\` sizes for a quantile of the forecast between its mean (0.5) and the top of its 80 % band (0.9, the default). Each cell: predictive SLO-violation minutes as a share of reactive's / replica-minutes against reactive's, same models and replay.`,
+      "",
+      `| trace | ${[...OTHER_QUANTILES, DEFAULT_TUNING.sizingQuantile].map((q) => `quantile ${q}`).join(" | ")} |`,
+      `| --- | ${[...OTHER_QUANTILES, DEFAULT_TUNING.sizingQuantile].map(() => "---:").join(" | ")} |`,
+      ...done.map(quantileRow),
+      "",
       ...done.map(traceTable).flatMap((t) => [t, ""]),
-      "Numbers are provisional until re-run on a quiet machine.",
     ].join("\n");
   },
 };

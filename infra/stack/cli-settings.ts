@@ -15,6 +15,7 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
   { flag: "prefix", env: "HEADROOM_PREFIX", path: "prefix", kind: "string", meta: "NAME", default: "headroom-local", help: "prefix of the stack's Redis keys and queues; its keys from an earlier run are cleared at start" },
   { flag: "edge-runtime", env: "HEADROOM_EDGE_RUNTIME", path: "edgeRuntime", kind: "string", meta: "NAME", default: "miniflare", help: "miniflare: the Worker in workerd with wrangler.toml's [env.dev]; wrangler-dev: under wrangler dev itself (see the README)" },
   { flag: "edge-port", env: "HEADROOM_EDGE_PORT", path: "edgePort", kind: "integer", meta: "N", default: "8787", help: "port of the Worker (under wrangler dev, its inspector takes this + 10000)" },
+  { flag: "edge-inspector-port", env: "HEADROOM_EDGE_INSPECTOR_PORT", path: "edgeInspectorPort", kind: "integer", meta: "N", default: "off", help: "open the Worker isolate's V8 inspector on this port (chrome://inspect; miniflare runtime)" },
   { flag: "predictor-port", env: "HEADROOM_PREDICTOR_PORT", path: "predictorPort", kind: "integer", meta: "N", default: "8090", help: "port of the predictor's API and dashboard" },
   { flag: "origin-base-port", env: "HEADROOM_ORIGIN_BASE_PORT", path: "originBasePort", kind: "integer", meta: "N", default: "9101", help: "port of the first simulated origin, the others follow" },
   { flag: "fleet", env: "HEADROOM_FLEET", path: "fleet", kind: "file", meta: "FILE", default: "4 pools x 2 origins", help: "fleet spec (JSON) of the origin simulator" },

@@ -18,12 +18,14 @@ import * as v from "valibot";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { REPO_ROOT } from "./service-process.ts";
 
-const { values } = parseArgs({ options: { port: { type: "string" }, script: { type: "string" } }, strict: true });
+const { values } = parseArgs({ options: { port: { type: "string" }, script: { type: "string" }, "inspector-port": { type: "string" } }, strict: true });
 const port = Number(values.port);
+const inspectorPort = values["inspector-port"] === undefined ? undefined : Number(values["inspector-port"]);
 const script = values.script;
 const token = process.env.EDGE_ADMIN_TOKEN ?? "";
-if (!Number.isInteger(port) || port < 1 || port > 65_535 || script === undefined || token.length < 16) {
-  process.stderr.write("edge-runner: needs --port N, --script FILE and EDGE_ADMIN_TOKEN (16 characters or more)\n");
+const badInspector = inspectorPort !== undefined && (!Number.isInteger(inspectorPort) || inspectorPort < 1 || inspectorPort > 65_535);
+if (!Number.isInteger(port) || port < 1 || port > 65_535 || script === undefined || token.length < 16 || badInspector) {
+  process.stderr.write("edge-runner: needs --port N, --script FILE and EDGE_ADMIN_TOKEN (16 characters or more); --inspector-port N is optional\n");
   process.exit(2);
 }
 
@@ -47,9 +49,11 @@ const mf = new Miniflare({
   compatibilityFlags: workerOptions.compatibilityFlags,
   bindings: { ...workerOptions.bindings, ADMIN_TOKEN: token },
   kvNamespaces: Object.keys(workerOptions.kvNamespaces),
+  // The V8 inspector of the Worker's isolate (chrome://inspect, heap snapshots), on loopback.
+  ...(inspectorPort !== undefined ? { inspectorPort } : {}),
 });
 const url = await mf.ready;
-process.stdout.write(`edge-runner: the Worker answers on ${url.origin} (workerd through Miniflare, wrangler.toml [env.dev])\n`);
+process.stdout.write(`edge-runner: the Worker answers on ${url.origin} (workerd through Miniflare, wrangler.toml [env.dev])${inspectorPort !== undefined ? `; its V8 inspector on 127.0.0.1:${inspectorPort}` : ""}\n`);
 
 let stopping = false;
 const stop = (): void => {

@@ -10,14 +10,14 @@ import { startService, waitForHttp } from "./service-process.ts";
  * API and runs the active health check every `healthCheckEveryMs` (cron triggers do not fire
  * locally). The same shape as `startEdgeDev`, so the stack can run either.
  */
-export async function startEdgeWorkerd(options: { port: number; adminToken: string; script: string; table: OriginTable; healthCheckEveryMs: number; log?: (line: string) => void; startTimeoutMs?: number }): Promise<EdgeDev> {
+export async function startEdgeWorkerd(options: { port: number; adminToken: string; script: string; table: OriginTable; healthCheckEveryMs: number; log?: (line: string) => void; startTimeoutMs?: number; inspectorPort?: number }): Promise<EdgeDev> {
   const checked = validateOriginTable(options.table);
   if (!checked.ok) throw new EdgeDevError(`the table is invalid: ${checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`);
   const log = options.log ?? (() => undefined);
   const runner = startService({
     name: "the Worker (workerd)",
     script: "infra/stack/edge-runner.ts",
-    args: ["--port", String(options.port), "--script", options.script],
+    args: ["--port", String(options.port), "--script", options.script, ...(options.inspectorPort !== undefined ? ["--inspector-port", String(options.inspectorPort)] : [])],
     env: { EDGE_ADMIN_TOKEN: options.adminToken },
     onLine: log,
   });

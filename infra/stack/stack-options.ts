@@ -33,6 +33,8 @@ export const stackSettingsSchema = v.strictObject({
    * or under `wrangler dev` itself, whose development proxy can end the run (see edge-runner.ts). */
   edgeRuntime: v.optional(v.picklist(["miniflare", "wrangler-dev"], "must be miniflare or wrangler-dev"), "miniflare"),
   edgePort: v.optional(port(55_535), 8787),
+  /** Port of the V8 inspector of the Worker's isolate (Miniflare runtime only; default: none). */
+  edgeInspectorPort: v.optional(boundedInteger(1, 65_535)),
   predictorPort: v.optional(port(65_535), 8090),
   /** First origin's port (the fleet's own basePort, else 9101, when absent). */
   originBasePort: v.optional(port(65_535)),

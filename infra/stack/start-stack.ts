@@ -98,6 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     { port: edgePort, what: "the Worker", setting: "--edge-port / HEADROOM_EDGE_PORT" },
     ...(wranglerDev ? [{ port: edgePort + 10_000, what: "wrangler dev's inspector, at the Worker's port + 10000", setting: "--edge-port / HEADROOM_EDGE_PORT" }] : []),
     { port: predictorPort, what: "the predictor's API and dashboard", setting: "--predictor-port / HEADROOM_PREDICTOR_PORT" },
+    ...(settings.edgeInspectorPort !== undefined && !wranglerDev ? [{ port: settings.edgeInspectorPort, what: "the Worker's V8 inspector", setting: "--edge-inspector-port / HEADROOM_EDGE_INSPECTOR_PORT" }] : []),
   ];
   if (settings.fleet.basePort !== 0) settings.origins.forEach((origin, i) => claims.push({ port: settings.fleet.basePort + i, what: `origin ${origin.id}`, setting: "--origin-base-port / HEADROOM_ORIGIN_BASE_PORT" }));
   await assertPortsFree(claims, host);
@@ -143,7 +144,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     t = performance.now();
     const script = await bundleWorker(path.join(work, "worker"));
     const edgeOptions = { port: edgePort, adminToken, table: fleet.table, healthCheckEveryMs: settings.healthCheckSeconds * 1000, script, log: (line: string) => log?.("edge", stripVTControlCharacters(line)) };
-    const edge = wranglerDev ? await startEdgeDev({ ...edgeOptions, ...(signal ? { signal } : {}) }) : await startEdgeWorkerd(edgeOptions);
+    const edge = wranglerDev ? await startEdgeDev({ ...edgeOptions, ...(signal ? { signal } : {}) }) : await startEdgeWorkerd({ ...edgeOptions, ...(settings.edgeInspectorPort !== undefined ? { inspectorPort: settings.edgeInspectorPort } : {}) });
     const runtime = wranglerDev ? "wrangler dev" : "workerd (Miniflare, wrangler.toml [env.dev])";
     undo.push(() => edge.stop());
     void edge.exited.then((status) => { if (!stopping) reportFailure(new Error(`the Worker (${runtime}) exited unexpectedly (${describeExit(status)}); its output is above`)); });
