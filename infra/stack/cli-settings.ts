@@ -29,7 +29,7 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
   { flag: "duration", env: "HEADROOM_DURATION", path: "durationSeconds", kind: "duration", meta: "TIME", default: "until Ctrl-C", help: "play this long, then stop the stack" },
   { flag: "step", env: "HEADROOM_STEP", path: "stepSeconds", kind: "duration", meta: "TIME", default: "5s", help: "the predictor's scrape and forecast step" },
   { flag: "history", env: "HEADROOM_HISTORY", path: "backfillSeconds", kind: "duration", meta: "TIME", default: "2h", help: "real time of compressed history written before the replay starts" },
-  { flag: "retention", env: "HEADROOM_RETENTION", path: "retentionSeconds", kind: "duration", meta: "TIME", default: "150m", help: "how long the predictor keeps points (keep it under 3 h: see the README)" },
+  { flag: "retention", env: "HEADROOM_RETENTION", path: "retentionSeconds", kind: "duration", meta: "TIME", default: "150m", help: "how long the predictor keeps points; every training reads all of them" },
   { flag: "boot-delay", env: "HEADROOM_BOOT_DELAY", path: "bootDelaySeconds", kind: "duration", meta: "TIME", default: "15s", help: "time from a scale-out to the new replicas serving" },
   { flag: "horizon", env: "HEADROOM_HORIZON", path: "horizonSeconds", kind: "duration", meta: "TIME", default: "2m", help: "how far ahead forecasts go" },
   { flag: "target-utilization", env: "HEADROOM_TARGET_UTILIZATION", path: "slo.targetUtilization", kind: "number", meta: "X", default: "0.6", help: "every pool's SLO: forecast load / capacity must stay under it" },
