@@ -78,6 +78,9 @@ async function backendComparison(series: RegularSeries, context: BenchmarkContex
   const epochs = context.quick ? 2 : 4;
   const lines = [`| backend | ms per epoch | held-out pinball loss after ${epochs} epochs |`, "| --- | ---: | ---: |"];
   const results: { backend: TfBackend; ms: number; loss: number }[] = [];
+  // The process's own choice, put back afterwards: later benchmarks in this process must run on
+  // the backend the predictor would use, not on the last one compared here.
+  const original = await useBackend();
   for (const backend of ["tensorflow", "wasm", "cpu"] as const) {
     if (!(await switchBackend(backend))) {
       lines.push(`| ${backend} | not available here (${backend === "tensorflow" ? "@tensorflow/tfjs-node is not installed" : "failed to load"}) | - |`);
@@ -101,7 +104,7 @@ async function backendComparison(series: RegularSeries, context: BenchmarkContex
     results.push({ backend, ms, loss });
     lines.push(`| ${backend} | ${ms.toFixed(0)} | ${loss.toFixed(4)} |`);
   }
-  await switchBackend(await useBackend());
+  await switchBackend(original);
   const wasm = results.find((r) => r.backend === "wasm");
   const cpu = results.find((r) => r.backend === "cpu");
   const note = wasm && cpu ? `\n\nOn the 14-day 1-minute synthetic series (80 % of it, as in the backtest): wasm trains ${(cpu.ms / wasm.ms).toFixed(1)}x faster than cpu, to the same held-out loss (${wasm.loss.toFixed(4)} vs ${cpu.loss.toFixed(4)}).` : "";
