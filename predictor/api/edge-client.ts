@@ -1,3 +1,4 @@
+import { readBoundedText } from "../sources/bounded-body.ts";
 import { HttpError } from "./http-error.ts";
 
 /** The Worker admin documents the dashboard shows. */
@@ -75,22 +76,8 @@ export function edgeClient(options: EdgeClientOptions): EdgeClient {
   };
 }
 
-async function readLimited(response: Response, maxBytes: number, document: EdgeDocument): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new HttpError(502, `the edge's /__lb/${document} is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+function readLimited(response: Response, maxBytes: number, document: EdgeDocument): Promise<string> {
+  return readBoundedText(response.body, maxBytes, () => new HttpError(502, `the edge's /__lb/${document} is larger than ${maxBytes} bytes`));
 }
 
 function describeFetchError(error: unknown): string {

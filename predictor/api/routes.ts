@@ -1,3 +1,4 @@
+import { readBoundedText } from "../sources/bounded-body.ts";
 import type { IRequest } from "itty-router";
 import { Router } from "itty-router";
 import type { ValidationIssue } from "../../contracts/index.ts";
@@ -93,19 +94,5 @@ export function apiRouter(context: ApiContext) {
 export async function readBody(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw new HttpError(413, `request body of ${declared} bytes exceeds the ${limit}-byte limit`);
-  const reader = request.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new HttpError(413, `request body exceeds the ${limit}-byte limit`);
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return readBoundedText(request.body, limit, () => new HttpError(413, `request body exceeds the ${limit}-byte limit`));
 }

@@ -1,3 +1,5 @@
+import { readBoundedText } from "./bounded-body.ts";
+
 /** Fetches a text document over HTTP(S) for a scrape or a Prometheus query. */
 export type FetchText = (url: string, options: { timeoutMs: number; headers?: Record<string, string>; maxBytes: number }) => Promise<string>;
 
@@ -25,26 +27,12 @@ export const fetchText: FetchText = async (url, { timeoutMs, headers, maxBytes }
     await response.body?.cancel();
     throw new FetchError(`response of ${declared} bytes exceeds the ${maxBytes}-byte limit`);
   }
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel();
-        throw new FetchError(`response exceeds the ${maxBytes}-byte limit`);
-      }
-      chunks.push(value);
-    }
+    return await readBoundedText(response.body, maxBytes, () => new FetchError(`response exceeds the ${maxBytes}-byte limit`));
   } catch (error) {
     if (error instanceof FetchError) throw error;
     throw new FetchError(`reading the response failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
 };
 
 /**
