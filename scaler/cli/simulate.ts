@@ -25,6 +25,7 @@ const FLAGS = {
   "violation-utilization": ["violationUtilization", boundedNumber(0.05, 10)],
   "train-fraction": ["trainFraction", boundedNumber(0.05, 0.95)],
   "sizing-quantile": ["sizingQuantile", boundedNumber(0.5, 0.9)],
+  "violation-budget": ["violationBudget", boundedNumber(0, 0.5)],
   "lstm-epochs": ["lstmEpochs", boundedInteger(1, 10_000)],
   seed: ["seed", boundedInteger(0, 2 ** 31)],
 } as const;

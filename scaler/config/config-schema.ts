@@ -89,6 +89,11 @@ export const policyTuningSchema = v.strictObject({
   /** The forecast quantile capacity is sized for: 0.5 sizes for the mean, 0.9 for the upper bound
    * of the predictor's 80 % band (safest, most replicas). */
   sizingQuantile: v.optional(boundedNumber(0.5, 0.9), 0.9),
+  /** Share of time an origin may run above its SLO's target utilisation; each origin's sizing
+   * quantile adapts (from sizingQuantile, within 0.5-0.99) to spend it. 0 turns adaptation off. */
+  violationBudget: v.optional(boundedNumber(0, 0.5), 0.02),
+  /** How far one evaluation moves an origin's sizing quantile while spending the budget. */
+  violationBudgetGain: v.optional(boundedNumber(0.0001, 0.1), 0.005),
 });
 
 /** The scaler's configuration file (YAML or JSON), as written by the operator. */

@@ -11,7 +11,7 @@ const stateSchema = v.object({
   epoch: v.string(),
   evaluations: v.number(),
   weightsSeq: v.number(),
-  origins: v.record(v.string(), v.object({ seq: v.number(), request: v.optional(request), lowSince: v.optional(v.number()), lowNeed: v.optional(v.number()) })),
+  origins: v.record(v.string(), v.object({ seq: v.number(), request: v.optional(request), lowSince: v.optional(v.number()), lowNeed: v.optional(v.number()), sizingQuantile: v.optional(v.number()) })),
   pools: v.record(v.string(), v.object({ advised: v.optional(weights), holdUntil: v.optional(v.number()) })),
   notices: v.record(v.string(), v.string()),
 });

@@ -7,7 +7,7 @@ import { capacityAt, viewOrigin } from "./origin-view.ts";
 import { leadWindow, planPool } from "./plan-pool.ts";
 import { poolDemand } from "./pool-demand.ts";
 import { clock, duration, replicas } from "./reasons.ts";
-import { bandPosition } from "./sizing-quantile.ts";
+import { sizingQuantileOf, spendViolationBudget } from "./violation-budget.ts";
 import type { PolicyInput, PolicyOutcome, PolicyState, PoolWeights, ScaleCall } from "./types.ts";
 
 /**
@@ -75,10 +75,12 @@ function buildViews(input: PolicyInput, state: PolicyState, notices: NoticeBoard
   const { now } = input;
   const views = new Map<string, OriginView>();
   for (const pool of input.table.pools) {
-    const mode = input.slos[pool.name]?.mode ?? "off";
+    const slo = input.slos[pool.name];
+    const mode = slo?.mode ?? "off";
     for (const origin of pool.origins) {
       const memory = state.origins[origin.id];
       const view = viewOrigin(origin, input.scaling[origin.id], input.observations[origin.id] ?? {}, memory, input.outcomes[origin.id], now);
+      view.sizingQuantile = slo && mode !== "off" && input.tuning.violationBudget > 0 ? spendViolationBudget(view, slo, input.tuning, (state.origins[origin.id] ??= { seq: 0 })) : sizingQuantileOf(memory, input.tuning);
       const request = memory?.request;
       if (memory && request) {
         if (view.requestStatus === "done") delete memory.request;
@@ -120,7 +122,7 @@ function headroomOf(table: OriginTable, name: string, input: PolicyInput, views:
   const slo = input.slos[name];
   const target = slo?.targetUtilization ?? 1;
   const end = slo ? leadWindow(active, slo, input.now).end : input.now + 60_000;
-  const demand = poolDemand(active, input.now, end, input.now, live?.spill?.[name] ?? 0, bandPosition(input.tuning.sizingQuantile))?.total ?? 0;
+  const demand = poolDemand(active, input.now, end, input.now, live?.spill?.[name] ?? 0, input.tuning.sizingQuantile)?.total ?? 0;
   const capacity = capacities.reduce<number>((sum, c) => sum + (c ?? 0), 0);
   return Math.max(0, target * capacity - demand);
 }

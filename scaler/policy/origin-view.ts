@@ -20,6 +20,8 @@ export type OriginView = {
   /** The replica request still being waited for, if any. */
   request?: ReplicaRequest;
   requestStatus: RequestStatus;
+  /** The forecast quantile this origin is sized for (its adapted one under a violation budget). */
+  sizingQuantile?: number;
 };
 
 /** Builds the policy's view of an origin and settles its last replica request. */

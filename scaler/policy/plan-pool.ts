@@ -9,7 +9,6 @@ import type { ReplicaChange } from "./replica-plan.ts";
 import { isScalable, planScaleIn, planScaleOut, replicasFor, scalableLoads } from "./replica-plan.ts";
 import type { PolicyState, PolicyTuning, PoolMemory, PoolWeights } from "./types.ts";
 import type { WeightPlan } from "./weight-plan.ts";
-import { bandPosition } from "./sizing-quantile.ts";
 import { planWeights } from "./weight-plan.ts";
 
 /** Everything planning one pool needs beyond the pool itself. */
@@ -52,9 +51,8 @@ export function planPool(pool: Pool, ctx: PoolContext): PoolPlan | undefined {
   const active = pool.origins.filter((o) => o.enabled !== false && o.weight > 0).flatMap((o) => ctx.views.get(o.id) ?? []);
   if (active.length === 0) return undefined;
   const { start, end } = leadWindow(active, slo, now);
-  const position = bandPosition(tuning.sizingQuantile);
-  const window = poolDemand(active, start, end, now, ctx.liveSpill, position);
-  const horizon = poolDemand(active, now, end, now, ctx.liveSpill, position);
+  const window = poolDemand(active, start, end, now, ctx.liveSpill, tuning.sizingQuantile);
+  const horizon = poolDemand(active, now, end, now, ctx.liveSpill, tuning.sizingQuantile);
   if (!window || !horizon) {
     notices.raise(`no-data:${pool.name}`, pool.name, slo.mode, `${pool.name} has no usable forecast and no recent observed rps; holding until data arrives`);
     return undefined;

@@ -23,9 +23,15 @@ export type PolicyTuning = {
   /** The quantile of the forecast the policy sizes for, from 0.5 (the mean) to 0.9 (the upper
    * bound of the predictor's 80 % interval). */
   sizingQuantile: number;
+  /** Share of time an origin may spend above its SLO's target utilisation; when above 0, each
+   * origin's sizing quantile adapts (starting from `sizingQuantile`) to spend it. 0 sizes every
+   * origin at `sizingQuantile`. */
+  violationBudget: number;
+  /** How far one evaluation moves an origin's sizing quantile when spending the budget. */
+  violationBudgetGain: number;
 };
 
-export const DEFAULT_TUNING: PolicyTuning = { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, overlayTtlSeconds: 300, sizingQuantile: 0.9 };
+export const DEFAULT_TUNING: PolicyTuning = { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, overlayTtlSeconds: 300, sizingQuantile: 0.9, violationBudget: 0.02, violationBudgetGain: 0.005 };
 
 /** The latest fresh observations of one origin (stale ones are left out by the reader). */
 export type OriginObservation = {
@@ -49,6 +55,8 @@ export type OriginState = {
   /** Since when the replicas needed have stayed below those serving, and the most needed then. */
   lowSince?: number;
   lowNeed?: number;
+  /** The forecast quantile the origin is sized for, as adapted to the violation budget. */
+  sizingQuantile?: number;
 };
 
 /** A pool's weights: factors for its origins (missing = 1) and the share spilled to its fallback. */

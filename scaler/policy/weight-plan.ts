@@ -3,7 +3,6 @@ import type { OriginView } from "./origin-view.ts";
 import { capacityAt } from "./origin-view.ts";
 import type { PoolDemand } from "./pool-demand.ts";
 import { poolDemand } from "./pool-demand.ts";
-import { bandPosition } from "./sizing-quantile.ts";
 import type { PolicyTuning, PoolWeights } from "./types.ts";
 import type { FillOrigin } from "./water-fill.ts";
 import { factorsForLoads, fillByWeight } from "./water-fill.ts";
@@ -63,7 +62,7 @@ export function planWeights(args: PlanArgs): WeightOutcome {
   let worst: (WeightPlan & { deviation: number; fill: FillOrigin[] }) | undefined;
   points.forEach((from, i) => {
     const to = points[i + 1] ?? horizonEnd;
-    const demand = poolDemand(views, from, to, now, args.liveSpill, bandPosition(tuning.sizingQuantile));
+    const demand = poolDemand(views, from, to, now, args.liveSpill, tuning.sizingQuantile);
     if (!demand) return;
     const fill: FillOrigin[] = views.map((v) => {
       const capacity = capacityAt(v, from);

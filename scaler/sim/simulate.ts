@@ -37,6 +37,9 @@ export type SimulateOptions = {
   seed: number;
   /** The forecast quantile the predictive policy sizes for (default: the policy's). */
   sizingQuantile?: number;
+  /** Share of time the predictive policy may run above the target (default: the policy's);
+   * 0 sizes at `sizingQuantile` throughout. */
+  violationBudget?: number;
   /** Further policy knobs for the predictive replay (default: the policy's). */
   tuning?: Partial<PolicyTuning>;
 };
@@ -92,5 +95,14 @@ export async function simulate(series: LoadSeries, policy: PolicyName, options: 
   const selection = trained ?? (await trainOnHead(series, options));
   const score: ModelScore | undefined = selection.scores[selection.best.kind];
   const historyBuckets = Math.max(4 * selection.seasonSteps, 200);
-  return replayTrace(series, fromIndex, fleet, predictiveController(series, selection.best, score, fleet, { leadSeconds, cooldownSeconds: options.cooldownSeconds, intervalSeconds: options.intervalSeconds, historyBuckets, tuning: { ...options.tuning, ...(options.sizingQuantile !== undefined ? { sizingQuantile: options.sizingQuantile } : {}) } }));
+  return replayTrace(series, fromIndex, fleet, predictiveController(series, selection.best, score, fleet, { leadSeconds, cooldownSeconds: options.cooldownSeconds, intervalSeconds: options.intervalSeconds, historyBuckets, tuning: predictiveTuning(options) }));
+}
+
+/** The predictive policy's knobs for a replay: the options' tuning with their shorthands applied. */
+function predictiveTuning(options: SimulateOptions): Partial<PolicyTuning> {
+  return {
+    ...options.tuning,
+    ...(options.sizingQuantile !== undefined ? { sizingQuantile: options.sizingQuantile } : {}),
+    ...(options.violationBudget !== undefined ? { violationBudget: options.violationBudget } : {}),
+  };
 }
