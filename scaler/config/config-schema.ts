@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { boundedInteger, boundedNumber, originId } from "../../contracts/index.ts";
+import { DEFAULT_TUNING } from "../policy/types.ts";
 
 /** Name of an environment variable that holds a secret (secrets never live in the file). */
 const envName = v.pipe(v.string("must be a string"), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name such as LB_ADMIN_TOKEN"));
@@ -82,18 +83,18 @@ export type WeightsTargetConfig = v.InferOutput<typeof weightsTargetSchema>;
 
 /** Knobs of the decision policy; the defaults suit most pools. */
 export const policyTuningSchema = v.strictObject({
-  hysteresis: v.optional(boundedNumber(0, 0.5), 0),
-  weightHoldSeconds: v.optional(boundedInteger(0, 86_400), 300),
-  maxSpill: v.optional(boundedNumber(0, 1), 0.5),
-  breachStep: v.optional(boundedNumber(0.05, 4), 0.2),
+  hysteresis: v.optional(boundedNumber(0, 0.5), DEFAULT_TUNING.hysteresis),
+  weightHoldSeconds: v.optional(boundedInteger(0, 86_400), DEFAULT_TUNING.weightHoldSeconds),
+  maxSpill: v.optional(boundedNumber(0, 1), DEFAULT_TUNING.maxSpill),
+  breachStep: v.optional(boundedNumber(0.05, 4), DEFAULT_TUNING.breachStep),
   /** The forecast quantile capacity is sized for: 0.5 sizes for the mean, 0.9 for the upper bound
    * of the predictor's 80 % band (safest, most replicas). */
-  sizingQuantile: v.optional(boundedNumber(0.5, 0.9), 0.9),
+  sizingQuantile: v.optional(boundedNumber(0.5, 0.9), DEFAULT_TUNING.sizingQuantile),
   /** Share of time an origin may run above its SLO's target utilisation; each origin's sizing
    * quantile adapts (from sizingQuantile, within 0.5-0.99) to spend it. 0 turns adaptation off. */
-  violationBudget: v.optional(boundedNumber(0, 0.5), 0.02),
+  violationBudget: v.optional(boundedNumber(0, 0.5), DEFAULT_TUNING.violationBudget),
   /** How far one evaluation moves an origin's sizing quantile while spending the budget. */
-  violationBudgetGain: v.optional(boundedNumber(0.0001, 0.1), 0.005),
+  violationBudgetGain: v.optional(boundedNumber(0.0001, 0.1), DEFAULT_TUNING.violationBudgetGain),
 });
 
 /** The scaler's configuration file (YAML or JSON), as written by the operator. */
