@@ -8,50 +8,148 @@ export type CostBounds = {
    * was started a boot time before and paid since, so at every moment the fleet holds at least
    * the most replicas needed over the next boot time (and this suffices). */
   clairvoyantReplicaMinutes: number;
+  /** Replica-minutes of the cheapest fleet found that knows the future and stays within
+   * `allowedViolationMinutes` (a plan a clairvoyant platform could carry out). */
+  allowanceReplicaMinutes: number;
   /** Replica-minutes every policy pays at least when it may violate the SLO for
-   * `allowedViolationMinutes`: each minute outside them needs its replicas serving, those
-   * inside at least the minimum (boot time left out, so the bound is loose but certain). */
+   * `allowedViolationMinutes`, boot time paid: a certain bound (Lagrangian dual), at most
+   * `allowanceReplicaMinutes`. */
   lowerBoundReplicaMinutes: number;
+  /** Violation minutes of the plan behind `allowanceReplicaMinutes`. */
+  allowanceViolationMinutes: number;
 };
 
-/** Replicas a moment's load needs to stay under the SLO's violation threshold. */
-function needAt(load: number, fleet: FleetSettings): number {
-  return Math.min(fleet.maxReplicas, Math.max(fleet.minReplicas, Math.ceil(load / (fleet.rpsPerReplica * fleet.violationUtilization) - 1e-9)));
+/** Replicas a moment's load needs to stay under the SLO's violation threshold (unclamped). */
+function rawNeed(load: number, fleet: FleetSettings): number {
+  return Math.max(0, Math.ceil(load / (fleet.rpsPerReplica * fleet.violationUtilization) - 1e-9));
 }
 
-/** Bounds on the replica-minutes of a replay from bucket `fromIndex`, on the replay's own ticks. */
-export function costBounds(series: LoadSeries, fromIndex: number, fleet: FleetSettings, allowedViolationMinutes: number): CostBounds {
+/** The replay's ticks from bucket `fromIndex`: each one's need and length in minutes. */
+function replayTicks(series: LoadSeries, fromIndex: number, fleet: FleetSettings): { needs: Int32Array; minutes: Float64Array } {
   const tickMs = fleet.tickSeconds * 1000;
   const start = series.start + fromIndex * series.stepSeconds * 1000;
   const end = series.start + series.values.length * series.stepSeconds * 1000;
-  const needs: number[] = [];
-  const minutes: number[] = [];
-  for (let t = start; t < end; t += tickMs) {
-    needs.push(needAt(loadAt(series, t), fleet));
-    minutes.push(Math.min(tickMs, end - t) / 60_000);
+  const count = Math.max(0, Math.ceil((end - start) / tickMs));
+  const needs = new Int32Array(count);
+  const minutes = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const t = start + i * tickMs;
+    needs[i] = rawNeed(loadAt(series, t), fleet);
+    minutes[i] = Math.min(tickMs, end - t) / 60_000;
   }
-  const bootTicks = Math.ceil((fleet.bootSeconds * 1000) / tickMs);
-  let clairvoyant = 0;
-  // Sliding maximum over [i, i + bootTicks] with a monotonic deque of indices.
+  return { needs, minutes };
+}
+
+/** Replica-minutes of the cheapest fleet with no violation: the sliding maximum of the clamped
+ * need over [t, t + boot], with a monotonic deque of indices. */
+function noViolationCost(needs: Int32Array, minutes: Float64Array, fleet: FleetSettings): number {
+  const bootTicks = Math.ceil(fleet.bootSeconds / fleet.tickSeconds);
+  const clamped = Array.from(needs, (n) => Math.min(fleet.maxReplicas, Math.max(fleet.minReplicas, n)));
+  let cost = 0;
   const deque: number[] = [];
+  let head = 0;
   let next = 0;
-  for (let i = 0; i < needs.length; i++) {
-    for (; next < needs.length && next <= i + bootTicks; next++) {
-      while (deque.length > 0 && (needs[deque[deque.length - 1] ?? 0] ?? 0) <= (needs[next] ?? 0)) deque.pop();
+  for (let i = 0; i < clamped.length; i++) {
+    for (; next < clamped.length && next <= i + bootTicks; next++) {
+      while (deque.length > head && (clamped[deque[deque.length - 1] ?? 0] ?? 0) <= (clamped[next] ?? 0)) deque.pop();
       deque.push(next);
     }
-    while ((deque[0] ?? i) < i) deque.shift();
-    clairvoyant += (needs[deque[0] ?? i] ?? 0) * (minutes[i] ?? 0);
+    while (head < deque.length && (deque[head] ?? i) < i) head++;
+    cost += (clamped[deque[head] ?? i] ?? 0) * (minutes[i] ?? 0);
   }
-  // Dropping the ticks with the most replicas above the minimum saves the most.
-  const order = needs.map((_, i) => i).sort((a, b) => (needs[b] ?? 0) - (needs[a] ?? 0));
-  let lower = needs.reduce((sum, n, i) => sum + n * (minutes[i] ?? 0), 0);
-  let allowance = allowedViolationMinutes;
-  for (const i of order) {
-    const m = Math.min(allowance, minutes[i] ?? 0);
-    if (m <= 0) break;
-    lower -= ((needs[i] ?? 0) - fleet.minReplicas) * m;
-    allowance -= m;
+  return cost;
+}
+
+type Relaxed = { value: number; cost: number; violations: number };
+
+/**
+ * The cheapest serving profile s(t) when each violation minute is charged `price` replica-minutes:
+ * minimises Σ s(t)·Δt + boot·Σ max(0, s(t) - s(t-1)) + price·Σ [s(t) < need(t)]·Δt by dynamic
+ * programming over the replica count (the starting fleet is free). The first two terms are a
+ * lower bound on what any fleet serving s(t) pays (every replica that joins was paid while it
+ * booted) and exactly what a clairvoyant one pays, starting each replica a boot time ahead.
+ */
+function relaxed(needs: Int32Array, minutes: Float64Array, fleet: FleetSettings, levels: number, price: number): Relaxed {
+  const boot = fleet.bootSeconds / 60;
+  const lo = fleet.minReplicas;
+  let value = new Float64Array(levels);
+  let cost = new Float64Array(levels);
+  let viol = new Float64Array(levels);
+  let nextValue = new Float64Array(levels);
+  let nextCost = new Float64Array(levels);
+  let nextViol = new Float64Array(levels);
+  const best = new Int32Array(levels);
+  for (let i = 0; i < needs.length; i++) {
+    const dt = minutes[i] ?? 0;
+    const need = needs[i] ?? 0;
+    if (i > 0) {
+      // From below (paying the boot of each added replica): running minimum of value(s') - boot·s'.
+      let arg = 0;
+      for (let k = 0; k < levels; k++) {
+        if ((value[k] ?? 0) - boot * k < (value[arg] ?? 0) - boot * arg) arg = k;
+        best[k] = arg;
+      }
+      // From above (dropping replicas is free): running minimum from the top.
+      let down = levels - 1;
+      for (let k = levels - 1; k >= 0; k--) {
+        if ((value[k] ?? 0) <= (value[down] ?? 0)) down = k;
+        const up = best[k] ?? k;
+        const viaUp = (value[up] ?? 0) + boot * (k - up);
+        const from = (value[down] ?? 0) <= viaUp ? down : up;
+        const extra = from === down ? 0 : boot * (k - up);
+        nextValue[k] = (value[from] ?? 0) + extra;
+        nextCost[k] = (cost[from] ?? 0) + extra;
+        nextViol[k] = viol[from] ?? 0;
+      }
+      [value, nextValue] = [nextValue, value];
+      [cost, nextCost] = [nextCost, cost];
+      [viol, nextViol] = [nextViol, viol];
+    }
+    for (let k = 0; k < levels; k++) {
+      const replicas = lo + k;
+      const violates = replicas < need ? dt : 0;
+      value[k] = (value[k] ?? 0) + replicas * dt + price * violates;
+      cost[k] = (cost[k] ?? 0) + replicas * dt;
+      viol[k] = (viol[k] ?? 0) + violates;
+    }
   }
-  return { clairvoyantReplicaMinutes: clairvoyant, lowerBoundReplicaMinutes: lower };
+  let arg = 0;
+  for (let k = 1; k < levels; k++) if ((value[k] ?? 0) < (value[arg] ?? 0)) arg = k;
+  return { value: value[arg] ?? 0, cost: cost[arg] ?? 0, violations: viol[arg] ?? 0 };
+}
+
+/** Bisection steps on the price of a violation minute. */
+const PRICE_STEPS = 40;
+
+/** Bounds on the replica-minutes of a replay from bucket `fromIndex`, on the replay's own ticks. */
+export function costBounds(series: LoadSeries, fromIndex: number, fleet: FleetSettings, allowedViolationMinutes: number): CostBounds {
+  const { needs, minutes } = replayTicks(series, fromIndex, fleet);
+  const clairvoyantReplicaMinutes = noViolationCost(needs, minutes, fleet);
+  const top = Math.min(fleet.maxReplicas, needs.reduce((most, n) => Math.max(most, n), fleet.minReplicas));
+  const levels = top - fleet.minReplicas + 1;
+  // Weak duality: for every price λ ≥ 0, min over profiles of cost + λ·(violations - allowed) is
+  // at most the cheapest cost within the allowance. The dual is concave in λ; bisection on its
+  // slope (violations - allowed) finds its top, and every profile met within the allowance is a
+  // plan a clairvoyant fleet could follow.
+  let unavoidable = 0;
+  needs.forEach((need, i) => { if (need > top) unavoidable += minutes[i] ?? 0; });
+  const allowed = Math.max(allowedViolationMinutes, unavoidable);
+  let lower = 0;
+  let plan = { cost: clairvoyantReplicaMinutes, violations: 0 };
+  const consider = (price: number): number => {
+    const r = relaxed(needs, minutes, fleet, levels, price);
+    lower = Math.max(lower, r.value - price * allowed);
+    if (r.violations <= allowed + 1e-9 && r.cost < plan.cost) plan = { cost: r.cost, violations: r.violations };
+    return r.violations - allowed;
+  };
+  let low = 0;
+  let high = 1;
+  consider(low);
+  while (consider(high) > 0 && high < 1e12) { low = high; high *= 4; }
+  for (let step = 0; step < PRICE_STEPS && high - low > 1e-9 * high; step++) {
+    const mid = (low + high) / 2;
+    if (consider(mid) > 0) low = mid;
+    else high = mid;
+  }
+  return { clairvoyantReplicaMinutes, allowanceReplicaMinutes: plan.cost, lowerBoundReplicaMinutes: Math.min(lower, plan.cost), allowanceViolationMinutes: plan.violations };
 }
