@@ -71,51 +71,50 @@ type Relaxed = { value: number; cost: number; violations: number };
  */
 function relaxed(needs: Int32Array, minutes: Float64Array, fleet: FleetSettings, levels: number, price: number): Relaxed {
   const boot = fleet.bootSeconds / 60;
-  const lo = fleet.minReplicas;
-  let value = new Float64Array(levels);
+  // Per replica count (minReplicas + k): the cheapest path's replica-minutes and violation minutes.
   let cost = new Float64Array(levels);
   let viol = new Float64Array(levels);
-  let nextValue = new Float64Array(levels);
   let nextCost = new Float64Array(levels);
   let nextViol = new Float64Array(levels);
-  const best = new Int32Array(levels);
+  const fromBelow = new Int32Array(levels);
+  // The priced total of each path, derived from the two after every tick.
+  const priced = new Float64Array(levels);
   for (let i = 0; i < needs.length; i++) {
     const dt = minutes[i] ?? 0;
     const need = needs[i] ?? 0;
     if (i > 0) {
-      // From below (paying the boot of each added replica): running minimum of value(s') - boot·s'.
-      let arg = 0;
+      // Growing to k pays the boot of each added replica: running minimum of priced(k') - boot·k'.
+      let below = 0;
       for (let k = 0; k < levels; k++) {
-        if ((value[k] ?? 0) - boot * k < (value[arg] ?? 0) - boot * arg) arg = k;
-        best[k] = arg;
+        if ((priced[k] ?? 0) - boot * k < (priced[below] ?? 0) - boot * below) below = k;
+        fromBelow[k] = below;
       }
-      // From above (dropping replicas is free): running minimum from the top.
-      let down = levels - 1;
+      // Shrinking to k is free: running minimum of priced(k') from the top.
+      let above = levels - 1;
       for (let k = levels - 1; k >= 0; k--) {
-        if ((value[k] ?? 0) <= (value[down] ?? 0)) down = k;
-        const up = best[k] ?? k;
-        const viaUp = (value[up] ?? 0) + boot * (k - up);
-        const from = (value[down] ?? 0) <= viaUp ? down : up;
-        const extra = from === down ? 0 : boot * (k - up);
-        nextValue[k] = (value[from] ?? 0) + extra;
-        nextCost[k] = (cost[from] ?? 0) + extra;
-        nextViol[k] = viol[from] ?? 0;
+        if ((priced[k] ?? 0) <= (priced[above] ?? 0)) above = k;
+        const up = fromBelow[k] ?? k;
+        const booted = boot * (k - up);
+        if ((priced[up] ?? 0) + booted < (priced[above] ?? 0)) {
+          nextCost[k] = (cost[up] ?? 0) + booted;
+          nextViol[k] = viol[up] ?? 0;
+        } else {
+          nextCost[k] = cost[above] ?? 0;
+          nextViol[k] = viol[above] ?? 0;
+        }
       }
-      [value, nextValue] = [nextValue, value];
       [cost, nextCost] = [nextCost, cost];
       [viol, nextViol] = [nextViol, viol];
     }
     for (let k = 0; k < levels; k++) {
-      const replicas = lo + k;
-      const violates = replicas < need ? dt : 0;
-      value[k] = (value[k] ?? 0) + replicas * dt + price * violates;
-      cost[k] = (cost[k] ?? 0) + replicas * dt;
-      viol[k] = (viol[k] ?? 0) + violates;
+      cost[k] = (cost[k] ?? 0) + (fleet.minReplicas + k) * dt;
+      if (fleet.minReplicas + k < need) viol[k] = (viol[k] ?? 0) + dt;
+      priced[k] = (cost[k] ?? 0) + price * (viol[k] ?? 0);
     }
   }
   let arg = 0;
-  for (let k = 1; k < levels; k++) if ((value[k] ?? 0) < (value[arg] ?? 0)) arg = k;
-  return { value: value[arg] ?? 0, cost: cost[arg] ?? 0, violations: viol[arg] ?? 0 };
+  for (let k = 1; k < levels; k++) if ((priced[k] ?? 0) < (priced[arg] ?? 0)) arg = k;
+  return { value: priced[arg] ?? 0, cost: cost[arg] ?? 0, violations: viol[arg] ?? 0 };
 }
 
 /** Bisection steps on the price of a violation minute. */
