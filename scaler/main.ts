@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       writer,
       providers,
       scaling: config.origins,
-      tuning: { ...DEFAULT_TUNING, ...config.policy, overlayTtlSeconds: config.overlayTtlSeconds },
+      tuning: { ...DEFAULT_TUNING, ...config.policy, overlayTtlSeconds: config.overlayTtlSeconds, evaluationSeconds: config.intervalSeconds },
       staleAfterMs: config.staleAfterSeconds * 1000,
       lockTtlMs: 60_000,
       now,

@@ -6,7 +6,7 @@ import type { ReplayResult } from "../../scaler/sim/replay.ts";
 import { costBounds } from "../../scaler/sim/clairvoyant.ts";
 import type { CostBounds } from "../../scaler/sim/clairvoyant.ts";
 import type { PolicyName, SimulateOptions } from "../../scaler/sim/simulate.ts";
-import { DEFAULT_SIMULATE_OPTIONS, POLICIES, replayPlan, simulate, trainOnHead } from "../../scaler/sim/simulate.ts";
+import { DEFAULT_SIMULATE_OPTIONS, POLICIES, replayPlan, simulate, simulatePerfectForecast, trainOnHead } from "../../scaler/sim/simulate.ts";
 import type { LoadSeries } from "../../scaler/sim/trace-series.ts";
 import { loadSeriesFromCsv } from "../../scaler/sim/trace-series.ts";
 import { generateTrace } from "../traces/trace-generator.ts";
@@ -17,7 +17,7 @@ const LSTM_EPOCHS = 10;
 
 type TraceRun = { name: string; series: LoadSeries; note: string };
 type Setting = { label: string; violationBudget: number };
-type TraceResult = { run: TraceRun; results: Record<PolicyName, ReplayResult>; model: string; trainSeconds: number; rpsPerReplica: number; replayDays: number; settings: { setting: Setting; result: ReplayResult }[]; bounds: CostBounds };
+type TraceResult = { run: TraceRun; results: Record<PolicyName, ReplayResult>; model: string; trainSeconds: number; rpsPerReplica: number; replayDays: number; settings: { setting: Setting; result: ReplayResult }[]; bounds: CostBounds; perfect: ReplayResult };
 
 /** The target: predictive at most this share of reactive's SLO-violation minutes... */
 const VIOLATION_SHARE = 0.2;
@@ -62,10 +62,11 @@ async function runTrace(run: TraceRun, options: SimulateOptions, log: (m: string
   if (predictiveSeconds <= QUICK_REPLAY_SECONDS) {
     for (const setting of OTHER_SETTINGS) settings.push({ setting, result: await simulate(run.series, "predictive", { ...options, violationBudget: setting.violationBudget }, trained) });
   } else log(`${run.name}: other sizing settings skipped (a predictive replay took ${predictiveSeconds.toFixed(0)} s)`);
+  const perfect = await simulatePerfectForecast(run.series, options);
   const plan = replayPlan(run.series, options);
   const replayDays = ((run.series.values.length - plan.fromIndex) * run.series.stepSeconds) / 86_400;
   const bounds = costBounds(run.series, plan.fromIndex, plan.fleet, VIOLATION_SHARE * results.reactive.report.sloViolationMinutes);
-  return { run, results, model: `${trained.best.kind} (${trained.best.version})`, trainSeconds, rpsPerReplica: plan.fleet.rpsPerReplica, replayDays, settings, bounds };
+  return { run, results, model: `${trained.best.kind} (${trained.best.version})`, trainSeconds, rpsPerReplica: plan.fleet.rpsPerReplica, replayDays, settings, bounds, perfect };
 }
 
 const n0 = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -95,7 +96,7 @@ function verdict(r: TraceResult): string {
   const costOk = p.report.replicaMinutes <= (1 + EXTRA_COST) * q.report.replicaMinutes;
   const unreachable = r.bounds.lowerBoundReplicaMinutes > (1 + EXTRA_COST) * q.report.replicaMinutes;
   const met = violationsOk && costOk ? "yes" : `no (${[violationsOk ? "" : "violations", costOk ? "" : "cost"].filter(Boolean).join(", ")})${unreachable ? "; no policy can" : ""}`;
-  return `| ${r.run.name} | ${ratio(p.report.sloViolationMinutes, q.report.sloViolationMinutes)} | ${ratio(p.overloadMinutes, q.overloadMinutes)} | ${signed(p.report.replicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.clairvoyantReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.lowerBoundReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.allowanceReplicaMinutes, q.report.replicaMinutes)} | ${met} |`;
+  return `| ${r.run.name} | ${ratio(p.report.sloViolationMinutes, q.report.sloViolationMinutes)} | ${ratio(p.overloadMinutes, q.overloadMinutes)} | ${signed(p.report.replicaMinutes, q.report.replicaMinutes)} | ${ratio(r.perfect.report.sloViolationMinutes, q.report.sloViolationMinutes)} / ${signed(r.perfect.report.replicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.clairvoyantReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.lowerBoundReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.allowanceReplicaMinutes, q.report.replicaMinutes)} | ${met} |`;
 }
 
 /** `a` against `b` as a signed percentage: "+9 %". */
@@ -142,10 +143,10 @@ const benchmark: Benchmark = {
     return [
       `Each trace is replayed against one simulated origin (replicas boot in ${options.bootSeconds / 60} min; target utilisation ${options.targetUtilization * 100} %; the predictive policy acts ${(options.bootSeconds + 60) / 60} min ahead, scales in after a ${options.cooldownSeconds / 60}-minute cooldown and is evaluated every ${options.intervalSeconds} s; the reactive one is the Kubernetes HPA with its defaults; the static fleet is sized for the trace's median). The models train on the first ${options.trainFraction * 100} % of each trace (${kinds ? kinds.join(" and ") : `every model kind, the LSTM for ${LSTM_EPOCHS} epochs; the best by backtest serves`}); every policy is scored on the rest. An SLO-violation minute has the load above ${options.targetUtilization * 100} % of the serving capacity (the SLO's target); an overload minute above all of it. Definitions: README, section "The scaler".`,
       "",
-      `Target: predictive at most ${VIOLATION_SHARE * 100} % of reactive's SLO-violation minutes, with at most ${EXTRA_COST * 100} % more replica-minutes. What is possible at all: "clairvoyant, no violation" is the cheapest fleet with no violation minute for a policy that knows the whole future (every replica paid from a boot time before it serves); "any policy, at least" is a certain lower bound on the replica-minutes of every policy, clairvoyant or not, that keeps within the target's violation minutes (a Lagrangian dual: each violation minute priced in replica-minutes, boot time paid); "clairvoyant, within the allowance" is the cheapest plan that bound found which a policy knowing the future could follow. Where the bound is above +${EXTRA_COST * 100} %, no policy can meet the target on that trace; where the plan is below it, the target is within reach of a policy that knew the future.`,
+      `Target: predictive at most ${VIOLATION_SHARE * 100} % of reactive's SLO-violation minutes, with at most ${EXTRA_COST * 100} % more replica-minutes. What is possible at all: "clairvoyant, no violation" is the cheapest fleet with no violation minute for a policy that knows the whole future (every replica paid from a boot time before it serves); "any policy, at least" is a certain lower bound on the replica-minutes of every policy, clairvoyant or not, that keeps within the target's violation minutes (a Lagrangian dual: each violation minute priced in replica-minutes, boot time paid); "clairvoyant, within the allowance" is the cheapest plan that bound found which a policy knowing the future could follow. Where the bound is above +${EXTRA_COST * 100} %, no policy can meet the target on that trace; where the plan is below it, the target is within reach of a policy that knew the future. "The policy with a perfect forecast" replays the same policy fed the trace's own future (no band): what acting a lead ahead, the cooldown and whole replicas cost when the forecast is not to blame; the rest of the gap to it is the forecast's.`,
       "",
-      "| trace | predictive SLO-violation min, share of reactive | overload min, share of reactive | replica-min vs reactive | clairvoyant, no violation | any policy within the violations allowed, at least | clairvoyant, within the allowance | target met |",
-      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+      "| trace | predictive SLO-violation min, share of reactive | overload min, share of reactive | replica-min vs reactive | the policy with a perfect forecast: violations / replica-min | clairvoyant, no violation | any policy within the violations allowed, at least | clairvoyant, within the allowance | target met |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
       ...done.map(verdict),
       "",
       `The cost of safety: \`policy.violationBudget\` is the share of time an origin may run above its target; each origin's sizing quantile adapts to spend it (0: every origin sized at \`policy.sizingQuantile\`, ${DEFAULT_TUNING.sizingQuantile}, the top of the forecast's 80 % band). Each cell: predictive SLO-violation minutes as a share of reactive's / replica-minutes against reactive's, same models and replay.`,

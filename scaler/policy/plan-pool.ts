@@ -38,11 +38,13 @@ export type PoolPlan = {
   windowEnd: number;
 };
 
-/** Time window the lead looks at: [now + lead, now + lead + one forecast step). */
-export function leadWindow(views: readonly OriginView[], slo: Slo, now: number): { start: number; end: number } {
-  const step = Math.max(0, ...views.map((v) => v.observation.forecast?.stepSeconds ?? 0)) || 60;
+/** Time window the lead looks at: [now + lead, now + lead + one evaluation step]. The next
+ * evaluation looks at the stretch after it, so the windows of successive evaluations tile the
+ * future, and replicas asked for at any of them have booted when their window arrives (the lead
+ * covers the boot time). */
+export function leadWindow(slo: Slo, now: number, tuning: PolicyTuning): { start: number; end: number } {
   const start = now + slo.leadSeconds * 1000;
-  return { start, end: start + step * 1000 };
+  return { start, end: start + tuning.evaluationSeconds * 1000 };
 }
 
 /** Plans one pool: replicas first (so the weights know what will have booted), then weights. */
@@ -50,7 +52,7 @@ export function planPool(pool: Pool, ctx: PoolContext): PoolPlan | undefined {
   const { now, slo, tuning, notices } = ctx;
   const active = pool.origins.filter((o) => o.enabled !== false && o.weight > 0).flatMap((o) => ctx.views.get(o.id) ?? []);
   if (active.length === 0) return undefined;
-  const { start, end } = leadWindow(active, slo, now);
+  const { start, end } = leadWindow(slo, now, tuning);
   const window = poolDemand(active, start, end, now, ctx.liveSpill, tuning.sizingQuantile);
   const horizon = poolDemand(active, now, end, now, ctx.liveSpill, tuning.sizingQuantile);
   if (!window || !horizon) {

@@ -29,9 +29,12 @@ export type PolicyTuning = {
   violationBudget: number;
   /** How far one evaluation moves an origin's sizing quantile when spending the budget. */
   violationBudgetGain: number;
+  /** Seconds between evaluations (the scaler's `intervalSeconds`): each evaluation sizes for the
+   * stretch of the forecast from the lead until the next evaluation's lead. */
+  evaluationSeconds: number;
 };
 
-export const DEFAULT_TUNING: PolicyTuning = { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, overlayTtlSeconds: 300, sizingQuantile: 0.9, violationBudget: 0.02, violationBudgetGain: 0.005 };
+export const DEFAULT_TUNING: PolicyTuning = { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, overlayTtlSeconds: 300, sizingQuantile: 0.9, violationBudget: 0.02, violationBudgetGain: 0.005, evaluationSeconds: 30 };
 
 /** The latest fresh observations of one origin (stale ones are left out by the reader). */
 export type OriginObservation = {

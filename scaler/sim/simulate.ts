@@ -4,6 +4,7 @@ import type { ModelScore, TrainedSelection } from "../../predictor/models/index.
 import type { PolicyTuning } from "../policy/types.ts";
 import { trainForecasters } from "../../predictor/models/index.ts";
 import { median, reactiveController, staticController } from "./baseline-controllers.ts";
+import { perfectForecaster } from "./perfect-forecast.ts";
 import { forecastHorizon, predictiveController } from "./predictive-controller.ts";
 import type { FleetSettings, ReplayResult } from "./replay.ts";
 import { replayTrace } from "./replay.ts";
@@ -98,9 +99,17 @@ export async function simulate(series: LoadSeries, policy: PolicyName, options: 
   return replayTrace(series, fromIndex, fleet, predictiveController(series, selection.best, score, fleet, { leadSeconds, cooldownSeconds: options.cooldownSeconds, intervalSeconds: options.intervalSeconds, historyBuckets, tuning: predictiveTuning(options) }));
 }
 
+/** Replays the trace under the predictive policy fed a perfect forecast (the trace's own
+ * future, no band): what the policy costs when the forecast is not to blame. */
+export async function simulatePerfectForecast(series: LoadSeries, options: SimulateOptions): Promise<ReplayResult> {
+  const { fromIndex, fleet, leadSeconds } = replayPlan(series, options);
+  return replayTrace(series, fromIndex, fleet, predictiveController(series, perfectForecaster(series), undefined, fleet, { leadSeconds, cooldownSeconds: options.cooldownSeconds, intervalSeconds: options.intervalSeconds, historyBuckets: 1, tuning: predictiveTuning(options) }));
+}
+
 /** The predictive policy's knobs for a replay: the options' tuning with their shorthands applied. */
 function predictiveTuning(options: SimulateOptions): Partial<PolicyTuning> {
   return {
+    evaluationSeconds: options.intervalSeconds,
     ...options.tuning,
     ...(options.sizingQuantile !== undefined ? { sizingQuantile: options.sizingQuantile } : {}),
     ...(options.violationBudget !== undefined ? { violationBudget: options.violationBudget } : {}),
