@@ -1,6 +1,6 @@
 import type { ModelKind } from "../../contracts/index.ts";
 import { seededRng } from "../../contracts/index.ts";
-import type { ModelScore, TrainedSelection } from "../../predictor/models/index.ts";
+import type { Forecaster, ModelScore, TrainedSelection } from "../../predictor/models/index.ts";
 import type { PolicyTuning } from "../policy/types.ts";
 import { trainForecasters } from "../../predictor/models/index.ts";
 import { median, reactiveController, staticController } from "./baseline-controllers.ts";
@@ -90,28 +90,29 @@ export async function trainOnHead(series: LoadSeries, options: SimulateOptions, 
 /** Replays the trace under one policy. The predictive one needs the models trained by
  * trainOnHead (passed in so several replays can share one training). */
 export async function simulate(series: LoadSeries, policy: PolicyName, options: SimulateOptions, trained?: TrainedSelection): Promise<ReplayResult> {
-  const { fromIndex, fleet, leadSeconds } = replayPlan(series, options);
+  const { fromIndex, fleet } = replayPlan(series, options);
   if (policy === "static") return replayTrace(series, fromIndex, fleet, staticController(median(series.values), fleet));
   if (policy === "reactive") return replayTrace(series, fromIndex, fleet, reactiveController(fleet));
   const selection = trained ?? (await trainOnHead(series, options));
   const score: ModelScore | undefined = selection.scores[selection.best.kind];
-  const historyBuckets = Math.max(4 * selection.seasonSteps, 200);
-  return replayTrace(series, fromIndex, fleet, predictiveController(series, selection.best, score, fleet, { leadSeconds, cooldownSeconds: options.cooldownSeconds, intervalSeconds: options.intervalSeconds, historyBuckets, tuning: predictiveTuning(options) }));
+  return replayPredictive(series, options, selection.best, score, Math.max(4 * selection.seasonSteps, 200));
 }
 
 /** Replays the trace under the predictive policy fed a perfect forecast (the trace's own
  * future, no band): what the policy costs when the forecast is not to blame. */
-export async function simulatePerfectForecast(series: LoadSeries, options: SimulateOptions): Promise<ReplayResult> {
-  const { fromIndex, fleet, leadSeconds } = replayPlan(series, options);
-  return replayTrace(series, fromIndex, fleet, predictiveController(series, perfectForecaster(series), undefined, fleet, { leadSeconds, cooldownSeconds: options.cooldownSeconds, intervalSeconds: options.intervalSeconds, historyBuckets: 1, tuning: predictiveTuning(options) }));
+export function simulatePerfectForecast(series: LoadSeries, options: SimulateOptions): Promise<ReplayResult> {
+  return replayPredictive(series, options, perfectForecaster(series), undefined, 1);
 }
 
-/** The predictive policy's knobs for a replay: the options' tuning with their shorthands applied. */
-function predictiveTuning(options: SimulateOptions): Partial<PolicyTuning> {
-  return {
+/** Replays the trace under the predictive policy with forecasts from `forecaster`, which sees the
+ * last `historyBuckets` buckets at each refresh. */
+function replayPredictive(series: LoadSeries, options: SimulateOptions, forecaster: Forecaster, score: ModelScore | undefined, historyBuckets: number): Promise<ReplayResult> {
+  const { fromIndex, fleet, leadSeconds } = replayPlan(series, options);
+  const tuning: Partial<PolicyTuning> = {
     evaluationSeconds: options.intervalSeconds,
     ...options.tuning,
     ...(options.sizingQuantile !== undefined ? { sizingQuantile: options.sizingQuantile } : {}),
     ...(options.violationBudget !== undefined ? { violationBudget: options.violationBudget } : {}),
   };
+  return replayTrace(series, fromIndex, fleet, predictiveController(series, forecaster, score, fleet, { leadSeconds, cooldownSeconds: options.cooldownSeconds, intervalSeconds: options.intervalSeconds, historyBuckets, tuning }));
 }
