@@ -15,7 +15,7 @@ const CALIBRATION_ORIGINS = 1_000;
 const MIN_POINTS = 20;
 const unit = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1));
 /** Saved Holt-Winters parameters. */
-export const holtWintersParamsSchema = v.strictObject({ alpha: unit, beta: unit, gamma: unit, phi: unit, season: v.pipe(v.number(), v.integer(), v.minValue(1)) });
+export const holtWintersParamsSchema = v.strictObject({ alpha: unit, beta: unit, gamma: unit, phi: unit, season: v.pipe(v.number(), v.integer(), v.minValue(1)), smoothing: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) });
 const paramsSchema = v.strictObject({
   hw: holtWintersParamsSchema,
   offsets: intervalOffsetsSchema,
@@ -71,12 +71,12 @@ export const holtWintersTrainer: ModelTrainer = {
     // Two whole seasons initialise the seasonal state; with less, a damped Holt (no season).
     const season = n >= 2 * context.seasonSteps + 2 * horizon ? context.seasonSteps : 1;
     const filled = fillGaps(series.values);
-    const params = fitHoltWinters(series.values, filled, season);
+    const params = fitHoltWinters(series.values, filled, season, horizon);
     const origins = spacedOrigins(Math.max(Math.floor(n / 2), 2 * season), n - horizon, CALIBRATION_ORIGINS);
     const means = holtWintersMeans(series.values, filled, params, origins, horizon);
     const offsets = offsetsFromForecasts(series.values, filled, origins, means, levelFloor(filled));
     const f = (x: number) => x.toFixed(3);
-    const version = `hw1 m${params.season} a${f(params.alpha)} b${f(params.beta)} g${f(params.gamma)} p${f(params.phi)}`;
+    const version = `hw2 m${params.season} w${params.smoothing ?? 0} a${f(params.alpha)} b${f(params.beta)} g${f(params.gamma)} p${f(params.phi)}`;
     return Promise.resolve(new HoltWintersModel(version, new Date(context.now()).toISOString(), params, offsets));
   },
 };
