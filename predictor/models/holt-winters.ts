@@ -21,7 +21,7 @@ export type HoltWintersParams = { alpha: number; beta: number; gamma: number; ph
 type State = { level: number; trend: number; seasonal: Float64Array; scale: number; beyond: number };
 
 /** Errors beyond this many scales are clipped before they update the state (Huber's k = 2). */
-export const HUBER_K = 2;
+const HUBER_K = 2;
 /** Errors beyond the clip with the same sign this many steps running are a shift, not an
  * outlier: from then on they enter the state whole, until one falls back inside (30 minutes of
  * 5-minute buckets: a surge that long is followed, a burst shorter is not chased by the forecast;
@@ -181,7 +181,8 @@ const SMOOTHING_SHARES = [0, 1 / 288, 1 / 96, 1 / 48];
 export function fitHoltWinters(values: readonly (number | null)[], filled: Float64Array, season: number, horizon = 1): HoltWintersParams {
   const m = Math.max(1, season);
   const widths = [...new Set(SMOOTHING_SHARES.map((share) => Math.round(share * m)))];
-  if (m === 1 || widths.length === 1 || values.length < 3 * m + horizon) return fitParams(values, filled, m, 0);
+  // A season too short for any width (under 24 slots, or none) or too little history: none.
+  if (widths.length === 1 || values.length < 3 * m + horizon) return fitParams(values, filled, m, 0);
   const headEnd = values.length - m;
   const head = values.slice(0, headEnd);
   const headFilled = filled.subarray(0, headEnd);
