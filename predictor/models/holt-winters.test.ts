@@ -90,7 +90,7 @@ describe("Holt-Winters seasonal smoothing", () => {
     return means.reduce((sum, m, k) => sum + Math.abs((m[horizon - 1] ?? 0) - (values[(origins[k] ?? 0) + horizon - 1] ?? 0)), 0) / origins.length;
   };
 
-  it("smooths a noisy profile, chosen on the held-out season, and forecasts the next season closer for it", () => {
+  it("smooths a noisy profile, chosen on the held-out part, and forecasts the next season closer for it", () => {
     for (const seed of [1, 2, 3]) {
       const values = noisy(seed, 30);
       const head = values.slice(0, 6 * long);
@@ -104,6 +104,17 @@ describe("Holt-Winters seasonal smoothing", () => {
     const values = Array.from({ length: 6 * long }, (_, i) => 100 + (i % long === 40 ? 1_000 : 0) + ((i * 7919) % 11) - 5);
     const fitted = fitHoltWinters(values, fillGaps(values), long, 3);
     expect(fitted.smoothing).toBe(0);
+  });
+
+  it("does not let one odd season at the end (a holiday) choose the width: a sharp profile stays sharp", () => {
+    // Eleven weeks of a sharp profile, then a flat one; held out alone, the flat week favours
+    // smoothing (a single held-out season chose a width on some of these seeds).
+    const profile = (i: number) => (i % long >= 30 && i % long < 40 ? 300 : i % long >= 60 && i % long < 64 ? 250 : 100);
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const rng = seededRng(seed);
+      const values = Array.from({ length: 12 * long }, (_, i) => (i >= 11 * long ? 150 : profile(i)) + 10 * (rng() + rng() + rng() - 1.5));
+      expect(fitHoltWinters(values, fillGaps(values), long, 2).smoothing).toBe(0);
+    }
   });
 
   it("needs three seasons to choose: with two it leaves the profile as it is", () => {

@@ -166,14 +166,18 @@ const unsquash = (y: number, [lo, hi]: readonly [number, number]) => -Math.log((
 /** Seasonal smoothing widths tried, as shares of the season: none, and about 5, 15 and 30
  * minutes either side for a daily season. */
 const SMOOTHING_SHARES = [0, 1 / 288, 1 / 96, 1 / 48];
+/** Share of the series held out to choose the width (at least one season). */
+const HELD_OUT_SHARE = 0.2;
 
 /**
  * Fits alpha, beta, gamma and phi by Nelder-Mead on the one-step errors' Huber loss, from a few
- * starting points, over a series at least two seasons long. With three seasons or more, the width
- * the initial seasonal profile is smoothed over is chosen too, out of sample: each width is fitted
- * on all but the last season, which then scores its forecasts 1..`horizon` steps ahead (mean
- * absolute error, initial state from the earlier seasons only), and the best width is refitted on
- * the whole series. The median profile of a few noisy days carries their noise at every slot,
+ * starting points, over a series at least two seasons long. When two seasons and a held-out part
+ * (the last fifth of the series, at least a season) fit in it, the width the initial seasonal
+ * profile is smoothed over is chosen too, out of sample: each width is fitted on the series before
+ * the held-out part, which then scores its forecasts 1..`horizon` steps ahead (mean absolute
+ * error, initial state from the earlier part only), and the best width is refitted on the whole
+ * series. (A single held-out season is too little: one holiday week decides it, and a weekly
+ * season of half-hour buckets was smoothed over 3.5 hours either side.) The median profile of a few noisy days carries their noise at every slot,
  * and a forecast that adds the profile's change over the horizon adds that noise twice; a
  * profile whose neighbouring slots are averaged keeps the shape and drops most of the noise,
  * which a fit scored on the same days cannot see (the noise it learnt is the noise it is scored on).
@@ -182,8 +186,9 @@ export function fitHoltWinters(values: readonly (number | null)[], filled: Float
   const m = Math.max(1, season);
   const widths = [...new Set(SMOOTHING_SHARES.map((share) => Math.round(share * m)))];
   // A season too short for any width (under 24 slots, or none) or too little history: none.
-  if (widths.length === 1 || values.length < 3 * m + horizon) return fitParams(values, filled, m, 0);
-  const headEnd = values.length - m;
+  const heldOut = Math.max(m, Math.floor(HELD_OUT_SHARE * values.length));
+  if (widths.length === 1 || values.length < heldOut + 2 * m + horizon) return fitParams(values, filled, m, 0);
+  const headEnd = values.length - heldOut;
   const head = values.slice(0, headEnd);
   const headFilled = filled.subarray(0, headEnd);
   let best = { smoothing: 0, error: Number.POSITIVE_INFINITY };
