@@ -177,10 +177,11 @@ const HELD_OUT_SHARE = 0.2;
  * the held-out part, which then scores its forecasts 1..`horizon` steps ahead (mean absolute
  * error, initial state from the earlier part only), and the best width is refitted on the whole
  * series. (A single held-out season is too little: one holiday week decides it, and a weekly
- * season of half-hour buckets was smoothed over 3.5 hours either side.) The median profile of a few noisy days carries their noise at every slot,
- * and a forecast that adds the profile's change over the horizon adds that noise twice; a
- * profile whose neighbouring slots are averaged keeps the shape and drops most of the noise,
- * which a fit scored on the same days cannot see (the noise it learnt is the noise it is scored on).
+ * season of half-hour buckets was smoothed over 3.5 hours either side.) The median profile of a
+ * few noisy days carries their noise at every slot, and a forecast that adds the profile's
+ * change over the horizon adds that noise twice; a profile whose neighbouring slots are averaged
+ * keeps the shape and drops most of the noise, which a fit scored on the same days cannot see
+ * (the noise it learnt is the noise it is scored on).
  */
 export function fitHoltWinters(values: readonly (number | null)[], filled: Float64Array, season: number, horizon = 1): HoltWintersParams {
   const m = Math.max(1, season);
