@@ -48,6 +48,8 @@ const scalingFields = {
   maxReplicas: boundedInteger(1, 100_000),
   bootSeconds: boundedInteger(0, 86_400),
   provider: providerConfigSchema,
+  /** This origin's share of time above its SLO's target, replacing `policy.violationBudget`. */
+  violationBudget: v.optional(boundedNumber(0, 0.5)),
 };
 
 /** Per-origin scaling settings, each of which may come from `defaults`. */
@@ -57,6 +59,7 @@ export const partialScalingSchema = v.strictObject({
   maxReplicas: v.optional(scalingFields.maxReplicas),
   bootSeconds: v.optional(scalingFields.bootSeconds),
   provider: v.optional(scalingFields.provider),
+  violationBudget: scalingFields.violationBudget,
 });
 
 /** One origin's complete scaling settings after merging `defaults`. */

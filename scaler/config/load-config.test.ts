@@ -22,8 +22,8 @@ defaults:
   provider: { kind: simulator }
 origins:
   eu-1: {}
-  eu-2: { maxReplicas: 8, provider: { kind: kubernetes, namespace: shop, deployment: web, credentials: in-cluster } }
-  us-1: { rpsPerReplica: 250, provider: { kind: webhook, url: "https://ops.example.com/scale", secretEnv: HOOK_SECRET } }
+  eu-2: { maxReplicas: 8, violationBudget: 0, provider: { kind: kubernetes, namespace: shop, deployment: web, credentials: in-cluster } }
+  us-1: { rpsPerReplica: 250, violationBudget: 0.05, provider: { kind: webhook, url: "https://ops.example.com/scale", secretEnv: HOOK_SECRET } }
 `;
 
 describe("scaler configuration", () => {
@@ -40,12 +40,15 @@ describe("scaler configuration", () => {
     expect(config.origins["eu-2"]?.maxReplicas).toBe(8);
     expect(config.origins["eu-2"]?.provider).toEqual({ kind: "kubernetes", namespace: "shop", deployment: "web", credentials: "in-cluster" });
     expect(config.origins["us-1"]?.rpsPerReplica).toBe(250);
+    expect(config.origins["us-1"]?.violationBudget).toBe(0.05);
+    expect(config.origins["eu-2"]?.violationBudget).toBe(0);
   });
 
   it("accepts the documented example configuration", async () => {
     const config = await loadScalerConfig(path.resolve(import.meta.dirname, "../scaler.example.yaml"), { LB_ADMIN_TOKEN: "t", SCALE_WEBHOOK_SECRET: "s" });
     expect(Object.keys(config.origins)).toEqual(["eu-1", "us-1", "shop-eu", "legacy-dc"]);
     expect(config.origins["legacy-dc"]?.provider.kind).toBe("webhook");
+    expect(config.origins["shop-eu"]?.violationBudget).toBe(0.05);
   });
 
   it("rejects a bad configuration with every problem listed by path", () => {
@@ -54,9 +57,9 @@ describe("scaler configuration", () => {
         intervalSeconds: 0,
         policy: { violationBudget: 0.9, violationBudgetGain: 0 },
         weights: { kind: "cloudflare-kv", accountId: "nope", namespaceId: "0123456789abcdef0123456789abcdef" },
-        defaults: { bootSeconds: 300 },
+        defaults: { bootSeconds: 300, violationBudget: -0.1 },
         origins: {
-          "eu-1": { rpsPerReplica: -5, minReplicas: 2, maxReplicas: 20, provider: { kind: "kubernetes", namespace: "Shop!", deployment: "web" } },
+          "eu-1": { rpsPerReplica: -5, violationBudget: 0.7, minReplicas: 2, maxReplicas: 20, provider: { kind: "kubernetes", namespace: "Shop!", deployment: "web" } },
           "Bad Id": { rpsPerReplica: 1 },
         },
       },
@@ -65,7 +68,7 @@ describe("scaler configuration", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const paths = result.issues.map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(["intervalSeconds", "policy.violationBudget", "policy.violationBudgetGain", "weights.accountId", 'origins["eu-1"].rpsPerReplica', 'origins["eu-1"].provider.namespace', 'origins["Bad Id"]']));
+    expect(paths).toEqual(expect.arrayContaining(["intervalSeconds", "policy.violationBudget", "policy.violationBudgetGain", "weights.accountId", "defaults.violationBudget", 'origins["eu-1"].rpsPerReplica', 'origins["eu-1"].violationBudget', 'origins["eu-1"].provider.namespace', 'origins["Bad Id"]']));
     for (const issue of result.issues) expect(issue.message.length).toBeGreaterThan(8);
   });
 

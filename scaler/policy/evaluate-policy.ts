@@ -7,7 +7,7 @@ import { capacityAt, viewOrigin } from "./origin-view.ts";
 import { leadWindow, planPool } from "./plan-pool.ts";
 import { poolDemand } from "./pool-demand.ts";
 import { clock, duration, replicas } from "./reasons.ts";
-import { sizingQuantileOf, spendViolationBudget } from "./violation-budget.ts";
+import { originTuning, sizingQuantileOf, spendViolationBudget } from "./violation-budget.ts";
 import type { PolicyInput, PolicyOutcome, PolicyState, PoolWeights, ScaleCall } from "./types.ts";
 
 /**
@@ -80,7 +80,8 @@ function buildViews(input: PolicyInput, state: PolicyState, notices: NoticeBoard
     for (const origin of pool.origins) {
       const memory = state.origins[origin.id];
       const view = viewOrigin(origin, input.scaling[origin.id], input.observations[origin.id] ?? {}, memory, input.outcomes[origin.id], now);
-      view.sizingQuantile = slo && mode !== "off" && input.tuning.violationBudget > 0 ? spendViolationBudget(view, slo, input.tuning, (state.origins[origin.id] ??= { seq: 0 })) : sizingQuantileOf(memory, input.tuning);
+      const tuning = originTuning(input.tuning, input.scaling[origin.id]);
+      view.sizingQuantile = slo && mode !== "off" && tuning.violationBudget > 0 ? spendViolationBudget(view, slo, tuning, (state.origins[origin.id] ??= { seq: 0 })) : sizingQuantileOf(memory, tuning);
       const request = memory?.request;
       if (memory && request) {
         if (view.requestStatus === "done") delete memory.request;

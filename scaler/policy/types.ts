@@ -1,7 +1,8 @@
 import type { Decision, Forecast, OriginTable, Slo, WeightsOverlay } from "../../contracts/index.ts";
 
-/** What the policy needs to know about an origin's replicas; absent for a fixed-size origin. */
-export type OriginScaling = { rpsPerReplica: number; minReplicas: number; maxReplicas: number; bootSeconds: number };
+/** What the policy needs to know about an origin's replicas; absent for a fixed-size origin.
+ * `violationBudget`, when set, replaces the policy's for this origin. */
+export type OriginScaling = { rpsPerReplica: number; minReplicas: number; maxReplicas: number; bootSeconds: number; violationBudget?: number };
 
 /** Knobs of the policy (see the README's scaler section). */
 export type PolicyTuning = {

@@ -76,18 +76,31 @@ describe("violation budget", () => {
   });
 
   it("sizes a calm origin nearer its forecast's mean as the budget goes unspent, and one replica fewer", () => {
-    // 610 rps forecast with a band 10 % wide: its top needs 10 replicas of 100 rps at 70 %, its
-    // mean 9, which also keep the load under the target.
-    const run = (budget: number) => {
-      const world = new PolicyWorld({ table: tableOf([{ name: "eu-west", origins: [["eu-1", 100]] }]), slos: { "eu-west": sloOf("eu-west", { scaleInCooldownSeconds: 300 }) }, scaling: { "eu-1": { rpsPerReplica: 100, minReplicas: 1, maxReplicas: 20, bootSeconds: 300 } }, replicas: { "eu-1": 10 }, load: () => 610, start: T0, tuning: { violationBudget: budget } });
-      world.run(24 * 3600, 30);
-      return world;
-    };
-    const fixed = run(0);
-    const adapted = run(0.02);
+    const fixed = calmDay(0);
+    const adapted = calmDay(0.02);
     expect(fixed.serving("eu-1")).toBe(10);
     expect(adapted.serving("eu-1")).toBe(9);
     expect(adapted.state.origins["eu-1"]?.sizingQuantile).toBeLessThan(0.67);
     expect(adapted.actions("scale-in")).toHaveLength(1);
   });
+
+  it("lets an origin's own budget replace the policy's, either way", () => {
+    const ownAdapts = calmDay(0, 0.02);
+    const ownFixed = calmDay(0.02, 0);
+    expect(ownAdapts.serving("eu-1")).toBe(9);
+    expect(ownAdapts.state.origins["eu-1"]?.sizingQuantile).toBeLessThan(0.67);
+    expect(ownFixed.serving("eu-1")).toBe(10);
+    expect(ownFixed.state.origins["eu-1"]?.sizingQuantile).toBeUndefined();
+    expect(ownFixed.actions("scale-in")).toHaveLength(0);
+  });
 });
+
+/** A day of a calm 610 rps forecast with a band 10 % wide for an origin of 10 replicas of
+ * 100 rps: its top needs 10 replicas at 70 %, its mean 9, which also keep the load under the
+ * target. `own` is the origin's budget in its scaling configuration, if any. */
+function calmDay(policyBudget: number, own?: number): PolicyWorld {
+  const scaling = { rpsPerReplica: 100, minReplicas: 1, maxReplicas: 20, bootSeconds: 300, ...(own === undefined ? {} : { violationBudget: own }) };
+  const world = new PolicyWorld({ table: tableOf([{ name: "eu-west", origins: [["eu-1", 100]] }]), slos: { "eu-west": sloOf("eu-west", { scaleInCooldownSeconds: 300 }) }, scaling: { "eu-1": scaling }, replicas: { "eu-1": 10 }, load: () => 610, start: T0, tuning: { violationBudget: policyBudget } });
+  world.run(24 * 3600, 30);
+  return world;
+}

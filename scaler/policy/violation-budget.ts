@@ -1,12 +1,20 @@
 import type { Slo } from "../../contracts/index.ts";
 import type { OriginView } from "./origin-view.ts";
-import type { OriginState, PolicyTuning } from "./types.ts";
+import type { OriginScaling, OriginState, PolicyTuning } from "./types.ts";
 
 /** The highest quantile the budget may push sizing to: the 99th percentile of the forecast,
  * about 1.8 times the distance from the mean to the upper bound of the 80 % band. */
 export const MAX_ADAPTED_QUANTILE = 0.99;
 /** Sizing never goes under the forecast's mean. */
 export const MIN_ADAPTED_QUANTILE = 0.5;
+
+/** The policy's knobs as they apply to one origin: its own violation budget, when its scaling
+ * configuration sets one, replaces the policy's. Loads differ in how far their forecasts can be
+ * trusted, and so in what a given budget costs (see BENCHMARKS.md). */
+export function originTuning(tuning: PolicyTuning, scaling: OriginScaling | undefined): PolicyTuning {
+  const own = scaling?.violationBudget;
+  return own === undefined || own === tuning.violationBudget ? tuning : { ...tuning, violationBudget: own };
+}
 
 /** The quantile an origin is sized for: its adapted one when a violation budget is set, else the
  * configured `sizingQuantile`. */
