@@ -98,6 +98,12 @@ export const policyTuningSchema = v.strictObject({
   violationBudget: v.optional(boundedNumber(0, 0.5), DEFAULT_TUNING.violationBudget),
   /** How far one evaluation moves an origin's sizing quantile while spending the budget. */
   violationBudgetGain: v.optional(boundedNumber(0.0001, 0.1), DEFAULT_TUNING.violationBudgetGain),
+  /** Replica-minutes a minute above the target is worth, per replica the load needs before the
+   * excursion: a forecast spike that would cost more to cover is left to the edge's spill.
+   * 0 covers every excursion. */
+  excursionPrice: v.optional(boundedNumber(0, 1000), DEFAULT_TUNING.excursionPrice),
+  /** Replica-minutes each missing replica is worth per minute while priced excursions run short. */
+  shortfallPrice: v.optional(boundedNumber(1, 10), DEFAULT_TUNING.shortfallPrice),
 });
 
 /** The scaler's configuration file (YAML or JSON), as written by the operator. */

@@ -190,4 +190,38 @@ describe("scaling policy on hand-made forecasts", () => {
     expect(outcome.weights?.overlay.version).toBe(T0);
     expect(evaluatePolicy(input)).toEqual(outcome);
   });
+  it("with an excursion price, leaves a short, tall spike to the spill but still grows for a rise that lasts", () => {
+    const table = tableOf([
+      { name: "eu-west", fallback: "us-east", origins: [["eu-1", 100]] },
+      { name: "us-east", origins: [["us-1", 100]] },
+    ]);
+    const spikeAt = T0 + 60 * MIN;
+    const world = (minutes: number, excursionPrice: number) =>
+      new PolicyWorld({
+        table,
+        slos: { "eu-west": sloOf("eu-west") },
+        scaling: { "eu-1": scaling({ maxReplicas: 40 }), "us-1": scaling() },
+        replicas: { "eu-1": 3, "us-1": 30 },
+        // 150 rps, then 1,500 rps for `minutes` from 13:00.
+        load: (pool, t) => (pool === "us-east" ? 100 : t >= spikeAt && t < spikeAt + minutes * MIN ? 1500 : 150),
+        start: T0,
+        tuning: { excursionPrice },
+      });
+    // Four minutes at ten times the load (24 replicas at the top of the band): 21 more, booted 6
+    // minutes ahead and held 10 after, would cost about 420 replica-minutes to save five minutes
+    // above the target.
+    const priced = world(4, 3);
+    priced.run(90 * 60);
+    expect(priced.actions("scale-out")).toEqual([]);
+    expect(priced.decisions.find((d) => d.action === "hold")?.reason).toMatch(/^eu-1's forecast needs up to 24 replicas for about 5 min from 12:59 UTC: too short to pay for booting them, so the rest is left to spill$/);
+    expect(priced.actions("spill").length).toBeGreaterThan(0);
+    // Without a price the same spike is covered, as is a lasting rise with one.
+    const unpriced = world(4, 0);
+    unpriced.run(90 * 60);
+    expect(unpriced.actions("scale-out").length).toBeGreaterThan(0);
+    const lasting = world(120, 3);
+    lasting.run(90 * 60);
+    expect(Date.parse(lasting.actions("scale-out")[0]?.at ?? "")).toBeLessThanOrEqual(spikeAt - 300_000);
+    expect(lasting.serving("eu-1")).toBeGreaterThanOrEqual(Math.ceil(1500 / 70));
+  });
 });

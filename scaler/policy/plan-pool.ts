@@ -6,8 +6,12 @@ import type { PoolDemand } from "./pool-demand.ts";
 import { poolDemand } from "./pool-demand.ts";
 import { clock, duration, percent, replicas, rps } from "./reasons.ts";
 import type { ReplicaChange } from "./replica-plan.ts";
+import type { Scalable } from "./replica-plan.ts";
 import { isScalable, planScaleIn, planScaleOut, replicasFor, scalableLoads } from "./replica-plan.ts";
-import type { PolicyState, PolicyTuning, PoolMemory, PoolWeights } from "./types.ts";
+import type { NeedProfile } from "./excursion.ts";
+import { levelWorthHolding } from "./excursion.ts";
+import { forecastEnd } from "./forecast-peak.ts";
+import type { OriginObservation, PolicyState, PolicyTuning, PoolMemory, PoolWeights } from "./types.ts";
 import type { WeightPlan } from "./weight-plan.ts";
 import { planWeights } from "./weight-plan.ts";
 
@@ -93,7 +97,8 @@ function planReplicas(active: readonly OriginView[], window: PoolDemand, horizon
   const totalWeight = active.reduce((sum, v) => sum + v.weight, 0);
   for (const view of scalable) {
     const load = outLoads.get(view.id) ?? 0;
-    const out = planScaleOut(view, load, slo, tuning);
+    const planned = planScaleOut(view, load, slo, tuning);
+    const out = planned?.trigger === "demand" && tuning.excursionPrice > 0 ? priceExcursion(planned, view, active, ctx, pool) : planned;
     if (out) changes.push(out);
     const share = totalWeight > 0 ? (window.total * view.weight) / totalWeight : 0;
     const needed = replicasFor(share, view.perReplica, slo.targetUtilization);
@@ -109,6 +114,61 @@ function planReplicas(active: readonly OriginView[], window: PoolDemand, horizon
     if (change) changes.push(change);
   }
   return changes;
+}
+
+/** Longest stretch of forecast an excursion is judged over. */
+const EXCURSION_LOOKAHEAD_MS = 2 * 3600_000;
+
+/**
+ * A demand scale-out, weighed against what it buys: the origin's need is read off the forecast
+ * from the lead to the forecast's end (then held for a cooldown), and only the replicas worth
+ * holding at those prices are asked for (see levelWorthHolding). A spike the fleet is not grown
+ * for is reported once, and the weights spill what the origin cannot take.
+ */
+function priceExcursion(change: ReplicaChange, view: Scalable, active: readonly OriginView[], ctx: PoolContext, pool: string): ReplicaChange | undefined {
+  const { now, slo, tuning } = ctx;
+  const profile = needProfile(change, view, active, ctx);
+  if (!profile) return change;
+  const cooldown = slo.scaleInCooldownSeconds / 60;
+  // Priced by the floor the excursion rises from (the fewest replicas needed now or ahead), not
+  // the replicas held: a price that grew with the fleet, or with a spike under way, would make
+  // each step of a climbing spike look worth the next.
+  const base = Math.min(replicasFor(view.observation.rps ?? 0, view.perReplica, slo.targetUtilization), ...profile.needs);
+  const prices = { perMinute: tuning.excursionPrice * Math.max(1, base), perMissingReplica: tuning.shortfallPrice };
+  const level = Math.min(change.to, levelWorthHolding(profile, change.from, prices, slo.leadSeconds / 60 + cooldown));
+  if (level >= change.to) return change;
+  const peak = profile.needs.reduce((most, n) => Math.max(most, n), 0);
+  const minutes = profile.needs.filter((n) => n > level).length * profile.stepMinutes;
+  ctx.notices.raise(`excursion:${view.id}`, pool, slo.mode, `${view.id}'s forecast needs up to ${replicas(peak)} for about ${duration(minutes * 60)} from ${clock(now + slo.leadSeconds * 1000)}: too short to pay for booting them, so ${level > change.from ? `it grows to ${replicas(level)} and ` : ""}the rest is left to spill`, view.id);
+  return level > change.from ? { ...change, to: level } : undefined;
+}
+
+/** The origin's replica need at each evaluation step from the lead window on, as far as every
+ * forecast of the pool reaches (at most two hours), then held for a cooldown. The first step is
+ * the scale-out's own need (which counts the load observed now); the rest are read off the
+ * forecasts alone, since a load observed now says nothing of how long it lasts. */
+function needProfile(change: ReplicaChange, view: Scalable, active: readonly OriginView[], ctx: PoolContext): NeedProfile | undefined {
+  const { now, slo, tuning } = ctx;
+  const ends = active.flatMap((v) => (v.observation.forecast ? [forecastEnd(v.observation.forecast)] : []));
+  if (ends.length === 0) return undefined;
+  const forecastOnly = active.map((v) => ({ ...v, observation: withoutRps(v.observation) }));
+  const stepMs = tuning.evaluationSeconds * 1000;
+  const start = leadWindow(slo, now, tuning).start;
+  const end = Math.min(Math.min(...ends), start + EXCURSION_LOOKAHEAD_MS);
+  const needs: number[] = [change.to];
+  for (let t = start + stepMs; t + stepMs <= end; t += stepMs) {
+    const demand = poolDemand(forecastOnly, t, t + stepMs, now, ctx.liveSpill, tuning.sizingQuantile);
+    const load = demand ? (scalableLoads(forecastOnly, demand.total, slo.targetUtilization).get(view.id) ?? 0) : 0;
+    needs.push(Math.min(view.scaling.maxReplicas, replicasFor(load, view.perReplica, slo.targetUtilization)));
+  }
+  const last = needs[needs.length - 1] ?? 0;
+  for (let i = Math.ceil(slo.scaleInCooldownSeconds / tuning.evaluationSeconds); i > 0; i--) needs.push(last);
+  return { needs, stepMinutes: tuning.evaluationSeconds / 60 };
+}
+
+function withoutRps(observation: OriginObservation): OriginObservation {
+  const { rps: _observed, ...rest } = observation;
+  return rest;
 }
 
 /** After a failed request, an origin waits a boot time (at least a minute) before asking again. */

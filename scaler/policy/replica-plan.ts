@@ -16,7 +16,7 @@ export type ReplicaChange = {
 };
 
 /** An origin the policy can resize: configured, with a known replica count. */
-type Scalable = OriginView & { scaling: OriginScaling; serving: number; perReplica: number };
+export type Scalable = OriginView & { scaling: OriginScaling; serving: number; perReplica: number };
 
 export function isScalable(view: OriginView): view is Scalable {
   return view.scaling !== undefined && view.serving !== undefined && view.perReplica !== undefined && view.perReplica > 0;

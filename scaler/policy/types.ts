@@ -30,12 +30,19 @@ export type PolicyTuning = {
   violationBudget: number;
   /** How far one evaluation moves an origin's sizing quantile when spending the budget. */
   violationBudgetGain: number;
+  /** Replica-minutes one minute above the target is worth, per replica the origin holds: a
+   * scale-out whose forecast excursion costs more than it saves at this price (and at
+   * `shortfallPrice`) is left to the edge's spill. 0 covers every excursion. */
+  excursionPrice: number;
+  /** Replica-minutes each replica missing from what the load needs is worth per minute (above
+   * 1, so an excursion that lasts is covered whatever its height). */
+  shortfallPrice: number;
   /** Seconds between evaluations (the scaler's `intervalSeconds`): each evaluation sizes for the
    * stretch of the forecast from the lead until the next evaluation's lead. */
   evaluationSeconds: number;
 };
 
-export const DEFAULT_TUNING: PolicyTuning = { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, overlayTtlSeconds: 300, sizingQuantile: 0.9, violationBudget: 0.02, violationBudgetGain: 0.005, evaluationSeconds: 30 };
+export const DEFAULT_TUNING: PolicyTuning = { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, overlayTtlSeconds: 300, sizingQuantile: 0.9, violationBudget: 0.02, violationBudgetGain: 0.005, excursionPrice: 0, shortfallPrice: 1.2, evaluationSeconds: 30 };
 
 /** The latest fresh observations of one origin (stale ones are left out by the reader). */
 export type OriginObservation = {
