@@ -146,12 +146,14 @@ function priceExcursion(change: ReplicaChange, view: Scalable, active: readonly 
 /** The origin's replica need at each evaluation step from the lead window on, as far as every
  * forecast of the pool reaches (at most two hours), then held for a cooldown. The first step is
  * the scale-out's own need (which counts the load observed now); the rest are read off the
- * forecasts alone, since a load observed now says nothing of how long it lasts. */
+ * forecasts alone where there are forecasts, since a load observed now says nothing of how long
+ * it lasts. */
 function needProfile(change: ReplicaChange, view: Scalable, active: readonly OriginView[], ctx: PoolContext): NeedProfile | undefined {
   const { now, slo, tuning } = ctx;
   const ends = active.flatMap((v) => (v.observation.forecast ? [forecastEnd(v.observation.forecast)] : []));
   if (ends.length === 0) return undefined;
-  const forecastOnly = active.map((v) => ({ ...v, observation: withoutRps(v.observation) }));
+  // An origin with no forecast keeps its observed load, the only estimate there is.
+  const forecastOnly = active.map((v) => (v.observation.forecast ? { ...v, observation: withoutRps(v.observation) } : v));
   const stepMs = tuning.evaluationSeconds * 1000;
   const start = leadWindow(slo, now, tuning).start;
   const end = Math.min(Math.min(...ends), start + EXCURSION_LOOKAHEAD_MS);
@@ -166,6 +168,7 @@ function needProfile(change: ReplicaChange, view: Scalable, active: readonly Ori
   return { needs, stepMinutes: tuning.evaluationSeconds / 60 };
 }
 
+/** An observation without its observed load. */
 function withoutRps(observation: OriginObservation): OriginObservation {
   const { rps: _observed, ...rest } = observation;
   return rest;
