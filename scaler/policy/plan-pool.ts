@@ -95,10 +95,12 @@ function planReplicas(active: readonly OriginView[], window: PoolDemand, horizon
   const scalable = active.filter(isScalable).filter((v) => !blockedAfterFailure(v, ctx));
   const changes: ReplicaChange[] = [];
   const totalWeight = active.reduce((sum, v) => sum + v.weight, 0);
+  // The pool's forecast split over its origins, step by step: read once, when a scale-out is priced.
+  let stepLoads: { loads: readonly Map<string, number>[] | undefined } | undefined;
   for (const view of scalable) {
     const load = outLoads.get(view.id) ?? 0;
     const planned = planScaleOut(view, load, slo, tuning);
-    const out = planned?.trigger === "demand" && tuning.excursionPrice > 0 ? priceExcursion(planned, view, active, ctx, pool) : planned;
+    const out = planned?.trigger === "demand" && tuning.excursionPrice > 0 ? priceExcursion(planned, view, (stepLoads ??= { loads: forecastStepLoads(active, ctx) }).loads, ctx, pool) : planned;
     if (out) changes.push(out);
     const share = totalWeight > 0 ? (window.total * view.weight) / totalWeight : 0;
     const needed = replicasFor(share, view.perReplica, slo.targetUtilization);
@@ -120,52 +122,53 @@ function planReplicas(active: readonly OriginView[], window: PoolDemand, horizon
 const EXCURSION_LOOKAHEAD_MS = 2 * 3600_000;
 
 /**
- * A demand scale-out, weighed against what it buys: the origin's need is read off the forecast
- * from the lead to the forecast's end (then held for a cooldown), and only the replicas worth
- * holding at those prices are asked for (see levelWorthHolding). A spike the fleet is not grown
- * for is reported once, and the weights spill what the origin cannot take.
+ * A demand scale-out, weighed against what it buys: the origin's need at each evaluation step
+ * from the lead window on is its scale-out's own need, then its share of the forecast at each
+ * later step (`loads`, undefined when no origin of the pool has a forecast: nothing to weigh),
+ * held for a cooldown after the forecast ends. Only the replicas worth holding at those prices
+ * are asked for (see levelWorthHolding). A spike the fleet is not grown for is reported once, and
+ * the weights spill what the origin cannot take.
  */
-function priceExcursion(change: ReplicaChange, view: Scalable, active: readonly OriginView[], ctx: PoolContext, pool: string): ReplicaChange | undefined {
+function priceExcursion(change: ReplicaChange, view: Scalable, loads: readonly Map<string, number>[] | undefined, ctx: PoolContext, pool: string): ReplicaChange | undefined {
   const { now, slo, tuning } = ctx;
-  const profile = needProfile(change, view, active, ctx);
-  if (!profile) return change;
+  if (!loads) return change;
+  const needs = [change.to, ...loads.map((byOrigin) => Math.min(view.scaling.maxReplicas, replicasFor(byOrigin.get(view.id) ?? 0, view.perReplica, slo.targetUtilization)))];
+  const last = needs[needs.length - 1] ?? 0;
+  for (let i = Math.ceil(slo.scaleInCooldownSeconds / tuning.evaluationSeconds); i > 0; i--) needs.push(last);
+  const profile: NeedProfile = { needs, stepMinutes: tuning.evaluationSeconds / 60 };
   const cooldown = slo.scaleInCooldownSeconds / 60;
   // Priced by the floor the excursion rises from (the fewest replicas needed now or ahead), not
   // the replicas held: a price that grew with the fleet, or with a spike under way, would make
   // each step of a climbing spike look worth the next.
-  const base = Math.min(replicasFor(view.observation.rps ?? 0, view.perReplica, slo.targetUtilization), ...profile.needs);
+  const observed = view.observation.rps;
+  const base = Math.min(...(observed === undefined ? [] : [replicasFor(observed, view.perReplica, slo.targetUtilization)]), ...needs);
   const prices = { perMinute: tuning.excursionPrice * Math.max(1, base), perMissingReplica: tuning.shortfallPrice };
   const level = Math.min(change.to, levelWorthHolding(profile, change.from, prices, slo.leadSeconds / 60 + cooldown));
   if (level >= change.to) return change;
-  const peak = profile.needs.reduce((most, n) => Math.max(most, n), 0);
-  const minutes = profile.needs.filter((n) => n > level).length * profile.stepMinutes;
+  const peak = Math.max(...needs);
+  const minutes = needs.filter((n) => n > level).length * profile.stepMinutes;
   ctx.notices.raise(`excursion:${view.id}`, pool, slo.mode, `${view.id}'s forecast needs up to ${replicas(peak)} for about ${duration(minutes * 60)} from ${clock(now + slo.leadSeconds * 1000)}: too short to pay for booting them, so ${level > change.from ? `it grows to ${replicas(level)} and ` : ""}the rest is left to spill`, view.id);
   return level > change.from ? { ...change, to: level } : undefined;
 }
 
-/** The origin's replica need at each evaluation step from the lead window on, as far as every
- * forecast of the pool reaches (at most two hours), then held for a cooldown. The first step is
- * the scale-out's own need (which counts the load observed now); the rest are read off the
- * forecasts alone where there are forecasts, since a load observed now says nothing of how long
- * it lasts. */
-function needProfile(change: ReplicaChange, view: Scalable, active: readonly OriginView[], ctx: PoolContext): NeedProfile | undefined {
+/** The load each resizable origin must carry at every evaluation step after the lead window, as
+ * far as every forecast of the pool reaches (at most two hours): read off the forecasts alone,
+ * since a load observed now says nothing of how long it lasts (an origin with no forecast keeps
+ * its observed load, the only estimate there is). Undefined when no origin has a forecast. */
+function forecastStepLoads(active: readonly OriginView[], ctx: PoolContext): Map<string, number>[] | undefined {
   const { now, slo, tuning } = ctx;
   const ends = active.flatMap((v) => (v.observation.forecast ? [forecastEnd(v.observation.forecast)] : []));
   if (ends.length === 0) return undefined;
-  // An origin with no forecast keeps its observed load, the only estimate there is.
   const forecastOnly = active.map((v) => (v.observation.forecast ? { ...v, observation: withoutRps(v.observation) } : v));
   const stepMs = tuning.evaluationSeconds * 1000;
   const start = leadWindow(slo, now, tuning).start;
   const end = Math.min(Math.min(...ends), start + EXCURSION_LOOKAHEAD_MS);
-  const needs: number[] = [change.to];
+  const loads: Map<string, number>[] = [];
   for (let t = start + stepMs; t + stepMs <= end; t += stepMs) {
     const demand = poolDemand(forecastOnly, t, t + stepMs, now, ctx.liveSpill, tuning.sizingQuantile);
-    const load = demand ? (scalableLoads(forecastOnly, demand.total, slo.targetUtilization).get(view.id) ?? 0) : 0;
-    needs.push(Math.min(view.scaling.maxReplicas, replicasFor(load, view.perReplica, slo.targetUtilization)));
+    loads.push(demand ? scalableLoads(forecastOnly, demand.total, slo.targetUtilization) : new Map<string, number>());
   }
-  const last = needs[needs.length - 1] ?? 0;
-  for (let i = Math.ceil(slo.scaleInCooldownSeconds / tuning.evaluationSeconds); i > 0; i--) needs.push(last);
-  return { needs, stepMinutes: tuning.evaluationSeconds / 60 };
+  return loads;
 }
 
 /** An observation without its observed load. */

@@ -30,9 +30,9 @@ export type PolicyTuning = {
   violationBudget: number;
   /** How far one evaluation moves an origin's sizing quantile when spending the budget. */
   violationBudgetGain: number;
-  /** Replica-minutes one minute above the target is worth, per replica the origin holds: a
-   * scale-out whose forecast excursion costs more than it saves at this price (and at
-   * `shortfallPrice`) is left to the edge's spill. 0 covers every excursion. */
+  /** Replica-minutes one minute above the target is worth, per replica the load needs before
+   * the excursion: a scale-out whose forecast excursion costs more than it saves at this price
+   * (and at `shortfallPrice`) is left to the edge's spill. 0 covers every excursion. */
   excursionPrice: number;
   /** Replica-minutes each replica missing from what the load needs is worth per minute (above
    * 1, so an excursion that lasts is covered whatever its height). */
