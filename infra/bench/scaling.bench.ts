@@ -16,8 +16,8 @@ import type { Benchmark } from "./benchmark.ts";
 const LSTM_EPOCHS = 10;
 
 type TraceRun = { name: string; series: LoadSeries; note: string };
-type Setting = { label: string; violationBudget: number };
-type TraceResult = { run: TraceRun; results: Record<PolicyName, ReplayResult>; model: string; trainSeconds: number; rpsPerReplica: number; replayDays: number; settings: ReplayResult[]; bounds: CostBounds; perfect: ReplayResult };
+type Setting = { label: string; violationBudget: number; excursionPrice?: number };
+type TraceResult = { run: TraceRun; results: Record<PolicyName, ReplayResult>; model: string; trainSeconds: number; rpsPerReplica: number; replayDays: number; settings: ReplayResult[]; bounds: CostBounds; cooldownBounds: CostBounds; perfect: ReplayResult };
 
 /** The target: predictive at most this share of reactive's SLO-violation minutes... */
 const VIOLATION_SHARE = 0.2;
@@ -26,7 +26,7 @@ const EXTRA_COST = 0.1;
 const NO_BUDGET: Setting = { label: `no budget (fixed quantile ${DEFAULT_TUNING.sizingQuantile})`, violationBudget: 0 };
 const DEFAULT_SETTING: Setting = { label: `budget ${DEFAULT_TUNING.violationBudget * 100} % (default)`, violationBudget: DEFAULT_TUNING.violationBudget };
 /** Every sizing setting replayed, in the settings table's column order. */
-const ALL_SETTINGS: readonly Setting[] = [NO_BUDGET, DEFAULT_SETTING, { label: "budget 1 %", violationBudget: 0.01 }, { label: "budget 5 %", violationBudget: 0.05 }];
+const ALL_SETTINGS: readonly Setting[] = [NO_BUDGET, DEFAULT_SETTING, { label: "budget 1 %", violationBudget: 0.01 }, { label: "budget 5 %", violationBudget: 0.05 }, { label: `budget ${DEFAULT_TUNING.violationBudget * 100} %, excursion price 3`, violationBudget: DEFAULT_TUNING.violationBudget, excursionPrice: 3 }];
 
 /** The synthetic trace: two weeks of weekday/weekend daily cycles with noise and six flash crowds
  * at random times (the local stack's generator), one point a minute. */
@@ -54,12 +54,17 @@ async function runTrace(run: TraceRun, options: SimulateOptions, log: (m: string
   // Every setting is replayed on every trace, so the table never depends on how fast the
   // machine is (with LSTM forecasts a replay takes minutes: the bench runs about 20).
   const settings: ReplayResult[] = [];
-  for (const setting of ALL_SETTINGS) settings.push(setting === DEFAULT_SETTING ? results.predictive : await simulate(run.series, "predictive", { ...options, violationBudget: setting.violationBudget }, trained));
+  for (const setting of ALL_SETTINGS) {
+    const tuning = setting.excursionPrice === undefined ? {} : { tuning: { ...options.tuning, excursionPrice: setting.excursionPrice } };
+    settings.push(setting === DEFAULT_SETTING ? results.predictive : await simulate(run.series, "predictive", { ...options, violationBudget: setting.violationBudget, ...tuning }, trained));
+  }
   const perfect = await simulatePerfectForecast(run.series, options);
   const plan = replayPlan(run.series, options);
   const replayDays = ((run.series.values.length - plan.fromIndex) * run.series.stepSeconds) / 86_400;
-  const bounds = costBounds(run.series, plan.fromIndex, plan.fleet, VIOLATION_SHARE * results.reactive.report.sloViolationMinutes);
-  return { run, results, model: `${trained.best.kind} (${trained.best.version})`, trainSeconds, rpsPerReplica: plan.fleet.rpsPerReplica, replayDays, settings, bounds, perfect };
+  const allowed = VIOLATION_SHARE * results.reactive.report.sloViolationMinutes;
+  const bounds = costBounds(run.series, plan.fromIndex, plan.fleet, allowed);
+  const cooldownBounds = costBounds(run.series, plan.fromIndex, plan.fleet, allowed, options.cooldownSeconds);
+  return { run, results, model: `${trained.best.kind} (${trained.best.version})`, trainSeconds, rpsPerReplica: plan.fleet.rpsPerReplica, replayDays, settings, bounds, cooldownBounds, perfect };
 }
 
 const n0 = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -87,9 +92,10 @@ function verdict(r: TraceResult): string {
   const ratio = (a: number, b: number) => (b > 0 ? `${Math.round((100 * a) / b)} %` : a > 0 ? "∞" : "0 of 0");
   const violationsOk = p.report.sloViolationMinutes <= VIOLATION_SHARE * q.report.sloViolationMinutes || (p.report.sloViolationMinutes === 0 && q.report.sloViolationMinutes === 0);
   const costOk = p.report.replicaMinutes <= (1 + EXTRA_COST) * q.report.replicaMinutes;
-  const unreachable = r.bounds.lowerBoundReplicaMinutes > (1 + EXTRA_COST) * q.report.replicaMinutes;
-  const met = violationsOk && costOk ? "yes" : `no (${[violationsOk ? "" : "violations", costOk ? "" : "cost"].filter(Boolean).join(", ")})${unreachable ? "; no policy can" : ""}`;
-  return `| ${r.run.name} | ${ratio(p.report.sloViolationMinutes, q.report.sloViolationMinutes)} | ${ratio(p.overloadMinutes, q.overloadMinutes)} | ${signed(p.report.replicaMinutes, q.report.replicaMinutes)} | ${ratio(r.perfect.report.sloViolationMinutes, q.report.sloViolationMinutes)} / ${signed(r.perfect.report.replicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.clairvoyantReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.lowerBoundReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.allowanceReplicaMinutes, q.report.replicaMinutes)} | ${met} |`;
+  const beyond = (bounds: CostBounds) => bounds.lowerBoundReplicaMinutes > (1 + EXTRA_COST) * q.report.replicaMinutes;
+  const unreachable = beyond(r.bounds) ? "; no policy can" : beyond(r.cooldownBounds) ? "; no policy keeping the cooldown can" : "";
+  const met = violationsOk && costOk ? "yes" : `no (${[violationsOk ? "" : "violations", costOk ? "" : "cost"].filter(Boolean).join(", ")})${unreachable}`;
+  return `| ${r.run.name} | ${ratio(p.report.sloViolationMinutes, q.report.sloViolationMinutes)} | ${ratio(p.overloadMinutes, q.overloadMinutes)} | ${signed(p.report.replicaMinutes, q.report.replicaMinutes)} | ${ratio(r.perfect.report.sloViolationMinutes, q.report.sloViolationMinutes)} / ${signed(r.perfect.report.replicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.clairvoyantReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.lowerBoundReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.cooldownBounds.lowerBoundReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.allowanceReplicaMinutes, q.report.replicaMinutes)} | ${met} |`;
 }
 
 /** `a` against `b` as a signed percentage: "+9 %". */
@@ -133,13 +139,13 @@ const benchmark: Benchmark = {
     return [
       `Each trace is replayed against one simulated origin (replicas boot in ${options.bootSeconds / 60} min; target utilisation ${options.targetUtilization * 100} %; the predictive policy acts ${(options.bootSeconds + 60) / 60} min ahead, scales in after a ${options.cooldownSeconds / 60}-minute cooldown and is evaluated every ${options.intervalSeconds} s; the reactive one is the Kubernetes HPA with its defaults; the static fleet is sized for the trace's median). The models train on the first ${options.trainFraction * 100} % of each trace (${kinds ? kinds.join(" and ") : `every model kind, the LSTM for ${LSTM_EPOCHS} epochs; the best by backtest serves`}); every policy is scored on the rest. An SLO-violation minute has the load above ${options.targetUtilization * 100} % of the serving capacity (the SLO's target); an overload minute above all of it. Definitions: README, section "The scaler".`,
       "",
-      `Target: predictive at most ${VIOLATION_SHARE * 100} % of reactive's SLO-violation minutes, with at most ${EXTRA_COST * 100} % more replica-minutes. What is possible at all: "clairvoyant, no violation" is the cheapest fleet with no violation minute for a policy that knows the whole future (every replica paid from a boot time before it serves); "any policy, at least" is a certain lower bound on the replica-minutes of every policy, clairvoyant or not, that keeps within the target's violation minutes (a Lagrangian dual: each violation minute priced in replica-minutes, boot time paid); "clairvoyant, within the allowance" is the cheapest plan that bound found which a policy knowing the future could follow. Where the bound is above +${EXTRA_COST * 100} %, no policy can meet the target on that trace; where the plan is below it, the target is within reach of a policy that knew the future. "The policy with a perfect forecast" replays the same policy fed the trace's own future (no band): what acting a lead ahead, the cooldown and whole replicas cost when the forecast is not to blame; the rest of the gap to it is the forecast's.`,
+      `Target: predictive at most ${VIOLATION_SHARE * 100} % of reactive's SLO-violation minutes, with at most ${EXTRA_COST * 100} % more replica-minutes. What is possible at all: "clairvoyant, no violation" is the cheapest fleet with no violation minute for a policy that knows the whole future (every replica paid from a boot time before it serves); "any policy, at least" is a certain lower bound on the replica-minutes of every policy, clairvoyant or not, that keeps within the target's violation minutes (a Lagrangian dual: each violation minute priced in replica-minutes, boot time paid); "clairvoyant, within the allowance" is the cheapest plan that bound found which a policy knowing the future could follow. Where the bound is above +${EXTRA_COST * 100} %, no policy can meet the target on that trace; where the plan is below it, the target is within reach of a policy that knew the future. "Keeping the cooldown, at least" is the same certain bound for every policy that lets a replica go only once the load has stayed low enough without it for the ${options.cooldownSeconds / 60}-minute cooldown, as the scale-in rule does (each replica released is paid a cooldown after its last use); where it is above +${EXTRA_COST * 100} %, no policy keeping the cooldown can meet the target, even one that knew the future. "The policy with a perfect forecast" replays the same policy fed the trace's own future (no band): what acting a lead ahead, the cooldown and whole replicas cost when the forecast is not to blame; the rest of the gap to it is the forecast's.`,
       "",
-      "| trace | predictive SLO-violation min, share of reactive | overload min, share of reactive | replica-min vs reactive | the policy with a perfect forecast: violations / replica-min | clairvoyant, no violation | any policy within the violations allowed, at least | clairvoyant, within the allowance | target met |",
-      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+      "| trace | predictive SLO-violation min, share of reactive | overload min, share of reactive | replica-min vs reactive | the policy with a perfect forecast: violations / replica-min | clairvoyant, no violation | any policy within the violations allowed, at least | keeping the cooldown, at least | clairvoyant, within the allowance | target met |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
       ...done.map(verdict),
       "",
-      `The cost of safety: \`policy.violationBudget\` is the share of time an origin may run above its target; each origin's sizing quantile adapts to spend it (0: every origin sized at \`policy.sizingQuantile\`, ${DEFAULT_TUNING.sizingQuantile}, the top of the forecast's 80 % band). Each cell: predictive SLO-violation minutes as a share of reactive's / replica-minutes against reactive's, same models and replay.`,
+      `The cost of safety: \`policy.violationBudget\` is the share of time an origin may run above its target; each origin's sizing quantile adapts to spend it (0: every origin sized at \`policy.sizingQuantile\`, ${DEFAULT_TUNING.sizingQuantile}, the top of the forecast's 80 % band); the last column adds \`policy.excursionPrice\` 3 (off by default), which leaves a forecast spike too short to pay for booting to the spill. Each cell: predictive SLO-violation minutes as a share of reactive's / replica-minutes against reactive's, same models and replay.`,
       "",
       `| trace | ${ALL_SETTINGS.map((s) => s.label).join(" | ")} |`,
       `| --- | ${ALL_SETTINGS.map(() => "---:").join(" | ")} |`,

@@ -14,7 +14,7 @@ let trace = "";
 
 /** Six days at 5-minute steps: 100 rps at night, a 20-minute ramp to 500 rps at 08:00, back
  * down at 18:00 — a daily shape the models learn and a reactive rule meets late every morning. */
-function dailyRampCsv(): string {
+function dailyRampCsv(spike = false): string {
   const lines = ["timestamp,value"];
   const start = Date.UTC(2026, 0, 5);
   for (let i = 0; i < 6 * 288; i++) {
@@ -22,7 +22,9 @@ function dailyRampCsv(): string {
     const minute = (t / 60_000) % 1440;
     const up = Math.min(1, Math.max(0, (minute - 480) / 20));
     const down = minute >= 1080 ? Math.min(1, (minute - 1080) / 60) : 0;
-    lines.push(`${new Date(t).toISOString()},${(100 + 400 * up * (1 - down)).toFixed(1)}`);
+    // With `spike`, ten minutes at 2,000 rps every day at noon.
+    const load = spike && minute >= 720 && minute < 730 ? 2000 : 100 + 400 * up * (1 - down);
+    lines.push(`${new Date(t).toISOString()},${load.toFixed(1)}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -76,10 +78,26 @@ describe("simulate command", () => {
     expect(result.stdout).toBe("");
   });
 
+  it("passes the excursion price to the predictive policy: a daily ten-minute spike is left to the spill", async () => {
+    const spiky = path.join(dir, "daily-spike.csv");
+    await writeFile(spiky, dailyRampCsv(true));
+    const replay = async (...flags: string[]) => {
+      const result = await simulate("--csv", spiky, "--policy", "predictive", "--models", "seasonal-naive", "--json", ...flags);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as Record<string, number>;
+    };
+    const covered = await replay();
+    const priced = await replay("--excursion-price", "3");
+    expect(priced.scalingActions).toBeLessThan(covered.scalingActions ?? 0);
+    expect(priced.replicaMinutes).toBeLessThan(covered.replicaMinutes ?? 0);
+    expect(priced.sloViolationMinutes).toBeGreaterThan(covered.sloViolationMinutes ?? 0);
+  });
+
   it("exits 2 on a bad flag, listing every problem", async () => {
-    const result = await simulate("--csv", trace, "--policy", "clairvoyant", "--boot-seconds=-5");
+    const result = await simulate("--csv", trace, "--policy", "clairvoyant", "--boot-seconds=-5", "--shortfall-price", "0.5");
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--policy: must be one of predictive, reactive, static (got "clairvoyant")');
     expect(result.stderr).toContain("--boot-seconds -5: must be at least 0");
+    expect(result.stderr).toContain("--shortfall-price 0.5: must be at least 1");
   });
 });

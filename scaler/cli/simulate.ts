@@ -26,6 +26,8 @@ const FLAGS = {
   "train-fraction": ["trainFraction", boundedNumber(0.05, 0.95)],
   "sizing-quantile": ["sizingQuantile", boundedNumber(0.5, 0.9)],
   "violation-budget": ["violationBudget", boundedNumber(0, 0.5)],
+  "excursion-price": ["tuning.excursionPrice", boundedNumber(0, 1000)],
+  "shortfall-price": ["tuning.shortfallPrice", boundedNumber(1, 10)],
   "lstm-epochs": ["lstmEpochs", boundedInteger(1, 10_000)],
   seed: ["seed", boundedInteger(0, 2 ** 31)],
 } as const;
@@ -52,13 +54,16 @@ function parseOptions(argv: string[]): { csv: string; column?: string; policy: (
   if (!policyOk) problems.push(`--policy: must be one of ${POLICIES.join(", ")}${policy === undefined ? "" : ` (got "${String(policy)}")`}`);
   const options: SimulateOptions = { ...DEFAULT_SIMULATE_OPTIONS };
   const set = options as Record<string, unknown>;
+  const tuning: Record<string, number> = {};
   for (const [flag, [key, schema]] of Object.entries(FLAGS)) {
     const text = values[flag];
     if (typeof text !== "string") continue;
     const result = validateWith(schema, text.trim() === "" ? Number.NaN : Number(text));
-    if (result.ok) set[key] = result.value;
-    else problems.push(`--${flag} ${text}: ${result.issues.map((i) => i.message).join("; ")}`);
+    if (!result.ok) problems.push(`--${flag} ${text}: ${result.issues.map((i) => i.message).join("; ")}`);
+    else if (key.startsWith("tuning.")) tuning[key.slice("tuning.".length)] = result.value;
+    else set[key] = result.value;
   }
+  if (Object.keys(tuning).length > 0) options.tuning = tuning;
   if (options.minReplicas > options.maxReplicas) problems.push(`--min-replicas ${options.minReplicas}: must not exceed --max-replicas ${options.maxReplicas}`);
   if (typeof values.models === "string") {
     const kinds = validateWith(v.array(v.picklist(MODEL_KINDS, `must be one of ${MODEL_KINDS.join(", ")}`)), values.models.split(",").map((k) => k.trim()));

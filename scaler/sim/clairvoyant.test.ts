@@ -71,3 +71,71 @@ describe("costBounds", () => {
     }
   });
 });
+
+describe("costBounds with a scale-in cooldown", () => {
+  const cooldown = 180;
+
+  it("holds a spike's replicas for the cooldown after it: exact with no violation allowed", () => {
+    const bounds = costBounds(spike, 0, fleet, 0, cooldown);
+    const needs = spike.values.map((_, i) => (i === 10 || i === 15 ? 5 : i >= 11 && i <= 14 ? 8 : 1));
+    // Paid from a boot time (2 minutes) before the need until a cooldown (3 minutes) after it.
+    const held = needs.map((_, i) => Math.max(...needs.slice(Math.max(0, i - 3), i + 3)));
+    expect(bounds.clairvoyantReplicaMinutes).toBeCloseTo(held.reduce((a, b) => a + b, 0), 9);
+    expect(bounds.allowanceReplicaMinutes).toBeCloseTo(bounds.clairvoyantReplicaMinutes, 6);
+    expect(bounds.lowerBoundReplicaMinutes).toBeCloseTo(bounds.clairvoyantReplicaMinutes, 3);
+    // Each of the 7 replicas the spike adds is held 3 minutes longer than without the cooldown.
+    expect(bounds.clairvoyantReplicaMinutes - costBounds(spike, 0, fleet, 0).clairvoyantReplicaMinutes).toBeCloseTo(7 * 3, 9);
+  });
+
+  it("prices skipping a spike against holding it through the cooldown", () => {
+    // Allowed to miss the spike's 6 minutes, a fleet that keeps the cooldown stays at 1 replica;
+    // one that may not miss them pays boot + spike + cooldown for 7 replicas.
+    expect(costBounds(spike, 0, fleet, 6, cooldown).lowerBoundReplicaMinutes).toBeCloseTo(30, 6);
+    // Allowed 2 minutes, the bound is the hull between no violation (80 + 7 x 3 = 101) and
+    // skipping all 6 spike minutes (30): 101 - 2 x 71/6.
+    expect(costBounds(spike, 0, fleet, 2, cooldown).lowerBoundReplicaMinutes).toBeCloseTo(101 - (2 * 71) / 6, 3);
+  });
+
+  it("is never above what a fleet pays that lets replicas go only once the load stayed low enough without them for the cooldown", async () => {
+    const rng = seededRng(12);
+    const values = Array.from({ length: 240 }, (_, i) => 20 + 15 * Math.sin(i / 15) + (rng() < 0.08 ? 60 * rng() : 0) + 5 * rng());
+    const trace = { start: START, stepSeconds: 60, values };
+    const settings: FleetSettings = { ...fleet, tickSeconds: 30 };
+    const tickMs = settings.tickSeconds * 1000;
+    const needAt = (t: number) => Math.max(settings.minReplicas, Math.ceil(loadAt(trace, t) / (settings.rpsPerReplica * settings.violationUtilization) - 1e-9));
+    const mostNeeded = (from: number, to: number) => {
+      let most = 0;
+      for (let t = from; t <= to; t += tickMs) most = Math.max(most, needAt(t));
+      return most;
+    };
+    let tightest = 0;
+    for (let run = 0; run < 30; run++) {
+      const jitter = seededRng(200 + run);
+      // Each fleet sizes up for a random share of what the next boot time needs (or for the
+      // present load with a random bias) and lets replicas go only down to the most the load
+      // needed over the cooldown just past: the rule the bound is for.
+      const share = run % 3 === 0 ? 1 : 0.5 + 0.5 * jitter();
+      const bias = Math.round(-2 + 4 * jitter());
+      const ahead = run % 2 === 0;
+      let current = 0;
+      const controller: ReplayController = {
+        initialReplicas: (load) => (current = Math.max(1, Math.ceil(load / 5))),
+        tick: (view) => {
+          current = view.desired;
+          const wanted = Math.max(1, ahead ? Math.ceil(share * mostNeeded(view.now, view.now + settings.bootSeconds * 1000)) : Math.ceil(view.load / 5) + bias);
+          if (wanted > current) return wanted;
+          const floor = Math.max(wanted, view.now - cooldown * 1000 < START ? current : mostNeeded(view.now - cooldown * 1000, view.now));
+          return floor < current ? floor : undefined;
+        },
+      };
+      const { report } = await replayTrace(trace, 0, settings, controller);
+      const bounds = costBounds(trace, 0, settings, report.sloViolationMinutes, cooldown);
+      expect(bounds.lowerBoundReplicaMinutes).toBeLessThanOrEqual(report.replicaMinutes + 1e-6);
+      // Keeping the cooldown never makes a fleet cheaper.
+      expect(bounds.lowerBoundReplicaMinutes).toBeGreaterThanOrEqual(costBounds(trace, 0, settings, report.sloViolationMinutes).lowerBoundReplicaMinutes - 1e-6);
+      tightest = Math.max(tightest, bounds.lowerBoundReplicaMinutes / report.replicaMinutes);
+    }
+    // And it is not loose: some fleet comes within 10 % of it.
+    expect(tightest).toBeGreaterThan(0.9);
+  });
+});

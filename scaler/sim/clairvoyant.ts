@@ -6,7 +6,8 @@ import { loadAt } from "./trace-series.ts";
 export type CostBounds = {
   /** Replica-minutes of the cheapest fleet with no SLO-violation minute: a replica serving at t
    * was started a boot time before and paid since, so at every moment the fleet holds at least
-   * the most replicas needed over the next boot time (and this suffices). */
+   * the most replicas needed over the next boot time (and this suffices); with a cooldown, also
+   * the most needed over the cooldown just past. */
   clairvoyantReplicaMinutes: number;
   /** Replica-minutes of the cheapest fleet found that knows the future and stays within
    * `allowedViolationMinutes` (a plan a clairvoyant platform could carry out). */
@@ -41,9 +42,11 @@ function replayTicks(series: LoadSeries, fromIndex: number, fleet: FleetSettings
 }
 
 /** Replica-minutes of the cheapest fleet with no violation: the sliding maximum of the clamped
- * need over [t, t + boot], with a monotonic deque of indices. */
-function noViolationCost(needs: Int32Array, minutes: Float64Array, fleet: FleetSettings): number {
+ * need over [t - cooldown, t + boot] (a replica is paid from a boot time before it is needed
+ * until a cooldown after), with a monotonic deque of indices. */
+function noViolationCost(needs: Int32Array, minutes: Float64Array, fleet: FleetSettings, cooldownSeconds: number): number {
   const bootTicks = Math.ceil(fleet.bootSeconds / fleet.tickSeconds);
+  const cooldownTicks = Math.ceil(cooldownSeconds / fleet.tickSeconds);
   const clamped = Array.from(needs, (n) => Math.min(fleet.maxReplicas, Math.max(fleet.minReplicas, n)));
   let cost = 0;
   const deque: number[] = [];
@@ -54,7 +57,7 @@ function noViolationCost(needs: Int32Array, minutes: Float64Array, fleet: FleetS
       while (deque.length > head && (clamped[deque[deque.length - 1] ?? 0] ?? 0) <= (clamped[next] ?? 0)) deque.pop();
       deque.push(next);
     }
-    while (head < deque.length && (deque[head] ?? i) < i) head++;
+    while (head < deque.length && (deque[head] ?? i) < i - cooldownTicks) head++;
     cost += (clamped[deque[head] ?? i] ?? 0) * (minutes[i] ?? 0);
   }
   return cost;
@@ -64,12 +67,15 @@ type Relaxed = { value: number; cost: number; violations: number };
 
 /**
  * The cheapest serving profile s(t) when each violation minute is charged `price` replica-minutes:
- * minimises Σ s(t)·Δt + boot·Σ max(0, s(t) - s(t-1)) + price·Σ [s(t) < need(t)]·Δt by dynamic
- * programming over the replica count (the starting fleet is free). The first two terms are a
- * lower bound on what any fleet serving s(t) pays (every replica that joins was paid while it
- * booted) and exactly what a clairvoyant one pays, starting each replica a boot time ahead.
+ * minimises Σ s(t)·Δt + boot·Σ max(0, s(t) - s(t-1)) + release·Σ max(0, s(t-1) - s(t))
+ * + price·Σ [s(t) < need(t)]·Δt by dynamic programming over the replica count (the starting fleet
+ * is free). The first two terms are a lower bound on what any fleet serving s(t) pays (every
+ * replica that joins was paid while it booted) and exactly what a clairvoyant one pays, starting
+ * each replica a boot time ahead. `release` (minutes) is what each replica let go costs: 0 for a
+ * fleet free to shrink at once, the cooldown for one that lets a replica go only after the load
+ * stayed low enough without it for the cooldown (those minutes are paid and buy nothing).
  */
-function relaxed(needs: Int32Array, minutes: Float64Array, fleet: FleetSettings, levels: number, price: number): Relaxed {
+function relaxed(needs: Int32Array, minutes: Float64Array, fleet: FleetSettings, levels: number, price: number, release: number): Relaxed {
   const boot = fleet.bootSeconds / 60;
   // Per replica count (minReplicas + k): the cheapest path's replica-minutes and violation minutes.
   let cost = new Float64Array(levels);
@@ -89,17 +95,18 @@ function relaxed(needs: Int32Array, minutes: Float64Array, fleet: FleetSettings,
         if ((priced[k] ?? 0) - boot * k < (priced[below] ?? 0) - boot * below) below = k;
         fromBelow[k] = below;
       }
-      // Shrinking to k is free: running minimum of priced(k') from the top.
+      // Shrinking to k pays each release: running minimum of priced(k') + release·k' from the top.
       let above = levels - 1;
       for (let k = levels - 1; k >= 0; k--) {
-        if ((priced[k] ?? 0) <= (priced[above] ?? 0)) above = k;
+        if ((priced[k] ?? 0) + release * k <= (priced[above] ?? 0) + release * above) above = k;
         const up = fromBelow[k] ?? k;
         const booted = boot * (k - up);
-        if ((priced[up] ?? 0) + booted < (priced[above] ?? 0)) {
+        const released = release * (above - k);
+        if ((priced[up] ?? 0) + booted < (priced[above] ?? 0) + released) {
           nextCost[k] = (cost[up] ?? 0) + booted;
           nextViol[k] = viol[up] ?? 0;
         } else {
-          nextCost[k] = cost[above] ?? 0;
+          nextCost[k] = (cost[above] ?? 0) + released;
           nextViol[k] = viol[above] ?? 0;
         }
       }
@@ -120,10 +127,17 @@ function relaxed(needs: Int32Array, minutes: Float64Array, fleet: FleetSettings,
 /** Bisection steps on the price of a violation minute. */
 const PRICE_STEPS = 40;
 
-/** Bounds on the replica-minutes of a replay from bucket `fromIndex`, on the replay's own ticks. */
-export function costBounds(series: LoadSeries, fromIndex: number, fleet: FleetSettings, allowedViolationMinutes: number): CostBounds {
+/**
+ * Bounds on the replica-minutes of a replay from bucket `fromIndex`, on the replay's own ticks.
+ * With `cooldownSeconds` above 0 they bound the policies that let a replica go only after the
+ * load stayed low enough without it for the cooldown (as the policy's scale-in rule does): such a
+ * fleet, with each release moved a cooldown earlier, serves no less than the load needs and has
+ * the same violations, so what it pays is at least what the cheaper fleet pays plus the cooldown
+ * for each replica released, which is the problem solved here.
+ */
+export function costBounds(series: LoadSeries, fromIndex: number, fleet: FleetSettings, allowedViolationMinutes: number, cooldownSeconds = 0): CostBounds {
   const { needs, minutes } = replayTicks(series, fromIndex, fleet);
-  const clairvoyantReplicaMinutes = noViolationCost(needs, minutes, fleet);
+  const clairvoyantReplicaMinutes = noViolationCost(needs, minutes, fleet, cooldownSeconds);
   const top = Math.min(fleet.maxReplicas, needs.reduce((most, n) => Math.max(most, n), fleet.minReplicas));
   const levels = top - fleet.minReplicas + 1;
   // Weak duality: for every price λ ≥ 0, min over profiles of cost + λ·(violations - allowed) is
@@ -136,7 +150,7 @@ export function costBounds(series: LoadSeries, fromIndex: number, fleet: FleetSe
   let lower = 0;
   let plan = { cost: clairvoyantReplicaMinutes, violations: 0 };
   const consider = (price: number): number => {
-    const r = relaxed(needs, minutes, fleet, levels, price);
+    const r = relaxed(needs, minutes, fleet, levels, price, cooldownSeconds / 60);
     lower = Math.max(lower, r.value - price * allowed);
     if (r.violations <= allowed + 1e-9 && r.cost < plan.cost) plan = { cost: r.cost, violations: r.violations };
     return r.violations - allowed;
