@@ -30,6 +30,19 @@ async function waitForOutput(run: Run, pattern: RegExp, ms: number): Promise<voi
   }
 }
 
+/** The launcher's process tree once it holds a process named `name` (bounded polling: the tree
+ * is real, and on a loaded machine a child may still be starting its own); the failure names
+ * every process found and what the launcher printed. */
+async function descendantsWith(run: Run, name: string, ms: number): Promise<ReturnType<typeof descendants>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = descendants(run.child.pid ?? 0);
+    if (found.some((p) => p.name === name)) return found;
+    if (Date.now() > deadline) throw new Error(`no ${name} process under the launcher within ${ms} ms; found ${JSON.stringify(found)}:\n${run.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 describe("npm start", () => {
   it("prints a line per part and the URLs, and a Ctrl-C stops every process it started", async () => {
     const run = launch(["--prefix", `e2e-cli-${randomBytes(4).toString("hex")}`, "--edge-port", "0", "--predictor-port", "0", "--origin-base-port", "0", "--history", "10m", "--peak-rps", "40", "--quiet"]);
@@ -40,8 +53,7 @@ describe("npm start", () => {
       expect(text).toMatch(/^ {2}dashboard +http:\/\/127\.0\.0\.1:\d+\/ /m);
       expect(text).toMatch(/^ {2}Worker +http:\/\/127\.0\.0\.1:\d+\/ /m);
       expect(text).toMatch(/^ {2}admin token +\S{16,} /m);
-      const started = descendants(run.child.pid ?? 0);
-      expect(started.map((p) => p.name)).toContain("workerd");
+      const started = await descendantsWith(run, "workerd", 10_000);
       process.kill(-(run.child.pid ?? 0), "SIGINT");
       expect(await run.exited).toBe(0);
       expect(run.output()).toMatch(/stopped every part in \d+\.\d s/);
