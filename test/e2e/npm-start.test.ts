@@ -20,27 +20,29 @@ function launch(args: string[], env: Record<string, string> = {}): Run {
   return { child, output: () => text, exited };
 }
 
-/** Bounded polling for a line of the launcher's output (it is a real set of processes). */
-async function waitForOutput(run: Run, pattern: RegExp, ms: number): Promise<void> {
+/** Bounded polling of a real set of processes: `probe` until it returns a value, failing with
+ * `missing()` and the launcher's output once `ms` pass or the launcher exits. */
+async function poll<T>(run: Run, probe: () => T | undefined, missing: () => string, ms: number): Promise<T> {
   const deadline = Date.now() + ms;
-  while (!pattern.test(run.output())) {
+  for (;;) {
+    const found = probe();
+    if (found !== undefined) return found;
     if (run.child.exitCode !== null) throw new Error(`the launcher exited with ${run.child.exitCode}:\n${run.output()}`);
-    if (Date.now() > deadline) throw new Error(`no ${String(pattern)} within ${ms} ms:\n${run.output()}`);
+    if (Date.now() > deadline) throw new Error(`${missing()} within ${ms} ms:\n${run.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
-/** The launcher's process tree once it holds a process named `name` (bounded polling: the tree
- * is real, and on a loaded machine a child may still be starting its own); the failure names
- * every process found and what the launcher printed. */
-async function descendantsWith(run: Run, name: string, ms: number): Promise<ReturnType<typeof descendants>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = descendants(run.child.pid ?? 0);
-    if (found.some((p) => p.name === name)) return found;
-    if (Date.now() > deadline) throw new Error(`no ${name} process under the launcher within ${ms} ms; found ${JSON.stringify(found)}:\n${run.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+/** Waits for a line of the launcher's output. */
+async function waitForOutput(run: Run, pattern: RegExp, ms: number): Promise<void> {
+  await poll(run, () => (pattern.test(run.output()) ? true : undefined), () => `no ${String(pattern)}`, ms);
+}
+
+/** The launcher's process tree once it holds a process named `name` (on a loaded machine a child
+ * may still be starting its own); the failure names every process found. */
+function descendantsWith(run: Run, name: string, ms: number): Promise<ReturnType<typeof descendants>> {
+  const tree = () => descendants(run.child.pid ?? 0);
+  return poll(run, () => { const found = tree(); return found.some((p) => p.name === name) ? found : undefined; }, () => `no ${name} process under the launcher; found ${JSON.stringify(tree())}`, ms);
 }
 
 describe("npm start", () => {
