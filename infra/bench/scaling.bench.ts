@@ -145,7 +145,7 @@ const benchmark: Benchmark = {
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
       ...done.map(verdict),
       "",
-      `The cost of safety: \`policy.violationBudget\` is the share of time an origin may run above its target; each origin's sizing quantile adapts to spend it (0: every origin sized at \`policy.sizingQuantile\`, ${DEFAULT_TUNING.sizingQuantile}, the top of the forecast's 80 % band); the last column adds \`policy.excursionPrice\` 3 (off by default), which leaves a forecast spike too short to pay for booting to the spill. Each cell: predictive SLO-violation minutes as a share of reactive's / replica-minutes against reactive's, same models and replay.`,
+      `The cost of safety: \`policy.violationBudget\` is the share of time an origin may run above its target where sizing could have prevented it (a burst beyond even the top of the forecast is not counted); each origin's sizing quantile adapts to spend it (0: every origin sized at \`policy.sizingQuantile\`, ${DEFAULT_TUNING.sizingQuantile}, the top of the forecast's 80 % band); the last column adds \`policy.excursionPrice\` 3 (off by default), which leaves a forecast spike too short to pay for booting to the spill. Each cell: predictive SLO-violation minutes as a share of reactive's / replica-minutes against reactive's, same models and replay.`,
       "",
       `| trace | ${ALL_SETTINGS.map((s) => s.label).join(" | ")} |`,
       `| --- | ${ALL_SETTINGS.map(() => "---:").join(" | ")} |`,

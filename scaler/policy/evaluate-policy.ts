@@ -81,7 +81,7 @@ function buildViews(input: PolicyInput, state: PolicyState, notices: NoticeBoard
       const memory = state.origins[origin.id];
       const view = viewOrigin(origin, input.scaling[origin.id], input.observations[origin.id] ?? {}, memory, input.outcomes[origin.id], now);
       const tuning = originTuning(input.tuning, input.scaling[origin.id]);
-      view.sizingQuantile = slo && mode !== "off" && tuning.violationBudget > 0 ? spendViolationBudget(view, slo, tuning, (state.origins[origin.id] ??= { seq: 0 })) : sizingQuantileOf(memory, tuning);
+      view.sizingQuantile = slo && mode !== "off" && tuning.violationBudget > 0 ? spendViolationBudget(view, slo, tuning, (state.origins[origin.id] ??= { seq: 0 }), now) : sizingQuantileOf(memory, tuning);
       const request = memory?.request;
       if (memory && request) {
         if (view.requestStatus === "done") delete memory.request;

@@ -1,5 +1,8 @@
 import type { Slo } from "../../contracts/index.ts";
 import type { OriginView } from "./origin-view.ts";
+import { forecastPeak } from "./forecast-peak.ts";
+import { replicasFor } from "./replica-plan.ts";
+import { bandPosition } from "./sizing-quantile.ts";
 import type { OriginScaling, OriginState, PolicyTuning } from "./types.ts";
 
 /** The highest quantile the budget may push sizing to: the 99th percentile of the forecast,
@@ -14,6 +17,22 @@ export const MIN_ADAPTED_QUANTILE = 0.5;
 export function originTuning(tuning: PolicyTuning, scaling: OriginScaling | undefined): PolicyTuning {
   const own = scaling?.violationBudget;
   return own === undefined || own === tuning.violationBudget ? tuning : { ...tuning, violationBudget: own };
+}
+
+/**
+ * True when `load` is more than the origin would have been sized to carry even at the top of the
+ * adapted range: its own forecast of now until the next evaluation, read at the 99th percentile
+ * and rounded up to whole replicas at the target. The forecast read is the freshest there is, so
+ * a burst already in the data the forecast saw counts. Without a forecast covering now, or a
+ * known rate per replica, nothing can be said and the moment counts.
+ */
+export function beyondReach(view: OriginView, slo: Slo, load: number, now: number, evaluationSeconds: number): boolean {
+  const forecast = view.observation.forecast;
+  const perReplica = view.perReplica;
+  if (!forecast || perReplica === undefined || perReplica <= 0) return false;
+  const top = forecastPeak(forecast, now, now + evaluationSeconds * 1000, bandPosition(MAX_ADAPTED_QUANTILE));
+  if (!top) return false;
+  return load > slo.targetUtilization * replicasFor(top.value, perReplica, slo.targetUtilization) * perReplica;
 }
 
 /** The quantile an origin is sized for: its adapted one when a violation budget is set, else the
@@ -32,14 +51,18 @@ export function sizingQuantileOf(memory: OriginState | undefined, tuning: Policy
  * of evaluations above the target then approaches the budget while the quantile stays inside
  * [0.5, 0.99]: an origin whose forecast is sharp is sized near its mean, one whose load keeps
  * escaping the forecast near the top of the band. A moment counts only when both the load served
- * and the capacity serving it are known. Returns the origin's new quantile (unchanged when it
- * cannot be judged). Advise mode adapts the same way, so it records the decisions act mode would
- * make in the same situation.
+ * and the capacity serving it are known, and only when sizing could have prevented it (see
+ * beyondReach): a burst that even the top of the range would not have carried says nothing about
+ * the quantile, and counting it would pin a bursty origin at the top of its band, paying for the
+ * whole band all the time without preventing the bursts. Returns the origin's new quantile
+ * (unchanged when the moment cannot be judged). Advise mode adapts the same way, so it records
+ * the decisions act mode would make in the same situation.
  */
-export function spendViolationBudget(view: OriginView, slo: Slo, tuning: PolicyTuning, memory: OriginState): number {
+export function spendViolationBudget(view: OriginView, slo: Slo, tuning: PolicyTuning, memory: OriginState, now: number): number {
   const current = sizingQuantileOf(memory, tuning);
   const load = view.observation.rps;
   if (tuning.violationBudget <= 0 || slo.mode === "off" || load === undefined || view.capacityNow === undefined || view.capacityNow <= 0) return current;
+  if (load > slo.targetUtilization * view.capacityNow && beyondReach(view, slo, load, now, tuning.evaluationSeconds)) return current;
   const violating = load > slo.targetUtilization * view.capacityNow ? 1 : 0;
   const next = Math.min(MAX_ADAPTED_QUANTILE, Math.max(MIN_ADAPTED_QUANTILE, current + tuning.violationBudgetGain * (violating - tuning.violationBudget)));
   memory.sizingQuantile = next;
