@@ -81,17 +81,17 @@ describe("violation budget", () => {
     const forecast = forecastOf("eu-1", T0 - 60_000, 60, 30, () => 600, 1.1);
     const withForecast = (rps: number): OriginView => ({ ...viewAt(rps), perReplica: 100, observation: { rps, forecast } });
     const slo = sloOf("eu-west");
-    expect(beyondReach(withForecast(769), slo, 769, T0, 30)).toBe(false);
-    expect(beyondReach(withForecast(771), slo, 771, T0, 30)).toBe(true);
+    expect(beyondReach(withForecast(769), slo, T0, 30)).toBe(false);
+    expect(beyondReach(withForecast(771), slo, T0, 30)).toBe(true);
     const memory: OriginState = { seq: 0 };
     expect(spendViolationBudget(withForecast(760), slo, tuning(), memory, T0)).toBeCloseTo(0.9098, 12);
     expect(spendViolationBudget(withForecast(900), slo, tuning(), memory, T0)).toBeCloseTo(0.9098, 12);
     // A forecast that no longer covers now, or an origin without a known rate per replica, says
     // nothing about reach: the moment counts.
     const later = T0 + 31 * 60_000;
-    expect(beyondReach(withForecast(900), slo, 900, later, 30)).toBe(false);
+    expect(beyondReach(withForecast(900), slo, later, 30)).toBe(false);
     expect(spendViolationBudget(withForecast(900), slo, tuning(), memory, later)).toBeCloseTo(0.9196, 12);
-    expect(beyondReach({ ...viewAt(900), observation: { rps: 900, forecast } }, slo, 900, T0, 30)).toBe(false);
+    expect(beyondReach({ ...viewAt(900), observation: { rps: 900, forecast } }, slo, T0, 30)).toBe(false);
   });
 
   it("is not pinned at the top of the band by bursts beyond any forecast, and spends the budget on what sizing controls", () => {
@@ -113,7 +113,7 @@ describe("violation budget", () => {
       const capacity = Math.ceil(sized / (slo.targetUtilization * 10)) * 10;
       const load = rng() < 0.03 ? 3000 : 1000 + 100 * gaussian();
       const view: OriginView = { ...viewAt(load, capacity), perReplica: 10, observation: { rps: load, forecast } };
-      if (load > slo.targetUtilization * capacity && !beyondReach(view, slo, load, T0, 30)) counted++;
+      if (load > slo.targetUtilization * capacity && !beyondReach(view, slo, T0, 30)) counted++;
       spendViolationBudget(view, slo, knobs, memory, T0);
       if (i >= steps / 2) quantiles += sizingQuantileOf(memory, knobs);
     }
