@@ -11,12 +11,13 @@ import type { LoadSeries } from "../../scaler/sim/trace-series.ts";
 import { loadSeriesFromCsv } from "../../scaler/sim/trace-series.ts";
 import { generateTrace } from "../traces/trace-generator.ts";
 import { DEFAULT_TUNING } from "../../scaler/policy/types.ts";
+import type { PolicyTuning } from "../../scaler/policy/types.ts";
 import type { Benchmark } from "./benchmark.ts";
 
 const LSTM_EPOCHS = 10;
 
 type TraceRun = { name: string; series: LoadSeries; note: string };
-type Setting = { label: string; violationBudget: number; excursionPrice?: number };
+type Setting = { label: string; violationBudget: number; tuning?: Partial<PolicyTuning> };
 type TraceResult = { run: TraceRun; results: Record<PolicyName, ReplayResult>; model: string; trainSeconds: number; rpsPerReplica: number; replayDays: number; settings: ReplayResult[]; bounds: CostBounds; cooldownBounds: CostBounds; perfect: ReplayResult };
 
 /** The target: predictive at most this share of reactive's SLO-violation minutes... */
@@ -26,7 +27,7 @@ const EXTRA_COST = 0.1;
 const NO_BUDGET: Setting = { label: `no budget (fixed quantile ${DEFAULT_TUNING.sizingQuantile})`, violationBudget: 0 };
 const DEFAULT_SETTING: Setting = { label: `budget ${DEFAULT_TUNING.violationBudget * 100} % (default)`, violationBudget: DEFAULT_TUNING.violationBudget };
 /** Every sizing setting replayed, in the settings table's column order. */
-const ALL_SETTINGS: readonly Setting[] = [NO_BUDGET, DEFAULT_SETTING, { label: "budget 1 %", violationBudget: 0.01 }, { label: "budget 5 %", violationBudget: 0.05 }, { label: `budget ${DEFAULT_TUNING.violationBudget * 100} %, excursion price 3`, violationBudget: DEFAULT_TUNING.violationBudget, excursionPrice: 3 }];
+const ALL_SETTINGS: readonly Setting[] = [NO_BUDGET, DEFAULT_SETTING, { label: "budget 1 %", violationBudget: 0.01 }, { label: "budget 5 %", violationBudget: 0.05 }, { label: `budget ${DEFAULT_TUNING.violationBudget * 100} %, excursion price 3`, violationBudget: DEFAULT_TUNING.violationBudget, tuning: { excursionPrice: 3 } }, { label: `budget ${DEFAULT_TUNING.violationBudget * 100} %, band read whole (band cap 0)`, violationBudget: DEFAULT_TUNING.violationBudget, tuning: { bandCap: 0 } }];
 
 /** The synthetic trace: two weeks of weekday/weekend daily cycles with noise and six flash crowds
  * at random times (the local stack's generator), one point a minute. */
@@ -55,8 +56,7 @@ async function runTrace(run: TraceRun, options: SimulateOptions, log: (m: string
   // machine is (with LSTM forecasts a replay takes minutes: the bench runs about 20).
   const settings: ReplayResult[] = [];
   for (const setting of ALL_SETTINGS) {
-    const tuning = setting.excursionPrice === undefined ? {} : { tuning: { ...options.tuning, excursionPrice: setting.excursionPrice } };
-    settings.push(setting === DEFAULT_SETTING ? results.predictive : await simulate(run.series, "predictive", { ...options, violationBudget: setting.violationBudget, ...tuning }, trained));
+    settings.push(setting === DEFAULT_SETTING ? results.predictive : await simulate(run.series, "predictive", { ...options, violationBudget: setting.violationBudget, tuning: { ...options.tuning, ...setting.tuning } }, trained));
   }
   const perfect = await simulatePerfectForecast(run.series, options);
   const plan = replayPlan(run.series, options);
@@ -145,7 +145,7 @@ const benchmark: Benchmark = {
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
       ...done.map(verdict),
       "",
-      `The cost of safety: \`policy.violationBudget\` is the share of time an origin may run above its target where sizing could have prevented it (a burst beyond even the top of the forecast is not counted); each origin's sizing quantile adapts to spend it (0: every origin sized at \`policy.sizingQuantile\`, ${DEFAULT_TUNING.sizingQuantile}, the top of the forecast's 80 % band); the last column adds \`policy.excursionPrice\` 3 (off by default), which leaves a forecast spike too short to pay for booting to the spill. Each cell: predictive SLO-violation minutes as a share of reactive's / replica-minutes against reactive's, same models and replay.`,
+      `The cost of safety: \`policy.violationBudget\` is the share of time an origin may run above its target where sizing could have prevented it (a burst beyond even the top of the forecast is not counted); each origin's sizing quantile adapts to spend it (0: every origin sized at \`policy.sizingQuantile\`, ${DEFAULT_TUNING.sizingQuantile}, the top of the forecast's 80 % band); every column but the last reads the band no wider than \`policy.bandCap\` (${DEFAULT_TUNING.bandCap}) of the forecast's mean; the next to last adds \`policy.excursionPrice\` 3 (off by default), which leaves a forecast spike too short to pay for booting to the spill; the last reads the band whole, as served (cap 0). Each cell: predictive SLO-violation minutes as a share of reactive's / replica-minutes against reactive's, same models and replay.`,
       "",
       `| trace | ${ALL_SETTINGS.map((s) => s.label).join(" | ")} |`,
       `| --- | ${ALL_SETTINGS.map(() => "---:").join(" | ")} |`,

@@ -25,7 +25,7 @@ export function scalerConfig(origins: readonly OriginSpec[], edgeUrl: string, se
     overlayTtlSeconds: 300,
     staleAfterSeconds: 180,
     weights: { kind: "worker-admin", url: edgeUrl, tokenEnv: SCALER_SECRET_ENV.edgeToken },
-    policy: { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, sizingQuantile: 0.9, violationBudget: 0.02, violationBudgetGain: 0.005, excursionPrice: 0, shortfallPrice: 1.2 },
+    policy: { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, sizingQuantile: 0.9, bandCap: 0.6, violationBudget: 0.02, violationBudgetGain: 0.005, excursionPrice: 0, shortfallPrice: 1.2 },
     jobs: { attempts: 5, backoffMs: 1000, concurrency: 4 },
     defaults: {},
     origins: Object.fromEntries(origins.map((origin) => [origin.id, {

@@ -26,6 +26,7 @@ const FLAGS = {
   "train-fraction": ["trainFraction", boundedNumber(0.05, 0.95)],
   "sizing-quantile": ["sizingQuantile", boundedNumber(0.5, 0.9)],
   "violation-budget": ["violationBudget", boundedNumber(0, 0.5)],
+  "band-cap": ["tuning.bandCap", boundedNumber(0, 100)],
   "excursion-price": ["tuning.excursionPrice", boundedNumber(0, 1000)],
   "shortfall-price": ["tuning.shortfallPrice", boundedNumber(1, 10)],
   "lstm-epochs": ["lstmEpochs", boundedInteger(1, 10_000)],

@@ -93,6 +93,9 @@ export const policyTuningSchema = v.strictObject({
   /** The forecast quantile capacity is sized for: 0.5 sizes for the mean, 0.9 for the upper bound
    * of the predictor's 80 % band (safest, most replicas). */
   sizingQuantile: v.optional(boundedNumber(0.5, 0.9), DEFAULT_TUNING.sizingQuantile),
+  /** Widest the forecast band is read above its mean, as a share of the mean; 0 reads it as
+   * served. */
+  bandCap: v.optional(boundedNumber(0, 100), DEFAULT_TUNING.bandCap),
   /** Share of time an origin may run above its SLO's target utilisation; each origin's sizing
    * quantile adapts (from sizingQuantile, within 0.5-0.99) to spend it. 0 turns adaptation off. */
   violationBudget: v.optional(boundedNumber(0, 0.5), DEFAULT_TUNING.violationBudget),

@@ -34,7 +34,7 @@ describe("scaler configuration", () => {
     const config = await loadScalerConfig(file, { LB_ADMIN_TOKEN: "t", HOOK_SECRET: "s" });
     expect(config.intervalSeconds).toBe(15);
     expect(config.overlayTtlSeconds).toBe(300);
-    expect(config.policy).toEqual({ hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, sizingQuantile: 0.9, violationBudget: 0.02, violationBudgetGain: 0.005, excursionPrice: 0, shortfallPrice: 1.2 });
+    expect(config.policy).toEqual({ hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, sizingQuantile: 0.9, bandCap: 0.6, violationBudget: 0.02, violationBudgetGain: 0.005, excursionPrice: 0, shortfallPrice: 1.2 });
     expect(config.jobs).toEqual({ attempts: 5, backoffMs: 1000, concurrency: 4 });
     expect(config.origins["eu-1"]).toEqual({ rpsPerReplica: 100, minReplicas: 2, maxReplicas: 20, bootSeconds: 300, provider: { kind: "simulator" } });
     expect(config.origins["eu-2"]?.maxReplicas).toBe(8);
@@ -55,7 +55,7 @@ describe("scaler configuration", () => {
     const result = validateScalerConfig(
       {
         intervalSeconds: 0,
-        policy: { violationBudget: 0.9, violationBudgetGain: 0, excursionPrice: -1, shortfallPrice: 0.5 },
+        policy: { bandCap: -0.5, violationBudget: 0.9, violationBudgetGain: 0, excursionPrice: -1, shortfallPrice: 0.5 },
         weights: { kind: "cloudflare-kv", accountId: "nope", namespaceId: "0123456789abcdef0123456789abcdef" },
         defaults: { bootSeconds: 300, violationBudget: -0.1 },
         origins: {
@@ -68,7 +68,7 @@ describe("scaler configuration", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const paths = result.issues.map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(["intervalSeconds", "policy.violationBudget", "policy.violationBudgetGain", "policy.excursionPrice", "policy.shortfallPrice", "weights.accountId", "defaults.violationBudget", 'origins["eu-1"].rpsPerReplica', 'origins["eu-1"].violationBudget', 'origins["eu-1"].provider.namespace', 'origins["Bad Id"]']));
+    expect(paths).toEqual(expect.arrayContaining(["intervalSeconds", "policy.bandCap", "policy.violationBudget", "policy.violationBudgetGain", "policy.excursionPrice", "policy.shortfallPrice", "weights.accountId", "defaults.violationBudget", 'origins["eu-1"].rpsPerReplica', 'origins["eu-1"].violationBudget', 'origins["eu-1"].provider.namespace', 'origins["Bad Id"]']));
     for (const issue of result.issues) expect(issue.message.length).toBeGreaterThan(8);
   });
 

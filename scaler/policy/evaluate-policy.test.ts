@@ -28,6 +28,19 @@ describe("scaling policy on hand-made forecasts", () => {
     expect(world.serving("eu-1")).toBeGreaterThanOrEqual(Math.ceil(900 / 70));
   });
 
+  it("sizes for a band no wider than bandCap of the forecast mean", () => {
+    // A flat 1,000 rps whose forecast band reaches three times the mean (a bursty origin), sized
+    // at the top of the band (no violation budget): capped at 0.6 the top is 1,600 rps, 23
+    // replicas of 100 at 70 %; read whole it is 3,000 rps, 43 replicas.
+    const served = (bandCap: number) => {
+      const world = new PolicyWorld({ table: onePool, slos: { "eu-west": sloOf("eu-west") }, scaling: { "eu-1": scaling({ maxReplicas: 100 }) }, replicas: { "eu-1": 10 }, load: () => 1000, start: T0, upperRatio: 3, tuning: { violationBudget: 0, bandCap } });
+      world.run(3600);
+      return world.serving("eu-1");
+    };
+    expect(served(0.6)).toBe(23);
+    expect(served(0)).toBe(43);
+  });
+
   it("takes no action on a flat forecast", () => {
     const world = new PolicyWorld({ table: onePool, slos: { "eu-west": sloOf("eu-west") }, scaling: { "eu-1": scaling() }, replicas: { "eu-1": 3 }, load: () => 150, start: T0 });
     world.run(3 * 3600);

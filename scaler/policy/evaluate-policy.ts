@@ -123,7 +123,7 @@ function headroomOf(table: OriginTable, name: string, input: PolicyInput, views:
   const slo = input.slos[name];
   const target = slo?.targetUtilization ?? 1;
   const end = slo ? leadWindow(slo, input.now, input.tuning).end : input.now + 60_000;
-  const demand = poolDemand(active, input.now, end, input.now, live?.spill?.[name] ?? 0, input.tuning.sizingQuantile)?.total ?? 0;
+  const demand = poolDemand(active, input.now, end, input.now, live?.spill?.[name] ?? 0, input.tuning)?.total ?? 0;
   const capacity = capacities.reduce<number>((sum, c) => sum + (c ?? 0), 0);
   return Math.max(0, target * capacity - demand);
 }

@@ -50,6 +50,16 @@ describe("forecastPeak reads the forecast as the load curve its bucket means des
     expect(forecastPeak(f, T0 + 1.5 * MIN, T0 + 1.9 * MIN, 0)?.value).toBe(100);
   });
 
+  it("reads a band wider than bandCap times the mean as that wide, and leaves a narrower one as served", () => {
+    // The second bucket's band reaches 4 times its mean: capped at 0.6, its top is read at 160.
+    const f = forecast(60, [100, 100], [140, 400]);
+    expect(forecastPeak(f, T0 + 0.5 * MIN, T0 + 0.6 * MIN, 1, 0.6)?.value).toBeCloseTo(140 + 0.1 * 20, 9);
+    expect(forecastPeak(f, T0 + 1.5 * MIN, T0 + 1.9 * MIN, 1, 0.6)?.value).toBe(160);
+    expect(forecastPeak(f, T0 + 1.5 * MIN, T0 + 1.9 * MIN, 0.5, 0.6)?.value).toBe(130);
+    // 0 reads the band as served.
+    expect(forecastPeak(f, T0 + 1.5 * MIN, T0 + 1.9 * MIN, 1, 0)?.value).toBe(400);
+  });
+
   it("is undefined for a range the forecast does not reach", () => {
     const f = forecast(60, [100, 300]);
     expect(forecastPeak(f, T0 + 2 * MIN, T0 + 3 * MIN)).toBeUndefined();

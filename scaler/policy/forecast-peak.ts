@@ -11,13 +11,17 @@ export type ForecastPeak = { value: number; at: number };
  * level before the first middle and after the last. Its peak over the range lies at one of the
  * range's ends or at a bucket middle inside it. Reading the curve rather than the largest bucket
  * touching the range matters for coarse forecasts: with 30-minute buckets, a range that starts
- * in one bucket would otherwise be sized for the whole of the next. Undefined when the range lies
- * outside the forecast (it is stale or too short).
+ * in one bucket would otherwise be sized for the whole of the next. With `bandCap` above 0, the
+ * band above each mean is read no wider than `bandCap` times that mean. Undefined when the range
+ * lies outside the forecast (it is stale or too short).
  */
-export function forecastPeak(forecast: Forecast, fromMs: number, toMs: number, position = 1): ForecastPeak | undefined {
+export function forecastPeak(forecast: Forecast, fromMs: number, toMs: number, position = 1, bandCap = 0): ForecastPeak | undefined {
   const start = Date.parse(forecast.start);
   const stepMs = forecast.stepSeconds * 1000;
-  const values = forecast.mean.map((m, i) => Math.max(0, m + position * Math.max(0, (forecast.upper[i] ?? m) - m)));
+  const values = forecast.mean.map((m, i) => {
+    const width = Math.max(0, (forecast.upper[i] ?? m) - m);
+    return Math.max(0, m + position * (bandCap > 0 ? Math.min(width, bandCap * Math.max(0, m)) : width));
+  });
   const end = start + values.length * stepMs;
   if (values.length === 0 || fromMs >= end || toMs <= start || toMs < fromMs) return undefined;
   const to = Math.min(toMs, end);

@@ -57,8 +57,8 @@ export function planPool(pool: Pool, ctx: PoolContext): PoolPlan | undefined {
   const active = pool.origins.filter((o) => o.enabled !== false && o.weight > 0).flatMap((o) => ctx.views.get(o.id) ?? []);
   if (active.length === 0) return undefined;
   const { start, end } = leadWindow(slo, now, tuning);
-  const window = poolDemand(active, start, end, now, ctx.liveSpill, tuning.sizingQuantile);
-  const horizon = poolDemand(active, now, end, now, ctx.liveSpill, tuning.sizingQuantile);
+  const window = poolDemand(active, start, end, now, ctx.liveSpill, tuning);
+  const horizon = poolDemand(active, now, end, now, ctx.liveSpill, tuning);
   if (!window || !horizon) {
     notices.raise(`no-data:${pool.name}`, pool.name, slo.mode, `${pool.name} has no usable forecast and no recent observed rps; holding until data arrives`);
     return undefined;
@@ -165,7 +165,7 @@ function forecastStepLoads(active: readonly OriginView[], ctx: PoolContext): Map
   const end = Math.min(Math.min(...ends), start + EXCURSION_LOOKAHEAD_MS);
   const loads: Map<string, number>[] = [];
   for (let t = start + stepMs; t + stepMs <= end; t += stepMs) {
-    const demand = poolDemand(forecastOnly, t, t + stepMs, now, ctx.liveSpill, tuning.sizingQuantile);
+    const demand = poolDemand(forecastOnly, t, t + stepMs, now, ctx.liveSpill, tuning);
     loads.push(demand ? scalableLoads(forecastOnly, demand.total, slo.targetUtilization) : new Map<string, number>());
   }
   return loads;

@@ -2,6 +2,7 @@ import { forecastPeak } from "./forecast-peak.ts";
 import type { OriginView } from "./origin-view.ts";
 import type { DemandSource } from "./reasons.ts";
 import { bandPosition } from "./sizing-quantile.ts";
+import type { PolicyTuning } from "./types.ts";
 
 /** A pool's load estimate over a time range: the requests per second offered to the pool (its
  * origins' load plus what is spilled away now), and what drove the estimate. */
@@ -9,7 +10,8 @@ export type PoolDemand = { total: number; source: DemandSource; forecastMissing:
 
 /**
  * The load a pool must be ready for over [fromMs, toMs): the larger of the summed forecast peaks,
- * each read at its origin's sizing quantile (`quantile` for an origin without one), and the load observed
+ * each read at its origin's sizing quantile (the policy's `sizingQuantile` for an origin without one)
+ * with the band no wider than `bandCap` of the mean, and the load observed
  * now. The forecast lets the policy act before the load arrives;
  * the observed load guards against a forecast that misses, as AWS predictive scaling pairs its
  * forecast with a reactive policy. Spilled traffic does not reach the pool's origins, so both are
@@ -17,7 +19,7 @@ export type PoolDemand = { total: number; source: DemandSource; forecastMissing:
  * spill began already stands for the whole offered load, so for the few minutes until the models
  * see the spilled level this over-estimates, erring toward capacity.)
  */
-export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: number, now: number, currentSpill: number, quantile: number): PoolDemand | undefined {
+export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: number, now: number, currentSpill: number, reading: Pick<PolicyTuning, "sizingQuantile" | "bandCap">): PoolDemand | undefined {
   let forecastSum = 0;
   let observedSum = 0;
   let anyForecast = false;
@@ -31,7 +33,7 @@ export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: n
       observedSum += observed;
       anyObserved = true;
     }
-    const peak = view.observation.forecast ? forecastPeak(view.observation.forecast, fromMs, toMs, bandPosition(view.sizingQuantile ?? quantile)) : undefined;
+    const peak = view.observation.forecast ? forecastPeak(view.observation.forecast, fromMs, toMs, bandPosition(view.sizingQuantile ?? reading.sizingQuantile), reading.bandCap) : undefined;
     if (peak) {
       anyForecast = true;
       forecastSum += peak.value;

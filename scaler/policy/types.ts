@@ -24,6 +24,11 @@ export type PolicyTuning = {
   /** The quantile of the forecast the policy sizes for, from 0.5 (the mean) to 0.9 (the upper
    * bound of the predictor's 80 % interval). */
   sizingQuantile: number;
+  /** Widest the forecast band is read above its mean, as a share of the mean (0: as served).
+   * A band wider than this is the mark of a bursty load whose forecast cannot say when the bursts
+   * come; sized at its top, the fleet pays for every burst all the time. Read capped, the
+   * violation budget sets the margin instead (see the README's scaler section). */
+  bandCap: number;
   /** Share of time an origin may spend above its SLO's target utilisation; when above 0, each
    * origin's sizing quantile adapts (starting from `sizingQuantile`) to spend it. 0 sizes every
    * origin at `sizingQuantile`. */
@@ -42,7 +47,7 @@ export type PolicyTuning = {
   evaluationSeconds: number;
 };
 
-export const DEFAULT_TUNING: PolicyTuning = { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, overlayTtlSeconds: 300, sizingQuantile: 0.9, violationBudget: 0.02, violationBudgetGain: 0.005, excursionPrice: 0, shortfallPrice: 1.2, evaluationSeconds: 30 };
+export const DEFAULT_TUNING: PolicyTuning = { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, overlayTtlSeconds: 300, sizingQuantile: 0.9, bandCap: 0.6, violationBudget: 0.02, violationBudgetGain: 0.005, excursionPrice: 0, shortfallPrice: 1.2, evaluationSeconds: 30 };
 
 /** The latest fresh observations of one origin (stale ones are left out by the reader). */
 export type OriginObservation = {

@@ -81,17 +81,29 @@ describe("violation budget", () => {
     const forecast = forecastOf("eu-1", T0 - 60_000, 60, 30, () => 600, 1.1);
     const withForecast = (rps: number): OriginView => ({ ...viewAt(rps), perReplica: 100, observation: { rps, forecast } });
     const slo = sloOf("eu-west");
-    expect(beyondReach(withForecast(769), slo, T0, 30)).toBe(false);
-    expect(beyondReach(withForecast(771), slo, T0, 30)).toBe(true);
+    expect(beyondReach(withForecast(769), slo, T0, tuning())).toBe(false);
+    expect(beyondReach(withForecast(771), slo, T0, tuning())).toBe(true);
     const memory: OriginState = { seq: 0 };
     expect(spendViolationBudget(withForecast(760), slo, tuning(), memory, T0)).toBeCloseTo(0.9098, 12);
     expect(spendViolationBudget(withForecast(900), slo, tuning(), memory, T0)).toBeCloseTo(0.9098, 12);
     // A forecast that no longer covers now, or an origin without a known rate per replica, says
     // nothing about reach: the moment counts.
     const later = T0 + 31 * 60_000;
-    expect(beyondReach(withForecast(900), slo, later, 30)).toBe(false);
+    expect(beyondReach(withForecast(900), slo, later, tuning())).toBe(false);
     expect(spendViolationBudget(withForecast(900), slo, tuning(), memory, later)).toBeCloseTo(0.9196, 12);
-    expect(beyondReach({ ...viewAt(900), observation: { rps: 900, forecast } }, slo, T0, 30)).toBe(false);
+    expect(beyondReach({ ...viewAt(900), observation: { rps: 900, forecast } }, slo, T0, tuning())).toBe(false);
+  });
+
+  it("judges reach on the band as sizing reads it, capped at bandCap of the mean", () => {
+    // A band three times the mean of 600 rps: read capped at 0.6, its 99th percentile is
+    // 600 + 1.815 x 360 = 1,253.5 rps, 18 replicas of 100 at 70 %, which carry 1,260 rps under the
+    // target. Read whole, it would need 40 replicas, so 1,261 rps would be within reach.
+    const forecast = forecastOf("eu-1", T0 - 60_000, 60, 30, () => 600, 3);
+    const withForecast = (rps: number): OriginView => ({ ...viewAt(rps), perReplica: 100, observation: { rps, forecast } });
+    const slo = sloOf("eu-west");
+    expect(beyondReach(withForecast(1259), slo, T0, tuning({ bandCap: 0.6 }))).toBe(false);
+    expect(beyondReach(withForecast(1261), slo, T0, tuning({ bandCap: 0.6 }))).toBe(true);
+    expect(beyondReach(withForecast(1261), slo, T0, tuning({ bandCap: 0 }))).toBe(false);
   });
 
   it("is not pinned at the top of the band by bursts beyond any forecast, and spends the budget on what sizing controls", () => {
@@ -113,7 +125,7 @@ describe("violation budget", () => {
       const capacity = Math.ceil(sized / (slo.targetUtilization * 10)) * 10;
       const load = rng() < 0.03 ? 3000 : 1000 + 100 * gaussian();
       const view: OriginView = { ...viewAt(load, capacity), perReplica: 10, observation: { rps: load, forecast } };
-      if (load > slo.targetUtilization * capacity && !beyondReach(view, slo, T0, 30)) counted++;
+      if (load > slo.targetUtilization * capacity && !beyondReach(view, slo, T0, tuning())) counted++;
       spendViolationBudget(view, slo, knobs, memory, T0);
       if (i >= steps / 2) quantiles += sizingQuantileOf(memory, knobs);
     }

@@ -22,15 +22,15 @@ export function originTuning(tuning: PolicyTuning, scaling: OriginScaling | unde
 /**
  * True when the load the origin serves is more than it would have been sized to carry even at the
  * top of the adapted range: its own forecast of now until the next evaluation, read at the 99th
- * percentile and rounded up to whole replicas at the target. The forecast read is the freshest
+ * percentile (the band capped as for sizing) and rounded up to whole replicas at the target. The forecast read is the freshest
  * there is, so a burst already in the data the forecast saw counts. Without a load, a forecast
  * covering now or a known rate per replica, nothing can be said and the moment counts.
  */
-export function beyondReach(view: OriginView, slo: Slo, now: number, evaluationSeconds: number): boolean {
+export function beyondReach(view: OriginView, slo: Slo, now: number, tuning: Pick<PolicyTuning, "evaluationSeconds" | "bandCap">): boolean {
   const { forecast, rps: load } = view.observation;
   const perReplica = view.perReplica;
   if (load === undefined || !forecast || perReplica === undefined || perReplica <= 0) return false;
-  const top = forecastPeak(forecast, now, now + evaluationSeconds * 1000, bandPosition(MAX_ADAPTED_QUANTILE));
+  const top = forecastPeak(forecast, now, now + tuning.evaluationSeconds * 1000, bandPosition(MAX_ADAPTED_QUANTILE), tuning.bandCap);
   if (!top) return false;
   return load > slo.targetUtilization * replicasFor(top.value, perReplica, slo.targetUtilization) * perReplica;
 }
@@ -63,7 +63,7 @@ export function spendViolationBudget(view: OriginView, slo: Slo, tuning: PolicyT
   const load = view.observation.rps;
   if (tuning.violationBudget <= 0 || slo.mode === "off" || load === undefined || view.capacityNow === undefined || view.capacityNow <= 0) return current;
   const above = load > slo.targetUtilization * view.capacityNow;
-  if (above && beyondReach(view, slo, now, tuning.evaluationSeconds)) return current;
+  if (above && beyondReach(view, slo, now, tuning)) return current;
   const violating = above ? 1 : 0;
   const next = Math.min(MAX_ADAPTED_QUANTILE, Math.max(MIN_ADAPTED_QUANTILE, current + tuning.violationBudgetGain * (violating - tuning.violationBudget)));
   memory.sizingQuantile = next;

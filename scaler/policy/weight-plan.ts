@@ -62,7 +62,7 @@ export function planWeights(args: PlanArgs): WeightOutcome {
   let worst: (WeightPlan & { deviation: number; fill: FillOrigin[] }) | undefined;
   points.forEach((from, i) => {
     const to = points[i + 1] ?? horizonEnd;
-    const demand = poolDemand(views, from, to, now, args.liveSpill, tuning.sizingQuantile);
+    const demand = poolDemand(views, from, to, now, args.liveSpill, tuning);
     if (!demand) return;
     const fill: FillOrigin[] = views.map((v) => {
       const capacity = capacityAt(v, from);

@@ -67,7 +67,7 @@ export async function openHarness(label: string): Promise<Harness> {
   };
   const admin = await startFakeWorkerAdmin("admin-token", table);
   const scaling = { "eu-1": { rpsPerReplica: 100, minReplicas: 1, maxReplicas: 20, bootSeconds: 300, provider: { kind: "simulator" as const } } };
-  const providers = await createProviders({ intervalSeconds: 30, overlayTtlSeconds: 300, staleAfterSeconds: 180, weights: { kind: "worker-admin", url: admin.url, tokenEnv: "X" }, policy: { hysteresis: 0.1, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, sizingQuantile: 0.9, violationBudget: 0.02, violationBudgetGain: 0.005, excursionPrice: 0, shortfallPrice: 1.2 }, jobs: { attempts: 4, backoffMs: 10, concurrency: 2 }, origins: scaling }, {}, clock);
+  const providers = await createProviders({ intervalSeconds: 30, overlayTtlSeconds: 300, staleAfterSeconds: 180, weights: { kind: "worker-admin", url: admin.url, tokenEnv: "X" }, policy: { hysteresis: 0.1, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, sizingQuantile: 0.9, bandCap: 0.6, violationBudget: 0.02, violationBudgetGain: 0.005, excursionPrice: 0, shortfallPrice: 1.2 }, jobs: { attempts: 4, backoffMs: 10, concurrency: 2 }, origins: scaling }, {}, clock);
   const redis = test.redis;
   await redis.set(keys.forecast("eu-1", "rps"), JSON.stringify(forecastOf("eu-1", T0, 60, 60, (t) => (t < T0 + 6 * 60_000 ? 150 : 600), 1.1)));
   const queueName = `${test.prefix}-scaler`;
