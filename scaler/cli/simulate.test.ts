@@ -94,10 +94,11 @@ describe("simulate command", () => {
   });
 
   it("exits 2 on a bad flag, listing every problem", async () => {
-    const result = await simulate("--csv", trace, "--policy", "clairvoyant", "--boot-seconds=-5", "--shortfall-price", "0.5");
+    const result = await simulate("--csv", trace, "--policy", "clairvoyant", "--boot-seconds=-5", "--shortfall-price", "0.5", "--band-cap=-1");
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--policy: must be one of predictive, reactive, static (got "clairvoyant")');
     expect(result.stderr).toContain("--boot-seconds -5: must be at least 0");
     expect(result.stderr).toContain("--shortfall-price 0.5: must be at least 1");
+    expect(result.stderr).toContain("--band-cap -1: must be at least 0");
   });
 });
