@@ -1,4 +1,5 @@
 import type { Forecast } from "../../contracts/index.ts";
+import { bandPosition } from "./sizing-quantile.ts";
 
 /** The highest point of a forecast band over a time range, and when it falls. */
 export type ForecastPeak = { value: number; at: number };
@@ -44,6 +45,13 @@ export function forecastPeak(forecast: Forecast, fromMs: number, toMs: number, p
   }
   const last = curve(to);
   return last > peak.value ? { value: last, at: to } : peak;
+}
+
+/** The peak over [fromMs, toMs] as sizing reads it: at `quantile` of the forecast, taken as a
+ * normal error around the mean (see bandPosition), with the band no wider than `bandCap` times the
+ * mean. */
+export function peakAtQuantile(forecast: Forecast, fromMs: number, toMs: number, quantile: number, bandCap: number): ForecastPeak | undefined {
+  return forecastPeak(forecast, fromMs, toMs, bandPosition(quantile), bandCap);
 }
 
 /** The end of the time a forecast covers, epoch ms. */

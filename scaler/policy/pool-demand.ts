@@ -1,7 +1,6 @@
-import { forecastPeak } from "./forecast-peak.ts";
+import { peakAtQuantile } from "./forecast-peak.ts";
 import type { OriginView } from "./origin-view.ts";
 import type { DemandSource } from "./reasons.ts";
-import { bandPosition } from "./sizing-quantile.ts";
 import type { PolicyTuning } from "./types.ts";
 
 /** A pool's load estimate over a time range: the requests per second offered to the pool (its
@@ -33,7 +32,7 @@ export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: n
       observedSum += observed;
       anyObserved = true;
     }
-    const peak = view.observation.forecast ? forecastPeak(view.observation.forecast, fromMs, toMs, bandPosition(view.sizingQuantile ?? reading.sizingQuantile), reading.bandCap) : undefined;
+    const peak = view.observation.forecast ? peakAtQuantile(view.observation.forecast, fromMs, toMs, view.sizingQuantile ?? reading.sizingQuantile, reading.bandCap) : undefined;
     if (peak) {
       anyForecast = true;
       forecastSum += peak.value;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Forecast } from "../../contracts/index.ts";
 import { seededRng } from "../../contracts/index.ts";
 import { PolicyWorld } from "../../test/scaler/policy-world.ts";
 import type { OriginView } from "./origin-view.ts";
@@ -18,6 +19,9 @@ const viewAt = (rps: number | undefined, capacityNow: number | null = 1000): Ori
   requestStatus: "none",
   ...(capacityNow === null ? {} : { capacityNow }),
 });
+
+/** An origin of 100 rps per replica serving `rps` with `forecast` as its latest forecast. */
+const servingWith = (forecast: Forecast, rps: number): OriginView => ({ ...viewAt(rps), perReplica: 100, observation: { rps, forecast } });
 
 describe("violation budget", () => {
   it("raises the sizing quantile after a moment above the target and lowers it after one under", () => {
@@ -79,7 +83,7 @@ describe("violation budget", () => {
     // A flat forecast of 600 rps whose band's top is 660: its 99th percentile is 600 + 1.815 x 60
     // = 708.9 rps, 11 replicas of 100 at 70 %, which carry 770 rps under the target.
     const forecast = forecastOf("eu-1", T0 - 60_000, 60, 30, () => 600, 1.1);
-    const withForecast = (rps: number): OriginView => ({ ...viewAt(rps), perReplica: 100, observation: { rps, forecast } });
+    const withForecast = (rps: number) => servingWith(forecast, rps);
     const slo = sloOf("eu-west");
     expect(beyondReach(withForecast(769), slo, T0, tuning())).toBe(false);
     expect(beyondReach(withForecast(771), slo, T0, tuning())).toBe(true);
@@ -98,8 +102,7 @@ describe("violation budget", () => {
     // A band three times the mean of 600 rps: read capped at 0.6, its 99th percentile is
     // 600 + 1.815 x 360 = 1,253.5 rps, 18 replicas of 100 at 70 %, which carry 1,260 rps under the
     // target. Read whole, it would need 40 replicas, so 1,261 rps would be within reach.
-    const forecast = forecastOf("eu-1", T0 - 60_000, 60, 30, () => 600, 3);
-    const withForecast = (rps: number): OriginView => ({ ...viewAt(rps), perReplica: 100, observation: { rps, forecast } });
+    const withForecast = (rps: number) => servingWith(forecastOf("eu-1", T0 - 60_000, 60, 30, () => 600, 3), rps);
     const slo = sloOf("eu-west");
     expect(beyondReach(withForecast(1259), slo, T0, tuning({ bandCap: 0.6 }))).toBe(false);
     expect(beyondReach(withForecast(1261), slo, T0, tuning({ bandCap: 0.6 }))).toBe(true);

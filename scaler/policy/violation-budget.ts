@@ -1,8 +1,7 @@
 import type { Slo } from "../../contracts/index.ts";
 import type { OriginView } from "./origin-view.ts";
-import { forecastPeak } from "./forecast-peak.ts";
+import { peakAtQuantile } from "./forecast-peak.ts";
 import { replicasFor } from "./replica-plan.ts";
-import { bandPosition } from "./sizing-quantile.ts";
 import type { OriginScaling, OriginState, PolicyTuning } from "./types.ts";
 
 /** The highest quantile the budget may push sizing to: the 99th percentile of the forecast,
@@ -22,15 +21,15 @@ export function originTuning(tuning: PolicyTuning, scaling: OriginScaling | unde
 /**
  * True when the load the origin serves is more than it would have been sized to carry even at the
  * top of the adapted range: its own forecast of now until the next evaluation, read at the 99th
- * percentile (the band capped as for sizing) and rounded up to whole replicas at the target. The forecast read is the freshest
- * there is, so a burst already in the data the forecast saw counts. Without a load, a forecast
+ * percentile (the band capped as for sizing) and rounded up to whole replicas at the target. The
+ * forecast read is the freshest there is, so a burst already in the data the forecast saw counts. Without a load, a forecast
  * covering now or a known rate per replica, nothing can be said and the moment counts.
  */
 export function beyondReach(view: OriginView, slo: Slo, now: number, tuning: Pick<PolicyTuning, "evaluationSeconds" | "bandCap">): boolean {
   const { forecast, rps: load } = view.observation;
   const perReplica = view.perReplica;
   if (load === undefined || !forecast || perReplica === undefined || perReplica <= 0) return false;
-  const top = forecastPeak(forecast, now, now + tuning.evaluationSeconds * 1000, bandPosition(MAX_ADAPTED_QUANTILE), tuning.bandCap);
+  const top = peakAtQuantile(forecast, now, now + tuning.evaluationSeconds * 1000, MAX_ADAPTED_QUANTILE, tuning.bandCap);
   if (!top) return false;
   return load > slo.targetUtilization * replicasFor(top.value, perReplica, slo.targetUtilization) * perReplica;
 }
