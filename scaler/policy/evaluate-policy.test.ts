@@ -203,6 +203,28 @@ describe("scaling policy on hand-made forecasts", () => {
     expect(outcome.weights?.overlay.version).toBe(T0);
     expect(evaluatePolicy(input)).toEqual(outcome);
   });
+  it("sizes an origin without a forecast on its observed load, and says which window no forecast covers", () => {
+    const input = (leadSeconds: number, evaluationSeconds: number, now: number) => ({
+      now,
+      table: onePool,
+      slos: { "eu-west": sloOf("eu-west", { leadSeconds }) },
+      scaling: { "eu-1": scaling() },
+      observations: { "eu-1": { capacity: { replicas: 2 }, rps: 700 } },
+      overlay: null,
+      outcomes: {},
+      state: EMPTY_STATE,
+      tuning: { ...DEFAULT_TUNING, evaluationSeconds },
+    });
+    const reasonOf = (leadSeconds: number, evaluationSeconds: number, now: number) => evaluatePolicy(input(leadSeconds, evaluationSeconds, now)).decisions.find((d) => d.action === "hold")?.reason;
+    // A lead of 30 s and 5 s evaluations: a window that short reads in seconds.
+    expect(reasonOf(30, 5, T0 + 10_000)).toBe("no forecast of eu-1 covers 12:00:40 to 12:00:45 UTC; sizing it on observed load only");
+    expect(reasonOf(360, 30, T0 + 45_000)).toBe("no forecast of eu-1 covers 12:06:45 to 12:07:15 UTC; sizing it on observed load only");
+    // Five-minute evaluations: in minutes.
+    expect(reasonOf(360, 300, T0)).toBe("no forecast of eu-1 covers 12:06 to 12:11 UTC; sizing it on observed load only");
+    // 700 rps at 70 % of 100 rps per replica: 10 replicas from the observed load alone.
+    expect(evaluatePolicy(input(30, 5, T0)).scale[0]).toMatchObject({ origin: "eu-1", from: 2, to: 10 });
+  });
+
   it("with an excursion price, leaves a short, tall spike to the spill but still grows for a rise that lasts", () => {
     const table = tableOf([
       { name: "eu-west", fallback: "us-east", origins: [["eu-1", 100]] },

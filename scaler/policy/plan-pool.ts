@@ -4,7 +4,7 @@ import type { OriginView } from "./origin-view.ts";
 import { isScalingOut } from "./origin-view.ts";
 import type { PoolDemand } from "./pool-demand.ts";
 import { poolDemand } from "./pool-demand.ts";
-import { clock, duration, percent, replicas, rps } from "./reasons.ts";
+import { clock, clockRange, duration, percent, replicas, rps } from "./reasons.ts";
 import type { ReplicaChange } from "./replica-plan.ts";
 import type { Scalable } from "./replica-plan.ts";
 import { isScalable, planScaleIn, planScaleOut, replicasFor, scalableLoads } from "./replica-plan.ts";
@@ -64,7 +64,7 @@ export function planPool(pool: Pool, ctx: PoolContext): PoolPlan | undefined {
     return undefined;
   }
   if (window.forecastMissing.length > 0) {
-    notices.raise(`forecast:${pool.name}`, pool.name, slo.mode, `no forecast of ${window.forecastMissing.join(", ")} covers ${clock(start)} to ${clock(end)}; sizing ${window.forecastMissing.length === 1 ? "it" : "them"} on observed load only`);
+    notices.raise(`forecast:${pool.name}`, pool.name, slo.mode, `no forecast of ${window.forecastMissing.join(", ")} covers ${clockRange(start, end)}; sizing ${window.forecastMissing.length === 1 ? "it" : "them"} on observed load only`);
   }
   for (const view of active) {
     if (view.scaling && view.serving === undefined) {

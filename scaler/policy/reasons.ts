@@ -17,6 +17,14 @@ export function clock(ms: number): string {
   return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
 }
 
+/** A stretch of time in UTC: "14:05 to 14:35 UTC", with seconds when it lasts under two minutes
+ * ("14:05:30 to 14:06:00 UTC"), so a short window never reads as an empty one. */
+export function clockRange(fromMs: number, toMs: number): string {
+  const end = toMs - fromMs < 120_000 ? 19 : 16;
+  const at = (ms: number) => new Date(ms).toISOString().slice(11, end);
+  return `${at(fromMs)} to ${at(toMs)} UTC`;
+}
+
 /** A duration: "90 s", "5 min", "2 h 30 min". */
 export function duration(seconds: number): string {
   if (seconds < 120) return `${Math.round(seconds)} s`;
