@@ -1,6 +1,6 @@
 import type { Decision, Pool, Slo } from "../../contracts/index.ts";
 import type { PoolPlan } from "./plan-pool.ts";
-import { clock, duration, overloadPhrase, percent, rps } from "./reasons.ts";
+import { clock, duration, overloadPhrase, percent, replicas, rps } from "./reasons.ts";
 import type { ReplicaChange } from "./replica-plan.ts";
 import type { PoolWeights } from "./types.ts";
 import type { WeightPlan } from "./weight-plan.ts";
@@ -24,7 +24,7 @@ export function weightClause(pool: Pool, plan: WeightPlan, baseline: PoolWeights
 /** The head of a reason: what crossed which threshold, when. */
 function head(pool: Pool, slo: Slo, plan: PoolPlan, change: ReplicaChange | undefined, hysteresis: number): string {
   if (change?.trigger === "breach" && change.breach) return change.breach;
-  if (change?.trigger === "bounds") return `${change.origin} serves ${change.from} replicas, outside its configured range`;
+  if (change?.trigger === "bounds") return `${change.origin} serves ${replicas(change.from)}, outside its configured range`;
   if (change?.trigger === "low-demand") {
     const what = plan.horizon.source.kind === "forecast" ? "forecast" : "observed load";
     return `${pool.name} ${what} has stayed under ${percent(slo.targetUtilization * (1 - hysteresis))} of capacity for ${duration(slo.scaleInCooldownSeconds)} (peak ${rps(plan.horizon.total)} until ${clock(plan.windowEnd)})`;
@@ -49,7 +49,7 @@ export function poolDecisions(pool: Pool, slo: Slo, plan: PoolPlan, baseline: Po
       id: `${evaluation}-${pool.name}-${change.kind}-${change.origin}`,
       origin: change.origin,
       action: change.kind,
-      reason: `${head(pool, slo, plan, change, hysteresis)}; scaling ${change.origin} from ${change.from} to ${change.to} replicas${tail}`,
+      reason: `${head(pool, slo, plan, change, hysteresis)}; scaling ${change.origin} from ${change.from} to ${replicas(change.to)}${tail}`,
       from: { replicas: change.from },
       to: { replicas: change.to },
     });

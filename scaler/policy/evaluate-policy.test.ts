@@ -85,6 +85,9 @@ describe("scaling policy on hand-made forecasts", () => {
     expect(ins[0]?.to).toEqual({ replicas: 2 });
     expect(ins[0]?.reason).toMatch(/stayed under 70 % of capacity for 15 min/);
     expect(world.serving("eu-1")).toBe(2);
+    const toOne = new PolicyWorld({ table: onePool, slos: { "eu-west": sloOf("eu-west") }, scaling: { "eu-1": scaling({ minReplicas: 1 }) }, replicas: { "eu-1": 3 }, load: () => 20, start: T0, upperRatio: 1 });
+    toOne.run(3600);
+    expect(toOne.actions("scale-in")[0]?.reason).toMatch(/; scaling eu-1 from 3 to 1 replica$/);
   });
 
   it("never scales in while a scale-out is in flight", () => {

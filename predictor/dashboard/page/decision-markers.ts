@@ -22,7 +22,7 @@ export function decisionChange(decision: Decision): string | null {
   const replicas = (side: unknown) => (typeof side === "object" && side !== null && "replicas" in side && typeof side.replicas === "number" ? side.replicas : null);
   const from = replicas(decision.from);
   const to = replicas(decision.to);
-  return from !== null && to !== null ? `${from} → ${to} replicas` : null;
+  return from !== null && to !== null ? `${from} → ${to} ${to === 1 ? "replica" : "replicas"}` : null;
 }
 
 /** Decisions as chart markers: a line at the time, its reason in the tooltip. */

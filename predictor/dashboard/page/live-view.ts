@@ -122,7 +122,7 @@ export class LiveView {
       const replicas = latest(capacityPoints(d.capacity, "replicas"));
       replace(entry.facts,
         fact("load", withUnit(load?.value, "rps")),
-        fact("capacity", capacity ? `${withUnit(capacity.value, "rps")} (${replicas ? replicas.value : "?"} replicas)` : "not reported"),
+        fact("capacity", capacity ? `${withUnit(capacity.value, "rps")} (${replicas ? `${replicas.value} ${replicas.value === 1 ? "replica" : "replicas"}` : "? replicas"})` : "not reported"),
         fact("utilisation", load && capacity && capacity.value > 0 ? percent(load.value / capacity.value) : "–"),
         fact("p95", withUnit(p95?.value, "ms")),
         d.errors.length > 0 ? h("span", { class: "error" }, d.errors.join("; ")) : null);

@@ -39,6 +39,7 @@ describe("the page's reading of the data", () => {
     const d: Decision = { id: "1", at: "2026-01-05T12:00:00.000Z", pool: "eu", origin: "eu-1", mode: "advise", action: "scale-out", reason: "forecast crosses <b>70 %</b>", from: { replicas: 2 }, to: { replicas: 4 }, applied: false };
     expect([decisionOutcome(d), decisionOutcome({ ...d, mode: "act", applied: true }), decisionOutcome({ ...d, error: "timeout" })]).toEqual(["advised", "applied", "failed"]);
     expect(decisionChange(d)).toBe("2 → 4 replicas");
+    expect(decisionChange({ ...d, from: { replicas: 2 }, to: { replicas: 1 } })).toBe("2 → 1 replica");
     expect(decisionMarkers([d])).toEqual([{ t: Date.UTC(2026, 0, 5, 12), color: "#16a34a", label: "scale-out eu-1 (2 → 4 replicas)", title: "scale-out eu-1 · advised · 2 → 4 replicas", text: "forecast crosses <b>70 %</b>" }]);
   });
 
