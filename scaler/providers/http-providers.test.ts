@@ -45,6 +45,9 @@ describe("webhook provider", () => {
     expect(error).toBeInstanceOf(RemoteCallError);
     expect((error as RemoteCallError).retryable).toBe(false);
     expect((error as RemoteCallError).message).toContain("HTTP 401 bad signature");
+    expect((error as RemoteCallError).message).toContain("(eu-1 to 6 replicas)");
+    const toOne = await webhookProvider({ url: server.url, secret: "wrong", now: () => NOW }).scale({ ...request, desired: 1 }).catch((e: unknown) => e);
+    expect((toOne as RemoteCallError).message).toContain("(eu-1 to 1 replica)");
   });
 
   it("sends no signature without a secret, and treats an unreachable receiver as transient", async () => {

@@ -3,6 +3,7 @@ import { statusError } from "../http/fetch-json.ts";
 import { RemoteCallError } from "../http/http-errors.ts";
 import type { KubeCredentials } from "./kube-credentials.ts";
 import type { ScaleProvider, ScaleRequest, ScaleResult } from "./scale-provider.ts";
+import { requestSummary } from "./scale-provider.ts";
 import { requestJson } from "./tls-request.ts";
 
 /** Options of the Kubernetes provider: the Deployment to resize and how to reach the API. */
@@ -24,7 +25,7 @@ export function kubernetesProvider(options: KubernetesOptions): ScaleProvider {
       const token = credentials.token ?? (credentials.tokenFile ? (await readFile(credentials.tokenFile, "utf8")).trim() : undefined);
       const headers: Record<string, string> = { "content-type": "application/merge-patch+json", accept: "application/json" };
       if (token) headers.authorization = `Bearer ${token}`;
-      const what = `PATCH ${credentials.server}${path} (${request.origin} to ${request.desired} replicas)`;
+      const what = `PATCH ${credentials.server}${path} (${requestSummary(request)})`;
       const answer = await requestJson(credentials.server + path, {
         method: "PATCH",
         headers,

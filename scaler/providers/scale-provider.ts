@@ -1,3 +1,5 @@
+import { replicas } from "../policy/reasons.ts";
+
 /** One replica change to carry out. `desired` is absolute, so repeating a call is harmless. */
 export type ScaleRequest = {
   origin: string;
@@ -21,4 +23,9 @@ export interface ScaleProvider {
   /** A short description for logs, e.g. "kubernetes shop/web". */
   readonly target: string;
   scale(request: ScaleRequest): Promise<ScaleResult>;
+}
+
+/** The call's object, for error messages: "eu-1 to 6 replicas". */
+export function requestSummary(request: ScaleRequest): string {
+  return `${request.origin} to ${replicas(request.desired)}`;
 }

@@ -1,6 +1,7 @@
 import { fetchJson, statusError } from "../http/fetch-json.ts";
 import { RemoteCallError } from "../http/http-errors.ts";
 import type { ScaleProvider, ScaleRequest, ScaleResult } from "./scale-provider.ts";
+import { requestSummary } from "./scale-provider.ts";
 
 /** Options of the local simulator provider: the simulated origin's base URL. */
 export type SimulatorOptions = { url: string; token?: string; timeoutMs?: number };
@@ -14,7 +15,7 @@ export function simulatorProvider(options: SimulatorOptions): ScaleProvider {
     async scale(request: ScaleRequest): Promise<ScaleResult> {
       const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
       if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-      const what = `POST ${url} (${request.origin} to ${request.desired} replicas)`;
+      const what = `POST ${url} (${requestSummary(request)})`;
       const answer = await fetchJson(url, { method: "POST", headers, body: JSON.stringify({ replicas: request.desired }), timeoutMs: options.timeoutMs ?? 5_000, what });
       if (answer.status !== 202 && answer.status !== 200) throw statusError(what, answer);
       const desired = (answer.body as { desired?: unknown } | undefined)?.desired;

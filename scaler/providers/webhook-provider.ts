@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { fetchJson, statusError } from "../http/fetch-json.ts";
 import type { ScaleProvider, ScaleRequest, ScaleResult } from "./scale-provider.ts";
+import { requestSummary } from "./scale-provider.ts";
 
 /** Header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
 export const SIGNATURE_HEADER = "x-headroom-signature";
@@ -27,7 +28,7 @@ export function webhookProvider(options: WebhookOptions): ScaleProvider {
       const body = JSON.stringify({ origin: request.origin, pool: request.pool, current: request.current, desired: request.desired, reason: request.reason, decisionId: request.decisionId });
       const headers: Record<string, string> = { "content-type": "application/json", "idempotency-key": request.decisionId };
       if (options.secret !== undefined) headers[SIGNATURE_HEADER] = signWebhook(options.secret, body, Math.floor(options.now() / 1000));
-      const what = `POST ${options.url} (${request.origin} to ${request.desired} replicas)`;
+      const what = `POST ${options.url} (${requestSummary(request)})`;
       const answer = await fetchJson(options.url, { method: "POST", headers, body, timeoutMs: options.timeoutMs ?? 10_000, what });
       if (answer.status < 200 || answer.status > 299) throw statusError(what, answer);
       const replicas = (answer.body as { replicas?: unknown } | undefined)?.replicas;
