@@ -101,4 +101,14 @@ describe("simulate command", () => {
     expect(result.stderr).toContain("--shortfall-price 0.5: must be at least 1");
     expect(result.stderr).toContain("--band-cap -1: must be at least 0");
   });
+
+  it("prints what every option means, with its default, on --help and exits 0", async () => {
+    const result = await simulate("--help");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("usage: npm run -s simulate -- --csv FILE --policy predictive|reactive|static");
+    expect(result.stdout).toMatch(/--violation-budget N +share of time an origin may run above its target; 0 sizes at the fixed quantile \(default 0\.02\)/);
+    expect(result.stdout).toMatch(/--boot-seconds N +from a scale-out to the replicas serving \(default 300\)/);
+    for (const flag of ["--csv", "--policy", "--json", "--column", "--models", "--rps-per-replica", "--band-cap", "--seed"]) expect(result.stdout).toContain(`  ${flag} `);
+    expect(result.stderr).toBe("");
+  });
 });
