@@ -10,10 +10,27 @@ import { writeBenchmarkSection } from "./report.ts";
 // order and writes each one's section of BENCHMARKS.md as soon as it finishes.
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
-const { values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean", default: false } } });
-const only = values.only?.split(",").map((s) => s.trim()).filter(Boolean);
-
 const files = (await readdir(here)).filter((f) => f.endsWith(".bench.ts")).sort();
+const names = files.map((f) => f.replace(/\.bench\.ts$/, ""));
+const USAGE = `usage: npm run bench [-- --only NAME[,NAME...]] [--quick]\n  --only NAMES   run only these benchmarks (${names.join(", ")})\n  --quick        shorter runs, for a quick look (the report says so)\nEach benchmark rewrites its own section of BENCHMARKS.md when it finishes.`;
+
+let values: { only?: string; quick: boolean; help: boolean };
+try {
+  ({ values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } }, strict: true, allowPositionals: false }));
+} catch (error) {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const only = values.only?.split(",").map((s) => s.trim()).filter(Boolean);
+const unknown = (only ?? []).filter((name) => !names.includes(name));
+if (only?.length === 0 || unknown.length > 0) {
+  process.stderr.write(`bench: --only ${values.only ?? ""}: ${unknown.length > 0 ? `no benchmark named ${unknown.join(", ")}` : "name at least one benchmark"}; there are ${names.join(", ")}\n`);
+  process.exit(2);
+}
 const tracesDir = path.resolve(root, "../shared/data/traces");
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 let failed = 0;
