@@ -14,8 +14,34 @@ import { DEFAULT_TUNING } from "./policy/types.ts";
 import { createProviders } from "./providers/create-providers.ts";
 import { createWriter } from "./writers/create-writer.ts";
 
+const USAGE = `usage: tsx scaler/main.ts [--config FILE]
+
+  --config FILE   the configuration (YAML or JSON); scaler/scaler.example.yaml shows every field
+
+Environment:
+  SCALER_CONFIG   the configuration file, when --config is not given
+  REDIS_URL       the Redis shared with the predictor (default redis://127.0.0.1:6379)
+  REDIS_PREFIX    prefix of every key, as the predictor's (default ${DEFAULT_REDIS_PREFIX})
+  SCALER_QUEUE    BullMQ queue shared by the deployment's scaler processes (default ${QUEUE_NAMES.scaler})
+  and the secrets the file names in its tokenEnv / secretEnv fields.`;
+
+/** The command line: the configuration file, or help. Exits 2 on an unknown option. */
+function parseCommandLine(): { config?: string } {
+  try {
+    const { values } = parseArgs({ options: { config: { type: "string" }, help: { type: "boolean", short: "h", default: false } }, strict: true, allowPositionals: false });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    return values.config === undefined ? {} : { config: values.config };
+  } catch (error) {
+    process.stderr.write(`scaler: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { config: { type: "string" } } });
+  const values = parseCommandLine();
   const env = process.env;
   const file = values.config ?? env.SCALER_CONFIG;
   if (!file) throw new ValidationError("scaler start-up", [{ path: "--config", message: "name the configuration file with --config FILE or SCALER_CONFIG (see the README's scaler section)" }]);
@@ -56,7 +82,8 @@ async function main(): Promise<void> {
   process.once("SIGTERM", stop);
 }
 
+// A bad configuration exits 2, as a bad option does; anything else (Redis unreachable, say) 1.
 main().catch((error: unknown) => {
   process.stderr.write(`scaler: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(error instanceof ValidationError ? 2 : 1);
 });

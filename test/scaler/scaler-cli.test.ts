@@ -1,0 +1,57 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "../..");
+let dir = "";
+
+/** Starts the scaler's entry point with `args`; every case here ends before it reaches Redis. */
+async function scaler(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "SCALER_CONFIG"));
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "scaler/main.ts", ...args], { cwd: root, env: { ...base, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "scaler-cli-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("the scaler's command line", () => {
+  it("prints its usage and environment on --help and exits 0", async () => {
+    const result = await scaler(["--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("usage: tsx scaler/main.ts [--config FILE]");
+    expect(result.stdout).toMatch(/SCALER_QUEUE +BullMQ queue shared by the deployment's scaler processes \(default lb-scaler\)/);
+  });
+
+  it("exits 2 on an unknown option, with the usage", async () => {
+    const result = await scaler(["--cfg", "x.yaml"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^scaler: Unknown option '--cfg'/);
+    expect(result.stderr).toContain("usage: tsx scaler/main.ts");
+  });
+
+  it("exits 2 without a configuration, and on a bad one listing every problem", async () => {
+    const missing = await scaler([]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--config: name the configuration file with --config FILE or SCALER_CONFIG");
+    const file = path.join(dir, "bad.yaml");
+    await writeFile(file, 'intervalSeconds: 0\nweights: { kind: worker-admin, url: "http://127.0.0.1:8787" }\norigins:\n  eu-1: { rpsPerReplica: 100, minReplicas: 2, maxReplicas: 0, bootSeconds: 300, provider: { kind: simulator } }\n');
+    const bad = await scaler([], { SCALER_CONFIG: file, LB_ADMIN_TOKEN: "t" });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("intervalSeconds");
+    expect(bad.stderr).toContain('origins["eu-1"].maxReplicas');
+  });
+});
