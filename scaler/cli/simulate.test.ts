@@ -1,12 +1,9 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runScript } from "../../test/support/run-script.ts";
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, "../..");
 const KEYS = ["sloViolationMinutes", "overProvisionedReplicaMinutes", "replicaMinutes", "scalingActions", "thetaU", "thetaO", "tauU", "tauO"];
 
 let dir = "";
@@ -29,15 +26,7 @@ function dailyRampCsv(spike = false): string {
   return `${lines.join("\n")}\n`;
 }
 
-async function simulate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "scaler/cli/simulate.ts", ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+const simulate = (...args: string[]) => runScript("scaler/cli/simulate.ts", args);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "simulate-"));

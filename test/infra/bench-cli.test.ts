@@ -1,21 +1,8 @@
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, "../..");
+import { runScript } from "../support/run-script.ts";
 
 /** Runs `npm run bench` with `args`; none of these runs a benchmark, so BENCHMARKS.md is untouched. */
-async function bench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "infra/bench/main.ts", ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+const bench = (...args: string[]) => runScript("infra/bench/main.ts", args);
 
 describe("npm run bench's options", () => {
   it("lists every benchmark on --help and exits 0", async () => {

@@ -1,24 +1,15 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runScript } from "../support/run-script.ts";
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, "../..");
 let dir = "";
 
 /** Starts the scaler's entry point with `args`; every case here ends before it reaches Redis. */
-async function scaler(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function scaler(args: string[], env: Record<string, string> = {}) {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "SCALER_CONFIG"));
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "scaler/main.ts", ...args], { cwd: root, env: { ...base, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
+  return runScript("scaler/main.ts", args, { ...base, ...env });
 }
 
 beforeAll(async () => {
