@@ -16,7 +16,7 @@ const USAGE = `Usage: npx tsx infra/replayer/main.ts [options]
 Plays a trace, time-compressed, as open-loop Poisson traffic from clients around the world
 (x-lb-geo header) to a loopback target, printing live counters and a final summary.
 
-  --target URL         where to send (default http://127.0.0.1:8787, the Worker under wrangler dev)
+  --target URL         where to send (default http://127.0.0.1:8787, the local stack's Worker)
   --path PATH          request path (default /)
   --csv FILE           play this timestamp,value CSV (default: a generated trace)
   --column NAME        value column of the CSV (default: the first after the time)

@@ -3,7 +3,7 @@ import { CLI_SETTINGS } from "./cli-settings.ts";
 
 const PART_WIDTH = 9;
 
-/** One start-up line: `  edge      ready in 12.4 s  the Worker under wrangler dev on ...`. */
+/** One start-up line: `  edge      ready in 2.9 s  the Worker (edge/ as of now) in workerd ... on ...`. */
 export function readyLine(part: StackPart, detail: string, elapsedMs: number): string {
   return `  ${part.padEnd(PART_WIDTH)} ready in ${(elapsedMs / 1000).toFixed(1).padStart(4)} s  ${detail}`;
 }
@@ -61,8 +61,9 @@ export function usage(): string {
   return [
     "Usage: npm start -- [options]",
     "",
-    "Runs the whole product locally: Redis, a simulated origin fleet, the Worker under wrangler dev,",
-    "the predictor and its dashboard, the scaler in act mode, and time-compressed demo traffic.",
+    "Runs the whole product locally: Redis, a simulated origin fleet, the Worker in workerd (Miniflare;",
+    "--edge-runtime wrangler-dev runs it under wrangler dev), the predictor and its dashboard, the scaler",
+    "in act mode, and time-compressed demo traffic.",
     "Every option can also be set by its environment variable; flags win. Durations: 5s, 2m, 2h.",
     "",
     ...rows.map((row) => `  ${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join("  ")}`),

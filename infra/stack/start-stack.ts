@@ -75,9 +75,9 @@ const randomToken = (): string => randomBytes(18).toString("base64url");
 
 /**
  * Starts the whole local stack: Redis (started if installed and not running), the origin
- * simulator fleet, the Worker under wrangler dev with the fleet's table, the demo traffic with
- * its compressed history written for the predictor, the predictor and the scaler (act mode, an
- * SLO per pool). Invalid settings and taken ports fail before anything starts; a failure later
+ * simulator fleet, the Worker (in workerd through Miniflare, or under wrangler dev) with the
+ * fleet's table, the demo traffic with its compressed history written for the predictor, the
+ * predictor and the scaler (act mode, an SLO per pool). Invalid settings and taken ports fail before anything starts; a failure later
  * stops what was started.
  */
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {

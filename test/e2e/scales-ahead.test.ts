@@ -12,7 +12,7 @@ import type { ProcessInfo } from "./support/process-tree.ts";
 import { descendants, isAlive } from "./support/process-tree.ts";
 
 /*
- * The whole product on one small pool: the origin simulator, the Worker under wrangler dev, the
+ * The whole product on one small pool: the origin simulator, the Worker in workerd (Miniflare), the
  * predictor, the scaler in act mode and Redis, fed a load that repeats every 100 s (a 50-minute
  * trace played at 30x): flat at 10 % of its peak, a 10 s ramp to the peak, a 20 s plateau. The
  * predictor starts with 8 of those cycles as history, so its forecast sees the ramp coming; the
@@ -111,7 +111,7 @@ describe("the local stack, end to end", () => {
     if (hot) expect(hot.at).toBeGreaterThan(servedAt);
   }, 240_000);
 
-  it("stops every process it started, wrangler's workerd included", async () => {
+  it("stops every process it started, workerd included", async () => {
     const names = parts.map((p) => p.name);
     expect(names).toContain("workerd");
     expect(parts.length).toBeGreaterThanOrEqual(4);
