@@ -51,18 +51,22 @@ const HELP = [
   ].map(([flag, meaning]) => `  ${(flag ?? "").padEnd(28)} ${meaning ?? ""}`),
 ].join("\n");
 
-function parseOptions(argv: string[]): { csv: string; column?: string; policy: (typeof POLICIES)[number]; json: boolean; options: SimulateOptions } {
+type Replay = { csv: string; column?: string; policy: (typeof POLICIES)[number]; json: boolean; options: SimulateOptions };
+
+/** The command line: a replay to run, or "help" for --help. */
+function parseOptions(argv: string[]): Replay | "help" {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       strict: true,
-      options: { csv: { type: "string" }, column: { type: "string" }, policy: { type: "string" }, json: { type: "boolean", default: false }, models: { type: "string" }, ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: "string" as const }])) },
+      options: { help: { type: "boolean", short: "h", default: false }, csv: { type: "string" }, column: { type: "string" }, policy: { type: "string" }, json: { type: "boolean", default: false }, models: { type: "string" }, ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: "string" as const }])) },
     });
   } catch (error) {
     throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help === true) return "help";
   const problems: string[] = [];
   const csv = values.csv;
   if (typeof csv !== "string" || csv === "") problems.push("--csv: name the trace file");
@@ -106,12 +110,12 @@ function formatReport(policy: string, report: ElasticityReport): string {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv.includes("--help") || argv.includes("-h")) {
+  const replay = parseOptions(process.argv.slice(2));
+  if (replay === "help") {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const { csv, column, policy, json, options } = parseOptions(argv);
+  const { csv, column, policy, json, options } = replay;
   let text: string;
   try {
     text = await readFile(csv, "utf8");

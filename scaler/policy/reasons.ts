@@ -12,17 +12,19 @@ export function percent(share: number): string {
   return `${count.format(share * 100)} %`;
 }
 
+/** The time of day in UTC, "14:05" or with seconds "14:05:30". */
+const timeOfDay = (ms: number, seconds = false): string => new Date(ms).toISOString().slice(11, seconds ? 19 : 16);
+
 /** A clock time in UTC: "14:05 UTC". */
 export function clock(ms: number): string {
-  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+  return `${timeOfDay(ms)} UTC`;
 }
 
 /** A stretch of time in UTC: "14:05 to 14:35 UTC", with seconds when it lasts under two minutes
  * ("14:05:30 to 14:06:00 UTC"), so a short window never reads as an empty one. */
 export function clockRange(fromMs: number, toMs: number): string {
-  const end = toMs - fromMs < 120_000 ? 19 : 16;
-  const at = (ms: number) => new Date(ms).toISOString().slice(11, end);
-  return `${at(fromMs)} to ${at(toMs)} UTC`;
+  const seconds = toMs - fromMs < 120_000;
+  return `${timeOfDay(fromMs, seconds)} to ${timeOfDay(toMs, seconds)} UTC`;
 }
 
 /** A duration: "90 s", "5 min", "2 h 30 min". */

@@ -1,27 +1,15 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededRng } from "../../contracts/index.ts";
+import { runScript } from "../support/run-script.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 let dir: string;
 beforeAll(async () => { dir = await mkdtemp(path.join(tmpdir(), "headroom-backtest-")); });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
-function backtest(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["predictor/cli/backtest.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on("error", reject);
-    child.on("close", (code) => { resolve({ code, stdout, stderr }); });
-  });
-}
+const backtest = (args: string[]) => runScript("predictor/cli/backtest.ts", args);
 
 async function csv(name: string, text: string): Promise<string> {
   const file = path.join(dir, name);
