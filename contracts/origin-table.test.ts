@@ -1,5 +1,9 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { validateOriginTable } from "./origin-table.ts";
+import { originTableSchema, validateOriginTable } from "./origin-table.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
 
 const validTable = () => ({
   version: 3,
@@ -30,6 +34,31 @@ describe("origin table validation", () => {
     const paths = result.issues.map((issue) => issue.path);
     expect(paths).toEqual(expect.arrayContaining(["version", "pools[0].origins[0].id", "pools[0].origins[0].url", "pools[0].origins[0].weight"]));
     for (const issue of result.issues) expect(issue.message.length).toBeGreaterThan(5);
+  });
+
+  it("lists the problems across pools in the same answer as a wrong shape", () => {
+    const result = validateOriginTable({
+      version: 2,
+      updatedAt: "2026-11-21T12:00:00.000Z",
+      pools: [
+        { name: "eu-west", location: { lat: 50, lon: 8 }, fallback: "us-west", minHealthy: 3, origins: [{ id: "eu-1", url: "http://127.0.0.1:9001", wieght: 1 }, { id: "eu-2", url: "http://127.0.0.1:9002", weight: 1 }] },
+        { name: "eu-west", location: { lat: 39, lon: "west" }, origins: [{ id: "eu-1", url: "http://127.0.0.1:9003", weight: 1 }] },
+      ],
+      resilience: { ejection: { baseMs: 60_000, maxMs: 1000 } },
+    });
+    expect(result).toEqual({
+      ok: false,
+      issues: [
+        { path: "pools[0].origins[0].weight", message: "is required" },
+        { path: "pools[0].origins[0].wieght", message: "is not a known field (expected id, url, weight, enabled, healthPath)" },
+        { path: "pools[1].location.lon", message: "must be a number" },
+        { path: "pools[0].minHealthy", message: "must not exceed the pool's 2 origin(s)" },
+        { path: "pools[1].name", message: 'duplicate pool name "eu-west" (also pools[0])' },
+        { path: "pools[1].origins[0].id", message: 'duplicate origin id "eu-1" (also pools[0].origins[0])' },
+        { path: "pools[0].fallback", message: 'names no pool of this table ("us-west")' },
+        { path: "resilience.ejection.maxMs", message: "must be at least the base ejection time (60000 ms)" },
+      ],
+    });
   });
 
   it("refuses duplicate origin ids, unknown fallbacks and unknown keys", () => {
@@ -64,5 +93,29 @@ describe("origin table validation", () => {
     const result = validateOriginTable(table);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.issues[0]?.path).toBe("pools[0].origins[0].url");
+  });
+});
+
+describe("the documented example table", () => {
+  it("is valid and uses every part of the contract the README's table describes", () => {
+    const example = JSON.parse(readFileSync(path.join(root, "edge/examples/table.json"), "utf8")) as unknown;
+    const result = validateOriginTable(example);
+    expect(result).toMatchObject({ ok: true });
+    if (!result.ok) return;
+    expect(result.value.pools.map((p) => p.fallback)).toEqual(["us-east", "eu-west"]);
+    expect(result.value.pools.flatMap((p) => p.origins).some((o) => o.weight === 0 && o.enabled === false)).toBe(true);
+  });
+
+  it("has every field of the schema in the README's field table", () => {
+    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### The origin table"), readme.indexOf("### Vars and secrets"));
+    const pool = originTableSchema.entries.pools.pipe[0].item;
+    const origin = pool.entries.origins.pipe[0].item;
+    const fields = [
+      ...Object.keys(originTableSchema.entries),
+      ...Object.keys(pool.entries).map((f) => `pools[].${f}`),
+      ...Object.keys(origin.entries).map((f) => `pools[].origins[].${f}`),
+    ].filter((f) => f !== "pools" && f !== "pools[].origins");
+    for (const field of fields) expect(section, field).toContain(`| \`${field}\` |`);
   });
 });

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { originId, poolName } from "./names.ts";
+import type { ResilienceSettings } from "./resilience.ts";
 import { checkResilience, resilienceSchema } from "./resilience.ts";
 import type { Validated, ValidationIssue } from "./validation.ts";
 import { boundedInteger, boundedNumber, documentVersion, isoTimestamp, validateWith } from "./validation.ts";
@@ -64,23 +65,50 @@ export type OriginTable = v.InferOutput<typeof originTableSchema>;
 export type Pool = OriginTable["pools"][number];
 export type Origin = Pool["origins"][number];
 
+/** What the cross-field rules read of a table: each field only when it has the right type, so
+ * the rules also run on a table whose shape is wrong and one answer lists every problem. */
+type TableReferences = {
+  pools: { name?: string; fallback?: string; minHealthy?: number; originIds: (string | undefined)[] }[];
+  resilience?: ResilienceSettings;
+};
+
+function referencesOf(input: unknown): TableReferences {
+  const fields = (value: unknown): Record<string, unknown> => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+  const table = fields(input);
+  const pools = (Array.isArray(table.pools) ? (table.pools as unknown[]) : []).map((raw) => {
+    const pool = fields(raw);
+    return {
+      name: text(pool.name),
+      fallback: text(pool.fallback),
+      minHealthy: typeof pool.minHealthy === "number" ? pool.minHealthy : undefined,
+      originIds: (Array.isArray(pool.origins) ? (pool.origins as unknown[]) : []).map((origin) => text(fields(origin).id)),
+    };
+  });
+  const resilience = validateWith(resilienceSchema, table.resilience);
+  return { pools, resilience: resilience.ok ? resilience.value : undefined };
+}
+
 /** Cross-field rules the schema cannot express: unique names and ids, fallbacks that exist. */
-function checkTableReferences(table: OriginTable): ValidationIssue[] {
+function checkTableReferences(table: TableReferences): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const poolIndex = new Map<string, number>();
   const originIndex = new Map<string, string>();
   table.pools.forEach((pool, p) => {
-    const earlier = poolIndex.get(pool.name);
-    if (earlier !== undefined) issues.push({ path: `pools[${p}].name`, message: `duplicate pool name "${pool.name}" (also pools[${earlier}])` });
-    else poolIndex.set(pool.name, p);
-    pool.origins.forEach((origin, o) => {
+    if (pool.name !== undefined) {
+      const earlier = poolIndex.get(pool.name);
+      if (earlier !== undefined) issues.push({ path: `pools[${p}].name`, message: `duplicate pool name "${pool.name}" (also pools[${earlier}])` });
+      else poolIndex.set(pool.name, p);
+    }
+    pool.originIds.forEach((id, o) => {
+      if (id === undefined) return;
       const path = `pools[${p}].origins[${o}]`;
-      const seen = originIndex.get(origin.id);
-      if (seen !== undefined) issues.push({ path: `${path}.id`, message: `duplicate origin id "${origin.id}" (also ${seen})` });
-      else originIndex.set(origin.id, path);
+      const seen = originIndex.get(id);
+      if (seen !== undefined) issues.push({ path: `${path}.id`, message: `duplicate origin id "${id}" (also ${seen})` });
+      else originIndex.set(id, path);
     });
-    if (pool.minHealthy !== undefined && pool.minHealthy > pool.origins.length) {
-      issues.push({ path: `pools[${p}].minHealthy`, message: `must not exceed the pool's ${pool.origins.length} origin(s)` });
+    if (pool.minHealthy !== undefined && pool.originIds.length > 0 && pool.minHealthy > pool.originIds.length) {
+      issues.push({ path: `pools[${p}].minHealthy`, message: `must not exceed the pool's ${pool.originIds.length} origin(s)` });
     }
   });
   table.pools.forEach((pool, p) => {
@@ -92,10 +120,10 @@ function checkTableReferences(table: OriginTable): ValidationIssue[] {
   return issues;
 }
 
-/** Validates an origin table: its shape, then names, ids and fallbacks across pools. */
+/** Validates an origin table: its shape, and names, ids and fallbacks across pools (these also
+ * when the shape is wrong, so one answer lists everything to fix). */
 export function validateOriginTable(input: unknown): Validated<OriginTable> {
   const shaped = validateWith(originTableSchema, input);
-  if (!shaped.ok) return shaped;
-  const issues = checkTableReferences(shaped.value);
-  return issues.length > 0 ? { ok: false, issues } : shaped;
+  const issues = [...(shaped.ok ? [] : shaped.issues), ...checkTableReferences(referencesOf(input))];
+  return shaped.ok && issues.length === 0 ? shaped : { ok: false, issues };
 }

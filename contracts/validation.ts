@@ -8,12 +8,23 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; issues: Validat
 
 /** Thrown where invalid data must stop the caller; carries every issue. */
 export class ValidationError extends Error {
+  readonly what: string;
   readonly issues: ValidationIssue[];
   constructor(what: string, issues: ValidationIssue[]) {
-    super(`${what} is invalid: ${issues.map((issue) => `${issue.path || "(root)"}: ${issue.message}`).join("; ")}`);
+    super(`${what} is invalid: ${issues.map(issueLine).join("; ")}`);
     this.name = "ValidationError";
+    this.what = what;
     this.issues = issues;
   }
+
+  /** The problems one per line, for a terminal. */
+  listing(): string {
+    return [`${this.what} is invalid:`, ...this.issues.map((issue) => `  ${issueLine(issue)}`)].join("\n");
+  }
+}
+
+function issueLine(issue: ValidationIssue): string {
+  return `${issue.path || "(root)"}: ${issue.message}`;
 }
 
 /** Formats a valibot issue path as `a.b[0].c` (the empty string for the root). */
@@ -32,7 +43,55 @@ export function formatIssuePath(path: readonly { key: unknown }[] | undefined): 
 export function validateWith<const S extends v.GenericSchema>(schema: S, input: unknown): Validated<v.InferOutput<S>> {
   const result = v.safeParse(schema, input);
   if (result.success) return { ok: true, value: result.output };
-  return { ok: false, issues: result.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message })) };
+  return { ok: false, issues: result.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issueMessage(schema, issue) })) };
+}
+
+/** valibot's own words for a missing or unknown field ("Invalid key: Expected never but received
+ * \"x\"") say neither what is wrong nor what would be right; these do. */
+function issueMessage(schema: v.GenericSchema, issue: v.BaseIssue<unknown>): string {
+  if (issue.type !== "strict_object" && issue.type !== "object" && issue.type !== "loose_object") return typeMessage(issue);
+  const keys = (issue.path ?? []).map((item) => item.key);
+  if (issue.expected === "never") {
+    const known = fieldsAt(schema, keys.slice(0, -1));
+    return known.length > 0 ? `is not a known field (expected ${known.join(", ")})` : "is not a known field";
+  }
+  if (issue.received === "undefined" && keys.length > 0) return "is required";
+  return issue.message;
+}
+
+const TYPE_WORDS: Readonly<Record<string, string>> = { string: "a string", number: "a number", boolean: "true or false", Array: "a list", Object: "an object", null: "null", undefined: "missing" };
+
+/** "Invalid type: Expected string but received 1" as "must be a string, not 1" (valibot's words
+ * echo the value too); a schema's own words pass through unchanged, since they never echo a
+ * value that may be a secret. */
+function typeMessage(issue: v.BaseIssue<unknown>): string {
+  if (issue.kind !== "schema" || !issue.message.startsWith("Invalid type:") || issue.expected === null) return issue.message;
+  const expected = TYPE_WORDS[issue.expected] ?? (issue.expected.includes("|") ? `one of ${issue.expected.replace(/^\((.*)\)$/, "$1")}` : issue.expected);
+  return `must be ${expected}, not ${TYPE_WORDS[issue.received] ?? issue.received}`;
+}
+
+type SchemaNode = { type?: string; entries?: Record<string, SchemaNode>; wrapped?: SchemaNode; item?: SchemaNode; value?: SchemaNode; options?: SchemaNode[] };
+
+/** The field names of the object schema at `keys` inside `root` (through optional wrappers,
+ * arrays, records and unions), or none when there is no single object there. */
+function fieldsAt(root: v.GenericSchema, keys: readonly unknown[]): string[] {
+  let nodes: SchemaNode[] = [root];
+  for (const key of keys) {
+    nodes = nodes.flatMap(unwrap).flatMap((node) => {
+      if (node.entries) return typeof key === "string" && key in node.entries ? [node.entries[key] as SchemaNode] : [];
+      if (node.item) return [node.item];
+      if (node.value) return [node.value];
+      return [];
+    });
+  }
+  const names = new Set(nodes.flatMap(unwrap).flatMap((node) => Object.keys(node.entries ?? {})));
+  return [...names];
+}
+
+function unwrap(node: SchemaNode): SchemaNode[] {
+  if (node.wrapped) return unwrap(node.wrapped);
+  if (node.options) return node.options.flatMap(unwrap);
+  return [node];
 }
 
 /** Parses JSON text, reporting a syntax error as a root issue instead of throwing. */

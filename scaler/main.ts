@@ -84,6 +84,7 @@ async function main(): Promise<void> {
 
 // A bad configuration exits 2, as a bad option does; anything else (Redis unreachable, say) 1.
 main().catch((error: unknown) => {
-  process.stderr.write(`scaler: ${error instanceof Error ? error.message : String(error)}\n`);
+  const text = error instanceof ValidationError ? error.listing() : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`scaler: ${text}\n`);
   process.exit(error instanceof ValidationError ? 2 : 1);
 });

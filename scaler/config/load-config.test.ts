@@ -72,6 +72,28 @@ describe("scaler configuration", () => {
     for (const issue of result.issues) expect(issue.message.length).toBeGreaterThan(8);
   });
 
+  it("lists the problems across fields in the same pass as a wrong shape", () => {
+    const result = validateScalerConfig(
+      {
+        weights: { kind: "worker-admin", url: "http://127.0.0.1:8787", tokenEnv: "ADMIN_TOKEN" },
+        policy: { cooldown: 300 },
+        origins: { "eu-1": { rpsPerReplica: "ten", minReplicas: 4, maxReplicas: 2, provider: { kind: "webhook", url: "https://x.example/hook", secretEnv: "HOOK_SECRET" } } },
+      },
+      {},
+    );
+    expect(result).toEqual({
+      ok: false,
+      issues: [
+        { path: "policy.cooldown", message: expect.stringMatching(/^is not a known field \(expected hysteresis, .*shortfallPrice\)$/) as string },
+        { path: 'origins["eu-1"].rpsPerReplica', message: "must be a number" },
+        { path: 'origins["eu-1"].bootSeconds', message: "is required (set it here or in defaults)" },
+        { path: 'origins["eu-1"].minReplicas', message: "must not exceed maxReplicas (2)" },
+        { path: 'origins["eu-1"].provider.secretEnv', message: "names the environment variable HOOK_SECRET, which is not set" },
+        { path: "weights.tokenEnv", message: "names the environment variable ADMIN_TOKEN, which is not set" },
+      ],
+    });
+  });
+
   it("names missing fields, inverted bounds and unset secrets once the shape is right", () => {
     const result = validateScalerConfig(
       {

@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import type { ValidationIssue } from "../../contracts/index.ts";
 import { ValidationError, validateWith } from "../../contracts/index.ts";
-import type { OriginScalingConfig, ProviderConfig, ScalerFile, WeightsTargetConfig } from "./config-schema.ts";
-import { originScalingSchema, scalerFileSchema } from "./config-schema.ts";
+import type { OriginScalingConfig, ScalerFile } from "./config-schema.ts";
+import { originScalingSchema, providerConfigSchema, scalerFileSchema, weightsTargetSchema } from "./config-schema.ts";
 
 /** The scaler's validated configuration, with every origin's settings complete. */
 export type ScalerConfig = Omit<ScalerFile, "defaults" | "origins"> & { origins: Record<string, OriginScalingConfig> };
@@ -14,38 +14,48 @@ export type Env = Readonly<Record<string, string | undefined>>;
 const REQUIRED_FIELDS = ["rpsPerReplica", "minReplicas", "maxReplicas", "bootSeconds", "provider"] as const;
 
 /** Validates a parsed configuration document: shape, defaults merged into every origin, ranges
- * across fields, and the presence of every secret it names in `env`. Collects every problem. */
+ * across fields, and the presence of every secret it names in `env`. Collects every problem:
+ * the checks across fields run on whatever the document holds even when its shape is wrong, so
+ * one run lists everything to fix. */
 export function validateScalerConfig(input: unknown, env: Env): { ok: true; value: ScalerConfig } | { ok: false; issues: ValidationIssue[] } {
   const shaped = validateWith(scalerFileSchema, input);
-  if (!shaped.ok) return shaped;
-  const file = shaped.value;
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssue[] = shaped.ok ? [] : [...shaped.issues];
+  const document = recordOf(input);
+  const defaults = recordOf(document.defaults);
   const origins: Record<string, OriginScalingConfig> = {};
-  for (const [id, partial] of Object.entries(file.origins)) {
+  for (const [id, partial] of Object.entries(recordOf(document.origins))) {
     const path = `origins[${JSON.stringify(id)}]`;
-    const combined = { ...file.defaults, ...partial };
+    const combined = { ...defaults, ...recordOf(partial) };
     const missing = REQUIRED_FIELDS.filter((field) => combined[field] === undefined);
     for (const field of missing) issues.push({ path: `${path}.${field}`, message: "is required (set it here or in defaults)" });
+    const { minReplicas, maxReplicas } = combined;
+    if (typeof minReplicas === "number" && typeof maxReplicas === "number" && minReplicas > maxReplicas) issues.push({ path: `${path}.minReplicas`, message: `must not exceed maxReplicas (${maxReplicas})` });
+    issues.push(...secretIssues(`${path}.provider`, combined.provider, providerConfigSchema, env));
+    if (!shaped.ok || missing.length > 0) continue;
     // Each field was already checked by the file schema; this only narrows the type.
-    const merged = validateWith(originScalingSchema, combined);
-    if (missing.length > 0 || !merged.ok) continue;
-    const scaling = merged.value;
-    if (scaling.minReplicas > scaling.maxReplicas) issues.push({ path: `${path}.minReplicas`, message: `must not exceed maxReplicas (${scaling.maxReplicas})` });
-    issues.push(...secretIssues(`${path}.provider`, scaling.provider, env));
-    origins[id] = scaling;
+    const merged = validateWith(originScalingSchema, { ...shaped.value.defaults, ...shaped.value.origins[id] });
+    if (merged.ok) origins[id] = merged.value;
   }
-  issues.push(...secretIssues("weights", file.weights, env));
-  if (issues.length > 0) return { ok: false, issues };
-  const { defaults: _defaults, origins: _raw, ...rest } = file;
+  issues.push(...secretIssues("weights", document.weights, weightsTargetSchema, env));
+  if (!shaped.ok || issues.length > 0) return { ok: false, issues };
+  const { defaults: _defaults, origins: _raw, ...rest } = shaped.value;
   return { ok: true, value: { ...rest, origins } };
 }
 
-/** The environment variables a provider or writer reads its secret from must be set. */
-function secretIssues(path: string, target: ProviderConfig | WeightsTargetConfig, env: Env): ValidationIssue[] {
+/** `value` as a record of fields, or an empty one when it is not an object (the schema says why). */
+function recordOf(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The environment variables a provider or writer reads its secret from (its own or the
+ * default one) must be set. A target whose own shape is wrong is left to the schema's issues. */
+function secretIssues(path: string, input: unknown, schema: typeof providerConfigSchema | typeof weightsTargetSchema, env: Env): ValidationIssue[] {
+  const checked = validateWith(schema, input);
+  if (!checked.ok) return [];
+  const target = checked.value;
   const names: [string, string | undefined][] = [];
   if (target.kind === "webhook") names.push(["secretEnv", target.secretEnv]);
-  if (target.kind === "simulator") names.push(["tokenEnv", target.tokenEnv]);
-  if (target.kind === "worker-admin" || target.kind === "cloudflare-kv") names.push(["tokenEnv", target.tokenEnv]);
+  if (target.kind === "simulator" || target.kind === "worker-admin" || target.kind === "cloudflare-kv") names.push(["tokenEnv", target.tokenEnv]);
   return names.flatMap(([field, name]) =>
     name !== undefined && (env[name] ?? "") === "" ? [{ path: `${path}.${field}`, message: `names the environment variable ${name}, which is not set` }] : [],
   );

@@ -42,7 +42,12 @@ describe("the scaler's command line", () => {
     await writeFile(file, 'intervalSeconds: 0\nweights: { kind: worker-admin, url: "http://127.0.0.1:8787" }\norigins:\n  eu-1: { rpsPerReplica: 100, minReplicas: 2, maxReplicas: 0, bootSeconds: 300, provider: { kind: simulator } }\n');
     const bad = await scaler([], { SCALER_CONFIG: file, LB_ADMIN_TOKEN: "t" });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("intervalSeconds");
-    expect(bad.stderr).toContain('origins["eu-1"].maxReplicas');
+    expect(bad.stderr.split("\n")).toEqual([
+      `scaler: scaler configuration ${file} is invalid:`,
+      "  intervalSeconds: must be at least 1",
+      '  origins["eu-1"].maxReplicas: must be at least 1',
+      '  origins["eu-1"].minReplicas: must not exceed maxReplicas (0)',
+      "",
+    ]);
   });
 });
