@@ -67,7 +67,12 @@ prometheus:
     const parsed = parseTargetsFile(`targets:\n  - { url: "ftp://x", origin: eu-1 }\n  - { url: "http://a/metrics", origin: "EU 2" }\n`);
     expect(parsed.ok ? [] : parsed.issues.map((i) => i.path)).toEqual(["targets[0].url", "targets[1].origin"]);
     const duplicate = parseTargetsFile(`targets:\n  - { url: "http://a/m", origin: eu-1 }\n  - { url: "http://b/m", origin: eu-1 }\n`);
-    expect(duplicate.ok ? "" : duplicate.issues[0]?.message).toMatch(/one target/);
+    expect(duplicate.ok ? [] : duplicate.issues).toEqual([{ path: "targets[1].origin", message: "has a target already: each origin has one, its aggregated metrics endpoint (also targets[0])" }]);
+    const together = parseTargetsFile(
+      `targets:\n  - { url: "http://a/m", origin: eu-1 }\n  - { url: "ftp://b", origin: eu-2, timeout: 3 }\n  - { url: "http://c/m", origin: eu-1 }\n` +
+        `prometheus:\n  url: http://p:9090\n  series:\n    - { origin: eu-1, metric: rps, query: "sum(a)" }\n    - { origin: eu-1, metric: rps, query: "sum(b)" }\n    - { origin: eu-1, metric: p95_ms, query: "q" }\n`,
+    );
+    expect(together.ok ? [] : together.issues.map((i) => i.path)).toEqual(["targets[1].url", "targets[1].timeout", "targets[2].origin", "prometheus.series[1].metric"]);
     expect(parseTargetsFile("targets: [").ok).toBe(false);
   });
 });

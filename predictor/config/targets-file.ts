@@ -21,19 +21,48 @@ const headers = v.record(v.string("must be a header name"), v.string("must be a 
 
 /** Schema of the targets file: which endpoints to scrape for which origin, and optionally an
  * existing Prometheus to read series from with one PromQL expression each. */
-export const targetsFileSchema = v.pipe(
-  v.strictObject({
-    scrapeTimeoutSeconds: v.optional(seconds),
-    targets: v.optional(v.array(v.strictObject({ url: httpUrl, origin: originId, timeoutSeconds: v.optional(seconds), headers: v.optional(headers) })), []),
-    prometheus: v.optional(v.strictObject({
-      url: httpUrl,
-      timeoutSeconds: v.optional(seconds),
-      headers: v.optional(headers),
-      series: v.pipe(v.array(v.strictObject({ origin: originId, metric: metricName, query: v.pipe(v.string(), v.minLength(1, "must not be empty")) })), v.minLength(1, "must list at least one series")),
-    })),
-  }),
-  v.check((file) => new Set(file.targets.map((t) => t.origin)).size === file.targets.length, "targets: each origin may have one target (its aggregated metrics endpoint)"),
-);
+export const targetsFileSchema = v.strictObject({
+  scrapeTimeoutSeconds: v.optional(seconds),
+  targets: v.optional(v.array(v.strictObject({ url: httpUrl, origin: originId, timeoutSeconds: v.optional(seconds), headers: v.optional(headers) })), []),
+  prometheus: v.optional(v.strictObject({
+    url: httpUrl,
+    timeoutSeconds: v.optional(seconds),
+    headers: v.optional(headers),
+    series: v.pipe(v.array(v.strictObject({ origin: originId, metric: metricName, query: v.pipe(v.string(), v.minLength(1, "must not be empty")) })), v.minLength(1, "must list at least one series")),
+  })),
+});
+
+/** Two targets for one origin, or two Prometheus series for one origin and metric, would write
+ * the same series. Read from the document as it is, so they are listed with any other problem. */
+function duplicateIssues(raw: unknown): ValidationIssue[] {
+  const list = (value: unknown, key: string): unknown[] => {
+    const field = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    return Array.isArray(field) ? field : [];
+  };
+  const text = (value: unknown, key: string): string | undefined => {
+    const field = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    return typeof field === "string" ? field : undefined;
+  };
+  const issues: ValidationIssue[] = [];
+  const check = (items: unknown[], at: string, keyOf: (item: unknown) => string | undefined, field: string, what: string) => {
+    const first = new Map<string, number>();
+    items.forEach((item, i) => {
+      const key = keyOf(item);
+      if (key === undefined) return;
+      const earlier = first.get(key);
+      if (earlier === undefined) first.set(key, i);
+      else issues.push({ path: `${at}[${i}].${field}`, message: `${what} (also ${at}[${earlier}])` });
+    });
+  };
+  check(list(raw, "targets"), "targets", (t) => text(t, "origin"), "origin", "has a target already: each origin has one, its aggregated metrics endpoint");
+  const series = list(typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>).prometheus : undefined, "series");
+  check(series, "prometheus.series", (s) => {
+    const origin = text(s, "origin");
+    const metric = text(s, "metric");
+    return origin !== undefined && metric !== undefined ? `${origin}\u0000${metric}` : undefined;
+  }, "metric", "is read for this origin already: one query per origin and metric");
+  return issues;
+}
 
 export type TargetsFile = v.InferOutput<typeof targetsFileSchema>;
 
@@ -46,7 +75,8 @@ export function parseTargetsFile(text: string, defaultTimeoutSeconds = 5): { ok:
     return { ok: false, issues: [{ path: "", message: `not valid YAML/JSON: ${error instanceof Error ? error.message : String(error)}` }] };
   }
   const checked = validateWith(targetsFileSchema, raw ?? {});
-  if (!checked.ok) return checked;
+  const issues = [...(checked.ok ? [] : checked.issues), ...duplicateIssues(raw)];
+  if (!checked.ok || issues.length > 0) return { ok: false, issues };
   const file = checked.value;
   const timeout = file.scrapeTimeoutSeconds ?? defaultTimeoutSeconds;
   const targets = file.targets.map((t) => ({ origin: t.origin, url: t.url, timeoutMs: Math.round((t.timeoutSeconds ?? timeout) * 1000), ...(t.headers ? { headers: t.headers } : {}) }));
