@@ -120,10 +120,16 @@ function checkTableReferences(table: TableReferences): ValidationIssue[] {
   return issues;
 }
 
+/** The rules across pools alone (unique pool names and origin ids, fallbacks that exist, ...),
+ * read from whatever `input` holds: for documents that describe pools the same way. */
+export function tableReferenceIssues(input: unknown): ValidationIssue[] {
+  return checkTableReferences(referencesOf(input));
+}
+
 /** Validates an origin table: its shape, and names, ids and fallbacks across pools (these also
  * when the shape is wrong, so one answer lists everything to fix). */
 export function validateOriginTable(input: unknown): Validated<OriginTable> {
   const shaped = validateWith(originTableSchema, input);
-  const issues = [...(shaped.ok ? [] : shaped.issues), ...checkTableReferences(referencesOf(input))];
+  const issues = [...(shaped.ok ? [] : shaped.issues), ...tableReferenceIssues(input)];
   return shaped.ok && issues.length === 0 ? shaped : { ok: false, issues };
 }

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import type { Validated, ValidationIssue } from "../../contracts/index.ts";
-import { boundedInteger, boundedNumber, MAX_ORIGIN_WEIGHT, originId, poolName, validateWith } from "../../contracts/index.ts";
+import { boundedInteger, boundedNumber, MAX_ORIGIN_WEIGHT, originId, poolName, tableReferenceIssues, validateWith } from "../../contracts/index.ts";
 
 const settingsEntries = {
   /** Requests per second one replica serves at 100 % utilisation. */
@@ -82,10 +82,15 @@ export function resolveOriginSpecs(fleet: FleetSpec): Validated<OriginSpec[]> {
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value: specs };
 }
 
-/** Validates a fleet spec (shape, then cross-field rules). */
+/** Validates a fleet spec: its shape and the pools' names, ids and fallbacks as the origin table
+ * it makes will need them, and each origin's settings once the shape is right; every problem
+ * found in one pass. */
 export function validateFleetSpec(input: unknown): Validated<FleetSpec> {
   const shaped = validateWith(fleetSpecSchema, input);
-  if (!shaped.ok) return shaped;
+  const pools = typeof input === "object" && input !== null ? (input as { pools?: unknown }).pools : undefined;
+  const references = tableReferenceIssues({ pools });
+  if (!shaped.ok) return { ok: false, issues: [...shaped.issues, ...references] };
   const resolved = resolveOriginSpecs(shaped.value);
-  return resolved.ok ? shaped : resolved;
+  const issues = [...(resolved.ok ? [] : resolved.issues), ...references];
+  return issues.length > 0 ? { ok: false, issues } : shaped;
 }

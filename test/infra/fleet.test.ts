@@ -77,8 +77,10 @@ describe("simulated fleet", () => {
     const failure = await startFleet(bad, deps()).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ValidationError);
     const paths = (failure as ValidationError).issues.map((issue) => issue.path);
-    expect(paths).toContain("pools[0].origins[0].initialReplicas");
+    expect(paths).toEqual(["pools[0].origins[0].initialReplicas", "pools[0].origins[1].id", "pools[0].fallback"]);
     const tableFailure = await startFleet({ ...bad, pools: [{ ...bad.pools[0], origins: [{ id: "a" }, { id: "a" }] }] }, deps()).catch((error: unknown) => error);
     expect((tableFailure as ValidationError).issues.map((issue) => issue.path).sort()).toEqual(["pools[0].fallback", "pools[0].origins[1].id"]);
+    const mixed = await startFleet({ ...bad, pools: [{ ...bad.pools[0], origins: [{ id: "a", wieght: 1 }, { id: "a" }] }] }, deps()).catch((error: unknown) => error);
+    expect((mixed as ValidationError).issues.map((issue) => issue.path)).toEqual(["pools[0].origins[0].wieght", "pools[0].origins[1].id", "pools[0].fallback"]);
   });
 });
