@@ -206,6 +206,32 @@ describe("scaling policy on hand-made forecasts", () => {
     expect(outcome.weights?.overlay.version).toBe(T0);
     expect(evaluatePolicy(input)).toEqual(outcome);
   });
+  it("reports an SLO or a scaling configuration that names nothing in the table, once, and acts on the rest", () => {
+    const input = {
+      now: T0,
+      table: onePool,
+      slos: { "eu-west": sloOf("eu-west"), "eu-wset": sloOf("eu-wset"), "old-pool": sloOf("old-pool", { mode: "off" as const }) },
+      scaling: { "eu-1": scaling(), "eu-9": scaling() },
+      observations: { "eu-1": { capacity: { replicas: 2 }, rps: 100 } },
+      overlay: null,
+      outcomes: {},
+      state: EMPTY_STATE,
+      tuning: DEFAULT_TUNING,
+    };
+    const first = evaluatePolicy(input);
+    expect(first.reports).toEqual(
+      expect.arrayContaining([
+        "the SLO of pool eu-wset (act) matches no pool of the origin table (eu-west); it drives nothing",
+        "the scaling configuration names eu-9, which the origin table does not list; it is never resized",
+      ]),
+    );
+    expect(first.reports.join("\n")).not.toContain("old-pool");
+    expect(first.decisions.filter((d) => d.pool !== "eu-west")).toEqual([]);
+    // Reported when it appears, not on every evaluation.
+    const second = evaluatePolicy({ ...input, now: T0 + 30_000, state: first.state });
+    expect(second.reports.filter((r) => r.includes("eu-wset") || r.includes("eu-9"))).toEqual([]);
+  });
+
   it("sizes an origin without a forecast on its observed load, and says which window no forecast covers", () => {
     const input = (leadSeconds: number, evaluationSeconds: number, now: number) => ({
       now,

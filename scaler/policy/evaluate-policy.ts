@@ -26,6 +26,7 @@ export function evaluatePolicy(input: PolicyInput): PolicyOutcome {
   const live = input.overlay && isOverlayActive(input.overlay, now) ? input.overlay : null;
   const views = buildViews(input, state, notices);
   raiseProblems(input, notices);
+  reportStrays(input, notices);
   const decisions: Decision[] = [];
   const scale: ScaleCall[] = [];
   const weightDecisions: Decision[] = [];
@@ -68,6 +69,19 @@ function raiseProblems(input: PolicyInput, notices: NoticeBoard): void {
     if (pool) notices.raise(`problem:${problem.key}`, pool.name, input.slos[pool.name]?.mode ?? "off", problem.message, problem.origin);
     else notices.report(`problem:${problem.key}`, problem.message);
   }
+}
+
+/** An SLO or a scaling configuration that names no pool or origin of the table drives nothing:
+ * most often a typo, or a table not yet updated. Reported once, for the log. */
+function reportStrays(input: PolicyInput, notices: NoticeBoard): void {
+  const pools = input.table.pools.map((pool) => pool.name);
+  for (const [name, slo] of Object.entries(input.slos)) {
+    if (slo.mode === "off" || pools.includes(name)) continue;
+    notices.report(`stray-slo:${name}`, `the SLO of pool ${name} (${slo.mode}) matches no pool of the origin table (${pools.join(", ")}); it drives nothing`);
+  }
+  const origins = new Set(input.table.pools.flatMap((pool) => pool.origins.map((origin) => origin.id)));
+  const strays = Object.keys(input.scaling).filter((id) => !origins.has(id));
+  if (strays.length > 0) notices.report(`stray-scaling:${strays.join(",")}`, `the scaling configuration names ${strays.join(", ")}, which the origin table does not list; ${strays.length === 1 ? "it is" : "they are"} never resized`);
 }
 
 /** Views of every origin, with last requests settled (done, failed or timed out). */
