@@ -5,7 +5,7 @@ import type { ForecastHistory } from "../store/forecast-history.ts";
 import type { SeriesStore } from "../store/series-store.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import { HttpError } from "./http-error.ts";
-import { integerParam, rejectIssues, seriesFilter } from "./query-params.ts";
+import { integerParam, onlyParams, rejectIssues, seriesFilter } from "./query-params.ts";
 
 /** What the dashboard's routes read, besides the stores every route has. */
 export type DashboardContext = {
@@ -38,8 +38,8 @@ export function addDashboardRoutes(router: RouterType<IRequest, []>, context: Da
     }))
     .get("/api/capacity", async (request) => {
       const issues: ValidationIssue[] = [];
+      onlyParams(request.query, ["origin", "minutes"], issues);
       const { origin } = seriesFilter(request.query, issues);
-      if (request.query.metric !== undefined) issues.push({ path: "metric", message: "is not a filter of capacity (it has none)" });
       const limit = maxMinutes(context.series.retentionSeconds);
       const minutes = integerParam(request.query, "minutes", 1, limit, Math.min(360, limit), issues);
       rejectIssues(issues);
@@ -52,6 +52,7 @@ export function addDashboardRoutes(router: RouterType<IRequest, []>, context: Da
       const history = context.history;
       if (!history) throw new HttpError(404, "this predictor keeps no forecast history");
       const issues: ValidationIssue[] = [];
+      onlyParams(request.query, ["origin", "metric", "minutes"], issues);
       const filter = seriesFilter(request.query, issues);
       const limit = maxMinutes(history.retentionSeconds);
       const minutes = integerParam(request.query, "minutes", 1, limit, Math.min(1440, limit), issues);

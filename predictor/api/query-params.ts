@@ -25,6 +25,14 @@ export function integerParam(query: Query, name: string, min: number, max: numbe
   return value;
 }
 
+/** Refuses the parameters a route does not take, naming those it does: a misspelt filter
+ * (`?pol=eu-west`) would otherwise answer as if there were none. */
+export function onlyParams(query: Query, names: readonly string[], issues: ValidationIssue[]): void {
+  for (const key of Object.keys(query)) {
+    if (!names.includes(key)) issues.push({ path: key, message: names.length > 0 ? `is not a parameter here (this route takes ${names.join(", ")})` : "is not a parameter here (this route takes none)" });
+  }
+}
+
 /** Throws a 400 with every collected issue, if any. */
 export function rejectIssues(issues: ValidationIssue[]): void {
   if (issues.length > 0) throw new HttpError(400, "invalid query parameters", issues);

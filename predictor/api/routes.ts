@@ -11,7 +11,7 @@ import { addDashboardRoutes } from "./dashboard-routes.ts";
 import { decisionFilter } from "./decision-params.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import { HttpError } from "./http-error.ts";
-import { integerParam, rejectIssues, seriesFilter } from "./query-params.ts";
+import { integerParam, onlyParams, rejectIssues, seriesFilter } from "./query-params.ts";
 
 /** What the API reads and writes. */
 export type ApiContext = {
@@ -45,6 +45,7 @@ export function apiRouter(context: ApiContext) {
     .get("/api/healthz", () => Response.json({ ok: true }))
     .get("/api/series", async (request) => {
       const issues: ValidationIssue[] = [];
+      onlyParams(request.query, ["origin", "metric", "minutes"], issues);
       const filter = seriesFilter(request.query, issues);
       const stepSeconds = context.series.stepSeconds;
       const maxMinutes = Math.floor(Math.min(context.series.retentionSeconds, MAX_POINTS * stepSeconds) / 60);
@@ -57,6 +58,7 @@ export function apiRouter(context: ApiContext) {
     })
     .get("/api/forecasts", async (request) => {
       const issues: ValidationIssue[] = [];
+      onlyParams(request.query, ["origin", "metric"], issues);
       const filter = seriesFilter(request.query, issues);
       rejectIssues(issues);
       const { forecasts } = await context.documents.readForecasts();
@@ -74,6 +76,7 @@ export function apiRouter(context: ApiContext) {
     })
     .get("/api/decisions", async (request) => {
       const issues: ValidationIssue[] = [];
+      onlyParams(request.query, ["limit", "since", "until", "pool", "origin", "mode", "applied"], issues);
       const limit = integerParam(request.query, "limit", 1, 1000, 100, issues);
       const filter = decisionFilter(request.query, issues);
       rejectIssues(issues);
@@ -81,12 +84,19 @@ export function apiRouter(context: ApiContext) {
     })
     .get("/api/scrape-errors", async (request) => {
       const issues: ValidationIssue[] = [];
+      onlyParams(request.query, ["limit"], issues);
       const limit = integerParam(request.query, "limit", 1, 1000, 100, issues);
       rejectIssues(issues);
       return Response.json({ errors: await context.documents.readScrapeErrors(limit) });
     });
   addDashboardRoutes(router, { series: context.series, adminToken: context.adminToken, now: context.now, history: context.history ?? null, edge: context.edge ?? null, horizonSteps: context.horizonSteps ?? 0 });
-  router.all("/api/*", () => { throw new HttpError(404, "no such API route"); });
+  router.all("/api/*", (request) => {
+    // A route that exists under another method answers 405 with the methods it takes.
+    const pathname = new URL(request.url).pathname;
+    const methods = [...new Set(router.routes.filter(([method, match]) => method !== "ALL" && match.test(pathname)).map(([method]) => method))];
+    if (methods.length > 0) throw new HttpError(405, `${request.method} is not allowed on ${pathname} (it takes ${methods.join(", ")})`, undefined, { allow: methods.join(", ") });
+    throw new HttpError(404, "no such API route");
+  });
   return router;
 }
 

@@ -107,4 +107,25 @@ describe("predictor API", () => {
     expect(await response.json()).toEqual({ error: "no such API route" });
     expect((await fetch(`${base}/index.html`)).status).toBe(404);
   });
+
+  it("answers a method a route does not take with 405 and the methods it does", async () => {
+    const remove = await fetch(`${base}/api/slos/eu`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(remove.status).toBe(405);
+    expect(remove.headers.get("allow")).toBe("PUT");
+    expect(await remove.json()).toEqual({ error: "DELETE is not allowed on /api/slos/eu (it takes PUT)" });
+    const post = await fetch(`${base}/api/decisions`, { method: "POST", body: "{}" });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toBe("GET");
+  });
+
+  it("refuses a query parameter the route does not take, naming those it does, rather than ignore a misspelt filter", async () => {
+    const misspelt = await fetch(`${base}/api/decisions?pol=eu&limit=5`);
+    expect(misspelt.status).toBe(400);
+    expect(await misspelt.json()).toEqual({ error: "invalid query parameters", issues: [{ path: "pol", message: "is not a parameter here (this route takes limit, since, until, pool, origin, mode, applied)" }] });
+    const series = await fetch(`${base}/api/series?origin=eu-1&from=yesterday`);
+    expect(((await series.json()) as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(["from"]);
+    expect((await fetch(`${base}/api/forecasts?origin=eu-1&minutes=5`)).status).toBe(400);
+    expect((await fetch(`${base}/api/scrape-errors?since=1`)).status).toBe(400);
+    expect((await fetch(`${base}/api/forecasts?origin=eu-1&metric=rps`)).status).toBe(200);
+  });
 });
