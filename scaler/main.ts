@@ -9,31 +9,42 @@ import { loadScalerConfig } from "./config/load-config.ts";
 import { watchRedisConnection } from "./inputs/redis-connection.ts";
 import { scalerKeys } from "./inputs/scaler-keys.ts";
 import { startScalerService } from "./jobs/scaler-service.ts";
+import { startStatusServer } from "./http/status-server.ts";
 import { stderrLog } from "./log.ts";
+import { ScalerMetrics } from "./metrics/scaler-metrics.ts";
 import { DEFAULT_TUNING } from "./policy/types.ts";
 import { createProviders } from "./providers/create-providers.ts";
 import { createWriter } from "./writers/create-writer.ts";
 
-const USAGE = `usage: tsx scaler/main.ts [--config FILE]
+const USAGE = `usage: tsx scaler/main.ts [--config FILE] [--metrics-port N [--metrics-host ADDR]]
 
-  --config FILE   the configuration (YAML or JSON); scaler/scaler.example.yaml shows every field
+  --config FILE         the configuration (YAML or JSON); scaler/scaler.example.yaml shows every field
+  --metrics-port N      serve GET /metrics (Prometheus) and GET /healthz on this port (default: off)
+  --metrics-host ADDR   the address they listen on (default 127.0.0.1)
 
 Environment:
   SCALER_CONFIG   the configuration file, when --config is not given
   REDIS_URL       the Redis shared with the predictor (default redis://127.0.0.1:6379)
   REDIS_PREFIX    prefix of every key, as the predictor's (default ${DEFAULT_REDIS_PREFIX})
   SCALER_QUEUE    BullMQ queue shared by the deployment's scaler processes (default ${QUEUE_NAMES.scaler})
+  SCALER_METRICS_PORT, SCALER_METRICS_HOST   as --metrics-port and --metrics-host
   and the secrets the file names in its tokenEnv / secretEnv fields.`;
 
-/** The command line: the configuration file, or help. Exits 2 on an unknown option. */
-function parseCommandLine(): { config?: string } {
+type CommandLine = { config?: string; metricsPort?: string; metricsHost?: string };
+
+/** The command line: the configuration file, the status server, or help. Exits 2 on an unknown option. */
+function parseCommandLine(): CommandLine {
   try {
-    const { values } = parseArgs({ options: { config: { type: "string" }, help: { type: "boolean", short: "h", default: false } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({ options: { config: { type: "string" }, "metrics-port": { type: "string" }, "metrics-host": { type: "string" }, help: { type: "boolean", short: "h", default: false } }, strict: true, allowPositionals: false });
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
     }
-    return values.config === undefined ? {} : { config: values.config };
+    return {
+      ...(values.config !== undefined ? { config: values.config } : {}),
+      ...(values["metrics-port"] !== undefined ? { metricsPort: values["metrics-port"] } : {}),
+      ...(values["metrics-host"] !== undefined ? { metricsHost: values["metrics-host"] } : {}),
+    };
   } catch (error) {
     process.stderr.write(`scaler: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
     process.exit(2);
@@ -45,11 +56,13 @@ async function main(): Promise<void> {
   const env = process.env;
   const file = values.config ?? env.SCALER_CONFIG;
   if (!file) throw new ValidationError("scaler start-up", [{ path: "--config", message: "name the configuration file with --config FILE or SCALER_CONFIG (see the README's scaler section)" }]);
+  const status = statusServerOptions(values, env);
   const config = await loadScalerConfig(file, env);
   const prefix = env.REDIS_PREFIX ?? DEFAULT_REDIS_PREFIX;
   const redis = new Redis(env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
   await redis.ping();
   const now = () => Date.now();
+  const metrics = new ScalerMetrics({ processMetrics: true });
   const writer = createWriter(config, env);
   const providers = await createProviders(config, env, now);
   const service = await startScalerService(
@@ -68,8 +81,17 @@ async function main(): Promise<void> {
       now,
       newToken: () => randomUUID(),
       log: stderrLog,
+      ...(status ? { metrics } : {}),
     },
   );
+  if (status) {
+    const server = await startStatusServer({ ...status, metrics, health: () => {
+      const worker = service.worker.isRunning() ? "running" : "stopped";
+      return { ok: redis.status === "ready" && worker === "running", redis: redis.status, worker, lastEvaluation: metrics.lastEvaluationAt() };
+    } });
+    const address = server.address();
+    stderrLog("info", `metrics on http://${status.host.includes(":") ? `[${status.host}]` : status.host}:${typeof address === "object" && address ? address.port : status.port}/metrics, health on /healthz`);
+  }
   // A Redis restarted without persistence has lost the evaluation schedule: put it back.
   const connection = watchRedisConnection(redis, { log: (line) => { stderrLog("warn", line); }, now, onReconnect: () => service.installSchedule() });
   stderrLog("info", `evaluating every ${config.intervalSeconds} s; weights via ${writer.target}; ${Object.keys(config.origins).length} origin(s) configured for scaling`);
@@ -80,6 +102,16 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+}
+
+/** Where the status server listens, if anywhere: --metrics-port / SCALER_METRICS_PORT. */
+function statusServerOptions(values: CommandLine, env: NodeJS.ProcessEnv): { host: string; port: number } | null {
+  const portText = values.metricsPort ?? env.SCALER_METRICS_PORT;
+  const host = values.metricsHost ?? env.SCALER_METRICS_HOST ?? "127.0.0.1";
+  if (portText === undefined || portText === "") return null;
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65_535) throw new ValidationError("scaler start-up", [{ path: values.metricsPort !== undefined ? "--metrics-port" : "SCALER_METRICS_PORT", message: `must be a port number from 0 to 65535, not ${JSON.stringify(portText)}` }]);
+  return { host, port };
 }
 
 // A bad configuration exits 2, as a bad option does; anything else (Redis unreachable, say) 1.

@@ -88,7 +88,7 @@ const benchmark: Benchmark = {
     const warmupMs = durationMs / 2;
     const inspectorPort = await freePort();
     const stack = await startStack({
-      edgePort: 0, predictorPort: 0, originBasePort: 0, edgeInspectorPort: inspectorPort,
+      edgePort: 0, predictorPort: 0, scalerPort: 0, originBasePort: 0, edgeInspectorPort: inspectorPort,
       trace: { kind: "points", points: flatTrace(), description: "a flat trace" },
       peakRps: RPS, speed: 60, loop: true,
       log: (part, line) => { if (/\b(error|failed)\b/i.test(line)) context.log(`${part}: ${line}`); },

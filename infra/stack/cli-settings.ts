@@ -17,6 +17,7 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
   { flag: "edge-port", env: "HEADROOM_EDGE_PORT", path: "edgePort", kind: "integer", meta: "N", default: "8787", help: "port of the Worker (under wrangler dev, its inspector takes this + 10000)" },
   { flag: "edge-inspector-port", env: "HEADROOM_EDGE_INSPECTOR_PORT", path: "edgeInspectorPort", kind: "integer", meta: "N", default: "off", help: "open the Worker isolate's V8 inspector on this port (chrome://inspect; miniflare runtime)" },
   { flag: "predictor-port", env: "HEADROOM_PREDICTOR_PORT", path: "predictorPort", kind: "integer", meta: "N", default: "8090", help: "port of the predictor's API and dashboard" },
+  { flag: "scaler-port", env: "HEADROOM_SCALER_PORT", path: "scalerPort", kind: "integer", meta: "N", default: "8091", help: "port of the scaler's /metrics and /healthz" },
   { flag: "origin-base-port", env: "HEADROOM_ORIGIN_BASE_PORT", path: "originBasePort", kind: "integer", meta: "N", default: "9101", help: "port of the first simulated origin, the others follow" },
   { flag: "fleet", env: "HEADROOM_FLEET", path: "fleet", kind: "file", meta: "FILE", default: "4 pools x 2 origins", help: "fleet spec (JSON) of the origin simulator" },
   { flag: "csv", env: "HEADROOM_TRACE_CSV", path: "trace.file", kind: "string", meta: "FILE", default: "a generated trace", help: "replay this timestamp,value CSV instead" },

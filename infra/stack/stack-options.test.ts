@@ -14,7 +14,7 @@ describe("resolveStackSettings", () => {
     const s = resolved.value;
     expect(s.origins.map((o) => o.id)).toEqual(["eu-west-1", "eu-west-2", "us-east-1", "us-east-2", "ap-southeast-1", "ap-southeast-2", "sa-east-1", "sa-east-2"]);
     expect(s.origins.every((o) => o.bootDelaySeconds === 15)).toBe(true);
-    expect(s).toMatchObject({ stepSeconds: 5, speed: 60, backfillSeconds: 7_200, horizonSteps: 24, edgePort: 8787, predictorPort: 8090, models: ["seasonal-naive", "holt-winters"], slo: { targetUtilization: 0.6, leadSeconds: 30 } });
+    expect(s).toMatchObject({ stepSeconds: 5, speed: 60, backfillSeconds: 7_200, horizonSteps: 24, edgePort: 8787, predictorPort: 8090, scalerPort: 8091, models: ["seasonal-naive", "holt-winters"], slo: { targetUtilization: 0.6, leadSeconds: 30 } });
     expect(s.fleet.basePort).toBe(9101);
     expect(s.prefix).toBeUndefined();
   });

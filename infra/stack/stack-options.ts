@@ -36,6 +36,8 @@ export const stackSettingsSchema = v.strictObject({
   /** Port of the V8 inspector of the Worker's isolate (Miniflare runtime only; default: none). */
   edgeInspectorPort: v.optional(boundedInteger(1, 65_535)),
   predictorPort: v.optional(port(65_535), 8090),
+  /** Port of the scaler's status server (/metrics, /healthz). */
+  scalerPort: v.optional(port(65_535), 8091),
   /** First origin's port (the fleet's own basePort, else 9101, when absent). */
   originBasePort: v.optional(port(65_535)),
   /** A fleet spec (infra/simulator); default: 4 pools x 2 origins. */

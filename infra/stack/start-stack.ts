@@ -50,7 +50,7 @@ export type StackOptions = StackSettingsInput & StackHooks;
 
 /** A running stack: where to look, the token for writes, its parts, and how to stop it. */
 export type RunningStack = {
-  urls: { dashboard: string; api: string; edge: string; edgeStatus: string; redis: string };
+  urls: { dashboard: string; api: string; edge: string; edgeStatus: string; scaler: string; redis: string };
   /** Bearer token of the Worker's admin API and of the predictor's writes (SLO editing). */
   adminToken: string;
   /** Prefix of the stack's Redis keys. */
@@ -94,10 +94,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const wranglerDev = settings.edgeRuntime === "wrangler-dev";
   const edgePort = settings.edgePort !== 0 ? settings.edgePort : wranglerDev ? await freePortPair(host, 10_000) : await freePort(host);
   const predictorPort = settings.predictorPort === 0 ? await freePort(host) : settings.predictorPort;
+  const scalerPort = settings.scalerPort === 0 ? await freePort(host) : settings.scalerPort;
   const claims: PortClaim[] = [
     { port: edgePort, what: "the Worker", setting: "--edge-port / HEADROOM_EDGE_PORT" },
     ...(wranglerDev ? [{ port: edgePort + 10_000, what: "wrangler dev's inspector, at the Worker's port + 10000", setting: "--edge-port / HEADROOM_EDGE_PORT" }] : []),
     { port: predictorPort, what: "the predictor's API and dashboard", setting: "--predictor-port / HEADROOM_PREDICTOR_PORT" },
+    { port: scalerPort, what: "the scaler's metrics and health", setting: "--scaler-port / HEADROOM_SCALER_PORT" },
     ...(settings.edgeInspectorPort !== undefined && !wranglerDev ? [{ port: settings.edgeInspectorPort, what: "the Worker's V8 inspector", setting: "--edge-inspector-port / HEADROOM_EDGE_INSPECTOR_PORT" }] : []),
   ];
   if (settings.fleet.basePort !== 0) settings.origins.forEach((origin, i) => claims.push({ port: settings.fleet.basePort + i, what: `origin ${origin.id}`, setting: "--origin-base-port / HEADROOM_ORIGIN_BASE_PORT" }));
@@ -197,7 +199,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       script: "scaler/main.ts",
       args: ["--config", scalerFile],
       onLine: (line) => log?.("scaler", line),
-      env: { REDIS_URL: settings.redisUrl, REDIS_PREFIX: settings.prefix, SCALER_QUEUE: queue, [SCALER_SECRET_ENV.edgeToken]: adminToken, [SCALER_SECRET_ENV.simulatorToken]: simulatorToken },
+      env: { REDIS_URL: settings.redisUrl, REDIS_PREFIX: settings.prefix, SCALER_QUEUE: queue, SCALER_METRICS_HOST: host, SCALER_METRICS_PORT: String(scalerPort), [SCALER_SECRET_ENV.edgeToken]: adminToken, [SCALER_SECRET_ENV.simulatorToken]: simulatorToken },
     });
     watch(scaler, "scaler");
     await waitForHttp(`${apiUrl}/healthz`, predictor, 90_000);
@@ -211,7 +213,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 
     const dashboard = `http://${host}:${predictorPort}/`;
     return {
-      urls: { dashboard, api: `${apiUrl}/`, edge: edge.url, edgeStatus: `${edge.url}/__lb/status`, redis: settings.redisUrl },
+      urls: { dashboard, api: `${apiUrl}/`, edge: edge.url, edgeStatus: `${edge.url}/__lb/status`, scaler: `http://${host}:${scalerPort}/metrics`, redis: settings.redisUrl },
       adminToken,
       prefix: settings.prefix,
       settings,

@@ -4,7 +4,7 @@ import type { WeightsOverlay } from "../../contracts/index.ts";
 import { StaleVersionError } from "../http/http-errors.ts";
 import type { JobContext } from "./job-context.ts";
 import { JOB_NAMES, applyWeightsDataSchema, parseJobData } from "./job-data.ts";
-import { recordApplied, settleFailure } from "./record-outcome.ts";
+import { isFinalFailure, recordApplied, settleFailure } from "./record-outcome.ts";
 
 /**
  * The `apply-weights` job: writes the whole overlay. A 409 after an attempt whose answer was lost
@@ -22,9 +22,11 @@ export async function runApplyWeights(job: Job, ctx: JobContext): Promise<{ vers
       if (!stored || !sameOverlay(stored, data.overlay)) throw new UnrecoverableError(`superseded: the edge holds overlay version ${stored?.version ?? "unknown"}, not older than ${data.overlay.version}`);
     }
   } catch (error) {
+    ctx.metrics?.weightWrite(isFinalFailure(job, error) ? "failed" : "retrying");
     return settleFailure(ctx, job, data.decisions, error);
   }
   await recordApplied(ctx, data.decisions);
+  ctx.metrics?.weightWrite("applied");
   return { version: data.overlay.version };
 }
 

@@ -1,7 +1,6 @@
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import type { Decision } from "../../contracts/index.ts";
-import { appendDecision } from "../decisions/decision-log.ts";
 import { RemoteCallError } from "../http/http-errors.ts";
 import { readObservations, readOutcomes, readSlos } from "../inputs/redis-inputs.ts";
 import { acquireLock, loadState, releaseLock, saveStateIfHolder } from "../inputs/state-store.ts";
@@ -9,6 +8,7 @@ import { evaluatePolicy } from "../policy/evaluate-policy.ts";
 import type { PolicyOutcome } from "../policy/types.ts";
 import type { JobContext } from "./job-context.ts";
 import { JOB_NAMES, evaluateDataSchema, jobIds, parseJobData } from "./job-data.ts";
+import { recordDecision } from "./record-outcome.ts";
 import type { ApplyWeightsData, ScaleData } from "./job-data.ts";
 
 /** What an evaluation did, kept as the job's return value. */
@@ -25,6 +25,7 @@ export async function runEvaluate(job: Job, ctx: JobContext): Promise<EvaluateRe
   parseJobData(evaluateDataSchema, JOB_NAMES.evaluate, job.data);
   const token = ctx.newToken();
   if (!(await acquireLock(ctx.redis, ctx.scalerKeys, token, ctx.lockTtlMs))) {
+    ctx.metrics?.skipped();
     return { skipped: "another evaluation holds the lock", decisions: 0, scaleJobs: [], problems: [] };
   }
   try {
@@ -62,11 +63,12 @@ async function evaluateHoldingLock(ctx: JobContext, token: string): Promise<Eval
   const weightsJob = weightsData ? { name: JOB_NAMES.applyWeights, data: weightsData, opts: { jobId: jobIds.weights(epoch, weightsData.seq) } } : undefined;
   // Weights first: they act at once, while replicas take their boot time anyway.
   await ctx.queue.addBulk([...(weightsJob ? [weightsJob] : []), ...scaleJobs]);
-  for (const decision of outcome.decisions) await appendDecision(ctx.redis, ctx.keys.decisions, ctx.scalerKeys, decision);
+  for (const decision of outcome.decisions) await recordDecision(ctx, decision);
   if (!(await saveStateIfHolder(ctx.redis, ctx.scalerKeys, token, outcome.state))) {
     throw new Error("the evaluation lock expired before the state was saved; the next attempt re-evaluates (its jobs keep the same ids)");
   }
   for (const call of outcome.scale) ctx.log("info", call.decision.reason, { origin: call.origin, to: call.to });
+  ctx.metrics?.evaluated(now);
   return { decisions: outcome.decisions.length + outcome.scale.length + (weights?.decisions.length ?? 0), scaleJobs: scaleJobs.map((j) => j.opts.jobId), ...(weightsJob ? { weightsJob: weightsJob.opts.jobId } : {}), problems: problems.map((p) => p.message) };
 }
 

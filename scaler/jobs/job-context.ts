@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { Clock, RedisKeys } from "../../contracts/index.ts";
 import type { ScalerKeys } from "../inputs/scaler-keys.ts";
 import type { Log } from "../log.ts";
+import type { ScalerMetrics } from "../metrics/scaler-metrics.ts";
 import type { OriginScaling, PolicyTuning } from "../policy/types.ts";
 import type { ProviderRegistry } from "../providers/create-providers.ts";
 import type { WeightWriter } from "../writers/weight-writer.ts";
@@ -25,4 +26,6 @@ export type JobContext = {
   /** A fresh unique token (lock holders, state epochs). */
   newToken: () => string;
   log: Log;
+  /** The process's own metrics (served on --metrics-port), when kept. */
+  metrics?: ScalerMetrics;
 };

@@ -20,14 +20,19 @@ export function isFinalFailure(job: Job, error: unknown): boolean {
   return isPermanent(error) || isLastAttempt(job);
 }
 
+/** Appends a decision to the decision stream once, and counts it when it was new. */
+export async function recordDecision(ctx: JobContext, decision: Decision): Promise<void> {
+  if ((await appendDecision(ctx.redis, ctx.keys.decisions, ctx.scalerKeys, decision)) !== null) ctx.metrics?.recorded(decision);
+}
+
 /** Records decisions as not carried out, with the reason. */
 export async function recordNotApplied(ctx: JobContext, decisions: readonly Decision[], error: string): Promise<void> {
-  for (const decision of decisions) await appendDecision(ctx.redis, ctx.keys.decisions, ctx.scalerKeys, { ...decision, applied: false, error: error.slice(0, 2000) });
+  for (const decision of decisions) await recordDecision(ctx, { ...decision, applied: false, error: error.slice(0, 2000) });
 }
 
 /** Records decisions as carried out. */
 export async function recordApplied(ctx: JobContext, decisions: readonly Decision[], to?: unknown): Promise<void> {
-  for (const decision of decisions) await appendDecision(ctx.redis, ctx.keys.decisions, ctx.scalerKeys, { ...decision, applied: true, ...(to !== undefined ? { to } : {}) });
+  for (const decision of decisions) await recordDecision(ctx, { ...decision, applied: true, ...(to !== undefined ? { to } : {}) });
 }
 
 /**

@@ -18,6 +18,7 @@ export async function runScale(job: Job, ctx: JobContext): Promise<{ replicas: n
   const latest = state?.epoch === data.epoch ? (state.origins[data.origin]?.seq ?? 0) : data.seq;
   if (latest > data.seq) {
     await recordNotApplied(ctx, [data.decision], `superseded by a later request for ${data.origin} (#${latest})`);
+    ctx.metrics?.scaleRequest(data.origin, "superseded");
     return { superseded: latest };
   }
   try {
@@ -26,8 +27,10 @@ export async function runScale(job: Job, ctx: JobContext): Promise<{ replicas: n
     const result = await provider.scale({ origin: data.origin, pool: data.pool, current: data.from, desired: data.to, reason: data.decision.reason, decisionId: data.decision.id });
     await writeOutcome(ctx, data.origin, { seq: data.seq, ok: true, at: ctx.now() });
     await recordApplied(ctx, [data.decision], { replicas: result.replicas });
+    ctx.metrics?.scaleRequest(data.origin, "applied");
     return result;
   } catch (error) {
+    ctx.metrics?.scaleRequest(data.origin, isFinalFailure(job, error) ? "failed" : "retrying");
     if (isFinalFailure(job, error)) await writeOutcome(ctx, data.origin, { seq: data.seq, ok: false, at: ctx.now(), error: error instanceof Error ? error.message.slice(0, 500) : String(error) });
     return settleFailure(ctx, job, [data.decision], error);
   }

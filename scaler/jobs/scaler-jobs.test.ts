@@ -73,6 +73,13 @@ describe("scaler jobs on a real Redis", () => {
     expect(outs[0]?.applied).toBe(true);
     const [job] = await h.queue.getJobs(["completed"]).then((jobs) => jobs.filter((j) => j.name === JOB_NAMES.scale));
     expect(job?.attemptsMade).toBe(3);
+    // The scaler's own metrics count the same story.
+    expect(await h.metric("scaler_evaluations_total", { outcome: "evaluated" })).toBe(1);
+    expect(await h.metric("scaler_last_evaluation_timestamp_seconds")).toBe(T0 / 1000);
+    expect(await h.metric("scaler_scale_requests_total", { origin: "eu-1", result: "retrying" })).toBe(2);
+    expect(await h.metric("scaler_scale_requests_total", { origin: "eu-1", result: "applied" })).toBe(1);
+    expect(await h.metric("scaler_decisions_total", { pool: "eu-west", action: "scale-out", applied: "true" })).toBe(1);
+    expect(await h.metric("scaler_decisions_total", { action: "scale-out", applied: "false" })).toBe(0);
   });
 
   it("fails a refused scale call for good, records it with the error, and waits before asking again", async () => {
@@ -86,6 +93,8 @@ describe("scaler jobs on a real Redis", () => {
     expect(outs).toEqual([expect.objectContaining({ applied: false, error: expect.stringContaining("HTTP 400 injected 400") as string })]);
     const failed = await h.queue.getJobs(["failed"]);
     expect(failed.map((j) => [j.name, j.attemptsMade])).toEqual([[JOB_NAMES.scale, 1]]);
+    expect(await h.metric("scaler_scale_requests_total", { origin: "eu-1", result: "failed" })).toBe(1);
+    expect(await h.metric("scaler_decisions_total", { action: "scale-out", applied: "false" })).toBe(1);
     h.clock.advance(30_000);
     await h.queue.add(JOB_NAMES.evaluate, {});
     await h.waitIdle();
@@ -138,6 +147,8 @@ describe("scaler jobs on a real Redis", () => {
     await expect(runApplyWeights(fakeJob(JOB_NAMES.applyWeights, { epoch: "e", seq: 2, overlay, decisions: [superseded] }), h.ctx)).rejects.toThrow(/superseded: the edge holds overlay version/);
     const recorded = await h.decisions();
     expect(recorded.map((d) => [d.id, d.applied])).toEqual([["1-eu-west-weights", true], ["2-eu-west-weights", false]]);
+    expect(await h.metric("scaler_weight_writes_total", { result: "applied" })).toBe(1);
+    expect(await h.metric("scaler_weight_writes_total", { result: "failed" })).toBe(1);
   });
 
   it("records advised decisions without calling the platform or touching the weights", async () => {

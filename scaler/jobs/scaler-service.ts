@@ -66,6 +66,7 @@ export async function startScalerService(connection: Redis, settings: QueueSetti
   worker.on("failed", (job, error) => {
     const final = error instanceof UnrecoverableError || (job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1));
     ctx.log(final ? "error" : "warn", `${job?.name ?? "job"} ${job?.id ?? ""} ${final ? "failed for good" : "failed, will retry"}: ${error.message}`);
+    ctx.metrics?.jobFailed(job?.name ?? "unknown", final);
   });
   // A Redis outage is reported once by the connection's watcher, not at each reconnection attempt.
   worker.on("error", (error) => { if (!isOutageError(error, connection)) ctx.log("error", `worker error: ${error.message}`); });

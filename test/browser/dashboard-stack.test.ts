@@ -36,7 +36,7 @@ async function until(what: string, ms: number, check: () => Promise<boolean>): P
 beforeAll(async () => {
   stack = await startStack({
     prefix: `browser-${randomBytes(4).toString("hex")}`,
-    edgePort: 0, predictorPort: 0, originBasePort: 0,
+    edgePort: 0, predictorPort: 0, scalerPort: 0, originBasePort: 0,
     // Fast models keep the first training within seconds; a low target makes the scaler act.
     models: ["holt-winters", "seasonal-naive"],
     backfillSeconds: 1_800,

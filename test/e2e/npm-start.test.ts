@@ -47,7 +47,7 @@ function descendantsWith(run: Run, name: string, ms: number): Promise<ReturnType
 
 describe("npm start", () => {
   it("prints a line per part and the URLs, and a Ctrl-C stops every process it started", async () => {
-    const run = launch(["--prefix", `e2e-cli-${randomBytes(4).toString("hex")}`, "--edge-port", "0", "--predictor-port", "0", "--origin-base-port", "0", "--history", "10m", "--peak-rps", "40", "--quiet"]);
+    const run = launch(["--prefix", `e2e-cli-${randomBytes(4).toString("hex")}`, "--edge-port", "0", "--predictor-port", "0", "--scaler-port", "0", "--origin-base-port", "0", "--history", "10m", "--peak-rps", "40", "--quiet"]);
     try {
       await waitForOutput(run, /all parts up in/, 150_000);
       const text = run.output();
@@ -55,6 +55,13 @@ describe("npm start", () => {
       expect(text).toMatch(/^ {2}dashboard +http:\/\/127\.0\.0\.1:\d+\/ /m);
       expect(text).toMatch(/^ {2}Worker +http:\/\/127\.0\.0\.1:\d+\/ /m);
       expect(text).toMatch(/^ {2}admin token +\S{16,} /m);
+      // The scaler's own status server: healthy once the stack is up, and its metrics served.
+      const scalerMetrics = /^ {2}scaler +(http:\/\/127\.0\.0\.1:\d+\/metrics) /m.exec(text)?.[1] ?? "";
+      expect(scalerMetrics).not.toBe("");
+      const health = await fetch(scalerMetrics.replace(/metrics$/, "healthz"));
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ ok: true, redis: "ready", worker: "running" });
+      expect(await (await fetch(scalerMetrics)).text()).toContain("# TYPE scaler_evaluations_total counter");
       const started = await descendantsWith(run, "workerd", 10_000);
       process.kill(-(run.child.pid ?? 0), "SIGINT");
       expect(await run.exited).toBe(0);
@@ -70,7 +77,7 @@ describe("npm start", () => {
     await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
     const port = (holder.address() as AddressInfo).port;
     try {
-      const run = launch(["--predictor-port", String(port), "--edge-port", "0", "--origin-base-port", "0"]);
+      const run = launch(["--predictor-port", String(port), "--edge-port", "0", "--scaler-port", "0", "--origin-base-port", "0"]);
       expect(await run.exited).toBe(2);
       expect(run.output()).toContain(`npm start: port ${port} on 127.0.0.1 (the predictor's API and dashboard) is already in use: stop what listens there, or choose another port with --predictor-port / HEADROOM_PREDICTOR_PORT`);
     } finally {

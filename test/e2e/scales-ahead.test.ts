@@ -49,7 +49,7 @@ describe("the local stack, end to end", () => {
     before = descendants(process.pid);
     stack = await startStack({
       prefix: `e2e-${randomBytes(4).toString("hex")}`,
-      edgePort: 0, predictorPort: 0, originBasePort: 0,
+      edgePort: 0, predictorPort: 0, scalerPort: 0, originBasePort: 0,
       fleet,
       trace: { kind: "points", points: trace, description: "a repeating ramp" },
       startAt: DEFAULT_TRACE_START + START_MINUTES * MINUTE,

@@ -25,6 +25,18 @@ describe("the scaler's command line", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("usage: tsx scaler/main.ts [--config FILE]");
     expect(result.stdout).toMatch(/SCALER_QUEUE +BullMQ queue shared by the deployment's scaler processes \(default lb-scaler\)/);
+    expect(result.stdout).toMatch(/--metrics-port N +serve GET \/metrics \(Prometheus\) and GET \/healthz on this port \(default: off\)/);
+  });
+
+  it("exits 2 on a metrics port that is not one, naming the flag or the variable", async () => {
+    const file = path.join(dir, "ok.yaml");
+    await writeFile(file, 'weights: { kind: worker-admin, url: "http://127.0.0.1:8787" }\norigins: {}\n');
+    const flag = await scaler(["--config", file, "--metrics-port", "http"], { LB_ADMIN_TOKEN: "t" });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--metrics-port: must be a port number from 0 to 65535, not "http"');
+    const variable = await scaler(["--config", file], { LB_ADMIN_TOKEN: "t", SCALER_METRICS_PORT: "70000" });
+    expect(variable.code).toBe(2);
+    expect(variable.stderr).toContain('SCALER_METRICS_PORT: must be a port number from 0 to 65535, not "70000"');
   });
 
   it("exits 2 on an unknown option, with the usage", async () => {

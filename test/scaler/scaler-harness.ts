@@ -20,6 +20,7 @@ import type { LoopbackServer, RecordedRequest } from "./loopback-server.ts";
 import { startLoopbackServer } from "./loopback-server.ts";
 import type { TestRedis } from "../support/redis.ts";
 import { openTestRedis } from "../support/redis.ts";
+import { ScalerMetrics } from "../../scaler/metrics/scaler-metrics.ts";
 
 export const T0 = Date.UTC(2026, 2, 2, 14, 0);
 
@@ -39,6 +40,8 @@ export type Harness = {
   /** Records eu-1's replicas serving and observed rps at the clock's time. */
   observe(replicas: number, rps: number): Promise<void>;
   decisions(): Promise<Decision[]>;
+  /** The value of one of the scaler's metrics with these labels (0 when never counted). */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
   scaleCalls(): RecordedRequest[];
   waitIdle(): Promise<void>;
   close(): Promise<void>;
@@ -75,7 +78,7 @@ export async function openHarness(label: string): Promise<Harness> {
   const logs: string[] = [];
   const log: Log = (level, message) => { logs.push(`${level}: ${message}`); };
   let tokens = 0;
-  const ctx: JobContext = { redis, keys, scalerKeys: scalerKeys(test.prefix), queue, writer: workerAdminWriter({ url: admin.url, token: "admin-token" }), providers, scaling, tuning: DEFAULT_TUNING, staleAfterMs: 180_000, lockTtlMs: 30_000, now: clock, newToken: () => `token-${++tokens}`, log };
+  const ctx: JobContext = { redis, keys, scalerKeys: scalerKeys(test.prefix), queue, writer: workerAdminWriter({ url: admin.url, token: "admin-token" }), providers, scaling, tuning: DEFAULT_TUNING, staleAfterMs: 180_000, lockTtlMs: 30_000, now: clock, newToken: () => `token-${++tokens}`, log, metrics: new ScalerMetrics() };
   const workers: Worker[] = [];
   const harness: Harness = {
     test, admin, origin, queue, queueName, clock, ctx, logs, originFailures,
@@ -96,6 +99,11 @@ export async function openHarness(label: string): Promise<Harness> {
     async decisions() {
       const entries = await redis.xrange(keys.decisions, "-", "+");
       return entries.map(([, fields]) => JSON.parse(fields[1] ?? "{}") as Decision);
+    },
+    async metric(name, labels = {}) {
+      const all = await ctx.metrics?.registry.getMetricsAsJSON();
+      const values = all?.find((m) => m.name === name)?.values ?? [];
+      return values.filter((v) => Object.entries(labels).every(([key, value]) => String(v.labels[key]) === value)).reduce((sum, v) => sum + v.value, 0);
     },
     scaleCalls: () => origin.requests.filter((r) => r.method === "POST" && r.path === "/__sim/scale"),
     async waitIdle() {
