@@ -46,7 +46,7 @@ export function urlLines(stack: RunningStack): string[] {
     `  dashboard     ${stack.urls.dashboard}   forecasts with their 80 % band, SLO lines, capacity, scaling decisions`,
     `  Worker        ${stack.urls.edge}/   e.g. curl -i -H '${geo}' ${stack.urls.edge}/hello`,
     `  Worker view   ${stack.urls.edgeStatus}   with -H 'authorization: Bearer <admin token>'`,
-    `  API           ${stack.urls.api}   series, forecasts, slos, decisions`,
+    `  API           ${stack.urls.api}   series, forecasts, slos, decisions (Prometheus metrics on /metrics)`,
     `  scaler        ${stack.urls.scaler}   its Prometheus metrics (and /healthz)`,
     `  admin token   ${stack.adminToken}   for SLO edits on the dashboard (PUT /api/slos/:pool) and the Worker's /__lb/*`,
     "",

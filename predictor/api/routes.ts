@@ -11,6 +11,7 @@ import { addDashboardRoutes } from "./dashboard-routes.ts";
 import { decisionFilter } from "./decision-params.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import { HttpError } from "./http-error.ts";
+import { predictorMetrics } from "./metrics-text.ts";
 import { integerParam, onlyParams, rejectIssues, seriesFilter } from "./query-params.ts";
 
 /** What the API reads and writes. */
@@ -43,6 +44,13 @@ export function apiRouter(context: ApiContext) {
   });
   router
     .get("/api/healthz", () => Response.json({ ok: true }))
+    .get("/metrics", async (request) => {
+      const issues: ValidationIssue[] = [];
+      onlyParams(request.query, [], issues);
+      rejectIssues(issues);
+      const { text, contentType } = await predictorMetrics(context);
+      return new Response(text, { headers: { "content-type": contentType, "cache-control": "no-store" } });
+    })
     .get("/api/series", async (request) => {
       const issues: ValidationIssue[] = [];
       onlyParams(request.query, ["origin", "metric", "minutes"], issues);
@@ -90,7 +98,7 @@ export function apiRouter(context: ApiContext) {
       return Response.json({ errors: await context.documents.readScrapeErrors(limit) });
     });
   addDashboardRoutes(router, { series: context.series, adminToken: context.adminToken, now: context.now, history: context.history ?? null, edge: context.edge ?? null, horizonSteps: context.horizonSteps ?? 0 });
-  router.all("/api/*", (request) => {
+  router.all("*", (request) => {
     // A route that exists under another method answers 405 with the methods it takes.
     const pathname = new URL(request.url).pathname;
     const methods = [...new Set(router.routes.filter(([method, match]) => method !== "ALL" && match.test(pathname)).map(([method]) => method))];

@@ -7,8 +7,8 @@ import { HttpError } from "./http-error.ts";
 export type FetchHandler = (request: Request) => Promise<Response | null>;
 
 /**
- * The predictor's HTTP server: Node's http module bridged to fetch-style handlers. `/api/*` goes
- * to the API router; any other path goes to `staticFiles` (the dashboard, served from `/`) when
+ * The predictor's HTTP server: Node's http module bridged to fetch-style handlers. `/api/*` and
+ * `/metrics` go to the API router; any other path goes to `staticFiles` (the dashboard, served from `/`) when
  * one is given. Bodies beyond `maxBodyBytes` are refused with 413 before they are read.
  */
 export function createPredictorServer(options: { api: (request: Request) => Promise<Response>; staticFiles?: FetchHandler; maxBodyBytes: number; onError?: (error: unknown) => void }): Server {
@@ -40,7 +40,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: { api:
   }
   const path = new URL(request.url).pathname;
   let response: Response | null = null;
-  if (path === "/api" || path.startsWith("/api/")) response = await options.api(request);
+  if (path === "/api" || path.startsWith("/api/") || path === "/metrics") response = await options.api(request);
   else if (options.staticFiles) response = await options.staticFiles(request);
   await send(res, response ?? new HttpError(404, "not found").toResponse());
 }

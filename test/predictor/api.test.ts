@@ -101,6 +101,39 @@ describe("predictor API", () => {
     expect(body.decisions.map((d) => d.id)).toEqual(["d2", "d1"]);
   });
 
+  it("serves the deployment's forecast, series, SLO and scrape-error state as Prometheus metrics", async () => {
+    const forecast: Forecast = {
+      origin: "eu-1", metric: "rps", generatedAt: new Date(NOW - 90_000).toISOString(), start: new Date(NOW).toISOString(), stepSeconds: 60,
+      mean: [1], lower: [0], upper: [2],
+      model: { kind: "lstm", version: "lstm1 u32", trainedAt: new Date(NOW - 3_600_000).toISOString(), backend: "wasm" },
+      accuracy: { mase: 0.62, smape: 11.5, byModel: { lstm: { mase: 0.62, smape: 11.5 } } },
+    };
+    await documents.writeForecast(forecast);
+    await series.write([{ origin: "eu-1", metric: "rps", t: NOW - 180_000, value: 5 }, { origin: "us-1", metric: "rps", t: NOW - 60_000, value: 3 }], NOW);
+    await documents.writeSlo(slo);
+    await test.redis.hset(redisKeys(test.prefix).slos, "broken", "{nope");
+    await documents.recordScrapeError({ at: NOW - 60_000, target: "http://eu-1/metrics", origin: "eu-1", message: "HTTP 500" });
+    await documents.recordScrapeError({ at: NOW - 2 * 3_600_000, target: "http://eu-1/metrics", origin: "eu-1", message: "old" });
+    const response = await fetch(`${base}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    const lines = (await response.text()).split("\n");
+    for (const line of [
+      'predictor_forecast_age_seconds{origin="eu-1",metric="rps"} 90',
+      'predictor_forecast_info{origin="eu-1",metric="rps",model="lstm",version="lstm1 u32",backend="wasm"} 1',
+      'predictor_forecast_mase{origin="eu-1",metric="rps"} 0.62',
+      'predictor_forecast_smape_percent{origin="eu-1",metric="rps"} 11.5',
+      'predictor_series_last_point_age_seconds{origin="eu-1",metric="rps"} 180',
+      'predictor_series_last_point_age_seconds{origin="us-1",metric="rps"} 60',
+      'predictor_slo_target_utilization{pool="eu",mode="act"} 0.7',
+      'predictor_invalid_documents{kind="slo"} 1',
+      'predictor_invalid_documents{kind="forecast"} 0',
+      'predictor_scrape_errors_recent{origin="eu-1"} 1',
+      'predictor_scrape_errors_recent{origin="us-1"} 0',
+    ]) expect(lines).toContain(line);
+    expect((await fetch(`${base}/metrics?format=json`)).status).toBe(400);
+  });
+
   it("answers unknown routes with a JSON 404", async () => {
     const response = await fetch(`${base}/api/nothing-here`);
     expect(response.status).toBe(404);
