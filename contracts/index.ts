@@ -17,3 +17,4 @@ export * from "./admin-api.ts";
 export * from "./trace-csv.ts";
 export * from "./random.ts";
 export * from "./simulator-scale.ts";
+export * from "./scaler-heartbeat.ts";

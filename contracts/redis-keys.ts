@@ -26,6 +26,8 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     capacity: (origin: string) => `${prefix}:capacity:${origin}`,
     /** Stream of scrape errors: fields `at`, `target`, `origin`, `error`. */
     scrapeErrors: `${prefix}:scrape-errors`,
+    /** String: the JSON ScalerHeartbeat of the last evaluation (extension to DESIGN.md). */
+    scalerHeartbeat: `${prefix}:scaler-heartbeat`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

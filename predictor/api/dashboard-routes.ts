@@ -1,6 +1,7 @@
 import type { IRequest, RouterType } from "itty-router";
 import type { ValidationIssue } from "../../contracts/index.ts";
 import { reviewForecasts } from "../forecasting/forecast-review.ts";
+import type { DocumentStore } from "../store/documents.ts";
 import type { ForecastHistory } from "../store/forecast-history.ts";
 import type { SeriesStore } from "../store/series-store.ts";
 import type { EdgeClient } from "./edge-client.ts";
@@ -10,6 +11,7 @@ import { integerParam, onlyParams, rejectIssues, seriesFilter } from "./query-pa
 /** What the dashboard's routes read, besides the stores every route has. */
 export type DashboardContext = {
   series: SeriesStore;
+  documents: DocumentStore;
   adminToken: string | null;
   now: () => number;
   /** Remembered forecasts; null when this process does not keep them. */
@@ -27,7 +29,7 @@ export type DashboardContext = {
 export function addDashboardRoutes(router: RouterType<IRequest, []>, context: DashboardContext): void {
   const maxMinutes = (seconds: number) => Math.max(1, Math.floor(seconds / 60));
   router
-    .get("/api/info", () => Response.json({
+    .get("/api/info", async () => Response.json({
       now: new Date(context.now()).toISOString(),
       stepSeconds: context.series.stepSeconds,
       retentionSeconds: context.series.retentionSeconds,
@@ -35,6 +37,7 @@ export function addDashboardRoutes(router: RouterType<IRequest, []>, context: Da
       history: context.history ? { leadSteps: context.history.leadSteps, leadSeconds: context.history.leadSteps * context.series.stepSeconds, retentionSeconds: context.history.retentionSeconds } : null,
       edge: { configured: context.edge !== null },
       writes: context.adminToken !== null,
+      scaler: await context.documents.readScalerHeartbeat(),
     }))
     .get("/api/capacity", async (request) => {
       const issues: ValidationIssue[] = [];

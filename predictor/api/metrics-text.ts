@@ -18,11 +18,12 @@ export async function predictorMetrics(context: { series: SeriesStore; documents
   const registry = new Registry();
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Gauge<L>({ name, help, labelNames, registers: [registry] });
   const now = context.now();
-  const [{ forecasts, invalid: badForecasts }, { slos, invalid: badSlos }, ids, errors] = await Promise.all([
+  const [{ forecasts, invalid: badForecasts }, { slos, invalid: badSlos }, ids, errors, heartbeat] = await Promise.all([
     context.documents.readForecasts(),
     context.documents.readSlos(),
     context.series.list(),
     context.documents.readScrapeErrors(ERRORS_READ),
+    context.documents.readScalerHeartbeat(),
   ]);
 
   const age = gauge("predictor_forecast_age_seconds", "Seconds since the served forecast of a series was generated", ["origin", "metric"]);
@@ -52,6 +53,10 @@ export async function predictorMetrics(context: { series: SeriesStore; documents
   for (const origin of new Set(ids.map((id) => id.origin))) recent.set({ origin }, 0);
   for (const error of errors) {
     if (now - Date.parse(error.at) <= RECENT_ERRORS_MS) recent.inc({ origin: error.origin || "unknown" });
+  }
+  if (heartbeat) {
+    gauge("predictor_scaler_last_evaluation_age_seconds", "Seconds since the scaler last completed an evaluation (absent when none ever did)", []).set(Math.max(0, (now - Date.parse(heartbeat.at)) / 1000));
+    gauge("predictor_scaler_interval_seconds", "How often the scaler evaluates", []).set(heartbeat.intervalSeconds);
   }
   return { text: await registry.metrics(), contentType: registry.contentType };
 }

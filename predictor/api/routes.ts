@@ -97,7 +97,7 @@ export function apiRouter(context: ApiContext) {
       rejectIssues(issues);
       return Response.json({ errors: await context.documents.readScrapeErrors(limit) });
     });
-  addDashboardRoutes(router, { series: context.series, adminToken: context.adminToken, now: context.now, history: context.history ?? null, edge: context.edge ?? null, horizonSteps: context.horizonSteps ?? 0 });
+  addDashboardRoutes(router, { series: context.series, documents: context.documents, adminToken: context.adminToken, now: context.now, history: context.history ?? null, edge: context.edge ?? null, horizonSteps: context.horizonSteps ?? 0 });
   router.all("*", (request) => {
     // A route that exists under another method answers 405 with the methods it takes.
     const pathname = new URL(request.url).pathname;

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import type { Decision, Forecast, RedisKeys, Slo, ValidationIssue } from "../../contracts/index.ts";
-import { ValidationError, validateDecision, validateForecast, validateSlo } from "../../contracts/index.ts";
+import type { Decision, Forecast, RedisKeys, ScalerHeartbeat, Slo, ValidationIssue } from "../../contracts/index.ts";
+import { ValidationError, validateDecision, validateForecast, validateScalerHeartbeat, validateSlo } from "../../contracts/index.ts";
 
 /** Which decisions to read: a time range (epoch ms) and fields that must match. */
 export type DecisionFilter = { since?: number; until?: number; pool?: string; origin?: string; mode?: Decision["mode"]; applied?: boolean };
@@ -93,6 +93,14 @@ export class DocumentStore {
       end = `(${last[0]}`;
     }
     return { decisions, invalid };
+  }
+
+  /** The scaler's last evaluation, or null when none was recorded (or it cannot be read). */
+  async readScalerHeartbeat(): Promise<ScalerHeartbeat | null> {
+    const text = await this.redis.get(this.keys.scalerHeartbeat);
+    if (text === null) return null;
+    const checked = validateScalerHeartbeat(parseJson(text));
+    return checked.ok ? checked.value : null;
   }
 
   /** Appends a scrape error (the stream keeps about the newest 10,000). */

@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
-import type { Decision } from "../../contracts/index.ts";
+import type { Decision, ScalerHeartbeat } from "../../contracts/index.ts";
 import { RemoteCallError } from "../http/http-errors.ts";
 import { readObservations, readOutcomes, readSlos } from "../inputs/redis-inputs.ts";
 import { acquireLock, loadState, releaseLock, saveStateIfHolder } from "../inputs/state-store.ts";
@@ -68,6 +68,8 @@ async function evaluateHoldingLock(ctx: JobContext, token: string): Promise<Eval
     throw new Error("the evaluation lock expired before the state was saved; the next attempt re-evaluates (its jobs keep the same ids)");
   }
   for (const call of outcome.scale) ctx.log("info", call.decision.reason, { origin: call.origin, to: call.to });
+  const heartbeat: ScalerHeartbeat = { at: new Date(now).toISOString(), intervalSeconds: ctx.tuning.evaluationSeconds };
+  await ctx.redis.set(ctx.keys.scalerHeartbeat, JSON.stringify(heartbeat));
   ctx.metrics?.evaluated(now);
   return { decisions: outcome.decisions.length + outcome.scale.length + (weights?.decisions.length ?? 0), scaleJobs: scaleJobs.map((j) => j.opts.jobId), ...(weightsJob ? { weightsJob: weightsJob.opts.jobId } : {}), problems: problems.map((p) => p.message) };
 }

@@ -76,6 +76,8 @@ describe("scaler jobs on a real Redis", () => {
     // The scaler's own metrics count the same story.
     expect(await h.metric("scaler_evaluations_total", { outcome: "evaluated" })).toBe(1);
     expect(await h.metric("scaler_last_evaluation_timestamp_seconds")).toBe(T0 / 1000);
+    // The heartbeat the predictor's dashboard reads.
+    expect(JSON.parse((await h.test.redis.get(h.ctx.keys.scalerHeartbeat)) ?? "null")).toEqual({ at: new Date(T0).toISOString(), intervalSeconds: h.ctx.tuning.evaluationSeconds });
     expect(await h.metric("scaler_scale_requests_total", { origin: "eu-1", result: "retrying" })).toBe(2);
     expect(await h.metric("scaler_scale_requests_total", { origin: "eu-1", result: "applied" })).toBe(1);
     expect(await h.metric("scaler_decisions_total", { pool: "eu-west", action: "scale-out", applied: "true" })).toBe(1);

@@ -78,6 +78,8 @@ describe("the dashboard page", () => {
     }
     await expect.poll(() => page.locator(".edge-table tbody th.mono").allTextContents()).toContain("eu-1");
     expect(await page.locator(".models-table tbody tr").count()).toBe(4);
+    // No scaler runs here: the header says none was seen rather than showing nothing.
+    expect(await page.locator("#scaler-status.busy").textContent()).toBe("Scaler · not seen");
     expect(await page.locator("#card-decisions .decision").count()).toBe(2);
     expect(trouble.errors.filter((e) => e.startsWith("page error"))).toEqual([]);
     await page.close();

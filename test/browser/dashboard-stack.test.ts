@@ -100,6 +100,8 @@ describe("the dashboard of a running stack", () => {
     await until("booted replicas", 25_000, async () => (await replicas()) > initial).catch(() => undefined);
     // A refresh's busy state lasts milliseconds: wait for a settled page, not for the refresh.
     await page.locator("#status.ok").waitFor({ timeout: 20_000 });
+    // The stack's scaler evaluates every few seconds: the header says so.
+    expect(await page.locator("#scaler-status.ok").textContent()).toMatch(/^Scaler · evaluated \d+ s ago$/);
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
     expect(trouble.errors).toEqual([]);

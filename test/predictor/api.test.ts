@@ -112,6 +112,7 @@ describe("predictor API", () => {
     await series.write([{ origin: "eu-1", metric: "rps", t: NOW - 180_000, value: 5 }, { origin: "us-1", metric: "rps", t: NOW - 60_000, value: 3 }], NOW);
     await documents.writeSlo(slo);
     await test.redis.hset(redisKeys(test.prefix).slos, "broken", "{nope");
+    await test.redis.set(redisKeys(test.prefix).scalerHeartbeat, JSON.stringify({ at: new Date(NOW - 45_000).toISOString(), intervalSeconds: 30 }));
     await documents.recordScrapeError({ at: NOW - 60_000, target: "http://eu-1/metrics", origin: "eu-1", message: "HTTP 500" });
     await documents.recordScrapeError({ at: NOW - 2 * 3_600_000, target: "http://eu-1/metrics", origin: "eu-1", message: "old" });
     const response = await fetch(`${base}/metrics`);
@@ -130,6 +131,8 @@ describe("predictor API", () => {
       'predictor_invalid_documents{kind="forecast"} 0',
       'predictor_scrape_errors_recent{origin="eu-1"} 1',
       'predictor_scrape_errors_recent{origin="us-1"} 0',
+      "predictor_scaler_last_evaluation_age_seconds 45",
+      "predictor_scaler_interval_seconds 30",
     ]) expect(lines).toContain(line);
     expect((await fetch(`${base}/metrics?format=json`)).status).toBe(400);
   });

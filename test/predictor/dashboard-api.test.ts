@@ -65,8 +65,16 @@ function forecastAt(generatedAt: number, mean: number[]): Forecast {
 describe("dashboard API", () => {
   it("tells the page its settings, without any secret", async () => {
     const { body } = (await json("/api/info")) as Reply<Record<string, unknown>>;
-    expect(body).toEqual({ now: new Date(NOW).toISOString(), stepSeconds: 60, retentionSeconds: 86_400, horizonSteps: 5, history: { leadSteps: 2, leadSeconds: 120, retentionSeconds: 86_400 }, edge: { configured: true }, writes: true });
+    expect(body).toEqual({ now: new Date(NOW).toISOString(), stepSeconds: 60, retentionSeconds: 86_400, horizonSteps: 5, history: { leadSteps: 2, leadSeconds: 120, retentionSeconds: 86_400 }, edge: { configured: true }, writes: true, scaler: null });
     expect(JSON.stringify(body)).not.toContain(EDGE_TOKEN);
+  });
+
+  it("tells the page when the scaler last evaluated, and ignores a heartbeat it cannot read", async () => {
+    const key = redisKeys(test.prefix).scalerHeartbeat;
+    await test.redis.set(key, JSON.stringify({ at: new Date(NOW - 20_000).toISOString(), intervalSeconds: 30 }));
+    expect(((await json("/api/info")) as Reply<{ scaler: unknown }>).body.scaler).toEqual({ at: new Date(NOW - 20_000).toISOString(), intervalSeconds: 30 });
+    await test.redis.set(key, "{broken");
+    expect(((await json("/api/info")) as Reply<{ scaler: unknown }>).body.scaler).toBeNull();
   });
 
   it("serves an origin's capacity over the window asked for", async () => {

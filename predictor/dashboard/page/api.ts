@@ -1,4 +1,4 @@
-import type { CapacitySample, Decision, Forecast, MetricName, SeriesWindow, Slo, ValidationIssue } from "../../../contracts/index.ts";
+import type { CapacitySample, Decision, Forecast, MetricName, ScalerHeartbeat, SeriesWindow, Slo, ValidationIssue } from "../../../contracts/index.ts";
 import type { ReviewAccuracy, ReviewPoint } from "../../forecasting/forecast-review.ts";
 
 /** `GET /api/info`: the predictor's settings the page needs. */
@@ -10,6 +10,8 @@ export type Info = {
   history: { leadSteps: number; leadSeconds: number; retentionSeconds: number } | null;
   edge: { configured: boolean };
   writes: boolean;
+  /** The scaler's last evaluation, when one was ever recorded. */
+  scaler: ScalerHeartbeat | null;
 };
 
 /** One series of `GET /api/forecast-history`. */

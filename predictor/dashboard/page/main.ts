@@ -10,6 +10,7 @@ import { LiveView } from "./live-view.ts";
 import type { PoolEntry } from "./pool-model.ts";
 import { buildPools } from "./pool-model.ts";
 import { ReviewView } from "./review-view.ts";
+import { scalerStatus } from "./scaler-status.ts";
 import type { Route } from "./route.ts";
 import { parseRoute, routeHash } from "./route.ts";
 import { TokenStore } from "./token-store.ts";
@@ -18,6 +19,7 @@ import { TokenStore } from "./token-store.ts";
 const REFRESH_MS = { live: 5_000, review: 30_000 } as const;
 
 const status = byId("status", HTMLElement);
+const scalerChip = byId("scaler-status", HTMLElement);
 const banner = byId("banner", HTMLElement);
 const poolNav = byId("pools", HTMLElement);
 const rangeNav = byId("range", HTMLElement);
@@ -41,6 +43,15 @@ function showBanner(message: string | null): void {
 function setStatus(text: string, tone: "ok" | "busy" | "bad"): void {
   status.textContent = text;
   status.className = `status ${tone}`;
+}
+
+/** The scaler chip next to the status: evaluating, silent, or never seen. */
+function setScalerStatus(current: Info, now: number): void {
+  const { text, tone, title } = scalerStatus(current.scaler, now);
+  scalerChip.hidden = false;
+  scalerChip.textContent = text;
+  scalerChip.title = title;
+  scalerChip.className = `status scaler ${tone}`;
 }
 
 /** The Worker's status (and its table when the version moved), or why not. */
@@ -136,6 +147,7 @@ async function refresh(): Promise<void> {
     await renderProblems(edge.error);
     showBanner(null);
     setStatus(`Live · updated ${clockTime(Date.now() + clockSkew)} UTC · every ${REFRESH_MS[route.view] / 1000} s`, "ok");
+    setScalerStatus(current, Date.now() + clockSkew);
   } catch (error) {
     if (mine !== generation) return;
     const message = error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);
