@@ -65,6 +65,18 @@ async function main(): Promise<void> {
   const metrics = new ScalerMetrics({ processMetrics: true });
   const writer = createWriter(config, env);
   const providers = await createProviders(config, env, now);
+  // The status server comes up first, so a port already taken stops the scaler before it works.
+  let worker: { isRunning(): boolean } | null = null;
+  if (status) {
+    const server = await startStatusServer({ ...status, metrics, health: () => {
+      const state = worker?.isRunning() === true ? "running" : "stopped";
+      return { ok: redis.status === "ready" && state === "running", redis: redis.status, worker: state, lastEvaluation: metrics.lastEvaluationAt() };
+    } }).catch((error: unknown) => {
+      throw new Error(`cannot serve metrics on ${status.host}:${status.port} (--metrics-port / SCALER_METRICS_PORT): ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const address = server.address();
+    stderrLog("info", `metrics on http://${status.host.includes(":") ? `[${status.host}]` : status.host}:${typeof address === "object" && address ? address.port : status.port}/metrics, health on /healthz`);
+  }
   const service = await startScalerService(
     redis,
     { name: env.SCALER_QUEUE ?? QUEUE_NAMES.scaler, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, concurrency: config.jobs.concurrency, intervalSeconds: config.intervalSeconds, ...(config.jobs.lockSeconds !== undefined ? { lockMs: config.jobs.lockSeconds * 1000 } : {}) },
@@ -84,14 +96,7 @@ async function main(): Promise<void> {
       ...(status ? { metrics } : {}),
     },
   );
-  if (status) {
-    const server = await startStatusServer({ ...status, metrics, health: () => {
-      const worker = service.worker.isRunning() ? "running" : "stopped";
-      return { ok: redis.status === "ready" && worker === "running", redis: redis.status, worker, lastEvaluation: metrics.lastEvaluationAt() };
-    } });
-    const address = server.address();
-    stderrLog("info", `metrics on http://${status.host.includes(":") ? `[${status.host}]` : status.host}:${typeof address === "object" && address ? address.port : status.port}/metrics, health on /healthz`);
-  }
+  worker = service.worker;
   // A Redis restarted without persistence has lost the evaluation schedule: put it back.
   const connection = watchRedisConnection(redis, { log: (line) => { stderrLog("warn", line); }, now, onReconnect: () => service.installSchedule() });
   stderrLog("info", `evaluating every ${config.intervalSeconds} s; weights via ${writer.target}; ${Object.keys(config.origins).length} origin(s) configured for scaling`);

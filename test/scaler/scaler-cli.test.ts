@@ -1,4 +1,6 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +8,7 @@ import { runScript } from "../support/run-script.ts";
 
 let dir = "";
 
-/** Starts the scaler's entry point with `args`; every case here ends before it reaches Redis. */
+/** Starts the scaler's entry point with `args`; every case here ends before the scaler takes any job. */
 function scaler(args: string[], env: Record<string, string> = {}) {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "SCALER_CONFIG"));
   return runScript("scaler/main.ts", args, { ...base, ...env });
@@ -37,6 +39,21 @@ describe("the scaler's command line", () => {
     const variable = await scaler(["--config", file], { LB_ADMIN_TOKEN: "t", SCALER_METRICS_PORT: "70000" });
     expect(variable.code).toBe(2);
     expect(variable.stderr).toContain('SCALER_METRICS_PORT: must be a port number from 0 to 65535, not "70000"');
+  });
+
+  it("stops before it works when its metrics port is taken, naming the port and the setting", async () => {
+    const file = path.join(dir, "ok.yaml");
+    await writeFile(file, 'weights: { kind: worker-admin, url: "http://127.0.0.1:8787" }\norigins: {}\n');
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const result = await scaler(["--config", file, "--metrics-port", String(port)], { LB_ADMIN_TOKEN: "t", REDIS_PREFIX: `scaler-cli-${port}`, SCALER_QUEUE: `scaler-cli-${port}` });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`scaler: cannot serve metrics on 127.0.0.1:${port} (--metrics-port / SCALER_METRICS_PORT): listen EADDRINUSE`);
+    } finally {
+      await new Promise((resolve) => { holder.close(resolve); });
+    }
   });
 
   it("exits 2 on an unknown option, with the usage", async () => {
