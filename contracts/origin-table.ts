@@ -3,7 +3,7 @@ import { originId, poolName } from "./names.ts";
 import type { ResilienceSettings } from "./resilience.ts";
 import { checkResilience, resilienceSchema } from "./resilience.ts";
 import type { Validated, ValidationIssue } from "./validation.ts";
-import { boundedInteger, boundedNumber, documentVersion, isoTimestamp, validateWith } from "./validation.ts";
+import { boundedInteger, boundedNumber, documentVersion, fieldsOf, isoTimestamp, itemsOf, validateWith } from "./validation.ts";
 
 /** Default per-try upstream timeout when the table sets none. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -73,16 +73,15 @@ type TableReferences = {
 };
 
 function referencesOf(input: unknown): TableReferences {
-  const fields = (value: unknown): Record<string, unknown> => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
   const text = (value: unknown) => (typeof value === "string" ? value : undefined);
-  const table = fields(input);
-  const pools = (Array.isArray(table.pools) ? (table.pools as unknown[]) : []).map((raw) => {
-    const pool = fields(raw);
+  const table = fieldsOf(input);
+  const pools = itemsOf(table.pools).map((raw) => {
+    const pool = fieldsOf(raw);
     return {
       name: text(pool.name),
       fallback: text(pool.fallback),
       minHealthy: typeof pool.minHealthy === "number" ? pool.minHealthy : undefined,
-      originIds: (Array.isArray(pool.origins) ? (pool.origins as unknown[]) : []).map((origin) => text(fields(origin).id)),
+      originIds: itemsOf(pool.origins).map((origin) => text(fieldsOf(origin).id)),
     };
   });
   const resilience = validateWith(resilienceSchema, table.resilience);

@@ -94,6 +94,18 @@ function unwrap(node: SchemaNode): SchemaNode[] {
   return [node];
 }
 
+/** The fields of a document that may not have its shape: `value` itself when it is a plain
+ * object, else none. For rules across fields that also run when the shape is wrong, so one
+ * answer lists every problem. */
+export function fieldsOf(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The items of a list that may not be one: `value` when it is an array, else none. */
+export function itemsOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? (value as unknown[]) : [];
+}
+
 /** Parses JSON text, reporting a syntax error as a root issue instead of throwing. */
 export function parseJsonText(text: string): Validated<unknown> {
   try {

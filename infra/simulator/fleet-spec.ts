@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import type { Validated, ValidationIssue } from "../../contracts/index.ts";
-import { boundedInteger, boundedNumber, MAX_ORIGIN_WEIGHT, originId, poolName, tableReferenceIssues, validateWith } from "../../contracts/index.ts";
+import { boundedInteger, boundedNumber, fieldsOf, MAX_ORIGIN_WEIGHT, originId, poolName, tableReferenceIssues, validateWith } from "../../contracts/index.ts";
 
 const settingsEntries = {
   /** Requests per second one replica serves at 100 % utilisation. */
@@ -87,8 +87,7 @@ export function resolveOriginSpecs(fleet: FleetSpec): Validated<OriginSpec[]> {
  * found in one pass. */
 export function validateFleetSpec(input: unknown): Validated<FleetSpec> {
   const shaped = validateWith(fleetSpecSchema, input);
-  const pools = typeof input === "object" && input !== null ? (input as { pools?: unknown }).pools : undefined;
-  const references = tableReferenceIssues({ pools });
+  const references = tableReferenceIssues({ pools: fieldsOf(input).pools });
   if (!shaped.ok) return { ok: false, issues: [...shaped.issues, ...references] };
   const resolved = resolveOriginSpecs(shaped.value);
   const issues = [...(resolved.ok ? [] : resolved.issues), ...references];

@@ -58,8 +58,9 @@ function main(): void {
     process.exit(2);
   }
   const where = env === "" ? `${name} (top level)` : `${name} [env.${env}]`;
-  for (const problem of deployProblems(section)) process.stderr.write(`deploy:edge: ${dryRun ? "warning: " : ""}${where} ${problem.field} ${problem.message}\n`);
-  if (!dryRun && deployProblems(section).length > 0) {
+  const problems = deployProblems(section);
+  for (const problem of problems) process.stderr.write(`deploy:edge: ${dryRun ? "warning: " : ""}${where} ${problem.field} ${problem.message}\n`);
+  if (!dryRun && problems.length > 0) {
     process.stderr.write("deploy:edge: nothing was deployed; fix the configuration above (or bundle only, with --dry-run)\n");
     process.exit(2);
   }

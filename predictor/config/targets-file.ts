@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { parse as parseYaml } from "yaml";
 import type { ValidationIssue } from "../../contracts/index.ts";
-import { metricName, originId, validateWith } from "../../contracts/index.ts";
+import { fieldsOf, itemsOf, metricName, originId, validateWith } from "../../contracts/index.ts";
 import type { PrometheusSource } from "../sources/prometheus-range.ts";
 import type { ScrapeTarget } from "../sources/scrape-service.ts";
 
@@ -35,12 +35,8 @@ export const targetsFileSchema = v.strictObject({
 /** Two targets for one origin, or two Prometheus series for one origin and metric, would write
  * the same series. Read from the document as it is, so they are listed with any other problem. */
 function duplicateIssues(raw: unknown): ValidationIssue[] {
-  const list = (value: unknown, key: string): unknown[] => {
-    const field = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-    return Array.isArray(field) ? field : [];
-  };
   const text = (value: unknown, key: string): string | undefined => {
-    const field = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    const field = fieldsOf(value)[key];
     return typeof field === "string" ? field : undefined;
   };
   const issues: ValidationIssue[] = [];
@@ -54,8 +50,8 @@ function duplicateIssues(raw: unknown): ValidationIssue[] {
       else issues.push({ path: `${at}[${i}].${field}`, message: `${what} (also ${at}[${earlier}])` });
     });
   };
-  check(list(raw, "targets"), "targets", (t) => text(t, "origin"), "origin", "has a target already: each origin has one, its aggregated metrics endpoint");
-  const series = list(typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>).prometheus : undefined, "series");
+  check(itemsOf(fieldsOf(raw).targets), "targets", (t) => text(t, "origin"), "origin", "has a target already: each origin has one, its aggregated metrics endpoint");
+  const series = itemsOf(fieldsOf(fieldsOf(raw).prometheus).series);
   check(series, "prometheus.series", (s) => {
     const origin = text(s, "origin");
     const metric = text(s, "metric");

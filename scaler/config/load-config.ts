@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import type { ValidationIssue } from "../../contracts/index.ts";
-import { ValidationError, validateWith } from "../../contracts/index.ts";
+import { ValidationError, fieldsOf, validateWith } from "../../contracts/index.ts";
 import type { OriginScalingConfig, ScalerFile } from "./config-schema.ts";
 import { originScalingSchema, providerConfigSchema, scalerFileSchema, weightsTargetSchema } from "./config-schema.ts";
 
@@ -20,12 +20,12 @@ const REQUIRED_FIELDS = ["rpsPerReplica", "minReplicas", "maxReplicas", "bootSec
 export function validateScalerConfig(input: unknown, env: Env): { ok: true; value: ScalerConfig } | { ok: false; issues: ValidationIssue[] } {
   const shaped = validateWith(scalerFileSchema, input);
   const issues: ValidationIssue[] = shaped.ok ? [] : [...shaped.issues];
-  const document = recordOf(input);
-  const defaults = recordOf(document.defaults);
+  const document = fieldsOf(input);
+  const defaults = fieldsOf(document.defaults);
   const origins: Record<string, OriginScalingConfig> = {};
-  for (const [id, partial] of Object.entries(recordOf(document.origins))) {
+  for (const [id, partial] of Object.entries(fieldsOf(document.origins))) {
     const path = `origins[${JSON.stringify(id)}]`;
-    const combined = { ...defaults, ...recordOf(partial) };
+    const combined = { ...defaults, ...fieldsOf(partial) };
     const missing = REQUIRED_FIELDS.filter((field) => combined[field] === undefined);
     for (const field of missing) issues.push({ path: `${path}.${field}`, message: "is required (set it here or in defaults)" });
     const { minReplicas, maxReplicas } = combined;
@@ -40,11 +40,6 @@ export function validateScalerConfig(input: unknown, env: Env): { ok: true; valu
   if (!shaped.ok || issues.length > 0) return { ok: false, issues };
   const { defaults: _defaults, origins: _raw, ...rest } = shaped.value;
   return { ok: true, value: { ...rest, origins } };
-}
-
-/** `value` as a record of fields, or an empty one when it is not an object (the schema says why). */
-function recordOf(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 /** The environment variables a provider or writer reads its secret from (its own or the
