@@ -18,3 +18,4 @@ export * from "./trace-csv.ts";
 export * from "./random.ts";
 export * from "./simulator-scale.ts";
 export * from "./scaler-heartbeat.ts";
+export * from "./scheduled-event.ts";

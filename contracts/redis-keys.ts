@@ -28,6 +28,8 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     scrapeErrors: `${prefix}:scrape-errors`,
     /** String: the JSON ScalerHeartbeat of the last evaluation (extension to DESIGN.md). */
     scalerHeartbeat: `${prefix}:scaler-heartbeat`,
+    /** Hash: event id -> JSON ScheduledEvent (extension to DESIGN.md). */
+    events: `${prefix}:events`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -48,7 +48,7 @@ export function urlLines(stack: RunningStack): string[] {
     `  Worker view   ${stack.urls.edgeStatus}   with -H 'authorization: Bearer <admin token>'`,
     `  API           ${stack.urls.api}   series, forecasts, slos, decisions (Prometheus metrics on /metrics)`,
     `  scaler        ${stack.urls.scaler}   its Prometheus metrics (and /healthz)`,
-    `  admin token   ${stack.adminToken}   for SLO edits on the dashboard (PUT /api/slos/:pool) and the Worker's /__lb/*`,
+    `  admin token   ${stack.adminToken}   for SLOs and scheduled events on the dashboard (PUT /api/slos/:pool, /api/events/:id) and the Worker's /__lb/*`,
     "",
     `Models train on the written history now; forecasts follow within a minute or two, and the first scaling decisions within a few minutes. Ctrl-C stops everything.`,
     "",

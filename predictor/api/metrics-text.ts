@@ -18,9 +18,10 @@ export async function predictorMetrics(context: { series: SeriesStore; documents
   const registry = new Registry();
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Gauge<L>({ name, help, labelNames, registers: [registry] });
   const now = context.now();
-  const [{ forecasts, invalid: badForecasts }, { slos, invalid: badSlos }, ids, errors, heartbeat] = await Promise.all([
+  const [{ forecasts, invalid: badForecasts }, { slos, invalid: badSlos }, { events, invalid: badEvents }, ids, errors, heartbeat] = await Promise.all([
     context.documents.readForecasts(),
     context.documents.readSlos(),
+    context.documents.readEvents(),
     context.series.list(),
     context.documents.readScrapeErrors(ERRORS_READ),
     context.documents.readScalerHeartbeat(),
@@ -48,6 +49,13 @@ export async function predictorMetrics(context: { series: SeriesStore; documents
   const invalid = gauge("predictor_invalid_documents", "Stored documents that could not be read (each is skipped)", ["kind"]);
   invalid.set({ kind: "forecast" }, badForecasts.length);
   invalid.set({ kind: "slo" }, badSlos.length);
+  invalid.set({ kind: "event" }, badEvents.length);
+
+  const scheduled = gauge("predictor_scheduled_events", "Scheduled events not yet ended, by pool and state (active: under way now)", ["pool", "state"]);
+  for (const event of events) {
+    if (Date.parse(event.end) <= now) continue;
+    scheduled.inc({ pool: event.pool, state: Date.parse(event.start) <= now ? "active" : "upcoming" });
+  }
 
   const recent = gauge("predictor_scrape_errors_recent", `Scrape errors in the last hour (of the newest ${ERRORS_READ} kept), by origin`, ["origin"]);
   for (const origin of new Set(ids.map((id) => id.origin))) recent.set({ origin }, 0);

@@ -1,5 +1,5 @@
 import type { MetricName, ValidationIssue } from "../../contracts/index.ts";
-import { METRICS, ORIGIN_ID_PATTERN } from "../../contracts/index.ts";
+import { METRICS, ORIGIN_ID_PATTERN, POOL_NAME_PATTERN } from "../../contracts/index.ts";
 import { HttpError } from "./http-error.ts";
 
 type Query = Record<string, string | string[] | undefined>;
@@ -11,6 +11,14 @@ export function seriesFilter(query: Query, issues: ValidationIssue[]): { origin?
   if (origin !== undefined && !ORIGIN_ID_PATTERN.test(origin)) issues.push({ path: "origin", message: "must be an origin id (lower-case letters, digits, '-', '_' or '.')" });
   if (metric !== undefined && !(METRICS as readonly string[]).includes(metric)) issues.push({ path: "metric", message: `must be one of ${METRICS.join(", ")}` });
   return { ...(origin !== undefined ? { origin } : {}), ...(metric !== undefined ? { metric: metric as MetricName } : {}) };
+}
+
+/** Reads the optional `pool` filter. */
+export function poolFilter(query: Query, issues: ValidationIssue[]): string | undefined {
+  const pool = single(query, "pool", issues);
+  if (pool === undefined || POOL_NAME_PATTERN.test(pool)) return pool;
+  issues.push({ path: "pool", message: "must be a pool name (lower-case letters, digits or '-')" });
+  return undefined;
 }
 
 /** Reads an optional integer parameter within [min, max]. */

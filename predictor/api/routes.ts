@@ -2,7 +2,7 @@ import { readBoundedText } from "../sources/bounded-body.ts";
 import type { IRequest } from "itty-router";
 import { Router } from "itty-router";
 import type { ValidationIssue } from "../../contracts/index.ts";
-import { parseJsonText, validateSlo } from "../../contracts/index.ts";
+import { ValidationError, parseJsonText, validateScheduledEvent, validateSlo } from "../../contracts/index.ts";
 import type { DocumentStore } from "../store/documents.ts";
 import type { ForecastHistory } from "../store/forecast-history.ts";
 import type { SeriesStore } from "../store/series-store.ts";
@@ -12,7 +12,7 @@ import { decisionFilter } from "./decision-params.ts";
 import type { EdgeClient } from "./edge-client.ts";
 import { HttpError } from "./http-error.ts";
 import { predictorMetrics } from "./metrics-text.ts";
-import { integerParam, onlyParams, rejectIssues, seriesFilter } from "./query-params.ts";
+import { integerParam, onlyParams, poolFilter, rejectIssues, seriesFilter } from "./query-params.ts";
 
 /** What the API reads and writes. */
 export type ApiContext = {
@@ -81,6 +81,37 @@ export function apiRouter(context: ApiContext) {
       if (!checked.ok) throw new HttpError(400, "invalid SLO", checked.issues);
       await context.documents.writeSlo(checked.value);
       return Response.json({ slo: checked.value });
+    })
+    .get("/api/events", async (request) => {
+      const issues: ValidationIssue[] = [];
+      onlyParams(request.query, ["pool"], issues);
+      const pool = poolFilter(request.query, issues);
+      rejectIssues(issues);
+      const { events } = await context.documents.readEvents();
+      return Response.json({ events: events.filter((event) => pool === undefined || event.pool === pool) });
+    })
+    .put("/api/events/:id", async (request) => {
+      requireAdmin(request, context.adminToken);
+      const body = parseJsonText(await readBody(request, context.maxBodyBytes));
+      if (!body.ok) throw new HttpError(400, "the body is not JSON", body.issues);
+      const checked = validateScheduledEvent(body.value, request.params.id ?? "");
+      if (!checked.ok) throw new HttpError(400, "invalid scheduled event", checked.issues);
+      const now = context.now();
+      if (Date.parse(checked.value.end) <= now) throw new HttpError(400, "invalid scheduled event", [{ path: "end", message: `must be in the future (it is ${new Date(now).toISOString()} now)` }]);
+      try {
+        const { replaced } = await context.documents.writeEvent(checked.value, now);
+        return Response.json({ event: checked.value, replaced }, { status: replaced ? 200 : 201 });
+      } catch (error) {
+        if (error instanceof ValidationError) throw new HttpError(409, error.message, error.issues);
+        throw error;
+      }
+    })
+    .delete("/api/events/:id", async (request) => {
+      requireAdmin(request, context.adminToken);
+      const id = request.params.id ?? "";
+      const { deleted, event } = await context.documents.deleteEvent(id);
+      if (!deleted) throw new HttpError(404, `no scheduled event ${id}`);
+      return Response.json({ deleted: id, event });
     })
     .get("/api/decisions", async (request) => {
       const issues: ValidationIssue[] = [];

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import type { Decision, Forecast, RedisKeys, ScalerHeartbeat, Slo, ValidationIssue } from "../../contracts/index.ts";
-import { ValidationError, validateDecision, validateForecast, validateScalerHeartbeat, validateSlo } from "../../contracts/index.ts";
+import type { Decision, Forecast, RedisKeys, ScalerHeartbeat, ScheduledEvent, Slo, ValidationIssue } from "../../contracts/index.ts";
+import { EVENT_RETENTION_DAYS, MAX_EVENTS, ValidationError, validateDecision, validateForecast, validateScalerHeartbeat, validateScheduledEvent, validateSlo } from "../../contracts/index.ts";
 
 /** Which decisions to read: a time range (epoch ms) and fields that must match. */
 export type DecisionFilter = { since?: number; until?: number; pool?: string; origin?: string; mode?: Decision["mode"]; applied?: boolean };
@@ -68,6 +68,51 @@ export class DocumentStore {
   /** Replaces one pool's SLO (the caller has validated it). */
   async writeSlo(slo: Slo): Promise<void> {
     await this.redis.hset(this.keys.slos, slo.pool, JSON.stringify(slo));
+  }
+
+  /** Every scheduled event, by start then id, with any invalid ones reported apart. */
+  async readEvents(): Promise<{ events: ScheduledEvent[]; invalid: InvalidDocument[] }> {
+    const all = await this.redis.hgetall(this.keys.events);
+    const events: ScheduledEvent[] = [];
+    const invalid: InvalidDocument[] = [];
+    for (const [id, text] of Object.entries(all)) {
+      const checked = validateScheduledEvent(parseJson(text), id);
+      if (checked.ok) events.push(checked.value);
+      else invalid.push({ key: `${this.keys.events}#${id}`, issues: checked.issues });
+    }
+    events.sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || a.id.localeCompare(b.id));
+    return { events, invalid };
+  }
+
+  /**
+   * Stores a scheduled event (the caller has validated it), replacing one with the same id, and
+   * prunes events that ended more than EVENT_RETENTION_DAYS before `now`. Refused, with nothing
+   * changed, when it would make more than MAX_EVENTS. Returns whether it replaced one.
+   */
+  async writeEvent(event: ScheduledEvent, now: number): Promise<{ replaced: boolean }> {
+    const all = await this.redis.hgetall(this.keys.events);
+    const cutoff = now - EVENT_RETENTION_DAYS * 86_400_000;
+    const expired = Object.entries(all).filter(([id, text]) => {
+      const checked = validateScheduledEvent(parseJson(text), id);
+      return id !== event.id && checked.ok && Date.parse(checked.value.end) < cutoff;
+    }).map(([id]) => id);
+    const replaced = event.id in all;
+    const count = Object.keys(all).length - expired.length + (replaced ? 0 : 1);
+    if (count > MAX_EVENTS) throw new ValidationError("the scheduled events", [{ path: "", message: `at most ${MAX_EVENTS} events may be stored; delete some first` }]);
+    const multi = this.redis.multi().hset(this.keys.events, event.id, JSON.stringify(event));
+    if (expired.length > 0) multi.hdel(this.keys.events, ...expired);
+    await multi.exec();
+    return { replaced };
+  }
+
+  /** Deletes a scheduled event; the one deleted, or null when there was none (an unreadable one
+   * is deleted too, and returned as null). */
+  async deleteEvent(id: string): Promise<{ deleted: boolean; event: ScheduledEvent | null }> {
+    const replies = (await this.redis.multi().hget(this.keys.events, id).hdel(this.keys.events, id).exec()) ?? [];
+    const text = replies[0]?.[1];
+    const removed = replies[1]?.[1];
+    const checked = typeof text === "string" ? validateScheduledEvent(parseJson(text), id) : null;
+    return { deleted: removed === 1, event: checked?.ok ? checked.value : null };
   }
 
   /** The newest decisions first, at most `limit`, from the stream the scaler appends to; with a

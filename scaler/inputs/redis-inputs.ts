@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import * as v from "valibot";
-import type { RedisKeys, Slo } from "../../contracts/index.ts";
-import { capacitySampleSchema, decodeSeriesMember, parseJsonText, validateForecast, validateSlo, validateWith } from "../../contracts/index.ts";
+import type { RedisKeys, ScheduledEvent, Slo } from "../../contracts/index.ts";
+import { capacitySampleSchema, decodeSeriesMember, fieldsOf, parseJsonText, validateForecast, validateScheduledEvent, validateSlo, validateWith } from "../../contracts/index.ts";
 import type { InputProblem, OriginObservation, ScaleOutcome } from "../policy/types.ts";
 
 const describe = (issues: readonly { path: string; message: string }[]) => issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ");
@@ -18,6 +18,24 @@ export async function readSlos(redis: Redis, keys: RedisKeys): Promise<{ slos: R
     else problems.push({ key: `slo:${pool}`, pool, message: `the stored SLO of ${pool} is invalid and ignored until fixed: ${describe(slo.issues)}` });
   }
   return { slos, problems };
+}
+
+/** Reads the scheduled events from the `events` hash; an invalid one is reported (as a hold of
+ * its pool when it names one) and left out. */
+export async function readEvents(redis: Redis, keys: RedisKeys): Promise<{ events: ScheduledEvent[]; problems: InputProblem[] }> {
+  const stored = await redis.hgetall(keys.events);
+  const events: ScheduledEvent[] = [];
+  const problems: InputProblem[] = [];
+  for (const [id, text] of Object.entries(stored)) {
+    const json = parseJsonText(text);
+    const event = json.ok ? validateScheduledEvent(json.value, id) : json;
+    if (event.ok) events.push(event.value);
+    else {
+      const pool = json.ok ? fieldsOf(json.value).pool : undefined;
+      problems.push({ key: `event:${id}`, ...(typeof pool === "string" ? { pool } : {}), message: `the stored scheduled event ${id} is invalid and ignored until fixed: ${describe(event.issues)}` });
+    }
+  }
+  return { events, problems };
 }
 
 const METRIC_FIELDS = [["rps", "rps"], ["p95_ms", "p95Ms"], ["error_rate", "errorRate"]] as const;

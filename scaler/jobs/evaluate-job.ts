@@ -2,7 +2,7 @@ import type { Job } from "bullmq";
 import { UnrecoverableError } from "bullmq";
 import type { Decision, ScalerHeartbeat } from "../../contracts/index.ts";
 import { RemoteCallError } from "../http/http-errors.ts";
-import { readObservations, readOutcomes, readSlos } from "../inputs/redis-inputs.ts";
+import { readEvents, readObservations, readOutcomes, readSlos } from "../inputs/redis-inputs.ts";
 import { acquireLock, loadState, releaseLock, saveStateIfHolder } from "../inputs/state-store.ts";
 import { evaluatePolicy } from "../policy/evaluate-policy.ts";
 import type { PolicyOutcome } from "../policy/types.ts";
@@ -16,7 +16,7 @@ export type EvaluateResult = { skipped?: string; decisions: number; scaleJobs: s
 
 /**
  * The `evaluate` job: under a Redis lock (so several scaler processes never evaluate the same
- * state at once), reads the table, overlay, SLOs, observations and the policy's memory, runs the
+ * state at once), reads the table, overlay, SLOs, scheduled events, observations and the policy's memory, runs the
  * policy, enqueues a job per replica change and for the overlay with ids derived from the state,
  * records advised and hold decisions, then saves the new state. A crash anywhere before the save
  * replays the same evaluation with the same ids, which BullMQ and the decision log de-duplicate.
@@ -43,14 +43,15 @@ async function evaluateHoldingLock(ctx: JobContext, token: string): Promise<Eval
   const table = await ctx.writer.readTable();
   const overlay = await ctx.writer.readWeights();
   const origins = table.pools.flatMap((p) => p.origins.map((o) => o.id));
-  const [{ slos, problems: sloProblems }, { observations, problems: dataProblems }, outcomes, loaded] = await Promise.all([
+  const [{ slos, problems: sloProblems }, { events, problems: eventProblems }, { observations, problems: dataProblems }, outcomes, loaded] = await Promise.all([
     readSlos(ctx.redis, ctx.keys),
+    readEvents(ctx.redis, ctx.keys),
     readObservations(ctx.redis, ctx.keys, origins, now, ctx.staleAfterMs),
     readOutcomes(ctx.redis, ctx.scalerKeys.outcomes),
     loadState(ctx.redis, ctx.scalerKeys, ctx.newToken),
   ]);
-  const problems = [...sloProblems, ...dataProblems, ...(loaded.problem ? [{ key: "state", message: loaded.problem }] : [])];
-  const outcome = withEpochIds(evaluatePolicy({ now, table, slos, scaling: ctx.scaling, observations, overlay, outcomes, state: loaded.state, tuning: ctx.tuning, problems }));
+  const problems = [...sloProblems, ...eventProblems, ...dataProblems, ...(loaded.problem ? [{ key: "state", message: loaded.problem }] : [])];
+  const outcome = withEpochIds(evaluatePolicy({ now, table, slos, scaling: ctx.scaling, observations, overlay, outcomes, state: loaded.state, tuning: ctx.tuning, problems, events }));
   for (const report of outcome.reports) ctx.log("warn", report);
   const { epoch } = outcome.state;
   const urls = new Map(table.pools.flatMap((p) => p.origins.map((o) => [o.id, o.url] as const)));

@@ -183,4 +183,22 @@ describe("scaler jobs on a real Redis", () => {
     expect(decisions[0]).toMatchObject({ action: "hold", pool: "eu-west", mode: "off", applied: false });
     expect(decisions[0]?.reason).toMatch(/the stored SLO of eu-west is invalid and ignored until fixed: targetUtilization: must be at most 1; leadSeconds: must be at least 0; scaleInCooldownSeconds: /);
   });
+
+  it("plans for a scheduled event stored in Redis, and reports an invalid one once without acting on it", async () => {
+    h = await openHarness("scaler-events");
+    await h.setSlo(sloOf("eu-west"));
+    const event = { id: "launch", pool: "eu-west", start: new Date(T0 + 5 * 60_000).toISOString(), end: new Date(T0 + 65 * 60_000).toISOString(), expectedRps: 1000 };
+    await h.test.redis.hset(h.ctx.keys.events, "launch", JSON.stringify(event), "typo", JSON.stringify({ ...event, id: "typo", expectedRps: "lots" }));
+    h.startWorker();
+    await h.queue.add(JOB_NAMES.evaluate, {});
+    await h.waitIdle();
+    h.clock.advance(30_000);
+    await h.queue.add(JOB_NAMES.evaluate, {});
+    await h.waitIdle();
+    expect(h.scaleCalls().map((r) => r.body)).toEqual(['{"replicas":15}']);
+    const decisions = await h.decisions();
+    expect(decisions.find((d) => d.action === "scale-out")?.reason).toBe("eu-west expects 1,000 rps for event launch (2026-03-02 14:05 to 15:05 UTC) exceeds 70 % of 300 rps capacity; scaling eu-1 from 3 to 15 replicas");
+    const holds = decisions.filter((d) => d.action === "hold");
+    expect(holds.map((d) => d.reason)).toEqual(["the stored scheduled event typo is invalid and ignored until fixed: expectedRps: must be a number"]);
+  });
 });

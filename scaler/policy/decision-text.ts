@@ -26,7 +26,7 @@ function head(pool: Pool, slo: Slo, plan: PoolPlan, change: ReplicaChange | unde
   if (change?.trigger === "breach" && change.breach) return change.breach;
   if (change?.trigger === "bounds") return `${change.origin} serves ${replicas(change.from)}, outside its configured range`;
   if (change?.trigger === "low-demand") {
-    const what = plan.horizon.source.kind === "forecast" ? "forecast" : "observed load";
+    const what = { forecast: "forecast", observed: "observed load", event: "scheduled load" }[plan.horizon.source.kind];
     return `${pool.name} ${what} has stayed under ${percent(slo.targetUtilization * (1 - hysteresis))} of capacity for ${duration(slo.scaleInCooldownSeconds)} (peak ${rps(plan.horizon.total)} until ${clock(plan.windowEnd)})`;
   }
   if (plan.weights && !plan.weights.protective && plan.weights.shortfall <= 0) return `${pool.name} capacity ${rps(plan.capacity)} now keeps ${rps(plan.window.total)} under ${percent(slo.targetUtilization)} utilisation`;

@@ -1,4 +1,4 @@
-import type { Decision, OriginTable, Pool, WeightsOverlay } from "../../contracts/index.ts";
+import type { Decision, OriginTable, Pool, ScheduledEvent, WeightsOverlay } from "../../contracts/index.ts";
 import { isOverlayActive } from "../../contracts/index.ts";
 import { poolDecisions } from "./decision-text.ts";
 import { NoticeBoard } from "./notices.ts";
@@ -37,7 +37,7 @@ export function evaluatePolicy(input: PolicyInput): PolicyOutcome {
     const memory = (state.pools[pool.name] ??= {});
     const baseline = slo.mode === "act" ? overlayWeights(live, pool) : (memory.advised ?? { factors: {}, spill: 0 });
     const fallbackHeadroom = pool.fallback === undefined ? null : headroomOf(table, pool.fallback, input, views, live);
-    const plan = planPool(pool, { now, slo, tuning, state, notices, views, baseline, memory, liveSpill: live?.spill?.[pool.name] ?? 0, fallbackHeadroom });
+    const plan = planPool(pool, { now, slo, tuning, state, notices, views, baseline, memory, liveSpill: live?.spill?.[pool.name] ?? 0, fallbackHeadroom, events: eventsOf(input, pool.name) });
     const weights = plan?.weights ? { factors: plan.weights.factors, spill: plan.weights.spill } : baseline;
     if (slo.mode === "act") {
       actWeights.set(pool.name, weights);
@@ -79,6 +79,12 @@ function reportStrays(input: PolicyInput, notices: NoticeBoard): void {
     if (slo.mode === "off" || pools.includes(name)) continue;
     notices.report(`stray-slo:${name}`, `the SLO of pool ${name} (${slo.mode}) matches no pool of the origin table (${pools.join(", ")}); it drives nothing`);
   }
+  for (const event of input.events ?? []) {
+    if (Date.parse(event.end) <= input.now) continue;
+    const mode = input.slos[event.pool]?.mode ?? "off";
+    if (!pools.includes(event.pool)) notices.report(`stray-event:${event.id}`, `scheduled event ${event.id} is for pool ${event.pool}, which matches no pool of the origin table (${pools.join(", ")}); it drives nothing`);
+    else if (mode === "off") notices.report(`idle-event:${event.id}`, `scheduled event ${event.id} is for pool ${event.pool}, which has no SLO in act or advise mode; it drives nothing until one is set`);
+  }
   const origins = new Set(input.table.pools.flatMap((pool) => pool.origins.map((origin) => origin.id)));
   const strays = Object.keys(input.scaling).filter((id) => !origins.has(id));
   if (strays.length > 0) notices.report(`stray-scaling:${strays.join(",")}`, `the scaling configuration names ${strays.join(", ")}, which the origin table does not list; ${strays.length === 1 ? "it is" : "they are"} never resized`);
@@ -115,6 +121,11 @@ function buildViews(input: PolicyInput, state: PolicyState, notices: NoticeBoard
   return views;
 }
 
+/** A pool's scheduled events that have not ended. */
+function eventsOf(input: PolicyInput, pool: string): ScheduledEvent[] {
+  return (input.events ?? []).filter((event) => event.pool === pool && Date.parse(event.end) > input.now);
+}
+
 /** A pool's weights in the overlay the edge holds now. */
 function overlayWeights(live: WeightsOverlay | null, pool: Pool): PoolWeights {
   const factors: Record<string, number> = {};
@@ -137,7 +148,7 @@ function headroomOf(table: OriginTable, name: string, input: PolicyInput, views:
   const slo = input.slos[name];
   const target = slo?.targetUtilization ?? 1;
   const end = slo ? leadWindow(slo, input.now, input.tuning).end : input.now + 60_000;
-  const demand = poolDemand(active, input.now, end, input.now, live?.spill?.[name] ?? 0, input.tuning)?.total ?? 0;
+  const demand = poolDemand(active, input.now, end, input.now, live?.spill?.[name] ?? 0, input.tuning, eventsOf(input, name))?.total ?? 0;
   const capacity = capacities.reduce<number>((sum, c) => sum + (c ?? 0), 0);
   return Math.max(0, target * capacity - demand);
 }

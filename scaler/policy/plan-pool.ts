@@ -1,4 +1,4 @@
-import type { Pool, Slo } from "../../contracts/index.ts";
+import type { Pool, ScheduledEvent, Slo } from "../../contracts/index.ts";
 import type { NoticeBoard } from "./notices.ts";
 import type { OriginView } from "./origin-view.ts";
 import { isScalingOut } from "./origin-view.ts";
@@ -29,6 +29,8 @@ export type PoolContext = {
   memory: PoolMemory;
   liveSpill: number;
   fallbackHeadroom: number | null;
+  /** The pool's scheduled events that have not ended. */
+  events: readonly ScheduledEvent[];
 };
 
 /** One pool's plan: replica changes, its new weights (when they change) and the facts that
@@ -57,8 +59,8 @@ export function planPool(pool: Pool, ctx: PoolContext): PoolPlan | undefined {
   const active = pool.origins.filter((o) => o.enabled !== false && o.weight > 0).flatMap((o) => ctx.views.get(o.id) ?? []);
   if (active.length === 0) return undefined;
   const { start, end } = leadWindow(slo, now, tuning);
-  const window = poolDemand(active, start, end, now, ctx.liveSpill, tuning);
-  const horizon = poolDemand(active, now, end, now, ctx.liveSpill, tuning);
+  const window = poolDemand(active, start, end, now, ctx.liveSpill, tuning, ctx.events);
+  const horizon = poolDemand(active, now, end, now, ctx.liveSpill, tuning, ctx.events);
   if (!window || !horizon) {
     notices.raise(`no-data:${pool.name}`, pool.name, slo.mode, `${pool.name} has no usable forecast and no recent observed rps; holding until data arrives`);
     return undefined;
@@ -77,7 +79,7 @@ export function planPool(pool: Pool, ctx: PoolContext): PoolPlan | undefined {
   const changes = planReplicas(active, window, horizon, ctx, pool.name);
   for (const change of changes) registerRequest(change, ctx);
   const planned = active.flatMap((v) => ctx.views.get(v.id) ?? []);
-  const { plan: weights, holdUntil } = planWeights({ views: planned, slo, tuning, now, horizonEnd: end, liveSpill: ctx.liveSpill, baseline: ctx.baseline, holdUntil: ctx.memory.holdUntil, fallbackHeadroom: ctx.fallbackHeadroom });
+  const { plan: weights, holdUntil } = planWeights({ views: planned, slo, tuning, now, horizonEnd: end, liveSpill: ctx.liveSpill, baseline: ctx.baseline, holdUntil: ctx.memory.holdUntil, fallbackHeadroom: ctx.fallbackHeadroom, events: ctx.events });
   if (holdUntil === undefined) delete ctx.memory.holdUntil;
   else ctx.memory.holdUntil = holdUntil;
   if (weights && weights.shortfall > weights.spill + 0.005) {
@@ -100,7 +102,8 @@ function planReplicas(active: readonly OriginView[], window: PoolDemand, horizon
   for (const view of scalable) {
     const load = outLoads.get(view.id) ?? 0;
     const planned = planScaleOut(view, load, slo, tuning);
-    const out = planned?.trigger === "demand" && tuning.excursionPrice > 0 ? priceExcursion(planned, view, (stepLoads ??= { loads: forecastStepLoads(active, ctx) }).loads, ctx, pool) : planned;
+    // A scale-out for a scheduled event is never priced away: the operator said the load comes.
+    const out = planned?.trigger === "demand" && tuning.excursionPrice > 0 && window.source.kind !== "event" ? priceExcursion(planned, view, (stepLoads ??= { loads: forecastStepLoads(active, ctx) }).loads, ctx, pool) : planned;
     if (out) changes.push(out);
     const share = totalWeight > 0 ? (window.total * view.weight) / totalWeight : 0;
     const needed = replicasFor(share, view.perReplica, slo.targetUtilization);
@@ -165,7 +168,7 @@ function forecastStepLoads(active: readonly OriginView[], ctx: PoolContext): Map
   const end = Math.min(Math.min(...ends), start + EXCURSION_LOOKAHEAD_MS);
   const loads: Map<string, number>[] = [];
   for (let t = start + stepMs; t + stepMs <= end; t += stepMs) {
-    const demand = poolDemand(forecastOnly, t, t + stepMs, now, ctx.liveSpill, tuning);
+    const demand = poolDemand(forecastOnly, t, t + stepMs, now, ctx.liveSpill, tuning, ctx.events);
     loads.push(demand ? scalableLoads(forecastOnly, demand.total, slo.targetUtilization) : new Map<string, number>());
   }
   return loads;

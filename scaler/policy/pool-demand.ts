@@ -1,3 +1,5 @@
+import type { ScheduledEvent } from "../../contracts/index.ts";
+import { eventOverlaps } from "../../contracts/index.ts";
 import { peakAtQuantile } from "./forecast-peak.ts";
 import type { OriginView } from "./origin-view.ts";
 import type { DemandSource } from "./reasons.ts";
@@ -16,9 +18,11 @@ export type PoolDemand = { total: number; source: DemandSource; forecastMissing:
  * forecast with a reactive policy. Spilled traffic does not reach the pool's origins, so both are
  * divided by (1 - current spill) to estimate what the pool is offered. (A forecast made before a
  * spill began already stands for the whole offered load, so for the few minutes until the models
- * see the spilled level this over-estimates, erring toward capacity.)
+ * see the spilled level this over-estimates, erring toward capacity.) A scheduled event of the
+ * pool that covers some of the range raises the estimate to the load it expects (offered to the
+ * pool, so not scaled by the spill): what the operator knows and the forecast cannot.
  */
-export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: number, now: number, currentSpill: number, reading: Pick<PolicyTuning, "sizingQuantile" | "bandCap">): PoolDemand | undefined {
+export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: number, now: number, currentSpill: number, reading: Pick<PolicyTuning, "sizingQuantile" | "bandCap">, events: readonly ScheduledEvent[] = []): PoolDemand | undefined {
   let forecastSum = 0;
   let observedSum = 0;
   let anyForecast = false;
@@ -45,10 +49,19 @@ export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: n
       forecastSum += observed ?? 0;
     }
   }
-  if (!anyForecast && !anyObserved) return undefined;
+  const event = largestEvent(events, fromMs, toMs);
+  if (!anyForecast && !anyObserved && !event) return undefined;
   const scale = 1 / (1 - Math.min(0.99, Math.max(0, currentSpill)));
   const useForecast = anyForecast && forecastSum >= observedSum;
   const total = (useForecast ? forecastSum : observedSum) * scale;
+  if (event && event.expectedRps > total) return { total: event.expectedRps, source: { kind: "event", value: event.expectedRps, at: Math.max(fromMs, Date.parse(event.start)), event }, forecastMissing };
   const source: DemandSource = useForecast ? { kind: "forecast", value: total, at: peakAt } : { kind: "observed", value: total, at: now };
   return { total, source, forecastMissing };
+}
+
+/** The event expecting the most load among those covering some of [fromMs, toMs). */
+function largestEvent(events: readonly ScheduledEvent[], fromMs: number, toMs: number): ScheduledEvent | undefined {
+  let largest: ScheduledEvent | undefined;
+  for (const event of events) if (eventOverlaps(event, fromMs, toMs) && (!largest || event.expectedRps > largest.expectedRps)) largest = event;
+  return largest;
 }

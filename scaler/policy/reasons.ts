@@ -1,4 +1,6 @@
 // Human sentences for decisions: which forecast crossed which threshold, when, and what follows.
+import type { ScheduledEvent } from "../../contracts/index.ts";
+
 const count = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
 
@@ -42,11 +44,22 @@ export function replicas(n: number): string {
 }
 
 /** What drove a pool's demand estimate, as the head of a reason. */
-export type DemandSource = { kind: "forecast" | "observed"; value: number; at: number };
+export type DemandSource = { kind: "forecast" | "observed"; value: number; at: number } | { kind: "event"; value: number; at: number; event: ScheduledEvent };
 
-/** "eu-west forecast 1,840 rps at 14:05 UTC" or "eu-west observed 1,840 rps". */
+/** "eu-west forecast 1,840 rps at 14:05 UTC", "eu-west observed 1,840 rps" or "eu-west expects
+ * 3,000 rps for event launch (2026-11-27 14:00 to 16:00 UTC)". */
 export function demandPhrase(pool: string, source: DemandSource): string {
+  if (source.kind === "event") return `${pool} expects ${rps(source.value)} for event ${source.event.id} (${dateRange(Date.parse(source.event.start), Date.parse(source.event.end))})`;
   return source.kind === "forecast" ? `${pool} forecast ${rps(source.value)} at ${clock(source.at)}` : `${pool} observed ${rps(source.value)}`;
+}
+
+/** A stretch of days and times in UTC: "2026-11-27 14:00 to 16:00 UTC", or with both dates when
+ * it ends on another day ("2026-11-27 22:00 to 2026-11-28 02:00 UTC"). */
+export function dateRange(fromMs: number, toMs: number): string {
+  const from = new Date(fromMs).toISOString();
+  const to = new Date(toMs).toISOString();
+  const sameDay = from.slice(0, 10) === to.slice(0, 10);
+  return `${from.slice(0, 10)} ${from.slice(11, 16)} to ${sameDay ? "" : `${to.slice(0, 10)} `}${to.slice(11, 16)} UTC`;
 }
 
 /** "eu-west forecast 1,840 rps at 14:05 UTC exceeds 70 % of 2,400 rps capacity". */

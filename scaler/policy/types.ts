@@ -1,4 +1,4 @@
-import type { Decision, Forecast, OriginTable, Slo, WeightsOverlay } from "../../contracts/index.ts";
+import type { Decision, Forecast, OriginTable, ScheduledEvent, Slo, WeightsOverlay } from "../../contracts/index.ts";
 
 /** What the policy needs to know about an origin's replicas; absent for a fixed-size origin.
  * `violationBudget`, when set, replaces the policy's for this origin. */
@@ -122,6 +122,9 @@ export type PolicyInput = {
   state: PolicyState;
   tuning: PolicyTuning;
   problems?: readonly InputProblem[];
+  /** Scheduled events (valid ones; any pool): each raises its pool's demand to the load it
+   * expects over its stretch of time. */
+  events?: readonly ScheduledEvent[];
 };
 
 /** A replica change to carry out (act mode only). */

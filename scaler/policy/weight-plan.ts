@@ -1,4 +1,4 @@
-import type { Slo } from "../../contracts/index.ts";
+import type { ScheduledEvent, Slo } from "../../contracts/index.ts";
 import type { OriginView } from "./origin-view.ts";
 import { capacityAt } from "./origin-view.ts";
 import type { PoolDemand } from "./pool-demand.ts";
@@ -38,6 +38,8 @@ type PlanArgs = {
   holdUntil: number | undefined;
   /** Load the fallback pool can still take at its target, or null when the pool has none. */
   fallbackHeadroom: number | null;
+  /** The pool's scheduled events (each raises the demand over its stretch). */
+  events: readonly ScheduledEvent[];
 };
 
 /** A weight plan and the pool's new hold deadline. */
@@ -62,7 +64,7 @@ export function planWeights(args: PlanArgs): WeightOutcome {
   let worst: (WeightPlan & { deviation: number; fill: FillOrigin[] }) | undefined;
   points.forEach((from, i) => {
     const to = points[i + 1] ?? horizonEnd;
-    const demand = poolDemand(views, from, to, now, args.liveSpill, tuning);
+    const demand = poolDemand(views, from, to, now, args.liveSpill, tuning, args.events);
     if (!demand) return;
     const fill: FillOrigin[] = views.map((v) => {
       const capacity = capacityAt(v, from);

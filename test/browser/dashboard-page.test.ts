@@ -108,28 +108,72 @@ describe("the dashboard page", () => {
     const before = await storedSlo("eu-west");
     await page.getByLabel("Target utilisation").fill("1.5");
     await page.getByLabel("p95 latency (ms)").fill("fast");
-    await page.getByLabel("Admin token").fill(ADMIN);
+    await page.locator("#slo-token").fill(ADMIN);
     await page.getByRole("button", { name: "Save SLO" }).click();
     await expect.poll(() => page.locator("#slo-targetUtilization-error").textContent()).toBe("must be at most 1");
     expect(await page.locator("#slo-p95LatencyMs-error").textContent()).toBe("must be a number");
     expect(await page.getByLabel("Target utilisation").getAttribute("aria-invalid")).toBe("true");
-    expect(await page.locator(".form-message").textContent()).toMatch(/Not saved: 2 problems .*unchanged/);
+    expect(await page.locator(".slo-card .form-message").textContent()).toMatch(/Not saved: 2 problems .*unchanged/);
     expect(await storedSlo("eu-west")).toEqual(before);
 
-    await page.getByLabel("Admin token").fill("not-the-admin-token");
+    await page.locator("#slo-token").fill("not-the-admin-token");
     await page.getByLabel("Target utilisation").fill("0.65");
     await page.getByLabel("p95 latency (ms)").fill("300");
     await page.getByRole("button", { name: "Save SLO" }).click();
     await expect.poll(() => page.locator("#slo-token-error").textContent()).toMatch(/invalid admin token/);
     expect(await storedSlo("eu-west")).toEqual(before);
 
-    await page.getByLabel("Admin token").fill(ADMIN);
+    await page.locator("#slo-token").fill(ADMIN);
     await page.getByLabel("Mode", { exact: true }).selectOption("advise");
     await page.getByRole("button", { name: "Save SLO" }).click();
-    await expect.poll(() => page.locator(".form-message").textContent()).toMatch(/^Saved at/);
+    await expect.poll(() => page.locator(".slo-card .form-message").textContent()).toMatch(/^Saved at/);
     expect(await storedSlo("eu-west")).toEqual({ ...before, mode: "advise", targetUtilization: 0.65, p95LatencyMs: 300 });
     // The page keeps the token for this tab only, never in localStorage or a cookie.
     expect(await page.evaluate(() => [localStorage.length, document.cookie])).toEqual([0, ""]);
+    await page.close();
+  });
+
+  it("schedules an event from the pool's page, shows the server's problems next to the fields, draws it on the chart and deletes it", async () => {
+    const { page, trouble } = await open("#/live/pool%3Aeu-west?minutes=60");
+    const card = page.locator("#card-events");
+    await expect.poll(() => card.locator(".event-list").textContent()).toBe("No scheduled events for eu-west.");
+    const start = new Date(Date.now() - 10 * 60_000);
+    const end = new Date(Date.now() + 80 * 60_000);
+    const typed = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
+    await card.getByLabel("Name").fill("launch");
+    await card.getByLabel("Starts (UTC)").fill(typed(end));
+    await card.getByLabel("Ends (UTC)").fill(typed(start));
+    await card.getByLabel("Expected load (rps)").fill("lots");
+    await card.locator("#event-token").fill(ADMIN);
+    await card.getByRole("button", { name: "Schedule event" }).click();
+    await expect.poll(() => page.locator("#event-expectedRps-error").textContent()).toBe("must be a number");
+    expect(await page.locator("#event-end-error").textContent()).toMatch(/^must be after start/);
+    expect(await card.locator(".form-message").textContent()).toMatch(/^Not saved: 2 problems; the stored events are unchanged/);
+    expect(((await (await fetch(`${app.url}/api/events`)).json()) as { events: unknown[] }).events).toEqual([]);
+
+    await card.getByLabel("Starts (UTC)").fill(typed(start));
+    await card.getByLabel("Ends (UTC)").fill(typed(end));
+    await card.getByLabel("Expected load (rps)").fill("2500");
+    await card.getByLabel("Note").fill("product launch");
+    await card.getByRole("button", { name: "Schedule event" }).click();
+    await expect.poll(() => card.locator(".form-message").textContent()).toMatch(/^Scheduled launch at/);
+    await expect.poll(() => card.locator(".event .event-when").textContent()).toBe(`${typed(start)} to ${typed(end)} UTC · 2,500 rps`);
+    expect(await card.locator(".event .pill").textContent()).toBe("active");
+    // The saved token serves the SLO form too.
+    expect(await page.locator("#slo-token").getAttribute("placeholder")).toBe("token kept for this tab");
+    const drawn = await page.evaluate(() => {
+      const host = document.querySelector("#card-pool-chart .chart-canvas");
+      const option = host ? window.echarts?.getInstanceByDom(host as HTMLElement)?.getOption() : undefined;
+      const series = (option?.series ?? []) as { name?: string; data?: unknown[]; markArea?: { data?: unknown[] } }[];
+      return { line: series.find((s) => s.name === "scheduled events")?.data?.length ?? 0, areas: series.filter((s) => (s.markArea?.data?.length ?? 0) > 0).length };
+    });
+    expect(drawn.line).toBeGreaterThan(0);
+    expect(drawn.areas).toBeGreaterThan(0);
+
+    await card.getByRole("button", { name: "Delete event launch" }).click();
+    await expect.poll(() => card.locator(".event-list").textContent()).toBe("No scheduled events for eu-west.");
+    expect(((await (await fetch(`${app.url}/api/events`)).json()) as { events: unknown[] }).events).toEqual([]);
+    expect(trouble.errors.filter((e) => e.startsWith("page error"))).toEqual([]);
     await page.close();
   });
 

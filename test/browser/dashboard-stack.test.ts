@@ -112,13 +112,13 @@ describe("the dashboard of a running stack", () => {
     const stored = async () => (await api<{ slos: Slo[] }>("slos")).slos.find((s) => s.pool === POOL);
     const before = await stored();
     await page.getByLabel("Target utilisation").fill("2");
-    await page.getByLabel("Admin token").fill(stack.adminToken);
+    await page.locator("#slo-token").fill(stack.adminToken);
     await page.getByRole("button", { name: "Save SLO" }).click();
     await expect.poll(() => page.locator("#slo-targetUtilization-error").textContent()).toBe("must be at most 1");
     expect(await stored()).toEqual(before);
     await page.getByLabel("Target utilisation").fill("0.5");
     await page.getByRole("button", { name: "Save SLO" }).click();
-    await expect.poll(() => page.locator(".form-message").textContent()).toMatch(/^Saved at/);
+    await expect.poll(() => page.locator(".slo-card .form-message").textContent()).toMatch(/^Saved at/);
     expect(await stored()).toEqual({ ...before, targetUtilization: 0.5 });
     // The page redraws the threshold at the new target on its next refresh.
     await expect.poll(() => page.locator(".stat.mode-act .stat-detail").textContent(), { timeout: 15_000 }).toMatch(/^target 50 %/);

@@ -27,12 +27,14 @@ let base: string;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
 const slosNow = () => test.redis.hgetall(redisKeys(test.prefix).slos);
+const eventsNow = () => test.redis.hgetall(redisKeys(test.prefix).events);
 
 beforeAll(async () => {
   test = await openTestRedis("fuzz-api");
   const keys = redisKeys(test.prefix);
   const now = Date.now();
   await test.redis.hset(keys.slos, "eu", JSON.stringify(SLO));
+  await test.redis.hset(keys.events, "launch", JSON.stringify({ id: "launch", pool: "eu", start: new Date(now + 3600_000).toISOString(), end: new Date(now + 7200_000).toISOString(), expectedRps: 500 }));
   await test.redis.zadd(keys.series("eu-1", "rps"), now, encodeSeriesMember(now - (now % 60_000), 12));
   await test.redis.sadd(keys.seriesIndex, "eu-1/rps");
   await test.redis.set(keys.forecast("eu-1", "rps"), JSON.stringify(forecastOf("eu-1", now, 60, 15, () => 100)));
@@ -67,14 +69,14 @@ function expectNoServerError(answer: RawAnswer, request: RawRequest): void {
 
 const pathChar = /^[A-Za-z0-9._~!$&'()*+,;=:@-]{1,12}$/;
 const segment = fc.oneof(
-  fc.constantFrom("api", "series", "forecasts", "slos", "decisions", "scrape-errors", "healthz", "info", "capacity", "forecast-history", "edge", "status", "table", "eu", "EU", "..", ".", "", "%2e%2e", "%2F", "%00", "%zz", "%", "%E0%A4%A", "index.html", "%F0%9F%92%A5"),
+  fc.constantFrom("api", "series", "forecasts", "slos", "events", "launch", "decisions", "scrape-errors", "healthz", "info", "capacity", "forecast-history", "edge", "status", "table", "eu", "EU", "..", ".", "", "%2e%2e", "%2F", "%00", "%zz", "%", "%E0%A4%A", "index.html", "%F0%9F%92%A5"),
   fc.stringMatching(pathChar),
   fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 4 }).map((bytes) => bytes.map((b) => `%${b.toString(16).padStart(2, "0")}`).join("")),
 );
 const queryValue = fc.oneof(fc.constantFrom("eu-1", "rps", "p95_ms", "-1", "0", "1e309", "NaN", "0x10", "99999999999999999999", "%zz", "", "eu", "2026-01-01T00:00:00Z", "act", "scale-out"), fc.stringMatching(pathChar), fc.integer().map(String));
 const queryKey = fc.oneof(fc.constantFrom("origin", "metric", "minutes", "limit", "pool", "from", "to", "until", "action", "mode", "since", "", "origin[]"), fc.stringMatching(pathChar));
 const query = fc.array(fc.tuple(queryKey, queryValue), { maxLength: 5 }).map((pairs) => (pairs.length > 0 ? `?${pairs.map(([k, v]) => `${k}=${v}`).join("&")}` : ""));
-const route = fc.constantFrom("/api/healthz", "/api/series", "/api/forecasts", "/api/slos", "/api/slos/eu", "/api/decisions", "/api/scrape-errors", "/api/info", "/api/capacity", "/api/forecast-history", "/api/edge/status", "/api/edge/table", "/", "/index.html", "/api/");
+const route = fc.constantFrom("/api/healthz", "/api/series", "/api/forecasts", "/api/slos", "/api/slos/eu", "/api/events", "/api/events/launch", "/api/decisions", "/api/scrape-errors", "/api/info", "/api/capacity", "/api/forecast-history", "/api/edge/status", "/api/edge/table", "/", "/index.html", "/api/");
 const path = fc.oneof(
   fc.tuple(route, query).map(([r, q]) => `${r}${q}`),
   fc.tuple(fc.nat(9), fc.array(segment, { maxLength: 6 }), query).map(([lead, segments, q]) => `/${(lead < 8 ? ["api", ...segments] : segments).join("/")}${q}`),
@@ -110,12 +112,14 @@ const malformedSlo = fc.oneof(
 const poolInPath = fc.oneof(fc.constant("eu"), fc.constant("eu"), fc.constantFrom("EU", "e%75", "eu%2F..", "..", "-eu", "a".repeat(64), "us"), fc.stringMatching(pathChar));
 
 describe("the predictor API under hostile requests", () => {
-  it("never answers thousands of odd requests with a 5xx, and changes no stored SLO without the token", async () => {
+  it("never answers thousands of odd requests with a 5xx, and changes no stored SLO or event without the token", async () => {
     const before = await slosNow();
+    const eventsBefore = await eventsNow();
     await fc.assert(fc.asyncProperty(anyRequest, async (request) => {
       expectNoServerError(await send(request), request);
     }), { seed: SEED, numRuns: 2_500 });
     expect(await slosNow()).toEqual(before);
+    expect(await eventsNow()).toEqual(eventsBefore);
     expect(predictor.running()).toBe(true);
     expect(predictor.output()).not.toMatch(/HTTP error/);
   }, 300_000);

@@ -1,6 +1,6 @@
 // A small world the policy runs in for tests: origins whose replicas boot after a delay, pool
 // load split by the edge's effective weights, and forecasts drawn from the future load.
-import type { Decision, OriginTable, Slo, WeightsOverlay } from "../../contracts/index.ts";
+import type { Decision, OriginTable, ScheduledEvent, Slo, WeightsOverlay } from "../../contracts/index.ts";
 import { evaluatePolicy } from "../../scaler/policy/evaluate-policy.ts";
 import { forecastOf } from "../../scaler/policy/policy-fixtures.ts";
 import type { OriginObservation, OriginScaling, PolicyOutcome, PolicyState, PolicyTuning } from "../../scaler/policy/types.ts";
@@ -21,6 +21,10 @@ export type WorldOptions = {
   upperRatio?: number;
   /** Observed p95 per origin at time t, when a test needs latency. */
   p95?: (origin: string, t: number) => number | undefined;
+  /** The load the forecasts believe (default: `load`, a perfect forecast). */
+  forecastLoad?: (pool: string, t: number) => number;
+  /** Scheduled events the policy is given. */
+  events?: ScheduledEvent[];
 };
 
 /** Runs the real policy every `everySeconds`, applying its calls as a platform would. */
@@ -86,7 +90,7 @@ export class PolicyWorld {
           capacity: { replicas: serving, capacityRps: serving * rate },
           rps: this.poolLoad(pool.name, this.now) * share,
           ...(p95 !== undefined ? { p95Ms: p95 } : {}),
-          forecast: forecastOf(origin.id, bucket, step, 120, (t) => this.poolLoad(pool.name, t) * share, this.options.upperRatio ?? 1.1),
+          forecast: forecastOf(origin.id, bucket, step, 120, (t) => (this.options.forecastLoad?.(pool.name, t) ?? this.poolLoad(pool.name, t)) * share, this.options.upperRatio ?? 1.1),
         };
       }
     }
@@ -110,6 +114,7 @@ export class PolicyWorld {
       outcomes: {},
       state: this.state,
       tuning: { ...DEFAULT_TUNING, ...this.options.tuning },
+      ...(this.options.events ? { events: this.options.events } : {}),
     });
     this.state = outcome.state;
     this.outcomes.push(outcome);

@@ -1,4 +1,4 @@
-import type { CapacitySample, Decision, Forecast, MetricName, ScalerHeartbeat, SeriesWindow, Slo, ValidationIssue } from "../../../contracts/index.ts";
+import type { CapacitySample, Decision, Forecast, MetricName, ScalerHeartbeat, ScheduledEvent, SeriesWindow, Slo, ValidationIssue } from "../../../contracts/index.ts";
 import type { ReviewAccuracy, ReviewPoint } from "../../forecasting/forecast-review.ts";
 
 /** `GET /api/info`: the predictor's settings the page needs. */
@@ -74,6 +74,13 @@ export const api = {
     body: JSON.stringify(body),
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
   }),
+  events: (pool: string) => request<{ events: ScheduledEvent[] }>(`/api/events?${query({ pool })}`),
+  putEvent: (id: string, body: Record<string, unknown>, token: string) => request<{ event: ScheduledEvent; replaced: boolean }>(`/api/events/${encodeURIComponent(id)}`, {
+    method: "PUT",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+  }),
+  deleteEvent: (id: string, token: string) => request<{ deleted: string }>(`/api/events/${encodeURIComponent(id)}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } }),
   edgeStatus: () => request<unknown>("/api/edge/status"),
   edgeTable: () => request<unknown>("/api/edge/table"),
 };

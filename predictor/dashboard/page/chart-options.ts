@@ -19,6 +19,8 @@ export type BandSpec = { name: string; points: readonly BandPt[]; color: string;
 export type PanelSpec = { title: string; unit: string; lines: LineSpec[]; bands: BandSpec[]; weight: number };
 /** A moment marked on every panel (a scaling decision), described in the tooltip. */
 export type MarkerSpec = { t: number; color: string; label: string; title: string; text: string };
+/** A stretch of time shaded on every panel (a scheduled event), named on the first. */
+export type AreaSpec = { from: number; to: number; label: string; color: string };
 /** What the tooltip knows of each series, by series id. */
 export type SeriesMeta = Map<string, { panel: number; name: string; unit: string; role: "line" | "band-base" | "band" | "markers" }>;
 export type TooltipFactory = (meta: SeriesMeta, markers: readonly MarkerSpec[], unitOf: (panel: number) => string) => (params: TopLevelFormatterParams) => HTMLElement | string;
@@ -26,6 +28,8 @@ export type TooltipFactory = (meta: SeriesMeta, markers: readonly MarkerSpec[], 
 export type ChartSpec = {
   panels: PanelSpec[];
   markers: MarkerSpec[];
+  /** Stretches shaded on every panel (none when absent). */
+  areas?: AreaSpec[];
   from: number;
   to: number;
   /** Marks the present on the time axis (live charts). */
@@ -110,6 +114,15 @@ export function chartOption(spec: ChartSpec): EChartsOption {
           ...(spec.now !== null ? [{ xAxis: spec.now, lineStyle: { color: "#94a3b8", width: 1, type: "dashed" as const }, label: { show: i === 0, formatter: "now", position: "end" as const, color: AXIS_TEXT, fontSize: 10 } }] : []),
         ],
       },
+      ...(spec.areas && spec.areas.length > 0 ? {
+        markArea: {
+          silent: true, animation: false,
+          data: spec.areas.map((a) => [
+            { xAxis: Math.max(a.from, spec.from), itemStyle: { color: a.color, opacity: 0.1 }, label: { show: i === 0, formatter: a.label, position: "insideTop" as const, color: a.color, fontSize: 10 } },
+            { xAxis: Math.min(a.to, spec.to) },
+          ]),
+        },
+      } : {}),
     });
   });
   const last = spec.panels.length - 1;

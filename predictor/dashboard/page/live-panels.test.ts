@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Forecast, Slo } from "../../../contracts/index.ts";
-import { originPanels, poolPanels } from "./live-panels.ts";
+import type { Forecast, ScheduledEvent, Slo } from "../../../contracts/index.ts";
+import { eventBody, eventState, eventTime, eventTimeText } from "./event-fields.ts";
+import { originPanels, poolPanels, scheduledLoad } from "./live-panels.ts";
 import type { OriginData } from "./origin-data.ts";
 
 const T0 = Date.UTC(2026, 0, 5, 12);
@@ -55,5 +56,34 @@ describe("live chart panels", () => {
     expect(panels[0]?.bands.find((b) => b.name === "80 % band")?.points[0]).toEqual({ t: T0 + 3 * STEP, lower: 13, upper: 19 });
     expect(line(panels, 0, "SLO threshold")?.[1]).toEqual([T0 + STEP, 60]);
     expect(panels[2]?.lines.map((l) => [l.name, l.points.at(-1)])).toEqual([["replicas", [T0 + 2 * STEP, 6]], ["eu-1", [T0 + 2 * STEP, 3]], ["eu-2", [T0 + 2 * STEP, 3]]]);
+  });
+
+  it("draw the load scheduled events expect as flat segments, the largest where they overlap, with gaps between", () => {
+    const event = (id: string, from: number, to: number, expectedRps: number): ScheduledEvent => ({ id, pool: "eu", start: iso(T0 + from * STEP), end: iso(T0 + to * STEP), expectedRps });
+    const events = [event("a", 2, 4, 100), event("b", 3, 5, 300), event("c", 7, 20, 50), event("old", -9, -5, 80)];
+    expect(scheduledLoad(events, T0, T0 + 10 * STEP)).toEqual([
+      [T0 + 2 * STEP, 100], [T0 + 3 * STEP, 100], [T0 + 3 * STEP, 300], [T0 + 5 * STEP, 300],
+      [T0 + 5 * STEP, null], [T0 + 7 * STEP, 50], [T0 + 10 * STEP, 50],
+    ]);
+    expect(scheduledLoad([event("old", -9, -5, 80)], T0, T0 + 10 * STEP)).toEqual([]);
+    const panels = poolPanels([origin("eu-1", 10)], slo, T0 + 2 * STEP, T0, T0 + 5 * STEP, STEP, "2 min", [event("a", 2, 4, 100)]);
+    expect(line(panels, 0, "scheduled events")).toEqual([[T0 + 2 * STEP, 100], [T0 + 4 * STEP, 100]]);
+    expect(line(poolPanels([origin("eu-1", 10)], slo, T0 + 2 * STEP, T0, T0 + 5 * STEP, STEP, "2 min"), 0, "scheduled events")).toBeUndefined();
+  });
+});
+
+describe("the scheduled event form", () => {
+  it("reads times typed in UTC and sends anything else as typed, for the server to name", () => {
+    expect(eventTime("2026-11-27 14:00")).toBe("2026-11-27T14:00:00Z");
+    expect(eventTime(" 2026-11-27T14:00:30Z ")).toBe("2026-11-27T14:00:30Z");
+    expect(eventTime("next friday")).toBe("next friday");
+    expect(eventTimeText("2026-11-27T14:00:00.000Z")).toBe("2026-11-27 14:00");
+    expect(eventBody({ id: "sale", start: "2026-11-27 14:00", end: "2026-11-27 16:00", expectedRps: " 3000 ", note: "" }, "eu")).toEqual({ pool: "eu", start: "2026-11-27T14:00:00Z", end: "2026-11-27T16:00:00Z", expectedRps: 3000 });
+    expect(eventBody({ id: "sale", start: "x", end: "y", expectedRps: "lots", note: " Black Friday " }, "eu")).toEqual({ pool: "eu", start: "x", end: "y", expectedRps: "lots", note: "Black Friday" });
+  });
+
+  it("tells an upcoming event from a running and an ended one", () => {
+    const e: ScheduledEvent = { id: "a", pool: "eu", start: iso(T0), end: iso(T0 + STEP), expectedRps: 1 };
+    expect([eventState(e, T0 - 1), eventState(e, T0), eventState(e, T0 + STEP)]).toEqual(["upcoming", "active", "ended"]);
   });
 });

@@ -1,11 +1,11 @@
-import type { Slo } from "../../../contracts/index.ts";
+import type { ScheduledEvent, Slo } from "../../../contracts/index.ts";
 import type { BandPt, Pt } from "./chart-data.ts";
 import { capacityPoints, constantLine, forecastPoints, holdUntil, pastForecastPoints, scaled, sumBands, sumSeries, sumSteps, windowPoints } from "./chart-data.ts";
 import type { LineSpec, PanelSpec } from "./chart-options.ts";
 import type { OriginData } from "./origin-data.ts";
 
 /** The page's colours: one per kind of line, the same on every chart. */
-export const COLORS = { actual: "#2563eb", forecast: "#7c3aed", past: "#f97316", capacity: "#475569", threshold: "#dc2626", replicas: "#0d9488" };
+export const COLORS = { actual: "#2563eb", forecast: "#7c3aed", past: "#f97316", capacity: "#475569", threshold: "#dc2626", replicas: "#0d9488", event: "#ca8a04" };
 /** Colours of origins when one chart shows several. */
 export const PALETTE = ["#2563eb", "#0d9488", "#d97706", "#db2777", "#7c3aed", "#65a30d", "#0891b2", "#9333ea"];
 
@@ -21,7 +21,24 @@ export function lineNames(leadText: string) {
     threshold: "SLO threshold",
     p95: "SLO p95",
     replicas: "replicas",
+    scheduled: "scheduled events",
   };
+}
+
+/** The load scheduled events expect over [from, to], as flat segments with a gap (null) where
+ * none runs; where events overlap, the largest, as the scaler plans. */
+export function scheduledLoad(events: readonly ScheduledEvent[], from: number, to: number): Pt[] {
+  const cuts = [...new Set([from, to, ...events.flatMap((e) => [Date.parse(e.start), Date.parse(e.end)]).filter((t) => t > from && t < to)])].sort((a, b) => a - b);
+  const points: Pt[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const [a, b] = [cuts[i] ?? from, cuts[i + 1] ?? to];
+    const expected = Math.max(0, ...events.filter((e) => Date.parse(e.start) <= a && Date.parse(e.end) > a).map((e) => e.expectedRps));
+    if (expected <= 0) continue;
+    const last = points[points.length - 1];
+    if (last && last[0] === a && last[1] === expected) points[points.length - 1] = [b, expected];
+    else points.push(...(last && last[0] < a ? [[last[0], null] as Pt] : []), [a, expected], [b, expected]);
+  }
+  return points;
 }
 
 /** The bands and lines of one metric: the observed series, the remembered forecasts up to
@@ -59,7 +76,7 @@ export function originPanels(d: OriginData, slo: Slo | null, now: number, from: 
 
 /** The panels of a pool: its origins' summed load, forecasts (bounds summed: what the scaler
  * plans for) and capacity; each origin's p95; the pool's replicas and each origin's. */
-export function poolPanels(all: readonly OriginData[], slo: Slo | null, now: number, from: number, to: number, stepMs: number, leadText: string): PanelSpec[] {
+export function poolPanels(all: readonly OriginData[], slo: Slo | null, now: number, from: number, to: number, stepMs: number, leadText: string, events: readonly ScheduledEvent[] = []): PanelSpec[] {
   const names = lineNames(leadText);
   const capacity = holdUntil(sumSteps(all.map((d) => capacityPoints(d.capacity, "capacityRps")), 3 * stepMs), now, 3 * stepMs);
   const replicasOf = (d: OriginData) => holdUntil(capacityPoints(d.capacity, "replicas"), now, 3 * stepMs);
@@ -72,6 +89,8 @@ export function poolPanels(all: readonly OriginData[], slo: Slo | null, now: num
     names);
   const lines: LineSpec[] = [{ name: names.capacity, points: capacity, color: COLORS.capacity, step: true, width: 1.4 }];
   if (slo) lines.push({ name: names.threshold, points: extendStep(scaled(capacity, slo.targetUtilization), to), color: COLORS.threshold, step: true, style: "dashed", width: 1.4 });
+  const scheduled = scheduledLoad(events, from, to);
+  if (scheduled.length > 0) lines.push({ name: names.scheduled, points: scheduled, color: COLORS.event, style: "dashed", width: 1.6 });
   const color = (i: number) => PALETTE[i % PALETTE.length] ?? COLORS.actual;
   return [
     { title: "Pool load (requests/s, summed over origins)", unit: "rps", weight: 5, bands: load.bands, lines: [...lines, ...load.lines] },

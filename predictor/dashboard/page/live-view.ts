@@ -1,16 +1,17 @@
-import type { Decision, Slo } from "../../../contracts/index.ts";
+import type { Decision, ScheduledEvent } from "../../../contracts/index.ts";
 import type { Info } from "./api.ts";
 import { api } from "./api.ts";
 import { ChartBox } from "./chart-box.ts";
 import { capacityPoints, latest, windowPoints } from "./chart-data.ts";
-import type { ChartSpec, PanelSpec } from "./chart-options.ts";
+import type { AreaSpec, ChartSpec, PanelSpec } from "./chart-options.ts";
 import { decisionMarkers } from "./decision-markers.ts";
 import { renderDecisionList } from "./decision-list.ts";
 import { h, replace } from "./dom.ts";
 import { renderEdgeTable } from "./edge-table.ts";
 import type { EdgeView } from "./edge-view.ts";
 import { duration, percent, withUnit } from "./format.ts";
-import { hasData, originPanels, poolPanels } from "./live-panels.ts";
+import { COLORS, hasData, originPanels, poolPanels } from "./live-panels.ts";
+import { EventsCard } from "./events-card.ts";
 import { renderModelsTable } from "./models-table.ts";
 import type { OriginData } from "./origin-data.ts";
 import { loadOrigin } from "./origin-data.ts";
@@ -31,8 +32,8 @@ type OriginCard = { element: HTMLElement; head: HTMLElement; facts: HTMLElement;
 
 /**
  * The live view of one pool: summary figures, the pool's chart (load against forecast, capacity
- * and the SLO threshold; latency; replicas; decisions on the time axis), one chart per origin,
- * the SLO editor, the recent decisions, the Worker's origin table and the models in use.
+ * and the SLO threshold; latency; replicas; decisions and scheduled events on the time axis), one
+ * chart per origin, the SLO editor, the scheduled events, the recent decisions, the Worker's origin table and the models in use.
  */
 export class LiveView {
   readonly element: HTMLElement;
@@ -45,15 +46,18 @@ export class LiveView {
   private readonly modelsBox = h("div");
   private readonly cards = new Map<string, OriginCard>();
   private readonly sloForm: SloForm;
+  private readonly eventsCard: EventsCard;
 
-  constructor(tokens: TokenStore, writes: boolean, onSaved: (slo: Slo) => void) {
-    this.sloForm = new SloForm(tokens, writes, onSaved);
+  /** `onChanged` runs after the operator saved an SLO or changed a scheduled event. */
+  constructor(tokens: TokenStore, writes: boolean, onChanged: () => void) {
+    this.sloForm = new SloForm(tokens, writes, onChanged);
+    this.eventsCard = new EventsCard(tokens, writes, onChanged);
     this.element = h("div", { class: "view live-view" },
       this.summary,
       card("Pool over time", "pool-chart", this.poolChart.element, this.poolNote),
       h("div", { class: "columns" },
         h("div", { class: "main-column" }, this.originsBox),
-        h("div", { class: "side-column" }, this.sloForm.element, card("Scaling decisions", "decisions", this.decisionsBox))),
+        h("div", { class: "side-column" }, this.sloForm.element, this.eventsCard.element, card("Scaling decisions", "decisions", this.decisionsBox))),
       card("Origins at the edge", "edge", this.edgeBox),
       card("Models and backtest accuracy", "models", this.modelsBox));
   }
@@ -65,20 +69,25 @@ export class LiveView {
     const from = now - minutes * 60_000;
     const stepMs = info.stepSeconds * 1000;
     const to = now + (info.horizonSteps + 1) * stepMs;
-    const [origins, decisions] = await Promise.all([
+    const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+    const [origins, decisions, events] = await Promise.all([
       Promise.all(pool.origins.map((origin) => loadOrigin(origin, minutes, { forecasts: true, history: info.history !== null }))),
-      pool.pool === null ? Promise.resolve(null) : api.decisions({ pool: pool.pool, since: from, limit: 500 }).then((r) => r.decisions, (error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+      pool.pool === null ? Promise.resolve(null) : api.decisions({ pool: pool.pool, since: from, limit: 500 }).then((r) => r.decisions, asError),
+      pool.pool === null ? Promise.resolve([]) : api.events(pool.pool).then((r) => r.events, asError),
     ]);
     if (!ctx.current()) return;
     const decisionList: Decision[] = Array.isArray(decisions) ? decisions : [];
+    const eventList: ScheduledEvent[] = Array.isArray(events) ? events : [];
     const markers = decisionMarkers(decisionList);
+    const areas: AreaSpec[] = eventList.filter((e) => Date.parse(e.end) > from && Date.parse(e.start) < to).map((e) => ({ from: Date.parse(e.start), to: Date.parse(e.end), label: e.id, color: COLORS.event }));
     const leadText = info.history ? duration(info.history.leadSeconds) : duration(info.horizonSteps * info.stepSeconds);
-    const spec = (panels: PanelSpec[], height: number, legend = true): ChartSpec => ({ panels, markers, from, to, now, height, legend, tooltip: tooltipFactory(Math.max(stepMs, (to - from) / 120), panels.map((p) => p.title)) });
+    const spec = (panels: PanelSpec[], height: number, legend = true): ChartSpec => ({ panels, markers, areas, from, to, now, height, legend, tooltip: tooltipFactory(Math.max(stepMs, (to - from) / 120), panels.map((p) => p.title)) });
+    this.eventsCard.show(pool.pool, events, now);
 
     this.renderSummary(origins, pool, decisionList, now, info);
     if (pool.origins.length === 0) this.poolChart.show({ kind: "empty", message: "This pool has no origins in the edge table." });
     else if (!origins.some(hasData)) this.poolChart.show({ kind: "empty", message: "No data yet: the predictor has not recorded these origins' metrics in this window." });
-    else this.poolChart.show({ kind: "ready", spec: spec(poolPanels(origins, pool.slo, now, from, to, stepMs, leadText), this.poolChart.height) });
+    else this.poolChart.show({ kind: "ready", spec: spec(poolPanels(origins, pool.slo, now, from, to, stepMs, leadText, eventList), this.poolChart.height) });
     replace(this.poolNote, pool.slo
       ? `The SLO threshold is the target utilisation (${percent(pool.slo.targetUtilization, 0)}) times capacity. "forecast" is the latest forecast; "made ${leadText} ahead" is what was forecast that long before each moment. Bands are 80 % intervals, summed over the origins (what the scaler plans for). Coloured vertical lines are scaling decisions: hover near one for its reason.`
       : "No SLO is set for this pool, so there is no threshold to draw and the scaler leaves it alone.");

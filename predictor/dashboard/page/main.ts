@@ -1,4 +1,3 @@
-import type { Slo } from "../../../contracts/index.ts";
 import type { Info } from "./api.ts";
 import { ApiError, api } from "./api.ts";
 import { byId, h, replace } from "./dom.ts";
@@ -137,7 +136,7 @@ async function refresh(): Promise<void> {
     } else {
       if (view?.kind !== route.view) {
         view?.instance.dispose();
-        view = { kind: route.view, instance: route.view === "live" ? new LiveView(tokens, current.writes, onSloSaved) : new ReviewView() };
+        view = { kind: route.view, instance: route.view === "live" ? new LiveView(tokens, current.writes, onChanged) : new ReviewView() };
         viewHost.replaceChildren(view.instance.element);
       }
       const ctx: ViewContext = { info: current, pool: selected, edge: edge.edge, edgeError: edge.error, minutes, now: Date.now() + clockSkew, current: () => mine === generation };
@@ -163,7 +162,8 @@ function schedule(kind: Route["view"]): void {
   timer = window.setTimeout(() => { if (!document.hidden) void refresh(); else schedule(kind); }, REFRESH_MS[kind]);
 }
 
-function onSloSaved(_slo: Slo): void {
+/** After the operator saved an SLO or changed a scheduled event: show it at once. */
+function onChanged(): void {
   void refresh();
 }
 

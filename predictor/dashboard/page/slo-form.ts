@@ -5,6 +5,7 @@ import { h, replace } from "./dom.ts";
 import { clockTime } from "./format.ts";
 import type { SloFieldName } from "./slo-fields.ts";
 import { fieldsToBody, NEW_SLO, SLO_FIELDS, sloToFields } from "./slo-fields.ts";
+import { TokenField } from "./token-field.ts";
 import type { TokenStore } from "./token-store.ts";
 
 type Control = { input: HTMLInputElement | HTMLSelectElement; error: HTMLElement; row: HTMLElement };
@@ -18,9 +19,7 @@ type Control = { input: HTMLInputElement | HTMLSelectElement; error: HTMLElement
 export class SloForm {
   readonly element: HTMLElement;
   private readonly controls = new Map<SloFieldName, Control>();
-  private readonly token: HTMLInputElement;
-  private readonly tokenError: HTMLElement;
-  private readonly forget: HTMLButtonElement;
+  private readonly token: TokenField;
   private readonly message: HTMLElement;
   private readonly badge: HTMLElement;
   private readonly title: HTMLElement;
@@ -29,7 +28,7 @@ export class SloForm {
   private shown: string | null = null;
   private dirty = false;
 
-  constructor(private readonly tokens: TokenStore, private readonly writes: boolean, private readonly onSaved: (slo: Slo) => void) {
+  constructor(tokens: TokenStore, private readonly writes: boolean, private readonly onSaved: (slo: Slo) => void) {
     this.title = h("h2", null, "SLO");
     this.badge = h("span", { class: "badge" });
     const fields = SLO_FIELDS.map((field) => {
@@ -43,33 +42,27 @@ export class SloForm {
       this.controls.set(field.name, { input, error, row });
       return row;
     });
-    this.token = h("input", { attrs: { id: "slo-token", type: "password", autocomplete: "off", spellcheck: "false", "aria-describedby": "slo-token-hint slo-token-error", placeholder: "admin token" } });
-    this.tokenError = h("div", { class: "field-error", attrs: { id: "slo-token-error", "aria-live": "polite" } });
-    this.forget = h("button", { class: "link", attrs: { type: "button" }, on: { click: () => { this.tokens.forget(); this.token.value = ""; this.showTokenState(); } } }, "Forget the token");
+    this.token = new TokenField(tokens, "slo", writes);
     this.message = h("div", { class: "form-message", attrs: { role: "status", "aria-live": "polite" } });
     this.save = h("button", { class: "primary", attrs: { type: "submit" } }, "Save SLO");
     const form = h("form", { class: "slo-form", attrs: { novalidate: true, "aria-label": "SLO" }, on: { submit: (event) => { event.preventDefault(); void this.submit(); } } },
       h("div", { class: "fields" }, ...fields),
-      h("div", { class: "field token" },
-        h("label", { attrs: { for: "slo-token" } }, "Admin token"), this.token,
-        h("div", { class: "field-hint", attrs: { id: "slo-token-hint" } }, "Needed to save; kept in this browser tab only and sent only to this predictor.", " ", this.forget),
-        this.tokenError),
+      this.token.element,
       h("div", { class: "form-actions" }, this.save, this.message));
     this.element = h("section", { class: "card slo-card", attrs: { "aria-labelledby": "slo-title" } }, h("div", { class: "card-head" }, this.title, this.badge), form);
     this.title.id = "slo-title";
     if (!writes) {
       for (const { input } of this.controls.values()) input.disabled = true;
-      this.token.disabled = true;
       this.save.disabled = true;
       this.message.textContent = "Editing is off: this predictor has no admin token configured (PREDICTOR_ADMIN_TOKEN).";
     }
-    this.showTokenState();
   }
 
   /** Shows a pool's SLO (a new pool starts from the usual defaults); keeps edits in progress. */
   show(pool: string | null, slo: Slo | null): void {
     const changedPool = pool !== this.pool;
     this.pool = pool;
+    this.token.refresh();
     replace(this.title, pool === null ? "SLO" : `SLO · ${pool}`);
     replace(this.badge, slo ? slo.mode : "not set");
     this.badge.className = `badge mode-${slo ? slo.mode : "unset"}`;
@@ -96,27 +89,19 @@ export class SloForm {
     const pool = this.pool;
     if (pool === null || !this.writes) return;
     this.clearAll();
-    const typed = this.token.value.trim();
-    const token = typed !== "" ? typed : this.tokens.get();
-    if (token === null || token === "") {
-      this.tokenError.textContent = "Enter the admin token to save.";
-      this.token.setAttribute("aria-invalid", "true");
-      this.token.focus();
-      return;
-    }
+    const token = this.token.take();
+    if (token === null) return;
     const fields = {} as Record<SloFieldName, string>;
     for (const [name, control] of this.controls) fields[name] = control.input.value;
     this.save.disabled = true;
     this.message.textContent = "Saving…";
     try {
       const { slo } = await api.putSlo(pool, fieldsToBody(fields), token);
-      this.tokens.set(token);
-      this.token.value = "";
+      this.token.accepted(token);
       this.dirty = false;
       this.shown = JSON.stringify(slo);
       this.message.textContent = `Saved at ${clockTime(Date.now())} UTC: the scaler uses it from its next evaluation.`;
       this.message.className = "form-message ok";
-      this.showTokenState();
       this.onSaved(slo);
     } catch (error) {
       this.showFailure(error);
@@ -132,10 +117,7 @@ export class SloForm {
       return;
     }
     if (error.status === 401) {
-      this.tokenError.textContent = `${error.message}. Nothing was changed.`;
-      this.token.setAttribute("aria-invalid", "true");
-      this.tokens.forget();
-      this.showTokenState();
+      this.token.refused(error.message);
       this.message.textContent = "Not saved: the admin token was refused.";
       return;
     }
@@ -165,14 +147,7 @@ export class SloForm {
 
   private clearAll(): void {
     for (const name of this.controls.keys()) this.clearError(name);
-    this.tokenError.textContent = "";
-    this.token.removeAttribute("aria-invalid");
+    this.token.clear();
     this.message.className = "form-message";
-  }
-
-  private showTokenState(): void {
-    const stored = this.tokens.get() !== null;
-    this.forget.hidden = !stored;
-    this.token.placeholder = stored ? "token kept for this tab" : "admin token";
   }
 }
