@@ -157,11 +157,7 @@ describe("scaler jobs on a real Redis", () => {
     h = await openHarness("scaler-advise");
     await h.setSlo(sloOf("eu-west", { mode: "advise" }));
     h.startWorker();
-    await h.queue.add(JOB_NAMES.evaluate, {});
-    await h.waitIdle();
-    h.clock.advance(30_000);
-    await h.queue.add(JOB_NAMES.evaluate, {});
-    await h.waitIdle();
+    await h.evaluateRounds(2);
     expect(h.scaleCalls()).toHaveLength(0);
     expect(h.admin.state.weights).toBeNull();
     const advised = (await h.decisions()).filter((d) => d.action !== "hold");
@@ -172,11 +168,7 @@ describe("scaler jobs on a real Redis", () => {
     h = await openHarness("scaler-badslo");
     await h.setSlo({ pool: "eu-west", mode: "act", targetUtilization: 3, leadSeconds: -1 });
     h.startWorker();
-    await h.queue.add(JOB_NAMES.evaluate, {});
-    await h.waitIdle();
-    h.clock.advance(30_000);
-    await h.queue.add(JOB_NAMES.evaluate, {});
-    await h.waitIdle();
+    await h.evaluateRounds(2);
     expect(h.scaleCalls()).toHaveLength(0);
     const decisions = await h.decisions();
     expect(decisions).toHaveLength(1);
@@ -190,11 +182,7 @@ describe("scaler jobs on a real Redis", () => {
     const event = { id: "launch", pool: "eu-west", start: new Date(T0 + 5 * 60_000).toISOString(), end: new Date(T0 + 65 * 60_000).toISOString(), expectedRps: 1000 };
     await h.test.redis.hset(h.ctx.keys.events, "launch", JSON.stringify(event), "typo", JSON.stringify({ ...event, id: "typo", expectedRps: "lots" }));
     h.startWorker();
-    await h.queue.add(JOB_NAMES.evaluate, {});
-    await h.waitIdle();
-    h.clock.advance(30_000);
-    await h.queue.add(JOB_NAMES.evaluate, {});
-    await h.waitIdle();
+    await h.evaluateRounds(2);
     expect(h.scaleCalls().map((r) => r.body)).toEqual(['{"replicas":15}']);
     const decisions = await h.decisions();
     expect(decisions.find((d) => d.action === "scale-out")?.reason).toBe("eu-west expects 1,000 rps for event launch (2026-03-02 14:05 to 15:05 UTC) exceeds 70 % of 300 rps capacity; scaling eu-1 from 3 to 15 replicas");

@@ -148,7 +148,7 @@ describe("the dashboard page", () => {
     await card.getByRole("button", { name: "Schedule event" }).click();
     await expect.poll(() => page.locator("#event-expectedRps-error").textContent()).toBe("must be a number");
     expect(await page.locator("#event-end-error").textContent()).toMatch(/^must be after start/);
-    expect(await card.locator(".form-message").textContent()).toMatch(/^Not saved: 2 problems; the stored events are unchanged/);
+    expect(await card.locator(".form-message").textContent()).toMatch(/^Not saved: 2 problems \(shown next to the fields\); the stored events are unchanged/);
     expect(((await (await fetch(`${app.url}/api/events`)).json()) as { events: unknown[] }).events).toEqual([]);
 
     await card.getByLabel("Starts (UTC)").fill(typed(start));

@@ -9,6 +9,7 @@ import { encodeSeriesMember, manualClock, redisKeys } from "../../contracts/inde
 import { scalerKeys } from "../../scaler/inputs/scaler-keys.ts";
 import type { JobContext } from "../../scaler/jobs/job-context.ts";
 import { openScalerQueue, scalerProcessor } from "../../scaler/jobs/scaler-service.ts";
+import { JOB_NAMES } from "../../scaler/jobs/job-data.ts";
 import type { Log } from "../../scaler/log.ts";
 import { forecastOf } from "../../scaler/policy/policy-fixtures.ts";
 import { DEFAULT_TUNING } from "../../scaler/policy/types.ts";
@@ -44,6 +45,9 @@ export type Harness = {
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   scaleCalls(): RecordedRequest[];
   waitIdle(): Promise<void>;
+  /** Runs `count` evaluations through the queue (a worker must be started), each once the queue
+   * has settled, the clock moving 30 s between them. */
+  evaluateRounds(count: number): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -118,6 +122,13 @@ export async function openHarness(label: string): Promise<Harness> {
         const events = workers.flatMap((w) => ["drained", "completed", "failed"].map((name) => once(w, name, { signal: controller.signal })));
         await Promise.race([...events, new Promise((resolve) => setTimeout(resolve, 250))]).catch(() => undefined);
         controller.abort();
+      }
+    },
+    async evaluateRounds(count) {
+      for (let i = 0; i < count; i++) {
+        if (i > 0) clock.advance(30_000);
+        await queue.add(JOB_NAMES.evaluate, {});
+        await this.waitIdle();
       }
     },
     async close() {

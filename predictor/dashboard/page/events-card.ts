@@ -1,13 +1,12 @@
 import type { ScheduledEvent } from "../../../contracts/index.ts";
-import { ApiError, api } from "./api.ts";
+import { api } from "./api.ts";
 import { h, replace } from "./dom.ts";
 import { clockTime, withUnit } from "./format.ts";
+import { FormFields, showWriteFailure } from "./form-fields.ts";
 import type { EventFieldName } from "./event-fields.ts";
 import { EVENT_FIELDS, eventBody, eventState, eventTimeText } from "./event-fields.ts";
 import { TokenField } from "./token-field.ts";
 import type { TokenStore } from "./token-store.ts";
-
-type Control = { input: HTMLInputElement; error: HTMLElement; row: HTMLElement };
 
 /**
  * The scheduled events of one pool: stretches of time in which the operator expects a load the
@@ -19,7 +18,7 @@ type Control = { input: HTMLInputElement; error: HTMLElement; row: HTMLElement }
 export class EventsCard {
   readonly element: HTMLElement;
   private readonly list = h("div", { class: "event-list" });
-  private readonly controls = new Map<EventFieldName, Control>();
+  private readonly fields = new FormFields<EventFieldName>();
   private readonly token: TokenField;
   private readonly message = h("div", { class: "form-message", attrs: { role: "status", "aria-live": "polite" } });
   private readonly save = h("button", { class: "primary", attrs: { type: "submit" } }, "Schedule event");
@@ -29,14 +28,10 @@ export class EventsCard {
   constructor(tokens: TokenStore, private readonly writes: boolean, private readonly onChanged: () => void) {
     const rows = EVENT_FIELDS.map((field) => {
       const id = `event-${field.name}`;
-      const input = h("input", { attrs: { id, name: field.name, type: "text", autocomplete: "off", spellcheck: "false", "aria-describedby": `${id}-hint ${id}-error`, ...(field.name === "expectedRps" ? { inputmode: "decimal" } : {}) } });
-      input.disabled = !writes;
-      input.addEventListener("input", () => { this.clearError(field.name); });
-      const error = h("div", { class: "field-error", attrs: { id: `${id}-error`, "aria-live": "polite" } });
-      const row = h("div", { class: "field" }, h("label", { attrs: { for: id } }, field.label), input, h("div", { class: "field-hint", attrs: { id: `${id}-hint` } }, field.hint), error);
-      this.controls.set(field.name, { input, error, row });
-      return row;
+      const input = h("input", { attrs: { id, name: field.name, type: "text", autocomplete: "off", spellcheck: "false", ...(field.name === "expectedRps" ? { inputmode: "decimal" } : {}) } });
+      return this.fields.row(field.name, field.label, field.hint, input);
     });
+    if (!writes) this.fields.disable();
     this.token = new TokenField(tokens, "event", writes);
     this.save.disabled = !writes;
     this.form = h("form", { class: "event-form", attrs: { novalidate: true, "aria-label": "Schedule an event" }, on: { submit: (event) => { event.preventDefault(); void this.submit(); } } },
@@ -82,11 +77,10 @@ export class EventsCard {
     this.clearAll();
     const token = this.token.take();
     if (token === null) return;
-    const fields = {} as Record<EventFieldName, string>;
-    for (const [name, control] of this.controls) fields[name] = control.input.value;
+    const fields = this.fields.values();
     const id = fields.id.trim();
     if (id === "") {
-      this.showIssue("id", "is required");
+      this.fields.mark("id", "is required");
       this.message.textContent = "Not saved: give the event a name.";
       this.message.className = "form-message error";
       return;
@@ -96,12 +90,12 @@ export class EventsCard {
     try {
       const { event, replaced } = await api.putEvent(id, eventBody(fields, pool), token);
       this.token.accepted(token);
-      for (const control of this.controls.values()) control.input.value = "";
+      for (const name of this.fields.names()) this.fields.set(name, "");
       this.message.textContent = `${replaced ? "Replaced" : "Scheduled"} ${event.id} at ${clockTime(Date.now())} UTC: the scaler plans for it from its next evaluation.`;
       this.message.className = "form-message ok";
       this.onChanged();
     } catch (error) {
-      this.showFailure(error, "the stored events are unchanged");
+      showWriteFailure(error, this.fields, this.token, this.message, "the stored events are unchanged");
     } finally {
       this.save.disabled = false;
     }
@@ -118,51 +112,12 @@ export class EventsCard {
       this.message.className = "form-message ok";
       this.onChanged();
     } catch (error) {
-      this.showFailure(error, "nothing was deleted");
+      showWriteFailure(error, this.fields, this.token, this.message, "nothing was deleted");
     }
-  }
-
-  private showFailure(error: unknown, unchanged: string): void {
-    this.message.className = "form-message error";
-    if (!(error instanceof ApiError)) {
-      this.message.textContent = `Not saved: ${String(error)}`;
-      return;
-    }
-    if (error.status === 401) {
-      this.token.refused(error.message);
-      this.message.textContent = "Not saved: the admin token was refused.";
-      return;
-    }
-    const general: string[] = [];
-    for (const issue of error.issues) {
-      const name = issue.path.split(/[.[]/)[0] ?? "";
-      if (this.controls.has(name as EventFieldName)) this.showIssue(name as EventFieldName, issue.message);
-      else general.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
-    }
-    const count = error.issues.length;
-    this.message.textContent = count > 0
-      ? `Not saved: ${count === 1 ? "one problem" : `${count} problems`}; ${unchanged}.${general.length ? ` ${general.join("; ")}` : ""}`
-      : `Not saved: ${error.message}; ${unchanged}.`;
-  }
-
-  private showIssue(name: EventFieldName, message: string): void {
-    const control = this.controls.get(name);
-    if (!control) return;
-    control.error.textContent = control.error.textContent ? `${control.error.textContent}; ${message}` : message;
-    control.input.setAttribute("aria-invalid", "true");
-    control.row.classList.add("invalid");
-  }
-
-  private clearError(name: EventFieldName): void {
-    const control = this.controls.get(name);
-    if (!control) return;
-    control.error.textContent = "";
-    control.input.removeAttribute("aria-invalid");
-    control.row.classList.remove("invalid");
   }
 
   private clearAll(): void {
-    for (const name of this.controls.keys()) this.clearError(name);
+    this.fields.clearAll();
     this.token.clear();
     this.message.className = "form-message";
   }

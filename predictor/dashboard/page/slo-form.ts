@@ -1,14 +1,13 @@
 import type { Slo } from "../../../contracts/index.ts";
 import { SLO_MODES } from "../../../contracts/index.ts";
-import { ApiError, api } from "./api.ts";
+import { api } from "./api.ts";
 import { h, replace } from "./dom.ts";
 import { clockTime } from "./format.ts";
+import { FormFields, showWriteFailure } from "./form-fields.ts";
 import type { SloFieldName } from "./slo-fields.ts";
 import { fieldsToBody, NEW_SLO, SLO_FIELDS, sloToFields } from "./slo-fields.ts";
 import { TokenField } from "./token-field.ts";
 import type { TokenStore } from "./token-store.ts";
-
-type Control = { input: HTMLInputElement | HTMLSelectElement; error: HTMLElement; row: HTMLElement };
 
 /**
  * The SLO editor of one pool. The server validates (contracts' validateSlo through
@@ -18,7 +17,7 @@ type Control = { input: HTMLInputElement | HTMLSelectElement; error: HTMLElement
  */
 export class SloForm {
   readonly element: HTMLElement;
-  private readonly controls = new Map<SloFieldName, Control>();
+  private readonly fields = new FormFields<SloFieldName>();
   private readonly token: TokenField;
   private readonly message: HTMLElement;
   private readonly badge: HTMLElement;
@@ -31,28 +30,24 @@ export class SloForm {
   constructor(tokens: TokenStore, private readonly writes: boolean, private readonly onSaved: (slo: Slo) => void) {
     this.title = h("h2", null, "SLO");
     this.badge = h("span", { class: "badge" });
-    const fields = SLO_FIELDS.map((field) => {
+    const rows = SLO_FIELDS.map((field) => {
       const id = `slo-${field.name}`;
       const input = field.name === "mode"
-        ? h("select", { attrs: { id, name: field.name, "aria-describedby": `${id}-hint ${id}-error` } }, ...SLO_MODES.map((mode) => h("option", { attrs: { value: mode } }, mode)))
-        : h("input", { attrs: { id, name: field.name, type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false", "aria-describedby": `${id}-hint ${id}-error` } });
-      input.addEventListener("input", () => { this.dirty = true; this.clearError(field.name); });
-      const error = h("div", { class: "field-error", attrs: { id: `${id}-error`, "aria-live": "polite" } });
-      const row = h("div", { class: "field" }, h("label", { attrs: { for: id } }, field.label), input, h("div", { class: "field-hint", attrs: { id: `${id}-hint` } }, field.hint), error);
-      this.controls.set(field.name, { input, error, row });
-      return row;
+        ? h("select", { attrs: { id, name: field.name } }, ...SLO_MODES.map((mode) => h("option", { attrs: { value: mode } }, mode)))
+        : h("input", { attrs: { id, name: field.name, type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false" } });
+      return this.fields.row(field.name, field.label, field.hint, input, () => { this.dirty = true; });
     });
     this.token = new TokenField(tokens, "slo", writes);
     this.message = h("div", { class: "form-message", attrs: { role: "status", "aria-live": "polite" } });
     this.save = h("button", { class: "primary", attrs: { type: "submit" } }, "Save SLO");
     const form = h("form", { class: "slo-form", attrs: { novalidate: true, "aria-label": "SLO" }, on: { submit: (event) => { event.preventDefault(); void this.submit(); } } },
-      h("div", { class: "fields" }, ...fields),
+      h("div", { class: "fields" }, ...rows),
       this.token.element,
       h("div", { class: "form-actions" }, this.save, this.message));
     this.element = h("section", { class: "card slo-card", attrs: { "aria-labelledby": "slo-title" } }, h("div", { class: "card-head" }, this.title, this.badge), form);
     this.title.id = "slo-title";
     if (!writes) {
-      for (const { input } of this.controls.values()) input.disabled = true;
+      this.fields.disable();
       this.save.disabled = true;
       this.message.textContent = "Editing is off: this predictor has no admin token configured (PREDICTOR_ADMIN_TOKEN).";
     }
@@ -81,7 +76,7 @@ export class SloForm {
     if (!this.dirty && (changedPool || key !== this.shown)) {
       this.shown = key;
       const values = sloToFields(slo ?? NEW_SLO);
-      for (const [name, control] of this.controls) control.input.value = values[name];
+      for (const name of this.fields.names()) this.fields.set(name, values[name]);
     }
   }
 
@@ -91,8 +86,7 @@ export class SloForm {
     this.clearAll();
     const token = this.token.take();
     if (token === null) return;
-    const fields = {} as Record<SloFieldName, string>;
-    for (const [name, control] of this.controls) fields[name] = control.input.value;
+    const fields = this.fields.values();
     this.save.disabled = true;
     this.message.textContent = "Saving…";
     try {
@@ -104,49 +98,14 @@ export class SloForm {
       this.message.className = "form-message ok";
       this.onSaved(slo);
     } catch (error) {
-      this.showFailure(error);
+      showWriteFailure(error, this.fields, this.token, this.message, "the stored SLO is unchanged");
     } finally {
       this.save.disabled = false;
     }
   }
 
-  private showFailure(error: unknown): void {
-    this.message.className = "form-message error";
-    if (!(error instanceof ApiError)) {
-      this.message.textContent = `Not saved: ${String(error)}`;
-      return;
-    }
-    if (error.status === 401) {
-      this.token.refused(error.message);
-      this.message.textContent = "Not saved: the admin token was refused.";
-      return;
-    }
-    const general: string[] = [];
-    for (const issue of error.issues) {
-      const name = issue.path.split(/[.[]/)[0] ?? "";
-      const control = this.controls.get(name as SloFieldName);
-      if (control) {
-        control.error.textContent = control.error.textContent ? `${control.error.textContent}; ${issue.message}` : issue.message;
-        control.input.setAttribute("aria-invalid", "true");
-        control.row.classList.add("invalid");
-      } else general.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
-    }
-    const count = error.issues.length;
-    this.message.textContent = count > 0
-      ? `Not saved: ${count === 1 ? "one problem" : `${count} problems`} (shown next to the fields); the stored SLO is unchanged.${general.length ? ` ${general.join("; ")}` : ""}`
-      : `Not saved: ${error.message}`;
-  }
-
-  private clearError(name: SloFieldName): void {
-    const control = this.controls.get(name);
-    if (!control) return;
-    control.error.textContent = "";
-    control.input.removeAttribute("aria-invalid");
-    control.row.classList.remove("invalid");
-  }
-
   private clearAll(): void {
-    for (const name of this.controls.keys()) this.clearError(name);
+    this.fields.clearAll();
     this.token.clear();
     this.message.className = "form-message";
   }
