@@ -1,9 +1,10 @@
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { seededRng, validateWith } from "../../contracts/index.ts";
 import { CliError, dateFlag, definedOnly, issuesAsCliError, numberFlag, runCli } from "./cli-flags.ts";
 import { generateRampTrace, rampOptionsSchema } from "./ramp-trace.ts";
 import { formatTraceCsv } from "./trace-csv-format.ts";
-import { generateTrace } from "./trace-generator.ts";
+import { flashCrowdEvents, generateTrace } from "./trace-generator.ts";
 import { resolveTraceOptions } from "./trace-options.ts";
 
 const USAGE = `Usage: npx tsx infra/traces/generate.ts [options] > trace.csv
@@ -26,6 +27,8 @@ realistic:
   --flash-magnitude X      mean crest, x base level (default 1.5)
   --flash-rise M           mean rise time in minutes (default 5)
   --flash-decay M          mean decay time constant in minutes (default 30)
+  --events-out FILE        also write the flash crowds as scheduled events (JSON), as an
+                           operator who planned them would set them, for simulate --events
   --night-floor F          night trough as a share of the peak (default 0.2)
   --morning-peak H         local hour of the morning peak (default 9.5)
   --evening-peak H         local hour of the evening peak (default 20)
@@ -48,7 +51,7 @@ const numericOptions = Object.fromEntries(numeric.map((flag) => [flag, { type: "
 
 function main(): void {
   const { values } = parseArgs({
-    options: { shape: { type: "string", default: "realistic" }, start: { type: "string" }, column: { type: "string", default: "value" }, help: { type: "boolean", default: false }, ...numericOptions },
+    options: { shape: { type: "string", default: "realistic" }, start: { type: "string" }, column: { type: "string", default: "value" }, "events-out": { type: "string" }, help: { type: "boolean", default: false }, ...numericOptions },
     strict: true,
   });
   if (values.help) {
@@ -65,8 +68,12 @@ function main(): void {
     const input = definedOnly({ start, days: n("days"), stepSeconds: n("step"), baseLevel: n("base"), trendPerDay: n("trend"), noise: n("noise"), noiseMinutes: n("noise-minutes"), flashCrowds: n("flash-crowds"), flashMagnitude: n("flash-magnitude"), flashRiseMinutes: n("flash-rise"), flashDecayMinutes: n("flash-decay"), profile });
     const checked = resolveTraceOptions(input);
     if (!checked.ok) throw issuesAsCliError(checked.issues, REALISTIC_FLAGS);
-    csv = formatTraceCsv(generateTrace(checked.value, seededRng(seed)).points, values.column);
+    const trace = generateTrace(checked.value, seededRng(seed));
+    csv = formatTraceCsv(trace.points, values.column);
+    const eventsOut = values["events-out"];
+    if (eventsOut !== undefined) writeFileSync(eventsOut, `${JSON.stringify(flashCrowdEvents(trace), null, 2)}\n`);
   } else if (values.shape === "ramp") {
+    if (values["events-out"] !== undefined) throw new CliError("--events-out: a ramp has no flash crowds to schedule");
     const input = definedOnly({ start, minutes: n("minutes"), stepSeconds: n("step"), from: n("from"), to: n("to"), rampAtMinutes: n("ramp-at"), rampOverMinutes: n("ramp-over"), noise: n("noise") });
     const checked = validateWith(rampOptionsSchema, input);
     if (!checked.ok) throw issuesAsCliError(checked.issues, RAMP_FLAGS);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseTraceCsv, seededRng, ValidationError } from "../../contracts/index.ts";
+import { parseTraceCsv, seededRng, validateScheduledEvent, ValidationError } from "../../contracts/index.ts";
 import type { TracePoint } from "../../contracts/index.ts";
 import { generateRampTrace } from "./ramp-trace.ts";
 import { formatTraceCsv } from "./trace-csv-format.ts";
-import { generateTrace } from "./trace-generator.ts";
+import { flashCrowdEvents, generateTrace } from "./trace-generator.ts";
 import { DEFAULT_TRACE_START } from "./trace-options.ts";
 
 const HOUR = 3_600_000;
@@ -114,6 +114,24 @@ describe("realistic trace generator", () => {
     // The noise is an independent stream: the same seed without crowds leaves it unchanged away from them.
     const none = generateTrace({ days: 7, flashCrowds: 0 }, seededRng(4));
     expect(none.points[10]).toEqual(trace.points[10]);
+  });
+
+  it("schedules its flash crowds as an operator would: from each start until it has mostly decayed, expecting the highest load there", () => {
+    const trace = generateTrace({ days: 7, flashCrowds: 3 }, seededRng(4));
+    const events = flashCrowdEvents(trace);
+    expect(events.map((e) => e.id)).toEqual(["flash-crowd-1", "flash-crowd-2", "flash-crowd-3"]);
+    events.forEach((event, i) => {
+      const crowd = trace.flashCrowds[i];
+      if (!crowd) throw new Error("no crowd");
+      expect(validateScheduledEvent({ ...event, pool: "sim" }).ok).toBe(true);
+      expect(Date.parse(event.start)).toBe(crowd.at);
+      const end = Date.parse(event.end);
+      expect(end).toBeGreaterThanOrEqual(crowd.at + (crowd.riseMinutes + 2 * crowd.decayMinutes) * 60_000);
+      const inside = trace.points.filter((p) => p.t >= crowd.at && p.t < end).map((p) => p.value);
+      expect(event.expectedRps).toBeCloseTo(Math.max(...inside), 2);
+      // The crest is well above the load just before the crowd.
+      expect(event.expectedRps).toBeGreaterThan(meanBetween(trace.points, crowd.at - HOUR, crowd.at) * 1.3);
+    });
   });
 
   it("refuses bad options, naming each", () => {

@@ -61,3 +61,16 @@ export function generateTrace(input: TraceOptionsInput, rng: Rng): GeneratedTrac
   }
   return { points, flashCrowds, options, profile };
 }
+
+/** A flash crowd as an operator who planned it (a campaign, a push notification) would schedule
+ * it: from its start until its extra load has decayed to e^-2 (about 14 %) of the crest, expecting
+ * the trace's highest load in that stretch. For replays with `simulate --events`. */
+export type PlannedCrowd = { id: string; start: string; end: string; expectedRps: number; note: string };
+
+export function flashCrowdEvents(trace: GeneratedTrace): PlannedCrowd[] {
+  return trace.flashCrowds.map((crowd, i) => {
+    const end = crowd.at + (crowd.riseMinutes + 2 * crowd.decayMinutes) * 60_000;
+    const peak = Math.max(0, ...trace.points.filter((p) => p.t >= crowd.at && p.t < end).map((p) => p.value));
+    return { id: `flash-crowd-${i + 1}`, start: new Date(crowd.at).toISOString(), end: new Date(Math.ceil(end / 60_000) * 60_000).toISOString(), expectedRps: Math.round(peak * 1000) / 1000, note: `generated flash crowd, crest ${crowd.magnitude.toFixed(2)}x base` };
+  });
+}

@@ -82,6 +82,51 @@ describe("simulate command", () => {
     expect(priced.sloViolationMinutes).toBeGreaterThan(covered.sloViolationMinutes ?? 0);
   });
 
+  it("tells the predictive policy of scheduled events: a one-off surge the models cannot see is met when it is scheduled", async () => {
+    // Flat 100 rps for four days, and once, on the fourth, an hour at 600 rps (a launch).
+    const lines = ["timestamp,value"];
+    const start = Date.UTC(2026, 0, 5);
+    const surge = start + 3 * 86_400_000 + 12 * 3_600_000;
+    for (let i = 0; i < 4 * 288; i++) {
+      const t = start + i * 300_000;
+      lines.push(`${new Date(t).toISOString()},${t >= surge && t < surge + 3_600_000 ? 600 : 100}`);
+    }
+    const launch = path.join(dir, "launch.csv");
+    await writeFile(launch, `${lines.join("\n")}\n`);
+    const events = path.join(dir, "launch-events.json");
+    // Scheduled with a five-minute margin either side, as an operator would: the replay reads
+    // the load between 5-minute bucket means, so it starts rising half a bucket early.
+    await writeFile(events, JSON.stringify([{ id: "launch", start: new Date(surge - 300_000).toISOString(), end: new Date(surge + 3_900_000).toISOString(), expectedRps: 600, note: "product launch" }]));
+    const common = ["--csv", launch, "--policy", "predictive", "--models", "seasonal-naive", "--rps-per-replica", "50", "--json"];
+    const [blind, told] = await Promise.all([simulate(...common), simulate(...common, "--events", events)]);
+    expect(blind.code, blind.stderr).toBe(0);
+    expect(told.code, told.stderr).toBe(0);
+    const [b, t] = [blind, told].map((r) => JSON.parse(r.stdout) as Record<string, number>);
+    // Blind, the surge runs above target for at least the boot time (5 min) before replicas serve.
+    expect(b?.sloViolationMinutes).toBeGreaterThanOrEqual(5);
+    expect(t?.sloViolationMinutes).toBe(0);
+    expect(t?.replicaMinutes).toBeLessThan((b?.replicaMinutes ?? 0) * 1.1);
+  });
+
+  it("exits 2 listing every problem of an event file, and refuses events for a policy that cannot use them", async () => {
+    const bad = path.join(dir, "bad-events.json");
+    await writeFile(bad, JSON.stringify([
+      { id: "a", start: "2026-01-08T12:00:00Z", end: "2026-01-08T11:00:00Z", expectedRps: 600 },
+      { id: "a", pool: "eu-west", start: "2026-01-08T12:00:00Z", end: "2026-01-08T13:00:00Z", expectedRps: "many" },
+    ]));
+    const result = await simulate("--csv", trace, "--policy", "predictive", "--events", bad);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${bad} is invalid:\n  [0].end: must be after start (2026-01-08T12:00:00Z)\n  [1].pool: leave it out: a replay has one pool\n  [1].expectedRps: must be a number\n  [1].id: "a" is already the id of [0]`);
+    const syntax = path.join(dir, "syntax-events.json");
+    await writeFile(syntax, '[\n  { "id": "a",\n    "start": "x" "end": "y" }\n]');
+    const broken = await simulate("--csv", trace, "--policy", "predictive", "--events", syntax);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/\(root\): is not valid JSON or YAML: .* at line 3, column \d+/);
+    const reactive = await simulate("--csv", trace, "--policy", "reactive", "--events", bad);
+    expect(reactive.code).toBe(2);
+    expect(reactive.stderr).toContain("--events: only the predictive policy is told of scheduled events (not reactive)");
+  });
+
   it("exits 2 on a bad flag, listing every problem", async () => {
     const result = await simulate("--csv", trace, "--policy", "clairvoyant", "--boot-seconds=-5", "--shortfall-price", "0.5", "--band-cap=-1");
     expect(result.code).toBe(2);

@@ -4,11 +4,14 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import * as v from "valibot";
-import { MODEL_KINDS, TraceCsvError, boundedInteger, boundedNumber, validateWith } from "../../contracts/index.ts";
+import type { ScheduledEvent } from "../../contracts/index.ts";
+import { MODEL_KINDS, TraceCsvError, boundedInteger, boundedNumber, eventOverlaps, validateWith } from "../../contracts/index.ts";
 import type { ElasticityReport } from "../sim/elasticity-metrics.ts";
 import type { SimulateOptions } from "../sim/simulate.ts";
-import { DEFAULT_SIMULATE_OPTIONS, POLICIES, simulate, trainOnHead } from "../sim/simulate.ts";
+import { DEFAULT_SIMULATE_OPTIONS, POLICIES, replayPlan, simulate, trainOnHead } from "../sim/simulate.ts";
+import type { LoadSeries } from "../sim/trace-series.ts";
 import { loadSeriesFromCsv } from "../sim/trace-series.ts";
+import { parseEventFile } from "../sim/event-file.ts";
 import { DEFAULT_TUNING } from "../policy/types.ts";
 
 class UsageError extends Error {}
@@ -34,7 +37,7 @@ const FLAGS = {
   seed: ["seed", boundedInteger(0, 2 ** 31), `randomness of the model training (default ${DEFAULT_SIMULATE_OPTIONS.seed})`],
 } as const;
 
-const USAGE = `usage: npm run -s simulate -- --csv FILE --policy ${POLICIES.join("|")} [--json] [--column NAME] [--models ${MODEL_KINDS.join(",")}] ${Object.keys(FLAGS).map((f) => `[--${f} N]`).join(" ")}`;
+const USAGE = `usage: npm run -s simulate -- --csv FILE --policy ${POLICIES.join("|")} [--json] [--column NAME] [--models ${MODEL_KINDS.join(",")}] [--events FILE] ${Object.keys(FLAGS).map((f) => `[--${f} N]`).join(" ")}`;
 
 /** `--help`: the usage, then what each option means and its default. */
 const HELP = [
@@ -47,11 +50,12 @@ const HELP = [
     ["--json", "one JSON object with the documented keys"],
     ["--column NAME", "the CSV column to read (default: the first value column)"],
     ["--models KINDS", `model kinds to train for predictive, comma-separated (default: all of ${MODEL_KINDS.join(", ")})`],
+    ["--events FILE", "scheduled events the predictive policy is told of: a JSON list of { id, start, end, expectedRps, note? } in the trace's time"],
     ...Object.entries(FLAGS).map(([flag, [, , meaning]]) => [`--${flag} N`, meaning]),
   ].map(([flag, meaning]) => `  ${(flag ?? "").padEnd(28)} ${meaning ?? ""}`),
 ].join("\n");
 
-type Replay = { csv: string; column?: string; policy: (typeof POLICIES)[number]; json: boolean; options: SimulateOptions };
+type Replay = { csv: string; column?: string; events?: string; policy: (typeof POLICIES)[number]; json: boolean; options: SimulateOptions };
 
 /** The command line: a replay to run, or "help" for --help. */
 function parseOptions(argv: string[]): Replay | "help" {
@@ -60,7 +64,7 @@ function parseOptions(argv: string[]): Replay | "help" {
     parsed = parseArgs({
       args: argv,
       strict: true,
-      options: { help: { type: "boolean", short: "h", default: false }, csv: { type: "string" }, column: { type: "string" }, policy: { type: "string" }, json: { type: "boolean", default: false }, models: { type: "string" }, ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: "string" as const }])) },
+      options: { help: { type: "boolean", short: "h", default: false }, csv: { type: "string" }, column: { type: "string" }, events: { type: "string" }, policy: { type: "string" }, json: { type: "boolean", default: false }, models: { type: "string" }, ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: "string" as const }])) },
     });
   } catch (error) {
     throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
@@ -91,8 +95,9 @@ function parseOptions(argv: string[]): Replay | "help" {
     if (kinds.ok && kinds.value.length > 0) options.kinds = kinds.value;
     else problems.push(`--models ${values.models}: ${kinds.ok ? "name at least one model" : kinds.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
   }
+  if (typeof values.events === "string" && policyOk && policy !== "predictive") problems.push(`--events: only the predictive policy is told of scheduled events (not ${String(policy)})`);
   if (problems.length > 0 || typeof csv !== "string" || !policyOk) throw new UsageError(`${problems.join("\n")}\n${USAGE}`);
-  return { csv, ...(typeof values.column === "string" ? { column: values.column } : {}), policy: policy as (typeof POLICIES)[number], json: values.json === true, options };
+  return { csv, ...(typeof values.column === "string" ? { column: values.column } : {}), ...(typeof values.events === "string" ? { events: values.events } : {}), policy: policy as (typeof POLICIES)[number], json: values.json === true, options };
 }
 
 function formatReport(policy: string, report: ElasticityReport): string {
@@ -116,11 +121,11 @@ async function main(): Promise<void> {
     return;
   }
   const { csv, column, policy, json, options } = replay;
-  let text: string;
-  try {
-    text = await readFile(csv, "utf8");
-  } catch (error) {
-    throw new UsageError(`${csv}: cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  const text = await readText(csv);
+  if (replay.events !== undefined) {
+    const events = parseEventFile(await readText(replay.events));
+    if (!events.ok) throw new UsageError(`${replay.events} is invalid:\n${events.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}`);
+    options.events = events.value;
   }
   let series;
   try {
@@ -131,6 +136,7 @@ async function main(): Promise<void> {
   }
   const negative = series.values.findIndex((x) => x < 0);
   if (negative >= 0) throw new UsageError(`${csv}: the load at ${new Date(series.start + negative * series.stepSeconds * 1000).toISOString()} is negative`);
+  if (options.events && options.events.length > 0) warnIfOutside(options.events, series, options);
   let report: ElasticityReport;
   try {
     const trained = policy === "predictive" ? await trainOnHead(series, options) : undefined;
@@ -143,6 +149,27 @@ async function main(): Promise<void> {
   const { sloViolationMinutes, overProvisionedReplicaMinutes, replicaMinutes, scalingActions, thetaU, thetaO, tauU, tauO } = report;
   const out = { sloViolationMinutes, overProvisionedReplicaMinutes, replicaMinutes, scalingActions, thetaU, thetaO, tauU, tauO };
   process.stdout.write(json ? `${JSON.stringify(out)}\n` : `${formatReport(policy, out)}\n`);
+}
+
+/** Events that miss the replayed part change nothing: most often a date in another year or zone. */
+function warnIfOutside(events: readonly ScheduledEvent[], series: LoadSeries, options: SimulateOptions): void {
+  let from: number;
+  try {
+    from = series.start + replayPlan(series, options).fromIndex * series.stepSeconds * 1000;
+  } catch {
+    return;
+  }
+  const to = series.start + series.values.length * series.stepSeconds * 1000;
+  const outside = events.filter((e) => !eventOverlaps(e, from, to)).map((e) => e.id);
+  if (outside.length > 0) process.stderr.write(`simulate: warning: ${outside.length === events.length ? "no event" : `${outside.length} of ${events.length} events (${outside.join(", ")})`} falls in the replayed part of the trace (${new Date(from).toISOString()} to ${new Date(to).toISOString()}); ${outside.length === 1 ? "it changes" : "they change"} nothing\n`);
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`${file}: cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import type { Forecast, OriginTable, Slo } from "../../contracts/index.ts";
+import type { Forecast, OriginTable, ScheduledEvent, Slo } from "../../contracts/index.ts";
 import type { Forecaster, ModelScore } from "../../predictor/models/index.ts";
 import { evaluatePolicy } from "../policy/evaluate-policy.ts";
 import type { OriginScaling, PolicyState, PolicyTuning } from "../policy/types.ts";
@@ -7,7 +7,9 @@ import type { FleetSettings, FleetView, ReplayController } from "./replay.ts";
 import type { LoadSeries } from "./trace-series.ts";
 import { sliceSeries } from "./trace-series.ts";
 
-const POOL = "sim";
+/** The one pool of a replay (scheduled events given to a replay are this pool's). */
+export const REPLAY_POOL = "sim";
+const POOL = REPLAY_POOL;
 const ORIGIN = "sim-1";
 
 /** How the predictive replay runs the real policy. */
@@ -19,6 +21,8 @@ export type PredictiveSettings = {
   tuning?: Partial<PolicyTuning>;
   /** Buckets of history handed to the model at each forecast (bounded for speed). */
   historyBuckets: number;
+  /** Scheduled events of the replay's pool, as the scaler would read them. */
+  events?: readonly ScheduledEvent[];
 };
 
 /** Forecast steps needed to cover [now, now + lead + one step] from the latest full bucket. */
@@ -81,6 +85,7 @@ export function predictiveController(series: LoadSeries, forecaster: Forecaster,
         outcomes: {},
         state,
         tuning,
+        ...(settings.events ? { events: settings.events } : {}),
       });
       state = outcome.state;
       return outcome.scale.find((call) => call.origin === ORIGIN)?.to;

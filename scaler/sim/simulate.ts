@@ -1,4 +1,4 @@
-import type { ModelKind } from "../../contracts/index.ts";
+import type { ModelKind, ScheduledEvent } from "../../contracts/index.ts";
 import { seededRng } from "../../contracts/index.ts";
 import type { Forecaster, ModelScore, TrainedSelection } from "../../predictor/models/index.ts";
 import type { PolicyTuning } from "../policy/types.ts";
@@ -43,6 +43,9 @@ export type SimulateOptions = {
   violationBudget?: number;
   /** Further policy knobs for the predictive replay (default: the policy's). */
   tuning?: Partial<PolicyTuning>;
+  /** Scheduled events the predictive policy is told of, in the trace's time (their pool is the
+   * replay's, REPLAY_POOL). */
+  events?: readonly ScheduledEvent[];
 };
 
 export const DEFAULT_SIMULATE_OPTIONS: SimulateOptions = { bootSeconds: 300, targetUtilization: 0.7, minReplicas: 1, maxReplicas: 10_000, cooldownSeconds: 300, intervalSeconds: 30, tickSeconds: 15, trainFraction: 0.3, seed: 1 };
@@ -114,5 +117,5 @@ function replayPredictive(series: LoadSeries, options: SimulateOptions, forecast
     ...(options.sizingQuantile !== undefined ? { sizingQuantile: options.sizingQuantile } : {}),
     ...(options.violationBudget !== undefined ? { violationBudget: options.violationBudget } : {}),
   };
-  return replayTrace(series, fromIndex, fleet, predictiveController(series, forecaster, score, fleet, { leadSeconds, cooldownSeconds: options.cooldownSeconds, intervalSeconds: options.intervalSeconds, historyBuckets, tuning }));
+  return replayTrace(series, fromIndex, fleet, predictiveController(series, forecaster, score, fleet, { leadSeconds, cooldownSeconds: options.cooldownSeconds, intervalSeconds: options.intervalSeconds, historyBuckets, tuning, ...(options.events ? { events: options.events } : {}) }));
 }
