@@ -38,6 +38,7 @@ beforeAll(async () => {
   test = await openTestRedis("browser");
   const hostile: Decision = { id: "hostile", at: new Date(now - 60_000).toISOString(), pool: "us-east", origin: "us-1", mode: "advise", action: "reweight", reason: HOSTILE_REASON, applied: false };
   seeded = await seedDashboard(test.redis, test.prefix, now, [hostile]);
+  await test.redis.hset(redisKeys(test.prefix).events, "hostile-note", JSON.stringify({ id: "hostile-note", pool: "us-east", start: new Date(now + 3_600_000).toISOString(), end: new Date(now + 7_200_000).toISOString(), expectedRps: 50, note: HOSTILE_REASON }));
   const documents = edgeDocuments(now, { "eu-west": [HOSTILE_ID] });
   edge = await startFakeEdge(EDGE_TOKEN, documents.status, documents.table);
   assets = await buildDashboardAssets();
@@ -94,6 +95,7 @@ describe("the dashboard page", () => {
     expect(await page.locator("#card-advised .reason").first().textContent()).toBe(HOSTILE_REASON);
     await page.goto(`${app.url}/#/live/pool%3Aus-east?minutes=60`);
     await expect.poll(() => page.locator("#card-decisions .reason").allTextContents()).toContain(HOSTILE_REASON);
+    await expect.poll(() => page.locator("#card-events .event-note").allTextContents()).toEqual([HOSTILE_REASON]);
     // Nothing ran, and no element was made from the data: the only image is the logo.
     expect(await page.evaluate(() => (window as unknown as { pwned?: string }).pwned)).toBeUndefined();
     expect(await page.locator("img").count()).toBe(1);
@@ -149,7 +151,7 @@ describe("the dashboard page", () => {
     await expect.poll(() => page.locator("#event-expectedRps-error").textContent()).toBe("must be a number");
     expect(await page.locator("#event-end-error").textContent()).toMatch(/^must be after start/);
     expect(await card.locator(".form-message").textContent()).toMatch(/^Not saved: 2 problems \(shown next to the fields\); the stored events are unchanged/);
-    expect(((await (await fetch(`${app.url}/api/events`)).json()) as { events: unknown[] }).events).toEqual([]);
+    expect(((await (await fetch(`${app.url}/api/events?pool=eu-west`)).json()) as { events: unknown[] }).events).toEqual([]);
 
     await card.getByLabel("Starts (UTC)").fill(typed(start));
     await card.getByLabel("Ends (UTC)").fill(typed(end));
@@ -172,7 +174,7 @@ describe("the dashboard page", () => {
 
     await card.getByRole("button", { name: "Delete event launch" }).click();
     await expect.poll(() => card.locator(".event-list").textContent()).toBe("No scheduled events for eu-west.");
-    expect(((await (await fetch(`${app.url}/api/events`)).json()) as { events: unknown[] }).events).toEqual([]);
+    expect(((await (await fetch(`${app.url}/api/events?pool=eu-west`)).json()) as { events: unknown[] }).events).toEqual([]);
     expect(trouble.errors.filter((e) => e.startsWith("page error"))).toEqual([]);
     await page.close();
   });

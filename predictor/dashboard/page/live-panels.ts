@@ -1,7 +1,7 @@
 import type { ScheduledEvent, Slo } from "../../../contracts/index.ts";
 import type { BandPt, Pt } from "./chart-data.ts";
 import { capacityPoints, constantLine, forecastPoints, holdUntil, pastForecastPoints, scaled, sumBands, sumSeries, sumSteps, windowPoints } from "./chart-data.ts";
-import type { LineSpec, PanelSpec } from "./chart-options.ts";
+import type { AreaSpec, LineSpec, PanelSpec } from "./chart-options.ts";
 import type { OriginData } from "./origin-data.ts";
 
 /** The page's colours: one per kind of line, the same on every chart. */
@@ -39,6 +39,11 @@ export function scheduledLoad(events: readonly ScheduledEvent[], from: number, t
     else points.push(...(last && last[0] < a ? [[last[0], null] as Pt] : []), [a, expected], [b, expected]);
   }
   return points;
+}
+
+/** Scheduled events overlapping [from, to], shaded on every chart of their pool. */
+export function eventAreas(events: readonly ScheduledEvent[], from: number, to: number): AreaSpec[] {
+  return events.filter((e) => Date.parse(e.end) > from && Date.parse(e.start) < to).map((e) => ({ from: Date.parse(e.start), to: Date.parse(e.end), label: e.id, color: COLORS.event }));
 }
 
 /** The bands and lines of one metric: the observed series, the remembered forecasts up to

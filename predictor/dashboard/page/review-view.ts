@@ -10,7 +10,7 @@ import { decisionMarkers } from "./decision-markers.ts";
 import { h, replace } from "./dom.ts";
 import { duration, num, percent, withUnit } from "./format.ts";
 import type { ViewContext } from "./live-view.ts";
-import { hasData } from "./live-panels.ts";
+import { eventAreas, hasData } from "./live-panels.ts";
 import type { OriginData } from "./origin-data.ts";
 import { loadOrigin } from "./origin-data.ts";
 import { firstDataTime, originReviewPanels, poolAccuracy, poolReviewPanels } from "./review-panels.ts";
@@ -59,17 +59,19 @@ export class ReviewView {
       replace(this.summary, h("p", { class: "empty card" }, "This predictor keeps no forecast history, so there is nothing to review."));
       return;
     }
-    const [origins, advised, applied] = await Promise.all([
+    const [origins, advised, applied, events] = await Promise.all([
       Promise.all(pool.origins.map((origin) => loadOrigin(origin, minutes, { forecasts: false, history: true }))),
       pool.pool === null ? Promise.resolve([]) : settle(api.decisions({ pool: pool.pool, since: windowStart, mode: "advise", applied: false, limit: 1000 }).then((r) => r.decisions)),
       pool.pool === null ? Promise.resolve([]) : settle(api.decisions({ pool: pool.pool, since: windowStart, applied: true, limit: 1000 }).then((r) => r.decisions)),
+      pool.pool === null ? Promise.resolve([]) : settle(api.events(pool.pool).then((r) => r.events)),
     ]);
     const earliest = Math.min(...origins.map(firstDataTime).filter((t): t is number => t !== null));
     const from = Number.isFinite(earliest) ? Math.max(windowStart, earliest - stepMs) : windowStart;
     if (!ctx.current()) return;
     const advisedList: Decision[] = Array.isArray(advised) ? advised : [];
     const markers = decisionMarkers(advisedList);
-    const spec = (panels: PanelSpec[], height: number): ChartSpec => ({ panels, markers, from, to, now, height, tooltip: tooltipFactory(Math.max(stepMs, (to - from) / 120), panels.map((p) => p.title)) });
+    const areas = eventAreas(Array.isArray(events) ? events : [], from, to);
+    const spec = (panels: PanelSpec[], height: number): ChartSpec => ({ panels, markers, areas, from, to, now, height, tooltip: tooltipFactory(Math.max(stepMs, (to - from) / 120), panels.map((p) => p.title)) });
     const accuracy = poolAccuracy(origins, history.leadSteps);
     this.renderSummary(advisedList, Array.isArray(applied) ? applied.length : null, accuracy, origins, now);
 
