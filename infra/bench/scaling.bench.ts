@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import type { ModelKind } from "../../contracts/index.ts";
+import type { ModelKind, ScheduledEvent } from "../../contracts/index.ts";
 import { seededRng } from "../../contracts/index.ts";
 import type { ReplayResult } from "../../scaler/sim/replay.ts";
 import { costBounds } from "../../scaler/sim/clairvoyant.ts";
@@ -9,18 +9,22 @@ import type { PolicyName, SimulateOptions } from "../../scaler/sim/simulate.ts";
 import { DEFAULT_SIMULATE_OPTIONS, POLICIES, replayPlan, simulate, simulatePerfectForecast, trainOnHead } from "../../scaler/sim/simulate.ts";
 import type { LoadSeries } from "../../scaler/sim/trace-series.ts";
 import { loadSeriesFromCsv } from "../../scaler/sim/trace-series.ts";
-import { generateTrace } from "../traces/trace-generator.ts";
+import { flashCrowdEvents, generateTrace } from "../traces/trace-generator.ts";
+import { REPLAY_POOL } from "../../scaler/sim/predictive-controller.ts";
 import { DEFAULT_TUNING } from "../../scaler/policy/types.ts";
 import type { PolicyTuning } from "../../scaler/policy/types.ts";
 import type { Benchmark } from "./benchmark.ts";
 
 const LSTM_EPOCHS = 10;
 
-type TraceRun = { name: string; series: LoadSeries; note: string };
+/** A trace to replay; `events`, when it has surges an operator could have scheduled. */
+type TraceRun = { name: string; series: LoadSeries; note: string; events?: ScheduledEvent[] };
 type Setting = { label: string; violationBudget: number; tuning?: Partial<PolicyTuning> };
 /** Wall-clock seconds of the parts of one trace's run the README quotes. */
 type Timings = { predictiveReplay: number; bounds: number; cooldownBounds: number };
-type TraceResult = { run: TraceRun; results: Record<PolicyName, ReplayResult>; model: string; trainSeconds: number; rpsPerReplica: number; replayDays: number; settings: ReplayResult[]; bounds: CostBounds; cooldownBounds: CostBounds; perfect: ReplayResult; timings: Timings };
+/** Replays with the trace's events scheduled: at the default budget and with none. */
+type Scheduled = { withBudget: ReplayResult; noBudget: ReplayResult };
+type TraceResult = { run: TraceRun; results: Record<PolicyName, ReplayResult>; model: string; trainSeconds: number; rpsPerReplica: number; replayDays: number; settings: ReplayResult[]; bounds: CostBounds; cooldownBounds: CostBounds; perfect: ReplayResult; timings: Timings; scheduled?: Scheduled };
 
 /** The target: predictive at most this share of reactive's SLO-violation minutes... */
 const VIOLATION_SHARE = 0.2;
@@ -32,10 +36,12 @@ const DEFAULT_SETTING: Setting = { label: `budget ${DEFAULT_TUNING.violationBudg
 const ALL_SETTINGS: readonly Setting[] = [NO_BUDGET, DEFAULT_SETTING, { label: "budget 1 %", violationBudget: 0.01 }, { label: "budget 5 %", violationBudget: 0.05 }, { label: `budget ${DEFAULT_TUNING.violationBudget * 100} %, excursion price 3`, violationBudget: DEFAULT_TUNING.violationBudget, tuning: { excursionPrice: 3 } }, { label: `budget ${DEFAULT_TUNING.violationBudget * 100} %, band read whole (band cap 0)`, violationBudget: DEFAULT_TUNING.violationBudget, tuning: { bandCap: 0 } }];
 
 /** The synthetic trace: two weeks of weekday/weekend daily cycles with noise and six flash crowds
- * at random times (the local stack's generator), one point a minute. */
-function syntheticTrace(days: number): LoadSeries {
+ * at random times (the local stack's generator), one point a minute; and its flash crowds as an
+ * operator who planned them would schedule them (`generate.ts --events-out`). */
+function syntheticTrace(days: number): { series: LoadSeries; events: ScheduledEvent[] } {
   const trace = generateTrace({ days, stepSeconds: 60, flashCrowds: Math.round((6 * days) / 14) }, seededRng(7));
-  return loadSeriesFromCsv(`timestamp,value\n${trace.points.map((p) => `${new Date(p.t).toISOString()},${p.value}`).join("\n")}\n`);
+  const series = loadSeriesFromCsv(`timestamp,value\n${trace.points.map((p) => `${new Date(p.t).toISOString()},${p.value}`).join("\n")}\n`);
+  return { series, events: flashCrowdEvents(trace).map((event) => ({ ...event, pool: REPLAY_POOL })) };
 }
 
 async function runTrace(run: TraceRun, options: SimulateOptions, log: (m: string) => void): Promise<TraceResult> {
@@ -62,6 +68,11 @@ async function runTrace(run: TraceRun, options: SimulateOptions, log: (m: string
   for (const setting of ALL_SETTINGS) {
     settings.push(setting === DEFAULT_SETTING ? results.predictive : await simulate(run.series, "predictive", { ...options, violationBudget: setting.violationBudget, tuning: { ...options.tuning, ...setting.tuning } }, trained));
   }
+  const events = run.events;
+  const scheduled = events ? {
+    withBudget: await simulate(run.series, "predictive", { ...options, events }, trained),
+    noBudget: await simulate(run.series, "predictive", { ...options, events, violationBudget: 0 }, trained),
+  } : undefined;
   const perfect = await simulatePerfectForecast(run.series, options);
   const plan = replayPlan(run.series, options);
   const replayDays = ((run.series.values.length - plan.fromIndex) * run.series.stepSeconds) / 86_400;
@@ -72,7 +83,7 @@ async function runTrace(run: TraceRun, options: SimulateOptions, log: (m: string
   const cooldownBounds = costBounds(run.series, plan.fromIndex, plan.fleet, allowed, options.cooldownSeconds);
   const timings: Timings = { predictiveReplay, bounds: (t2 - t1) / 1000, cooldownBounds: (performance.now() - t2) / 1000 };
   log(`${run.name}: bounds in ${timings.bounds.toFixed(1)} s, with the cooldown in ${timings.cooldownBounds.toFixed(1)} s`);
-  return { run, results, model: `${trained.best.kind} (${trained.best.version})`, trainSeconds, rpsPerReplica: plan.fleet.rpsPerReplica, replayDays, settings, bounds, cooldownBounds, perfect, timings };
+  return { run, results, model: `${trained.best.kind} (${trained.best.version})`, trainSeconds, rpsPerReplica: plan.fleet.rpsPerReplica, replayDays, settings, bounds, cooldownBounds, perfect, timings, ...(scheduled ? { scheduled } : {}) };
 }
 
 const n0 = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -104,6 +115,19 @@ function verdict(r: TraceResult): string {
   const unreachable = beyond(r.bounds) ? "; no policy can" : beyond(r.cooldownBounds) ? "; no policy keeping the cooldown can" : "";
   const met = violationsOk && costOk ? "yes" : `no (${[violationsOk ? "" : "violations", costOk ? "" : "cost"].filter(Boolean).join(", ")})${unreachable}`;
   return `| ${r.run.name} | ${ratio(p.report.sloViolationMinutes, q.report.sloViolationMinutes)} | ${ratio(p.overloadMinutes, q.overloadMinutes)} | ${signed(p.report.replicaMinutes, q.report.replicaMinutes)} | ${ratio(r.perfect.report.sloViolationMinutes, q.report.sloViolationMinutes)} / ${signed(r.perfect.report.replicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.clairvoyantReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.lowerBoundReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.cooldownBounds.lowerBoundReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.allowanceReplicaMinutes, q.report.replicaMinutes)} | ${met} |`;
+}
+
+/** What scheduling a trace's surges changes: the same policy, models and replay, told of them or not. */
+function scheduledRows(r: TraceResult): string[] {
+  const s = r.scheduled;
+  if (!s) return [];
+  const without = [r.results.predictive, r.settings[ALL_SETTINGS.indexOf(NO_BUDGET)] ?? r.results.predictive];
+  const rows = [[DEFAULT_SETTING.label, without[0], s.withBudget], [NO_BUDGET.label, without[1], s.noBudget]] as const;
+  return rows.map(([label, before, after]) => {
+    if (!before) return "";
+    const fewer = before.report.sloViolationMinutes > 0 ? `${Math.round((100 * (before.report.sloViolationMinutes - after.report.sloViolationMinutes)) / before.report.sloViolationMinutes)} %` : "–";
+    return `| ${r.run.name}, ${label} | ${n1(before.report.sloViolationMinutes)} | ${n1(after.report.sloViolationMinutes)} | ${fewer} | ${n0(before.report.replicaMinutes)} | ${n0(after.report.replicaMinutes)} | ${signed(after.report.replicaMinutes, before.report.replicaMinutes)} |`;
+  });
 }
 
 /** `a` against `b` as a signed percentage: "+9 %". */
@@ -138,7 +162,8 @@ const benchmark: Benchmark = {
       }
     } else context.log("no traces folder beside the project: only the synthetic trace runs");
     const days = context.quick ? 7 : 14;
-    runs.push({ name: `synthetic diurnal with flash crowds (${days} days)`, series: syntheticTrace(days), note: "Generated: daily and weekly cycles, +1 %/day trend, 8 % noise, flash crowds at random times (seed 7)." });
+    const synthetic = syntheticTrace(days);
+    runs.push({ name: `synthetic diurnal with flash crowds (${days} days)`, series: synthetic.series, events: synthetic.events, note: "Generated: daily and weekly cycles, +1 %/day trend, 8 % noise, flash crowds at random times (seed 7)." });
     const done: TraceResult[] = [];
     for (const run of runs) {
       context.log(`${run.name}: ${run.series.values.length} points at ${run.series.stepSeconds} s`);
@@ -158,6 +183,12 @@ const benchmark: Benchmark = {
       `| trace | ${ALL_SETTINGS.map((s) => s.label).join(" | ")} |`,
       `| --- | ${ALL_SETTINGS.map(() => "---:").join(" | ")} |`,
       ...done.map(settingsRow),
+      "",
+      "What scheduling the surges changes: the synthetic trace's flash crowds scheduled as events (README, \"Scheduled events\"), as an operator who planned them would (from each start until its extra load has decayed to about 14 % of the crest, expecting the highest load there), replayed by the same predictive policy with the same models; no forecast knows when a crowd comes.",
+      "",
+      "| trace, setting | SLO-violation min, not scheduled | scheduled | fewer | replica-min, not scheduled | scheduled | change |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+      ...done.flatMap(scheduledRows),
       "",
       ...done.map(traceTable).flatMap((t) => [t, ""]),
     ].join("\n");
