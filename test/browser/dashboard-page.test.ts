@@ -172,6 +172,15 @@ describe("the dashboard page", () => {
     expect(drawn.line).toBeGreaterThan(0);
     expect(drawn.areas).toBeGreaterThan(0);
 
+    // Edit fills the form with the event; saving under its name replaces it.
+    await card.getByRole("button", { name: "Edit event launch" }).click();
+    expect(await card.getByLabel("Expected load (rps)").inputValue()).toBe("2500");
+    expect(await card.getByLabel("Ends (UTC)").inputValue()).toBe(typed(end));
+    await card.getByLabel("Expected load (rps)").fill("3000");
+    await card.getByRole("button", { name: "Schedule event" }).click();
+    await expect.poll(() => card.locator(".form-message").textContent()).toMatch(/^Replaced launch at/);
+    await expect.poll(() => card.locator(".event .event-when").textContent()).toBe(`${typed(start)} to ${typed(end)} UTC · 3,000 rps`);
+
     await card.getByRole("button", { name: "Delete event launch" }).click();
     await expect.poll(() => card.locator(".event-list").textContent()).toBe("No scheduled events for eu-west.");
     expect(((await (await fetch(`${app.url}/api/events?pool=eu-west`)).json()) as { events: unknown[] }).events).toEqual([]);

@@ -63,12 +63,22 @@ export class EventsCard {
     replace(this.list, h("ul", { class: "events" }, ...events.map((event) => {
       const state = eventState(event, now);
       const remove = h("button", { class: "link danger", attrs: { type: "button", "aria-label": `Delete event ${event.id}` }, on: { click: () => { void this.remove(event.id); } } }, "Delete");
+      const edit = h("button", { class: "link", attrs: { type: "button", "aria-label": `Edit event ${event.id}` }, on: { click: () => { this.edit(event); } } }, "Edit");
       remove.disabled = !this.writes;
+      edit.disabled = !this.writes || state === "ended";
       return h("li", { class: `event state-${state}`, attrs: { "data-event": event.id } },
-        h("div", { class: "event-head" }, h("span", { class: "event-name mono" }, event.id), h("span", { class: `pill ${state === "active" ? "warn" : state === "ended" ? "" : "ok"}`.trim() }, state), remove),
+        h("div", { class: "event-head" }, h("span", { class: "event-name mono" }, event.id), h("span", { class: `pill ${state === "active" ? "warn" : state === "ended" ? "" : "ok"}`.trim() }, state), edit, remove),
         h("div", { class: "event-when" }, `${eventTimeText(event.start)} to ${eventTimeText(event.end)} UTC · ${withUnit(event.expectedRps, "rps")}`),
         event.note !== undefined ? h("div", { class: "event-note" }, event.note) : null);
     })));
+  }
+
+  /** Fills the form with an event, to change it: saving under the same name replaces it. */
+  private edit(event: ScheduledEvent): void {
+    this.clearAll();
+    const values: Record<EventFieldName, string> = { id: event.id, start: eventTimeText(event.start), end: eventTimeText(event.end), expectedRps: String(event.expectedRps), note: event.note ?? "" };
+    for (const name of this.fields.names()) this.fields.set(name, values[name]);
+    this.message.textContent = `Editing ${event.id}: save to replace it.`;
   }
 
   private async submit(): Promise<void> {
