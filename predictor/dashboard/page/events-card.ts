@@ -2,7 +2,7 @@ import type { ScheduledEvent } from "../../../contracts/index.ts";
 import { api } from "./api.ts";
 import { h, replace } from "./dom.ts";
 import { clockTime, withUnit } from "./format.ts";
-import { FormFields, showWriteFailure } from "./form-fields.ts";
+import { FormFields, beginWrite, clearForm, showWriteFailure } from "./form-fields.ts";
 import type { EventFieldName } from "./event-fields.ts";
 import { EVENT_FIELDS, eventBody, eventState, eventTimeText } from "./event-fields.ts";
 import { TokenField } from "./token-field.ts";
@@ -84,10 +84,9 @@ export class EventsCard {
   private async submit(): Promise<void> {
     const pool = this.pool;
     if (pool === null || !this.writes) return;
-    this.clearAll();
-    const token = this.token.take();
-    if (token === null) return;
-    const fields = this.fields.values();
+    const begun = beginWrite(this.fields, this.token, this.message);
+    if (!begun) return;
+    const { token, values: fields } = begun;
     const id = fields.id.trim();
     if (id === "") {
       this.fields.mark("id", "is required");
@@ -127,8 +126,6 @@ export class EventsCard {
   }
 
   private clearAll(): void {
-    this.fields.clearAll();
-    this.token.clear();
-    this.message.className = "form-message";
+    clearForm(this.fields, this.token, this.message);
   }
 }

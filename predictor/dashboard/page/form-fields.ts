@@ -77,6 +77,21 @@ export class FormFields<N extends string> {
   }
 }
 
+/** Clears what the last attempt showed (problems, the message's tone). */
+export function clearForm<N extends string>(fields: FormFields<N>, token: TokenField, message: HTMLElement): void {
+  fields.clearAll();
+  token.clear();
+  message.className = "form-message";
+}
+
+/** The start of a write: clears the last attempt's problems, then the token to send and every
+ * field's text, or null (after asking for the token) when there is none. */
+export function beginWrite<N extends string>(fields: FormFields<N>, token: TokenField, message: HTMLElement): { token: string; values: Record<N, string> } | null {
+  clearForm(fields, token, message);
+  const taken = token.take();
+  return taken === null ? null : { token: taken, values: fields.values() };
+}
+
 /**
  * Shows why a write failed: a refused token at the token field (and forgotten), the server's
  * problems next to their fields, anything else in the form's message, which always says that

@@ -3,7 +3,7 @@ import { SLO_MODES } from "../../../contracts/index.ts";
 import { api } from "./api.ts";
 import { h, replace } from "./dom.ts";
 import { clockTime } from "./format.ts";
-import { FormFields, showWriteFailure } from "./form-fields.ts";
+import { FormFields, beginWrite, clearForm, showWriteFailure } from "./form-fields.ts";
 import type { SloFieldName } from "./slo-fields.ts";
 import { fieldsToBody, NEW_SLO, SLO_FIELDS, sloToFields } from "./slo-fields.ts";
 import { TokenField } from "./token-field.ts";
@@ -83,10 +83,9 @@ export class SloForm {
   private async submit(): Promise<void> {
     const pool = this.pool;
     if (pool === null || !this.writes) return;
-    this.clearAll();
-    const token = this.token.take();
-    if (token === null) return;
-    const fields = this.fields.values();
+    const begun = beginWrite(this.fields, this.token, this.message);
+    if (!begun) return;
+    const { token, values: fields } = begun;
     this.save.disabled = true;
     this.message.textContent = "Saving…";
     try {
@@ -105,8 +104,6 @@ export class SloForm {
   }
 
   private clearAll(): void {
-    this.fields.clearAll();
-    this.token.clear();
-    this.message.className = "form-message";
+    clearForm(this.fields, this.token, this.message);
   }
 }
