@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { ORIGIN_ID_PATTERN, poolName } from "./names.ts";
 import type { Validated, ValidationIssue } from "./validation.ts";
-import { boundedNumber, fieldsOf, isoTimestamp, validateWith } from "./validation.ts";
+import { boundedNumber, fieldsOf, isoTimestamp, keyFromPath, validateWith } from "./validation.ts";
 
 /** Longest a scheduled event may last. */
 export const MAX_EVENT_DAYS = 31;
@@ -48,12 +48,9 @@ function timeIssues(input: unknown): ValidationIssue[] {
 
 /** Validates a scheduled event; with `idFromPath`, the body's id (when given) must match it. */
 export function validateScheduledEvent(input: unknown, idFromPath?: string): Validated<ScheduledEvent> {
-  const fields = fieldsOf(input);
-  const body = idFromPath !== undefined && fields === input && !("id" in fields) ? { ...fields, id: idFromPath } : input;
+  const { body, issues: pathIssues } = idFromPath === undefined ? { body: input, issues: [] } : keyFromPath(input, "id", idFromPath);
   const result = validateWith(scheduledEventSchema, body);
-  const issues = [...(result.ok ? [] : result.issues), ...timeIssues(body)];
-  const id = fieldsOf(body).id;
-  if (idFromPath !== undefined && typeof id === "string" && id !== idFromPath) issues.push({ path: "id", message: `must match the id in the URL ("${idFromPath}")` });
+  const issues = [...(result.ok ? [] : result.issues), ...timeIssues(body), ...pathIssues];
   return result.ok && issues.length === 0 ? result : { ok: false, issues };
 }
 

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { poolName } from "./names.ts";
 import type { Validated } from "./validation.ts";
-import { boundedInteger, boundedNumber, validateWith } from "./validation.ts";
+import { boundedInteger, boundedNumber, keyFromPath, validateWith } from "./validation.ts";
 
 export const SLO_MODES = ["off", "advise", "act"] as const;
 export type SloMode = (typeof SLO_MODES)[number];
@@ -21,14 +21,8 @@ export type Slo = v.InferOutput<typeof sloSchema>;
 
 /** Validates an SLO; with `poolFromPath`, the body's pool (when given) must match it. */
 export function validateSlo(input: unknown, poolFromPath?: string): Validated<Slo> {
-  const body = poolFromPath !== undefined && isRecord(input) && !("pool" in input) ? { ...input, pool: poolFromPath } : input;
+  const { body, issues } = poolFromPath === undefined ? { body: input, issues: [] } : keyFromPath(input, "pool", poolFromPath);
   const result = validateWith(sloSchema, body);
-  if (result.ok && poolFromPath !== undefined && result.value.pool !== poolFromPath) {
-    return { ok: false, issues: [{ path: "pool", message: `must match the pool in the URL ("${poolFromPath}")` }] };
-  }
-  return result;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  if (result.ok && issues.length === 0) return result;
+  return { ok: false, issues: [...(result.ok ? [] : result.issues), ...issues] };
 }

@@ -101,6 +101,16 @@ export function fieldsOf(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/** A document written to a URL that names it (`PUT /api/slos/:pool`): the body with `key` taken
+ * from the path when it leaves it out, and an issue when it names another. */
+export function keyFromPath(input: unknown, key: string, fromPath: string): { body: unknown; issues: ValidationIssue[] } {
+  const fields = fieldsOf(input);
+  if (fields !== input) return { body: input, issues: [] };
+  if (!(key in fields)) return { body: { ...fields, [key]: fromPath }, issues: [] };
+  const named = fields[key];
+  return { body: input, issues: typeof named === "string" && named !== fromPath ? [{ path: key, message: `must match the ${key} in the URL ("${fromPath}")` }] : [] };
+}
+
 /** The items of a list that may not be one: `value` when it is an array, else none. */
 export function itemsOf(value: unknown): unknown[] {
   return Array.isArray(value) ? (value as unknown[]) : [];

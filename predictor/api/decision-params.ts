@@ -1,6 +1,7 @@
 import type { ValidationIssue } from "../../contracts/index.ts";
-import { ORIGIN_ID_PATTERN, POOL_NAME_PATTERN, SLO_MODES } from "../../contracts/index.ts";
+import { SLO_MODES } from "../../contracts/index.ts";
 import type { DecisionFilter } from "../store/documents.ts";
+import { originFilter, poolFilter } from "./query-params.ts";
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -13,16 +14,10 @@ export function decisionFilter(query: Query, issues: ValidationIssue[]): Decisio
   if (since !== undefined) filter.since = since;
   if (until !== undefined) filter.until = until;
   if (since !== undefined && until !== undefined && since > until) issues.push({ path: "since", message: "must not be after until" });
-  const pool = one(query, "pool", issues);
-  if (pool !== undefined) {
-    if (POOL_NAME_PATTERN.test(pool)) filter.pool = pool;
-    else issues.push({ path: "pool", message: "must be a pool name (lower-case letters, digits or '-')" });
-  }
-  const origin = one(query, "origin", issues);
-  if (origin !== undefined) {
-    if (ORIGIN_ID_PATTERN.test(origin)) filter.origin = origin;
-    else issues.push({ path: "origin", message: "must be an origin id (lower-case letters, digits, '-', '_' or '.')" });
-  }
+  const pool = poolFilter(query, issues);
+  if (pool !== undefined) filter.pool = pool;
+  const origin = originFilter(query, issues);
+  if (origin !== undefined) filter.origin = origin;
   const mode = one(query, "mode", issues);
   if (mode !== undefined) {
     const known = SLO_MODES.find((m) => m === mode);

@@ -6,11 +6,18 @@ type Query = Record<string, string | string[] | undefined>;
 
 /** Reads the optional `origin` and `metric` filters, collecting every problem. */
 export function seriesFilter(query: Query, issues: ValidationIssue[]): { origin?: string; metric?: MetricName } {
-  const origin = single(query, "origin", issues);
+  const origin = originFilter(query, issues);
   const metric = single(query, "metric", issues);
-  if (origin !== undefined && !ORIGIN_ID_PATTERN.test(origin)) issues.push({ path: "origin", message: "must be an origin id (lower-case letters, digits, '-', '_' or '.')" });
   if (metric !== undefined && !(METRICS as readonly string[]).includes(metric)) issues.push({ path: "metric", message: `must be one of ${METRICS.join(", ")}` });
   return { ...(origin !== undefined ? { origin } : {}), ...(metric !== undefined ? { metric: metric as MetricName } : {}) };
+}
+
+/** Reads the optional `origin` filter. */
+export function originFilter(query: Query, issues: ValidationIssue[]): string | undefined {
+  const origin = single(query, "origin", issues);
+  if (origin === undefined || ORIGIN_ID_PATTERN.test(origin)) return origin;
+  issues.push({ path: "origin", message: "must be an origin id (lower-case letters, digits, '-', '_' or '.')" });
+  return undefined;
 }
 
 /** Reads the optional `pool` filter. */

@@ -74,10 +74,7 @@ export function apiRouter(context: ApiContext) {
     })
     .get("/api/slos", async () => Response.json({ slos: (await context.documents.readSlos()).slos }))
     .put("/api/slos/:pool", async (request) => {
-      requireAdmin(request, context.adminToken);
-      const body = parseJsonText(await readBody(request, context.maxBodyBytes));
-      if (!body.ok) throw new HttpError(400, "the body is not JSON", body.issues);
-      const checked = validateSlo(body.value, request.params.pool ?? "");
+      const checked = validateSlo(await adminJsonBody(request, context), request.params.pool ?? "");
       if (!checked.ok) throw new HttpError(400, "invalid SLO", checked.issues);
       await context.documents.writeSlo(checked.value);
       return Response.json({ slo: checked.value });
@@ -91,10 +88,7 @@ export function apiRouter(context: ApiContext) {
       return Response.json({ events: events.filter((event) => pool === undefined || event.pool === pool) });
     })
     .put("/api/events/:id", async (request) => {
-      requireAdmin(request, context.adminToken);
-      const body = parseJsonText(await readBody(request, context.maxBodyBytes));
-      if (!body.ok) throw new HttpError(400, "the body is not JSON", body.issues);
-      const checked = validateScheduledEvent(body.value, request.params.id ?? "");
+      const checked = validateScheduledEvent(await adminJsonBody(request, context), request.params.id ?? "");
       if (!checked.ok) throw new HttpError(400, "invalid scheduled event", checked.issues);
       const now = context.now();
       if (Date.parse(checked.value.end) <= now) throw new HttpError(400, "invalid scheduled event", [{ path: "end", message: `must be in the future (it is ${new Date(now).toISOString()} now)` }]);
@@ -137,6 +131,15 @@ export function apiRouter(context: ApiContext) {
     throw new HttpError(404, "no such API route");
   });
   return router;
+}
+
+/** The JSON body of an admin write: 401/403 without the admin token, 413 over the limit, 400 when
+ * it is not JSON. */
+async function adminJsonBody(request: Request, context: Pick<ApiContext, "adminToken" | "maxBodyBytes">): Promise<unknown> {
+  requireAdmin(request, context.adminToken);
+  const body = parseJsonText(await readBody(request, context.maxBodyBytes));
+  if (!body.ok) throw new HttpError(400, "the body is not JSON", body.issues);
+  return body.value;
 }
 
 /** Reads a request body up to `limit` bytes; more is a 413, whatever Content-Length claimed. */

@@ -9,7 +9,6 @@ import { sliceSeries } from "./trace-series.ts";
 
 /** The one pool of a replay (scheduled events given to a replay are this pool's). */
 export const REPLAY_POOL = "sim";
-const POOL = REPLAY_POOL;
 const ORIGIN = "sim-1";
 
 /** How the predictive replay runs the real policy. */
@@ -39,8 +38,8 @@ export function forecastHorizon(leadSeconds: number, stepSeconds: number): numbe
 export function predictiveController(series: LoadSeries, forecaster: Forecaster, score: ModelScore | undefined, fleet: FleetSettings, settings: PredictiveSettings): ReplayController {
   const stepMs = series.stepSeconds * 1000;
   const horizon = forecastHorizon(settings.leadSeconds, series.stepSeconds);
-  const table: OriginTable = { version: 1, updatedAt: new Date(series.start).toISOString(), pools: [{ name: POOL, location: { lat: 0, lon: 0 }, origins: [{ id: ORIGIN, url: "http://127.0.0.1:1", weight: 100 }] }] };
-  const slo: Slo = { pool: POOL, mode: "act", targetUtilization: fleet.targetUtilization, leadSeconds: settings.leadSeconds, scaleInCooldownSeconds: settings.cooldownSeconds };
+  const table: OriginTable = { version: 1, updatedAt: new Date(series.start).toISOString(), pools: [{ name: REPLAY_POOL, location: { lat: 0, lon: 0 }, origins: [{ id: ORIGIN, url: "http://127.0.0.1:1", weight: 100 }] }] };
+  const slo: Slo = { pool: REPLAY_POOL, mode: "act", targetUtilization: fleet.targetUtilization, leadSeconds: settings.leadSeconds, scaleInCooldownSeconds: settings.cooldownSeconds };
   const scaling: OriginScaling = { rpsPerReplica: fleet.rpsPerReplica, minReplicas: fleet.minReplicas, maxReplicas: fleet.maxReplicas, bootSeconds: fleet.bootSeconds };
   const tuning: PolicyTuning = { ...DEFAULT_TUNING, ...settings.tuning };
   let state: PolicyState = structuredClone(EMPTY_STATE);
@@ -78,7 +77,7 @@ export function predictiveController(series: LoadSeries, forecaster: Forecaster,
       const outcome = evaluatePolicy({
         now: view.now,
         table,
-        slos: { [POOL]: slo },
+        slos: { [REPLAY_POOL]: slo },
         scaling: { [ORIGIN]: scaling },
         observations: { [ORIGIN]: { capacity: { replicas: view.serving }, rps: view.served, ...(forecast ? { forecast } : {}) } },
         overlay: null,

@@ -1,4 +1,5 @@
 import type { ScheduledEvent } from "../../../contracts/index.ts";
+import { dateTime } from "./format.ts";
 
 /** The event form's fields, in order: the event field each edits, its label and its hint. */
 export const EVENT_FIELDS = [
@@ -11,12 +12,9 @@ export const EVENT_FIELDS = [
 
 export type EventFieldName = (typeof EVENT_FIELDS)[number]["name"];
 
-const pad = (n: number) => String(n).padStart(2, "0");
-
 /** A time as the form shows it: "2026-11-27 14:00" (UTC). */
 export function eventTimeText(iso: string): string {
-  const d = new Date(iso);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  return dateTime(Date.parse(iso)).slice(0, 16);
 }
 
 /** "2026-11-27 14:00" (or with a T, seconds, or a Z) as ISO-8601 in UTC; anything else is sent
