@@ -30,9 +30,23 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "error",
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/ban-ts-comment": ["error", { "ts-expect-error": "allow-with-description" }],
-      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
+      "@typescript-eslint/restrict-template-expressions": [
+        "error",
+        { allowNumber: true, allowBoolean: true },
+      ],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "no-restricted-imports": ["error", { patterns: [{ regex: "^(?!node:)(fs|path|http|https|net|os|crypto|child_process|stream|url|util|events|zlib|readline|worker_threads)(/.*)?$", message: "Use the node: prefix for Node built-ins." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex:
+                "^(?!node:)(fs|path|http|https|net|os|crypto|child_process|stream|url|util|events|zlib|readline|worker_threads)(/.*)?$",
+              message: "Use the node: prefix for Node built-ins.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -40,21 +54,51 @@ export default tseslint.config(
     files: ["edge/**/*.ts", "contracts/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ regex: "^node:", message: "edge/ and contracts/ run in workerd: no Node built-ins." }, { regex: "^(predictor|scaler|infra)/|/(predictor|scaler|infra)/", message: "edge/ and contracts/ import only contracts/." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { regex: "^node:", message: "edge/ and contracts/ run in workerd: no Node built-ins." },
+            {
+              regex: "^(predictor|scaler|infra)/|/(predictor|scaler|infra)/",
+              message: "edge/ and contracts/ import only contracts/.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ["scaler/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ regex: "/predictor/(?!models/index)", message: "The scaler may use only the predictor's public models entry (predictor/models/index.ts)." }, { regex: "/edge/", message: "The scaler talks to the edge over its admin API only." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "/predictor/(?!models/index)",
+              message:
+                "The scaler may use only the predictor's public models entry (predictor/models/index.ts).",
+            },
+            { regex: "/edge/", message: "The scaler talks to the edge over its admin API only." },
+          ],
+        },
+      ],
     },
   },
   {
     files: ["predictor/**/*.ts"],
     ignores: ["**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ regex: "/(scaler|edge)/", message: "The predictor does not import the scaler or the edge." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { regex: "/(scaler|edge)/", message: "The predictor does not import the scaler or the edge." },
+          ],
+        },
+      ],
     },
   },
 );

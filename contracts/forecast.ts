@@ -35,7 +35,10 @@ export const forecastSchema = v.pipe(
       byModel: v.record(v.string(), score),
     }),
   }),
-  v.check((f) => f.lower.length === f.mean.length && f.upper.length === f.mean.length, "mean, lower and upper must have the same length"),
+  v.check(
+    (f) => f.lower.length === f.mean.length && f.upper.length === f.mean.length,
+    "mean, lower and upper must have the same length",
+  ),
 );
 
 export type Forecast = v.InferOutput<typeof forecastSchema>;

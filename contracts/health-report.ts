@@ -7,7 +7,9 @@ const originHealthSchema = v.strictObject({
   healthy: v.boolean("must be true or false"),
   status: v.optional(boundedInteger(0, 999)),
   rttMs: v.optional(boundedNumber(0, 3_600_000)),
-  error: v.optional(v.pipe(v.string("must be a string"), v.maxLength(1000, "must be at most 1000 characters"))),
+  error: v.optional(
+    v.pipe(v.string("must be a string"), v.maxLength(1000, "must be at most 1000 characters")),
+  ),
   consecutiveFailures: boundedInteger(0, Number.MAX_SAFE_INTEGER),
   /** Extension to DESIGN.md (optional, so older readers and writers still agree): probes passed
    * in a row, so an unhealthy origin is restored only after the rise threshold. */

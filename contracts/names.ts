@@ -7,10 +7,16 @@ export const ORIGIN_ID_PATTERN = /^[a-z0-9][a-z0-9-_.]{0,62}$/;
 
 export const poolName = v.pipe(
   v.string("must be a string"),
-  v.regex(POOL_NAME_PATTERN, "must be 1-63 lower-case letters, digits or '-', starting with a letter or digit"),
+  v.regex(
+    POOL_NAME_PATTERN,
+    "must be 1-63 lower-case letters, digits or '-', starting with a letter or digit",
+  ),
 );
 
 export const originId = v.pipe(
   v.string("must be a string"),
-  v.regex(ORIGIN_ID_PATTERN, "must be 1-63 lower-case letters, digits, '-', '_' or '.', starting with a letter or digit"),
+  v.regex(
+    ORIGIN_ID_PATTERN,
+    "must be 1-63 lower-case letters, digits, '-', '_' or '.', starting with a letter or digit",
+  ),
 );

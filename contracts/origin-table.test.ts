@@ -9,8 +9,26 @@ const validTable = () => ({
   version: 3,
   updatedAt: "2026-11-21T12:00:00.000Z",
   pools: [
-    { name: "eu-west", location: { lat: 50.1, lon: 8.7 }, countries: ["DE", "FR"], fallback: "us-east", origins: [{ id: "eu-1", url: "http://127.0.0.1:9001", weight: 100 }] },
-    { name: "us-east", location: { lat: 39, lon: -77.5 }, origins: [{ id: "us-1", url: "https://us.example.com/app", weight: 50, enabled: false, healthPath: "/ready?deep=1" }] },
+    {
+      name: "eu-west",
+      location: { lat: 50.1, lon: 8.7 },
+      countries: ["DE", "FR"],
+      fallback: "us-east",
+      origins: [{ id: "eu-1", url: "http://127.0.0.1:9001", weight: 100 }],
+    },
+    {
+      name: "us-east",
+      location: { lat: 39, lon: -77.5 },
+      origins: [
+        {
+          id: "us-1",
+          url: "https://us.example.com/app",
+          weight: 50,
+          enabled: false,
+          healthPath: "/ready?deep=1",
+        },
+      ],
+    },
   ],
   affinity: { by: "cookie", name: "lb_session", ttlSeconds: 3600 },
   timeoutMs: 5000,
@@ -32,7 +50,14 @@ describe("origin table validation", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const paths = result.issues.map((issue) => issue.path);
-    expect(paths).toEqual(expect.arrayContaining(["version", "pools[0].origins[0].id", "pools[0].origins[0].url", "pools[0].origins[0].weight"]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "version",
+        "pools[0].origins[0].id",
+        "pools[0].origins[0].url",
+        "pools[0].origins[0].weight",
+      ]),
+    );
     for (const issue of result.issues) expect(issue.message.length).toBeGreaterThan(5);
   });
 
@@ -41,8 +66,21 @@ describe("origin table validation", () => {
       version: 2,
       updatedAt: "2026-11-21T12:00:00.000Z",
       pools: [
-        { name: "eu-west", location: { lat: 50, lon: 8 }, fallback: "us-west", minHealthy: 3, origins: [{ id: "eu-1", url: "http://127.0.0.1:9001", wieght: 1 }, { id: "eu-2", url: "http://127.0.0.1:9002", weight: 1 }] },
-        { name: "eu-west", location: { lat: 39, lon: "west" }, origins: [{ id: "eu-1", url: "http://127.0.0.1:9003", weight: 1 }] },
+        {
+          name: "eu-west",
+          location: { lat: 50, lon: 8 },
+          fallback: "us-west",
+          minHealthy: 3,
+          origins: [
+            { id: "eu-1", url: "http://127.0.0.1:9001", wieght: 1 },
+            { id: "eu-2", url: "http://127.0.0.1:9002", weight: 1 },
+          ],
+        },
+        {
+          name: "eu-west",
+          location: { lat: 39, lon: "west" },
+          origins: [{ id: "eu-1", url: "http://127.0.0.1:9003", weight: 1 }],
+        },
       ],
       resilience: { ejection: { baseMs: 60_000, maxMs: 1000 } },
     });
@@ -50,7 +88,10 @@ describe("origin table validation", () => {
       ok: false,
       issues: [
         { path: "pools[0].origins[0].weight", message: "is required" },
-        { path: "pools[0].origins[0].wieght", message: "is not a known field (expected id, url, weight, enabled, healthPath)" },
+        {
+          path: "pools[0].origins[0].wieght",
+          message: "is not a known field (expected id, url, weight, enabled, healthPath)",
+        },
         { path: "pools[1].location.lon", message: "must be a number" },
         { path: "pools[0].minHealthy", message: "must not exceed the pool's 2 origin(s)" },
         { path: "pools[1].name", message: 'duplicate pool name "eu-west" (also pools[0])' },
@@ -66,13 +107,25 @@ describe("origin table validation", () => {
     const first = table.pools[0];
     const second = table.pools[1];
     if (!first || !second) throw new Error("fixture");
-    second.origins.push({ id: "eu-1", url: "http://127.0.0.1:9002", weight: 1, enabled: true, healthPath: "/" });
+    second.origins.push({
+      id: "eu-1",
+      url: "http://127.0.0.1:9002",
+      weight: 1,
+      enabled: true,
+      healthPath: "/",
+    });
     first.fallback = "nowhere";
     const dup = validateOriginTable(table);
     expect(dup.ok).toBe(false);
     if (!dup.ok) {
-      expect(dup.issues).toContainEqual({ path: "pools[1].origins[1].id", message: expect.stringContaining("duplicate origin id") as string });
-      expect(dup.issues).toContainEqual({ path: "pools[0].fallback", message: expect.stringContaining("names no pool") as string });
+      expect(dup.issues).toContainEqual({
+        path: "pools[1].origins[1].id",
+        message: expect.stringContaining("duplicate origin id") as string,
+      });
+      expect(dup.issues).toContainEqual({
+        path: "pools[0].fallback",
+        message: expect.stringContaining("names no pool") as string,
+      });
     }
     const unknownKey = validateOriginTable({ ...validTable(), poools: [] });
     expect(unknownKey.ok).toBe(false);
@@ -103,12 +156,17 @@ describe("the documented example table", () => {
     expect(result).toMatchObject({ ok: true });
     if (!result.ok) return;
     expect(result.value.pools.map((p) => p.fallback)).toEqual(["us-east", "eu-west"]);
-    expect(result.value.pools.flatMap((p) => p.origins).some((o) => o.weight === 0 && o.enabled === false)).toBe(true);
+    expect(
+      result.value.pools.flatMap((p) => p.origins).some((o) => o.weight === 0 && o.enabled === false),
+    ).toBe(true);
   });
 
   it("has every field of the schema in the README's field table", () => {
     const readme = readFileSync(path.join(root, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### The origin table"), readme.indexOf("### Vars and secrets"));
+    const section = readme.slice(
+      readme.indexOf("### The origin table"),
+      readme.indexOf("### Vars and secrets"),
+    );
     const pool = originTableSchema.entries.pools.pipe[0].item;
     const origin = pool.entries.origins.pipe[0].item;
     const fields = [

@@ -3,7 +3,15 @@ import { originId, poolName } from "./names.ts";
 import type { ResilienceSettings } from "./resilience.ts";
 import { checkResilience, resilienceSchema } from "./resilience.ts";
 import type { Validated, ValidationIssue } from "./validation.ts";
-import { boundedInteger, boundedNumber, documentVersion, fieldsOf, isoTimestamp, itemsOf, validateWith } from "./validation.ts";
+import {
+  boundedInteger,
+  boundedNumber,
+  documentVersion,
+  fieldsOf,
+  isoTimestamp,
+  itemsOf,
+  validateWith,
+} from "./validation.ts";
 
 /** Default per-try upstream timeout when the table sets none. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -22,37 +30,76 @@ export function isOriginUrl(text: string): boolean {
   } catch {
     return false;
   }
-  return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" && url.username === "" && url.password === "" && url.search === "" && url.hash === "" && !text.includes("?") && !text.includes("#");
+  return (
+    (url.protocol === "http:" || url.protocol === "https:") &&
+    url.hostname !== "" &&
+    url.username === "" &&
+    url.password === "" &&
+    url.search === "" &&
+    url.hash === "" &&
+    !text.includes("?") &&
+    !text.includes("#")
+  );
 }
 
 const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
 
 const originSchema = v.strictObject({
   id: originId,
-  url: v.pipe(v.string("must be a string"), v.maxLength(2048, "must be at most 2048 characters"), v.check(isOriginUrl, "must be an http(s) URL (http(s)://host[:port][/base path]) with no credentials, query or fragment")),
+  url: v.pipe(
+    v.string("must be a string"),
+    v.maxLength(2048, "must be at most 2048 characters"),
+    v.check(
+      isOriginUrl,
+      "must be an http(s) URL (http(s)://host[:port][/base path]) with no credentials, query or fragment",
+    ),
+  ),
   weight: boundedNumber(0, MAX_ORIGIN_WEIGHT),
   enabled: v.optional(v.boolean("must be true or false")),
-  healthPath: v.optional(v.pipe(v.string("must be a string"), v.maxLength(1024, "must be at most 1024 characters"), v.regex(/^\/[^\s#]*$/, "must be a path starting with '/' (a query is allowed, no spaces or fragment)"))),
+  healthPath: v.optional(
+    v.pipe(
+      v.string("must be a string"),
+      v.maxLength(1024, "must be at most 1024 characters"),
+      v.regex(/^\/[^\s#]*$/, "must be a path starting with '/' (a query is allowed, no spaces or fragment)"),
+    ),
+  ),
 });
 
 const poolSchema = v.strictObject({
   name: poolName,
   location: v.strictObject({ lat: boundedNumber(-90, 90), lon: boundedNumber(-180, 180) }),
-  countries: v.optional(v.array(v.pipe(v.string("must be a string"), v.regex(/^[A-Z]{2}$/, "must be an upper-case ISO-3166 alpha-2 country code, e.g. DE")))),
+  countries: v.optional(
+    v.array(
+      v.pipe(
+        v.string("must be a string"),
+        v.regex(/^[A-Z]{2}$/, "must be an upper-case ISO-3166 alpha-2 country code, e.g. DE"),
+      ),
+    ),
+  ),
   fallback: v.optional(poolName),
   minHealthy: v.optional(boundedInteger(1, 1000)),
-  origins: v.pipe(v.array(originSchema, "must be a list of origins"), v.minLength(1, "must list at least one origin"), v.maxLength(1000, "must list at most 1000 origins")),
+  origins: v.pipe(
+    v.array(originSchema, "must be a list of origins"),
+    v.minLength(1, "must list at least one origin"),
+    v.maxLength(1000, "must list at most 1000 origins"),
+  ),
 });
 
 /** Schema of the origin table (KV key `table`). */
 export const originTableSchema = v.strictObject({
   version: documentVersion,
   updatedAt: isoTimestamp,
-  pools: v.pipe(v.array(poolSchema, "must be a list of pools"), v.minLength(1, "must list at least one pool"), v.maxLength(200, "must list at most 200 pools")),
+  pools: v.pipe(
+    v.array(poolSchema, "must be a list of pools"),
+    v.minLength(1, "must list at least one pool"),
+    v.maxLength(200, "must list at most 200 pools"),
+  ),
   affinity: v.optional(
     v.strictObject({
       by: v.picklist(["cookie", "header", "ip"], "must be one of cookie, header, ip"),
-      name: v.optional(v.pipe(v.string("must be a string"), v.regex(HTTP_TOKEN, "must be a valid cookie or header name"))),
+      name: v.optional(
+        v.pipe(v.string("must be a string"), v.regex(HTTP_TOKEN, "must be a valid cookie or header name")),
+      ),
       ttlSeconds: v.optional(boundedInteger(1, 31_536_000)),
     }),
   ),
@@ -96,24 +143,41 @@ function checkTableReferences(table: TableReferences): ValidationIssue[] {
   table.pools.forEach((pool, p) => {
     if (pool.name !== undefined) {
       const earlier = poolIndex.get(pool.name);
-      if (earlier !== undefined) issues.push({ path: `pools[${p}].name`, message: `duplicate pool name "${pool.name}" (also pools[${earlier}])` });
+      if (earlier !== undefined)
+        issues.push({
+          path: `pools[${p}].name`,
+          message: `duplicate pool name "${pool.name}" (also pools[${earlier}])`,
+        });
       else poolIndex.set(pool.name, p);
     }
     pool.originIds.forEach((id, o) => {
       if (id === undefined) return;
       const path = `pools[${p}].origins[${o}]`;
       const seen = originIndex.get(id);
-      if (seen !== undefined) issues.push({ path: `${path}.id`, message: `duplicate origin id "${id}" (also ${seen})` });
+      if (seen !== undefined)
+        issues.push({ path: `${path}.id`, message: `duplicate origin id "${id}" (also ${seen})` });
       else originIndex.set(id, path);
     });
-    if (pool.minHealthy !== undefined && pool.originIds.length > 0 && pool.minHealthy > pool.originIds.length) {
-      issues.push({ path: `pools[${p}].minHealthy`, message: `must not exceed the pool's ${pool.originIds.length} origin(s)` });
+    if (
+      pool.minHealthy !== undefined &&
+      pool.originIds.length > 0 &&
+      pool.minHealthy > pool.originIds.length
+    ) {
+      issues.push({
+        path: `pools[${p}].minHealthy`,
+        message: `must not exceed the pool's ${pool.originIds.length} origin(s)`,
+      });
     }
   });
   table.pools.forEach((pool, p) => {
     if (pool.fallback === undefined) return;
-    if (pool.fallback === pool.name) issues.push({ path: `pools[${p}].fallback`, message: "must name another pool, not the pool itself" });
-    else if (!poolIndex.has(pool.fallback)) issues.push({ path: `pools[${p}].fallback`, message: `names no pool of this table ("${pool.fallback}")` });
+    if (pool.fallback === pool.name)
+      issues.push({ path: `pools[${p}].fallback`, message: "must name another pool, not the pool itself" });
+    else if (!poolIndex.has(pool.fallback))
+      issues.push({
+        path: `pools[${p}].fallback`,
+        message: `names no pool of this table ("${pool.fallback}")`,
+      });
   });
   if (table.resilience) issues.push(...checkResilience(table.resilience, "resilience"));
   return issues;

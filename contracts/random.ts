@@ -17,10 +17,16 @@ export function seededRng(seed: number): Rng {
 }
 
 /** A manual clock for tests: time moves only when the test says so. */
-export function manualClock(startMs = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void; set(ms: number): void } {
+export function manualClock(
+  startMs = Date.UTC(2026, 0, 1),
+): Clock & { advance(ms: number): void; set(ms: number): void } {
   let now = startMs;
   const clock = (() => now) as Clock & { advance(ms: number): void; set(ms: number): void };
-  clock.advance = (ms: number) => { now += ms; };
-  clock.set = (ms: number) => { now = ms; };
+  clock.advance = (ms: number) => {
+    now += ms;
+  };
+  clock.set = (ms: number) => {
+    now = ms;
+  };
   return clock;
 }

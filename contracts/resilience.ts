@@ -59,7 +59,9 @@ export const resilienceSchema = v.strictObject({
       requestsPerSecond: boundedNumber(0.001, 1_000_000),
       burst: boundedInteger(1, 1_000_000),
       by: v.optional(v.picklist(["ip", "header"], "must be one of ip, header")),
-      header: v.optional(v.pipe(v.string("must be a string"), v.regex(HEADER_NAME, "must be a valid header name"))),
+      header: v.optional(
+        v.pipe(v.string("must be a string"), v.regex(HEADER_NAME, "must be a valid header name")),
+      ),
     }),
   ),
 });
@@ -72,11 +74,19 @@ export function checkResilience(settings: ResilienceSettings, at: string): Valid
   const ejection = settings.ejection;
   const base = ejection?.baseMs ?? RESILIENCE_DEFAULTS.ejection.baseMs;
   const max = ejection?.maxMs ?? RESILIENCE_DEFAULTS.ejection.maxMs;
-  if (max < base) issues.push({ path: `${at}.ejection.maxMs`, message: `must be at least the base ejection time (${base} ms)` });
+  if (max < base)
+    issues.push({
+      path: `${at}.ejection.maxMs`,
+      message: `must be at least the base ejection time (${base} ms)`,
+    });
   const retry = settings.retry;
   const backoffBase = retry?.backoffBaseMs ?? RESILIENCE_DEFAULTS.retry.backoffBaseMs;
   const backoffMax = retry?.backoffMaxMs ?? RESILIENCE_DEFAULTS.retry.backoffMaxMs;
-  if (backoffMax < backoffBase) issues.push({ path: `${at}.retry.backoffMaxMs`, message: `must be at least the base back-off (${backoffBase} ms)` });
+  if (backoffMax < backoffBase)
+    issues.push({
+      path: `${at}.retry.backoffMaxMs`,
+      message: `must be at least the base back-off (${backoffBase} ms)`,
+    });
   const rateLimit = settings.rateLimit;
   if (rateLimit && rateLimit.by === "header" && rateLimit.header === undefined) {
     issues.push({ path: `${at}.rateLimit.header`, message: 'is required when rateLimit.by is "header"' });

@@ -12,7 +12,10 @@ export const EVENT_RETENTION_DAYS = 7;
 
 export const eventId = v.pipe(
   v.string("must be a string"),
-  v.regex(ORIGIN_ID_PATTERN, "must be 1-63 lower-case letters, digits, '-', '_' or '.', starting with a letter or digit"),
+  v.regex(
+    ORIGIN_ID_PATTERN,
+    "must be 1-63 lower-case letters, digits, '-', '_' or '.', starting with a letter or digit",
+  ),
 );
 
 /**
@@ -42,13 +45,15 @@ function timeIssues(input: unknown): ValidationIssue[] {
   const end = typeof fields.end === "string" ? Date.parse(fields.end) : Number.NaN;
   if (Number.isNaN(start) || Number.isNaN(end)) return [];
   if (end <= start) return [{ path: "end", message: `must be after start (${fields.start as string})` }];
-  if (end - start > MAX_EVENT_DAYS * 86_400_000) return [{ path: "end", message: `must be at most ${MAX_EVENT_DAYS} days after start` }];
+  if (end - start > MAX_EVENT_DAYS * 86_400_000)
+    return [{ path: "end", message: `must be at most ${MAX_EVENT_DAYS} days after start` }];
   return [];
 }
 
 /** Validates a scheduled event; with `idFromPath`, the body's id (when given) must match it. */
 export function validateScheduledEvent(input: unknown, idFromPath?: string): Validated<ScheduledEvent> {
-  const { body, issues: pathIssues } = idFromPath === undefined ? { body: input, issues: [] } : keyFromPath(input, "id", idFromPath);
+  const { body, issues: pathIssues } =
+    idFromPath === undefined ? { body: input, issues: [] } : keyFromPath(input, "id", idFromPath);
   const result = validateWith(scheduledEventSchema, body);
   const issues = [...(result.ok ? [] : result.issues), ...timeIssues(body), ...pathIssues];
   return result.ok && issues.length === 0 ? result : { ok: false, issues };

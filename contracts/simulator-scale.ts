@@ -3,7 +3,10 @@ import type { Validated } from "./validation.ts";
 import { boundedInteger, boundedNumber, validateWith } from "./validation.ts";
 
 /** Body of `POST /__sim/scale` on a simulated origin: the replicas it should run. */
-export const simScaleRequestSchema = v.strictObject({ replicas: boundedInteger(0, 100_000) }, "must be an object with one field, replicas (an integer >= 0)");
+export const simScaleRequestSchema = v.strictObject(
+  { replicas: boundedInteger(0, 100_000) },
+  "must be an object with one field, replicas (an integer >= 0)",
+);
 export type SimScaleRequest = v.InferOutput<typeof simScaleRequestSchema>;
 
 /** Answer of `GET`/`POST /__sim/scale`: replicas serving now, the target, those still booting,

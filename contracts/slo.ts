@@ -21,7 +21,8 @@ export type Slo = v.InferOutput<typeof sloSchema>;
 
 /** Validates an SLO; with `poolFromPath`, the body's pool (when given) must match it. */
 export function validateSlo(input: unknown, poolFromPath?: string): Validated<Slo> {
-  const { body, issues } = poolFromPath === undefined ? { body: input, issues: [] } : keyFromPath(input, "pool", poolFromPath);
+  const { body, issues } =
+    poolFromPath === undefined ? { body: input, issues: [] } : keyFromPath(input, "pool", poolFromPath);
   const result = validateWith(sloSchema, body);
   if (result.ok && issues.length === 0) return result;
   return { ok: false, issues: [...(result.ok ? [] : result.issues), ...issues] };

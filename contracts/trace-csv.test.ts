@@ -38,7 +38,14 @@ describe("trace CSV", () => {
 
   it("resamples irregular points, keeping empty buckets as gaps", () => {
     const t0 = Date.UTC(2026, 0, 1);
-    const series = resampleToStep([{ t: t0 + 5_000, value: 2 }, { t: t0 + 50_000, value: 4 }, { t: t0 + 185_000, value: 9 }], 60);
+    const series = resampleToStep(
+      [
+        { t: t0 + 5_000, value: 2 },
+        { t: t0 + 50_000, value: 4 },
+        { t: t0 + 185_000, value: 9 },
+      ],
+      60,
+    );
     expect(series).toEqual({ start: t0, stepSeconds: 60, values: [3, null, null, 9] });
   });
 });

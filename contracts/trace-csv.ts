@@ -31,11 +31,14 @@ export function splitCsvLine(line: string, lineNumber: number): string[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line.charAt(i);
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') {
-      if (field.trim() !== "") throw new TraceCsvError(lineNumber, `unexpected quote inside field "${field}"`);
+      if (field.trim() !== "")
+        throw new TraceCsvError(lineNumber, `unexpected quote inside field "${field}"`);
       quoted = true;
       wasQuoted = true;
       field = "";
@@ -59,7 +62,9 @@ export function parseTimestamp(text: string): number {
     const n = Number(text);
     return Math.abs(n) < 1e11 ? n * 1000 : n;
   }
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    text,
+  );
   if (!m) return Number.NaN;
   const [, date, time, zone] = m;
   return Date.parse(`${date ?? ""}T${time ?? "00:00:00"}${zone ?? "Z"}`);
@@ -92,26 +97,39 @@ export function parseTraceCsv(text: string, options: { column?: string } = {}): 
         timeIndex = t >= 0 ? t : 0;
         if (options.column !== undefined) {
           valueIndex = fields.indexOf(options.column);
-          if (valueIndex < 0) throw new TraceCsvError(lineNumber, `no column named "${options.column}" in the header (${fields.join(", ")})`);
+          if (valueIndex < 0)
+            throw new TraceCsvError(
+              lineNumber,
+              `no column named "${options.column}" in the header (${fields.join(", ")})`,
+            );
         } else {
           valueIndex = fields.findIndex((_, index) => index !== timeIndex);
           if (valueIndex < 0) throw new TraceCsvError(lineNumber, "the header names no value column");
         }
         continue;
       }
-      if (options.column !== undefined) throw new TraceCsvError(lineNumber, `--column "${options.column}" needs a header line`);
+      if (options.column !== undefined)
+        throw new TraceCsvError(lineNumber, `--column "${options.column}" needs a header line`);
     }
     lastLine = lineNumber;
     if (fields.length <= Math.max(timeIndex, valueIndex)) {
-      throw new TraceCsvError(lineNumber, `expected at least ${Math.max(timeIndex, valueIndex) + 1} fields, found ${fields.length}`);
+      throw new TraceCsvError(
+        lineNumber,
+        `expected at least ${Math.max(timeIndex, valueIndex) + 1} fields, found ${fields.length}`,
+      );
     }
     const timeText = fields[timeIndex] ?? "";
     const t = parseTimestamp(timeText);
-    if (!Number.isFinite(t)) throw new TraceCsvError(lineNumber, `"${timeText}" is not a timestamp (ISO-8601, "YYYY-MM-DD HH:MM:SS" or epoch seconds)`);
+    if (!Number.isFinite(t))
+      throw new TraceCsvError(
+        lineNumber,
+        `"${timeText}" is not a timestamp (ISO-8601, "YYYY-MM-DD HH:MM:SS" or epoch seconds)`,
+      );
     const valueText = fields[valueIndex] ?? "";
     if (valueText === "") continue;
     const value = Number(valueText);
-    if (!Number.isFinite(value)) throw new TraceCsvError(lineNumber, `value "${valueText}" is not a finite number`);
+    if (!Number.isFinite(value))
+      throw new TraceCsvError(lineNumber, `value "${valueText}" is not a finite number`);
     points.push({ t, value });
     if (t < ends.first.t) ends.first = { t, line: lineNumber };
     if (t > ends.last.t) ends.last = { t, line: lineNumber };
@@ -129,7 +147,10 @@ export const MAX_SERIES_POINTS = 5_256_000;
 
 /** Refuses a trace whose span, at its own typical step, would exceed MAX_SERIES_POINTS, naming the
  * line of the end point that lies farther from the trace's middle (likely a wrong timestamp). */
-function checkSpan(points: readonly TracePoint[], ends: { first: { t: number; line: number }; last: { t: number; line: number } }): void {
+function checkSpan(
+  points: readonly TracePoint[],
+  ends: { first: { t: number; line: number }; last: { t: number; line: number } },
+): void {
   const first = points[0];
   const last = points[points.length - 1];
   const middle = points[Math.floor(points.length / 2)];
@@ -138,7 +159,10 @@ function checkSpan(points: readonly TracePoint[], ends: { first: { t: number; li
   const steps = Math.floor((last.t - first.t) / stepMs) + 1;
   if (steps <= MAX_SERIES_POINTS) return;
   const outlier = middle.t - first.t > last.t - middle.t ? ends.first : ends.last;
-  throw new TraceCsvError(outlier.line, `timestamp ${new Date(outlier.t).toISOString()} lies too far from the rest of the trace: at its typical step of ${stepMs / 1000} s the trace would span ${steps} points, more than the ${MAX_SERIES_POINTS} a series may hold (is this timestamp wrong?)`);
+  throw new TraceCsvError(
+    outlier.line,
+    `timestamp ${new Date(outlier.t).toISOString()} lies too far from the rest of the trace: at its typical step of ${stepMs / 1000} s the trace would span ${steps} points, more than the ${MAX_SERIES_POINTS} a series may hold (is this timestamp wrong?)`,
+  );
 }
 
 /** The typical spacing of a trace in seconds: the median gap between consecutive points. */
@@ -167,7 +191,10 @@ export function resampleToStep(points: readonly TracePoint[], stepSeconds: numbe
   if (!first || !last) return { start: 0, stepSeconds, values: [] };
   const start = Math.floor(first.t / stepMs) * stepMs;
   const length = Math.floor((last.t - start) / stepMs) + 1;
-  if (!(length <= MAX_SERIES_POINTS)) throw new RangeError(`resampling ${new Date(first.t).toISOString()} .. ${new Date(last.t).toISOString()} at ${stepSeconds} s would make ${length} points, more than the ${MAX_SERIES_POINTS} a series may hold`);
+  if (!(length <= MAX_SERIES_POINTS))
+    throw new RangeError(
+      `resampling ${new Date(first.t).toISOString()} .. ${new Date(last.t).toISOString()} at ${stepSeconds} s would make ${length} points, more than the ${MAX_SERIES_POINTS} a series may hold`,
+    );
   const sums = new Float64Array(length);
   const counts = new Uint32Array(length);
   for (const point of points) {

@@ -12,7 +12,12 @@ const nested = v.strictObject({
 
 describe("validateWith's messages", () => {
   it("calls a missing field required and names the fields an unknown one could have been", () => {
-    const result = validateWith(nested, { note: "x", colour: "red", items: [{ size: 1, sise: 2 }, {}], byName: { a: { wieght: 1 } } });
+    const result = validateWith(nested, {
+      note: "x",
+      colour: "red",
+      items: [{ size: 1, sise: 2 }, {}],
+      byName: { a: { wieght: 1 } },
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues).toEqual(
@@ -30,12 +35,26 @@ describe("validateWith's messages", () => {
 
   it("says what type a field must have and what it got", () => {
     const result = validateWith(nested, { name: 7, items: {} });
-    expect(result).toEqual({ ok: false, issues: [{ path: "name", message: "must be a string, not 7" }, { path: "items", message: "must be a list, not an object" }] });
+    expect(result).toEqual({
+      ok: false,
+      issues: [
+        { path: "name", message: "must be a string, not 7" },
+        { path: "items", message: "must be a list, not an object" },
+      ],
+    });
   });
 
   it("keeps a schema's own words, which never echo the value (it may be a secret)", () => {
-    expect(validateWith(v.strictObject({ token: v.number("must be a number") }), { token: "s3cret-token" })).toEqual({ ok: false, issues: [{ path: "token", message: "must be a number" }] });
-    const result = validateWith(sloSchema, { pool: "eu-west", mode: "loud", targetUtilization: 2, leadSeconds: 60, scaleInCooldownSeconds: 300 });
+    expect(
+      validateWith(v.strictObject({ token: v.number("must be a number") }), { token: "s3cret-token" }),
+    ).toEqual({ ok: false, issues: [{ path: "token", message: "must be a number" }] });
+    const result = validateWith(sloSchema, {
+      pool: "eu-west",
+      mode: "loud",
+      targetUtilization: 2,
+      leadSeconds: 60,
+      scaleInCooldownSeconds: 300,
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues).toEqual([

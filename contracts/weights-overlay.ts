@@ -13,7 +13,9 @@ export const weightsOverlaySchema = v.strictObject({
   expiresAt: isoTimestamp,
   factors: plainRecord(originId, boundedNumber(0, MAX_WEIGHT_FACTOR)),
   spill: v.optional(plainRecord(poolName, boundedNumber(0, 1))),
-  reason: v.optional(v.pipe(v.string("must be a string"), v.maxLength(2000, "must be at most 2000 characters"))),
+  reason: v.optional(
+    v.pipe(v.string("must be a string"), v.maxLength(2000, "must be at most 2000 characters")),
+  ),
 });
 
 export type WeightsOverlay = v.InferOutput<typeof weightsOverlaySchema>;

@@ -17,11 +17,18 @@ function flag(env: Record<string, unknown>, name: string, problems: string[]): b
 export function readEnv(env: EdgeEnv): { flags: EdgeFlags; adminToken: string | null; problems: string[] } {
   const problems: string[] = [];
   const vars = env as unknown as Record<string, unknown>;
-  const flags = { exposeOrigin: flag(vars, "EXPOSE_ORIGIN", problems), trustGeoHeader: flag(vars, "TRUST_GEO_HEADER", problems), testHooks: flag(vars, "TEST_HOOKS", problems) };
+  const flags = {
+    exposeOrigin: flag(vars, "EXPOSE_ORIGIN", problems),
+    trustGeoHeader: flag(vars, "TRUST_GEO_HEADER", problems),
+    testHooks: flag(vars, "TEST_HOOKS", problems),
+  };
   const token = env.ADMIN_TOKEN;
   let adminToken: string | null = null;
   if (typeof token === "string" && token.length > 0) {
-    if (token.length < 16) problems.push("ADMIN_TOKEN is shorter than 16 characters; the admin API stays off until a longer one is set");
+    if (token.length < 16)
+      problems.push(
+        "ADMIN_TOKEN is shorter than 16 characters; the admin API stays off until a longer one is set",
+      );
     else adminToken = token;
   }
   return { flags, adminToken, problems };

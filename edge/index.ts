@@ -20,7 +20,9 @@ import { EdgeState } from "./state/edge-state.ts";
 // builds the per-isolate state the handlers share. Everything that does not depend on the
 // request is built once per isolate here, not per request.
 
-const log = (message: string): void => { console.error(message); };
+const log = (message: string): void => {
+  console.error(message);
+};
 const realNow = (): number => Date.now();
 const router = createAdminRouter();
 
@@ -39,13 +41,23 @@ let isolate: Isolate | null = null;
 /** The isolate's state, made on first use (bindings only arrive with the first event). */
 function isolateFor(env: EdgeEnv): Isolate {
   if (isolate) return isolate;
-  const kv: DocumentKv = { get: (key) => env.ORIGINS.get(key, "text"), put: (key, value) => env.ORIGINS.put(key, value) };
+  const kv: DocumentKv = {
+    get: (key) => env.ORIGINS.get(key, "text"),
+    put: (key, value) => env.ORIGINS.put(key, value),
+  };
   const store = new DocumentStore((name: DocumentName) => kv.get(KV_KEYS[name]), log);
   const parsed = readEnv(env);
   for (const problem of parsed.problems) log(`headroom-edge: ${problem}`);
   const state = new EdgeState(store, p2cPeakEwma);
-  const checkHealth = (now: number) => runHealthCheck({ store, kv, fetch: upstreamFetch, clock: realNow, log }, now);
-  isolate = { state, kv, flags: parsed.flags, adminToken: parsed.adminToken === null ? null : new AdminToken(parsed.adminToken), checkHealth };
+  const checkHealth = (now: number) =>
+    runHealthCheck({ store, kv, fetch: upstreamFetch, clock: realNow, log }, now);
+  isolate = {
+    state,
+    kv,
+    flags: parsed.flags,
+    adminToken: parsed.adminToken === null ? null : new AdminToken(parsed.adminToken),
+    checkHealth,
+  };
   return isolate;
 }
 
@@ -53,12 +65,29 @@ export default {
   async fetch(request, env, ctx) {
     const current = isolateFor(env);
     const time = requestClock(request.headers, current.flags.testHooks, realNow, Math.random);
-    const scope: RequestScope = { state: current.state, flags: current.flags, kv: current.kv, adminToken: current.adminToken, now: time.now, clock: time.clock, rng: time.rng, randomHex, sleep, waitUntil: (promise) => { ctx.waitUntil(promise); }, fetch: upstreamFetch, checkHealth: current.checkHealth };
+    const scope: RequestScope = {
+      state: current.state,
+      flags: current.flags,
+      kv: current.kv,
+      adminToken: current.adminToken,
+      now: time.now,
+      clock: time.clock,
+      rng: time.rng,
+      randomHex,
+      sleep,
+      waitUntil: (promise) => {
+        ctx.waitUntil(promise);
+      },
+      fetch: upstreamFetch,
+      checkHealth: current.checkHealth,
+    };
     const url = new URL(request.url);
     try {
       if (!isAdminPath(url.pathname)) return await forward(request, url, scope);
       const result: unknown = await router.fetch(request, scope);
-      return result instanceof Response ? result : errorToResponse(new Error("the admin router produced no response"));
+      return result instanceof Response
+        ? result
+        : errorToResponse(new Error("the admin router produced no response"));
     } catch (error) {
       return errorToResponse(error);
     }

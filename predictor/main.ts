@@ -28,7 +28,9 @@ import { isOutageError, watchRedisConnection } from "./store/redis-connection.ts
 import { ScrapeStateStore } from "./store/scrape-state.ts";
 import { SeriesStore } from "./store/series-store.ts";
 
-const log = (line: string) => { process.stderr.write(`${new Date().toISOString()} predictor: ${line}\n`); };
+const log = (line: string) => {
+  process.stderr.write(`${new Date().toISOString()} predictor: ${line}\n`);
+};
 
 const options: Record<string, { type: "string" | "boolean" }> = { help: { type: "boolean" } };
 for (const s of Object.values(SETTINGS)) options[s.flag] = { type: "string" };
@@ -36,12 +38,17 @@ let values: Record<string, string | boolean | undefined>;
 try {
   values = parseArgs({ options, allowPositionals: false, strict: true }).values;
 } catch (error) {
-  process.stderr.write(`predictor: ${error instanceof Error ? error.message : String(error)} (--help lists the options)\n`);
+  process.stderr.write(
+    `predictor: ${error instanceof Error ? error.message : String(error)} (--help lists the options)\n`,
+  );
   process.exit(2);
 }
 if (values.help === true) {
   process.stdout.write("Usage: tsx predictor/main.ts [options]\n\n");
-  for (const s of Object.values(SETTINGS)) process.stdout.write(`  --${s.flag.padEnd(18)} ${s.env.padEnd(28)} default: ${s.fallback || "(unset)"}\n`);
+  for (const s of Object.values(SETTINGS))
+    process.stdout.write(
+      `  --${s.flag.padEnd(18)} ${s.env.padEnd(28)} default: ${s.fallback || "(unset)"}\n`,
+    );
   process.exit(0);
 }
 const flags: Partial<Record<SettingName, string>> = {};
@@ -51,23 +58,31 @@ for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, (typeof 
 }
 const loaded = loadConfig(flags, process.env);
 if (!loaded.ok) {
-  process.stderr.write(`predictor: invalid configuration:\n${loaded.issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}\n`);
+  process.stderr.write(
+    `predictor: invalid configuration:\n${loaded.issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}\n`,
+  );
   process.exit(2);
 }
 const config = loaded.config;
 
-let sources: { targets: ReturnType<typeof parseTargetsFile> } = { targets: { ok: true, targets: [], prometheus: null } };
+let sources: { targets: ReturnType<typeof parseTargetsFile> } = {
+  targets: { ok: true, targets: [], prometheus: null },
+};
 if (config.targetsFile !== null) {
   let text: string;
   try {
     text = await readFile(config.targetsFile, "utf8");
   } catch (error) {
-    process.stderr.write(`predictor: cannot read the targets file ${config.targetsFile}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `predictor: cannot read the targets file ${config.targetsFile}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(2);
   }
   sources = { targets: parseTargetsFile(text) };
   if (!sources.targets.ok) {
-    process.stderr.write(`predictor: invalid targets file ${config.targetsFile}:\n${sources.targets.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}\n`);
+    process.stderr.write(
+      `predictor: invalid targets file ${config.targetsFile}:\n${sources.targets.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}\n`,
+    );
     process.exit(2);
   }
 }
@@ -77,30 +92,62 @@ const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConne
 try {
   await redis.connect();
 } catch (error) {
-  process.stderr.write(`predictor: cannot reach Redis at ${redactUrl(config.redisUrl)}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `predictor: cannot reach Redis at ${redactUrl(config.redisUrl)}: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 }
-const scheduleConfig = { stepSeconds: config.stepSeconds, retrainIntervalSeconds: config.retrainIntervalSeconds, scrape: targets.length > 0, prometheus: prometheus !== null };
+const scheduleConfig = {
+  stepSeconds: config.stepSeconds,
+  retrainIntervalSeconds: config.retrainIntervalSeconds,
+  scrape: targets.length > 0,
+  prometheus: prometheus !== null,
+};
 // A Redis restarted without persistence has lost the job schedulers: put them back (idempotent).
-const connection = watchRedisConnection(redis, { log, now: Date.now, onReconnect: async () => { if (config.roles.scheduler) await installSchedules(queue, scheduleConfig); } });
+const connection = watchRedisConnection(redis, {
+  log,
+  now: Date.now,
+  onReconnect: async () => {
+    if (config.roles.scheduler) await installSchedules(queue, scheduleConfig);
+  },
+});
 const keys = redisKeys(config.prefix);
 const series = new SeriesStore(redis, keys, config.stepSeconds, config.retentionSeconds);
 const documents = new DocumentStore(redis, keys);
-const history = new ForecastHistory(redis, config.prefix, config.historyLeadSteps, config.historyRetentionSeconds);
+const history = new ForecastHistory(
+  redis,
+  config.prefix,
+  config.historyLeadSteps,
+  config.historyRetentionSeconds,
+);
 const registry = new ModelRegistry(new ModelFiles(config.modelDir));
 const bullPrefix = `${config.prefix}:bull`;
-const queue = new Queue(QUEUE_NAMES.predictor, { connection: redis, prefix: bullPrefix, defaultJobOptions: PREDICTOR_JOB_OPTIONS });
+const queue = new Queue(QUEUE_NAMES.predictor, {
+  connection: redis,
+  prefix: bullPrefix,
+  defaultJobOptions: PREDICTOR_JOB_OPTIONS,
+});
 // Without a listener BullMQ prints each connection error with its stack; the watcher reports outages.
-queue.on("error", (error) => { if (!isOutageError(error, redis)) log(`queue error: ${error.message}`); });
+queue.on("error", (error) => {
+  if (!isOutageError(error, redis)) log(`queue error: ${error.message}`);
+});
 const closers: (() => Promise<unknown>)[] = [];
 
 if (config.roles.worker) {
   const backend = await useBackend(config.backend ?? undefined);
   const { loaded: models, unreadable } = await registry.loadAll();
   log(`TensorFlow.js backend: ${backend}; ${models} saved model(s) loaded from ${config.modelDir}`);
-  for (const bad of unreadable) log(`skipped unreadable model ${bad.file}: ${bad.reason} (the series will be retrained)`);
+  for (const bad of unreadable)
+    log(`skipped unreadable model ${bad.file}: ${bad.reason} (the series will be retrained)`);
   const processor = createJobProcessor({
-    queue, series, documents, history, registry, targets, prometheus, fetchText,
+    queue,
+    series,
+    documents,
+    history,
+    registry,
+    targets,
+    prometheus,
+    fetchText,
     state: new ScrapeStateStore(redis, config.prefix),
     now: Date.now,
     rng: () => Math.random,
@@ -114,30 +161,67 @@ if (config.roles.worker) {
     ...(config.models ? { kinds: config.models } : {}),
     ...(config.lstmEpochs !== null ? { lstm: { epochs: config.lstmEpochs } } : {}),
   });
-  const worker = new Worker(QUEUE_NAMES.predictor, processor, { connection: redis, prefix: bullPrefix, concurrency: config.concurrency, lockDuration: 120_000 });
-  worker.on("failed", (job, error) => { log(`job ${job?.name ?? "?"} ${job?.id ?? ""} failed: ${error.message}`); });
+  const worker = new Worker(QUEUE_NAMES.predictor, processor, {
+    connection: redis,
+    prefix: bullPrefix,
+    concurrency: config.concurrency,
+    lockDuration: 120_000,
+  });
+  worker.on("failed", (job, error) => {
+    log(`job ${job?.name ?? "?"} ${job?.id ?? ""} failed: ${error.message}`);
+  });
   // While Redis is away the watcher has said so once; the worker's every retry would repeat it.
-  worker.on("error", (error) => { if (!isOutageError(error, redis)) log(`worker error: ${error.message}`); });
+  worker.on("error", (error) => {
+    if (!isOutageError(error, redis)) log(`worker error: ${error.message}`);
+  });
   closers.push(() => worker.close());
-  log(`worker: ${targets.length} scrape target(s), ${prometheus ? prometheus.series.length : 0} Prometheus series, concurrency ${config.concurrency}`);
+  log(
+    `worker: ${targets.length} scrape target(s), ${prometheus ? prometheus.series.length : 0} Prometheus series, concurrency ${config.concurrency}`,
+  );
 }
 if (config.roles.scheduler) {
   const installed = await installSchedules(queue, scheduleConfig);
-  log(`schedules: ${installed.join(", ")} (step ${config.stepSeconds} s, retraining every ${config.retrainIntervalSeconds} s)`);
+  log(
+    `schedules: ${installed.join(", ")} (step ${config.stepSeconds} s, retraining every ${config.retrainIntervalSeconds} s)`,
+  );
 }
 if (config.roles.api) {
   const maxBodyBytes = 64 * 1024;
   const assets = await buildDashboardAssets();
-  const edge = config.edge ? edgeClient({ url: config.edge.url, token: config.edge.token, now: Date.now }) : null;
-  const handlers = predictorHandlers({ series, documents, adminToken: config.adminToken, now: Date.now, maxBodyBytes, history, edge, horizonSteps: config.horizonSteps }, assets);
-  const server = createPredictorServer({ ...handlers, maxBodyBytes, onError: (error) => { log(`HTTP error: ${String(error)}`); } });
+  const edge = config.edge
+    ? edgeClient({ url: config.edge.url, token: config.edge.token, now: Date.now })
+    : null;
+  const handlers = predictorHandlers(
+    {
+      series,
+      documents,
+      adminToken: config.adminToken,
+      now: Date.now,
+      maxBodyBytes,
+      history,
+      edge,
+      horizonSteps: config.horizonSteps,
+    },
+    assets,
+  );
+  const server = createPredictorServer({
+    ...handlers,
+    maxBodyBytes,
+    onError: (error) => {
+      log(`HTTP error: ${String(error)}`);
+    },
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(config.port, config.host, () => { resolve(); });
+    server.listen(config.port, config.host, () => {
+      resolve();
+    });
   });
   const address = server.address();
   const base = `http://${config.host}:${typeof address === "object" && address ? address.port : config.port}`;
-  log(`API on ${base}/api/ (writes ${config.adminToken ? "need the admin token" : "disabled: no admin token"}); dashboard on ${base}/ (edge ${config.edge ? config.edge.url : "not configured"})`);
+  log(
+    `API on ${base}/api/ (writes ${config.adminToken ? "need the admin token" : "disabled: no admin token"}); dashboard on ${base}/ (edge ${config.edge ? config.edge.url : "not configured"})`,
+  );
   closers.push(() => new Promise((resolve) => server.close(resolve)));
 }
 
@@ -152,5 +236,9 @@ const stop = async (signal: string) => {
   redis.disconnect();
   process.exit(0);
 };
-process.on("SIGINT", () => { void stop("SIGINT"); });
-process.on("SIGTERM", () => { void stop("SIGTERM"); });
+process.on("SIGINT", () => {
+  void stop("SIGINT");
+});
+process.on("SIGTERM", () => {
+  void stop("SIGTERM");
+});

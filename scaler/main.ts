@@ -35,7 +35,16 @@ type CommandLine = { config?: string; metricsPort?: string; metricsHost?: string
 /** The command line: the configuration file, the status server, or help. Exits 2 on an unknown option. */
 function parseCommandLine(): CommandLine {
   try {
-    const { values } = parseArgs({ options: { config: { type: "string" }, "metrics-port": { type: "string" }, "metrics-host": { type: "string" }, help: { type: "boolean", short: "h", default: false } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      options: {
+        config: { type: "string" },
+        "metrics-port": { type: "string" },
+        "metrics-host": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -55,7 +64,14 @@ async function main(): Promise<void> {
   const values = parseCommandLine();
   const env = process.env;
   const file = values.config ?? env.SCALER_CONFIG;
-  if (!file) throw new ValidationError("scaler start-up", [{ path: "--config", message: "name the configuration file with --config FILE or SCALER_CONFIG (see the README's scaler section)" }]);
+  if (!file)
+    throw new ValidationError("scaler start-up", [
+      {
+        path: "--config",
+        message:
+          "name the configuration file with --config FILE or SCALER_CONFIG (see the README's scaler section)",
+      },
+    ]);
   const status = statusServerOptions(values, env);
   const config = await loadScalerConfig(file, env);
   const prefix = env.REDIS_PREFIX ?? DEFAULT_REDIS_PREFIX;
@@ -68,18 +84,39 @@ async function main(): Promise<void> {
   // The status server comes up first, so a port already taken stops the scaler before it works.
   let worker: { isRunning(): boolean } | null = null;
   if (status) {
-    const server = await startStatusServer({ ...status, metrics, health: () => {
-      const state = worker?.isRunning() === true ? "running" : "stopped";
-      return { ok: redis.status === "ready" && state === "running", redis: redis.status, worker: state, lastEvaluation: metrics.lastEvaluationAt() };
-    } }).catch((error: unknown) => {
-      throw new Error(`cannot serve metrics on ${status.host}:${status.port} (--metrics-port / SCALER_METRICS_PORT): ${error instanceof Error ? error.message : String(error)}`);
+    const server = await startStatusServer({
+      ...status,
+      metrics,
+      health: () => {
+        const state = worker?.isRunning() === true ? "running" : "stopped";
+        return {
+          ok: redis.status === "ready" && state === "running",
+          redis: redis.status,
+          worker: state,
+          lastEvaluation: metrics.lastEvaluationAt(),
+        };
+      },
+    }).catch((error: unknown) => {
+      throw new Error(
+        `cannot serve metrics on ${status.host}:${status.port} (--metrics-port / SCALER_METRICS_PORT): ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
     const address = server.address();
-    stderrLog("info", `metrics on http://${status.host.includes(":") ? `[${status.host}]` : status.host}:${typeof address === "object" && address ? address.port : status.port}/metrics, health on /healthz`);
+    stderrLog(
+      "info",
+      `metrics on http://${status.host.includes(":") ? `[${status.host}]` : status.host}:${typeof address === "object" && address ? address.port : status.port}/metrics, health on /healthz`,
+    );
   }
   const service = await startScalerService(
     redis,
-    { name: env.SCALER_QUEUE ?? QUEUE_NAMES.scaler, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs, concurrency: config.jobs.concurrency, intervalSeconds: config.intervalSeconds, ...(config.jobs.lockSeconds !== undefined ? { lockMs: config.jobs.lockSeconds * 1000 } : {}) },
+    {
+      name: env.SCALER_QUEUE ?? QUEUE_NAMES.scaler,
+      attempts: config.jobs.attempts,
+      backoffMs: config.jobs.backoffMs,
+      concurrency: config.jobs.concurrency,
+      intervalSeconds: config.intervalSeconds,
+      ...(config.jobs.lockSeconds !== undefined ? { lockMs: config.jobs.lockSeconds * 1000 } : {}),
+    },
     {
       redis,
       keys: redisKeys(prefix),
@@ -87,7 +124,12 @@ async function main(): Promise<void> {
       writer,
       providers,
       scaling: config.origins,
-      tuning: { ...DEFAULT_TUNING, ...config.policy, overlayTtlSeconds: config.overlayTtlSeconds, evaluationSeconds: config.intervalSeconds },
+      tuning: {
+        ...DEFAULT_TUNING,
+        ...config.policy,
+        overlayTtlSeconds: config.overlayTtlSeconds,
+        evaluationSeconds: config.intervalSeconds,
+      },
       staleAfterMs: config.staleAfterSeconds * 1000,
       lockTtlMs: 60_000,
       now,
@@ -98,30 +140,56 @@ async function main(): Promise<void> {
   );
   worker = service.worker;
   // A Redis restarted without persistence has lost the evaluation schedule: put it back.
-  const connection = watchRedisConnection(redis, { log: (line) => { stderrLog("warn", line); }, now, onReconnect: () => service.installSchedule() });
-  stderrLog("info", `evaluating every ${config.intervalSeconds} s; weights via ${writer.target}; ${Object.keys(config.origins).length} origin(s) configured for scaling`);
+  const connection = watchRedisConnection(redis, {
+    log: (line) => {
+      stderrLog("warn", line);
+    },
+    now,
+    onReconnect: () => service.installSchedule(),
+  });
+  stderrLog(
+    "info",
+    `evaluating every ${config.intervalSeconds} s; weights via ${writer.target}; ${Object.keys(config.origins).length} origin(s) configured for scaling`,
+  );
   const stop = () => {
     stderrLog("info", "stopping");
     connection.stop();
-    void service.close().then(() => redis.quit()).then(() => process.exit(0));
+    void service
+      .close()
+      .then(() => redis.quit())
+      .then(() => process.exit(0));
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 }
 
 /** Where the status server listens, if anywhere: --metrics-port / SCALER_METRICS_PORT. */
-function statusServerOptions(values: CommandLine, env: NodeJS.ProcessEnv): { host: string; port: number } | null {
+function statusServerOptions(
+  values: CommandLine,
+  env: NodeJS.ProcessEnv,
+): { host: string; port: number } | null {
   const portText = values.metricsPort ?? env.SCALER_METRICS_PORT;
   const host = values.metricsHost ?? env.SCALER_METRICS_HOST ?? "127.0.0.1";
   if (portText === undefined || portText === "") return null;
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65_535) throw new ValidationError("scaler start-up", [{ path: values.metricsPort !== undefined ? "--metrics-port" : "SCALER_METRICS_PORT", message: `must be a port number from 0 to 65535, not ${JSON.stringify(portText)}` }]);
+  if (!/^\d+$/.test(portText) || port > 65_535)
+    throw new ValidationError("scaler start-up", [
+      {
+        path: values.metricsPort !== undefined ? "--metrics-port" : "SCALER_METRICS_PORT",
+        message: `must be a port number from 0 to 65535, not ${JSON.stringify(portText)}`,
+      },
+    ]);
   return { host, port };
 }
 
 // A bad configuration exits 2, as a bad option does; anything else (Redis unreachable, say) 1.
 main().catch((error: unknown) => {
-  const text = error instanceof ValidationError ? error.listing() : error instanceof Error ? error.message : String(error);
+  const text =
+    error instanceof ValidationError
+      ? error.listing()
+      : error instanceof Error
+        ? error.message
+        : String(error);
   process.stderr.write(`scaler: ${text}\n`);
   process.exit(error instanceof ValidationError ? 2 : 1);
 });

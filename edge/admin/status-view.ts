@@ -8,12 +8,21 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 function problemView(problem: DocumentProblem) {
-  return { document: problem.document, message: problem.message, since: iso(problem.since), ...(problem.issues ? { issues: problem.issues } : {}) };
+  return {
+    document: problem.document,
+    message: problem.message,
+    since: iso(problem.since),
+    ...(problem.issues ? { issues: problem.issues } : {}),
+  };
 }
 
 /** GET /__lb/status: this isolate's view of every pool and origin, and its recent state changes. */
 export function statusView(state: EdgeState, routing: Routing | null, now: number) {
-  const base = { now: iso(now), problems: state.store.problems.map(problemView), events: state.events.list().map((event) => ({ ...event, at: iso(event.at) })) };
+  const base = {
+    now: iso(now),
+    problems: state.store.problems.map(problemView),
+    events: state.events.list().map((event) => ({ ...event, at: iso(event.at) })),
+  };
   if (!routing) return { ...base, table: null, pools: [], origins: [] };
   const { table, plan, documents } = routing;
   const config = table.config;
@@ -21,16 +30,40 @@ export function statusView(state: EdgeState, routing: Routing | null, now: numbe
   const health = documents.health;
   return {
     ...base,
-    table: { version: table.version, updatedAt: table.source.updatedAt, origins: table.origins.length, pools: table.pools.length },
-    weights: overlay ? { version: overlay.version, expiresAt: overlay.expiresAt, active: routing.overlayActive, ...(overlay.reason ? { reason: overlay.reason } : {}) } : null,
+    table: {
+      version: table.version,
+      updatedAt: table.source.updatedAt,
+      origins: table.origins.length,
+      pools: table.pools.length,
+    },
+    weights: overlay
+      ? {
+          version: overlay.version,
+          expiresAt: overlay.expiresAt,
+          active: routing.overlayActive,
+          ...(overlay.reason ? { reason: overlay.reason } : {}),
+        }
+      : null,
     health: health ? { checkedAt: health.checkedAt, fresh: routing.healthFresh } : null,
     panic: plan.panic,
     healthyShare: round(plan.healthyShare),
-    retryBudget: { retriesLeft: retriesLeft(state.budget, now, config.retry), exhaustedTotal: state.metrics.retryBudgetExhausted },
+    retryBudget: {
+      retriesLeft: retriesLeft(state.budget, now, config.retry),
+      exhaustedTotal: state.metrics.retryBudgetExhausted,
+    },
     settings: config,
     pools: table.pools.map((pool) => {
       const poolPlan = plan.pools[pool.index];
-      return { name: pool.name, latencyMs: round(routing.load.poolLatency[pool.index]?.ewmaMs ?? 0), fallback: pool.fallback >= 0 ? (table.pools[pool.fallback]?.name ?? null) : null, minHealthy: pool.minHealthy, serving: poolPlan?.serving ?? 0, eligible: poolPlan?.eligible ?? 0, passedOver: !(poolPlan?.qualifies ?? false), spill: routing.spill?.[pool.index] ?? 0 };
+      return {
+        name: pool.name,
+        latencyMs: round(routing.load.poolLatency[pool.index]?.ewmaMs ?? 0),
+        fallback: pool.fallback >= 0 ? (table.pools[pool.fallback]?.name ?? null) : null,
+        minHealthy: pool.minHealthy,
+        serving: poolPlan?.serving ?? 0,
+        eligible: poolPlan?.eligible ?? 0,
+        passedOver: !(poolPlan?.qualifies ?? false),
+        spill: routing.spill?.[pool.index] ?? 0,
+      };
     }),
     origins: table.origins.map((origin) => {
       const runtime = routing.runtimes[origin.index];

@@ -15,14 +15,30 @@ export type Candidates = {
 };
 
 /** The empty candidate set. */
-export const NO_CANDIDATES: Candidates = { pool: -1, members: new Int32Array(0), weights: new Float64Array(0), cumulative: new Float64Array(0), total: 0 };
+export const NO_CANDIDATES: Candidates = {
+  pool: -1,
+  members: new Int32Array(0),
+  weights: new Float64Array(0),
+  cumulative: new Float64Array(0),
+  total: 0,
+};
 
 /** Builds candidates from parallel lists, dropping members whose weight is not above zero. */
-export function buildCandidates(members: readonly number[], weights: readonly number[], pool = -1): Candidates {
+export function buildCandidates(
+  members: readonly number[],
+  weights: readonly number[],
+  pool = -1,
+): Candidates {
   const keep: number[] = [];
   for (let k = 0; k < members.length; k++) if ((weights[k] ?? 0) > 0) keep.push(k);
   if (keep.length === 0) return NO_CANDIDATES;
-  const out = { pool, members: new Int32Array(keep.length), weights: new Float64Array(keep.length), cumulative: new Float64Array(keep.length), total: 0 };
+  const out = {
+    pool,
+    members: new Int32Array(keep.length),
+    weights: new Float64Array(keep.length),
+    cumulative: new Float64Array(keep.length),
+    total: 0,
+  };
   let sum = 0;
   keep.forEach((k, position) => {
     const weight = weights[k] ?? 0;

@@ -7,6 +7,8 @@ import type { BalancingStrategy } from "./strategy.ts";
 export const leastOutstanding: BalancingStrategy = {
   name: "least-outstanding",
   pick(candidates, load, context) {
-    return pickOfTwo(candidates, load, context, (position) => relativeInflight(candidates, position, load.loads[candidates.members[position] ?? -1]?.inflight ?? 0));
+    return pickOfTwo(candidates, load, context, (position) =>
+      relativeInflight(candidates, position, load.loads[candidates.members[position] ?? -1]?.inflight ?? 0),
+    );
   },
 };

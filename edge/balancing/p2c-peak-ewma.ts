@@ -23,7 +23,10 @@ function cost(candidates: Candidates, position: number, load: LoadView, now: num
   const current = load.loads[candidates.members[position] ?? -1];
   if (!current) return 0;
   const reference = load.poolLatency[candidates.pool]?.ewmaMs ?? 0;
-  return peakEwmaCost(decayedLatency(current.ewmaMs, current.ewmaAt, now, load.decayMs, reference), relativeInflight(candidates, position, current.inflight));
+  return peakEwmaCost(
+    decayedLatency(current.ewmaMs, current.ewmaAt, now, load.decayMs, reference),
+    relativeInflight(candidates, position, current.inflight),
+  );
 }
 
 /** Costs closer than this (relative) count as equal for P2C peak-EWMA: latency noise of a few
@@ -35,7 +38,13 @@ export const COST_TOLERANCE = 0.25;
  * only when its score is lower by more than `tolerance` (so with equal scores the shares follow
  * the weights exactly). When draws keep hitting unavailable origins, take the lowest-scoring
  * available one. */
-export function pickOfTwo(candidates: Candidates, load: LoadView, context: PickContext, score: (position: number) => number, tolerance = 0): number {
+export function pickOfTwo(
+  candidates: Candidates,
+  load: LoadView,
+  context: PickContext,
+  score: (position: number) => number,
+  tolerance = 0,
+): number {
   const members = candidates.members;
   const size = members.length;
   if (size === 0) return -1;
@@ -73,6 +82,12 @@ export function pickOfTwo(candidates: Candidates, load: LoadView, context: PickC
 export const p2cPeakEwma: BalancingStrategy = {
   name: "p2c-peak-ewma",
   pick(candidates, load, context) {
-    return pickOfTwo(candidates, load, context, (position) => cost(candidates, position, load, context.now), COST_TOLERANCE);
+    return pickOfTwo(
+      candidates,
+      load,
+      context,
+      (position) => cost(candidates, position, load, context.now),
+      COST_TOLERANCE,
+    );
   },
 };

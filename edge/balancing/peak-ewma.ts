@@ -13,7 +13,13 @@ export const DEFAULT_DECAY_MS = 10_000;
 
 /** The estimate at `now`, decayed from the one stored at `at` toward `referenceMs`; an origin
  * never observed (estimate 0) is assumed to be at the reference. */
-export function decayedLatency(estimateMs: number, at: number, now: number, decayMs: number, referenceMs = 0): number {
+export function decayedLatency(
+  estimateMs: number,
+  at: number,
+  now: number,
+  decayMs: number,
+  referenceMs = 0,
+): number {
   if (estimateMs === 0) return referenceMs;
   const elapsed = now - at;
   return elapsed <= 0 ? estimateMs : referenceMs + (estimateMs - referenceMs) * Math.exp(-elapsed / decayMs);
@@ -21,14 +27,26 @@ export function decayedLatency(estimateMs: number, at: number, now: number, deca
 
 /** A plain time-decayed EWMA (no peak): the typical latency of a pool, the reference its
  * origins' estimates decay toward. */
-export function blendLatency(estimateMs: number, at: number, rttMs: number, now: number, decayMs: number): number {
+export function blendLatency(
+  estimateMs: number,
+  at: number,
+  rttMs: number,
+  now: number,
+  decayMs: number,
+): number {
   if (estimateMs === 0) return rttMs;
   const decay = Math.exp(-Math.max(0, now - at) / decayMs);
   return estimateMs * decay + rttMs * (1 - decay);
 }
 
 /** The estimate after observing `rttMs` at `now`. */
-export function observeLatency(estimateMs: number, at: number, rttMs: number, now: number, decayMs: number): number {
+export function observeLatency(
+  estimateMs: number,
+  at: number,
+  rttMs: number,
+  now: number,
+  decayMs: number,
+): number {
   if (rttMs >= estimateMs) return rttMs;
   const elapsed = Math.max(0, now - at);
   const decay = Math.exp(-elapsed / decayMs);

@@ -9,7 +9,8 @@ const all = () => true;
 describe("weighted rendezvous hashing", () => {
   it("keeps a key on the same origin every time", () => {
     const weights = [1, 1, 1, 1, 1];
-    for (const key of keys.slice(0, 100)) expect(rendezvousPick(key, seeds, weights, all)).toBe(rendezvousPick(key, seeds, weights, all));
+    for (const key of keys.slice(0, 100))
+      expect(rendezvousPick(key, seeds, weights, all)).toBe(rendezvousPick(key, seeds, weights, all));
   });
 
   it("moves only the keys of a removed origin", () => {
@@ -31,7 +32,9 @@ describe("weighted rendezvous hashing", () => {
       const k = rendezvousPick(key, seeds, weights, all);
       counts[k] = (counts[k] ?? 0) + 1;
     }
-    weights.forEach((weight, k) => { expect(Math.abs((counts[k] ?? 0) / keys.length - weight / 10)).toBeLessThan(0.03); });
+    weights.forEach((weight, k) => {
+      expect(Math.abs((counts[k] ?? 0) / keys.length - weight / 10)).toBeLessThan(0.03);
+    });
   });
 
   it("skips origins of weight 0 and answers -1 when none is eligible", () => {

@@ -34,7 +34,12 @@ export function rendezvousScore(keyHash: number, originSeed: number, weight: num
 }
 
 /** The index (into `seeds`) of the highest-scoring origin among those `eligible` accepts, or -1. */
-export function rendezvousPick(keyHash: number, seeds: ArrayLike<number>, weights: ArrayLike<number>, eligible: (position: number) => boolean): number {
+export function rendezvousPick(
+  keyHash: number,
+  seeds: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  eligible: (position: number) => boolean,
+): number {
   let best = -1;
   let bestScore = -1;
   for (let k = 0; k < seeds.length; k++) {

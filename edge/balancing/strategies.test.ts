@@ -21,7 +21,13 @@ function view(origins: OriginLoad[], maxInFlight = 0): LoadView {
   return { loads: origins, maxInFlight, decayMs: 10_000, poolLatency: [] };
 }
 
-function shares(strategy: BalancingStrategy, candidates: Candidates, load: LoadView, picks: number, seed = 7): Map<number, number> {
+function shares(
+  strategy: BalancingStrategy,
+  candidates: Candidates,
+  load: LoadView,
+  picks: number,
+  seed = 7,
+): Map<number, number> {
   const rng = seededRng(seed);
   const counts = new Map<number, number>();
   for (let i = 0; i < picks; i++) {
@@ -38,20 +44,18 @@ const strategies: [string, () => BalancingStrategy][] = [
 ];
 
 describe.each(strategies)("balancing strategy %s", (_name, make) => {
-  it.each([
-    [[100, 100, 100]],
-    [[10, 30, 60]],
-    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]],
-    [[1000, 1]],
-  ])("holds weights %j: over 10,000 seeded picks each share is within 3 points of its weight share", (weights) => {
-    const members = weights.map((_, index) => index);
-    const candidates = buildCandidates(members, weights);
-    const total = weights.reduce((sum, w) => sum + w, 0);
-    const counts = shares(make(), candidates, view(loads(weights.length, { ewmaMs: 20 })), 10_000);
-    weights.forEach((weight, origin) => {
-      expect(Math.abs((counts.get(origin) ?? 0) / 10_000 - weight / total)).toBeLessThan(0.03);
-    });
-  });
+  it.each([[[100, 100, 100]], [[10, 30, 60]], [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]], [[1000, 1]]])(
+    "holds weights %j: over 10,000 seeded picks each share is within 3 points of its weight share",
+    (weights) => {
+      const members = weights.map((_, index) => index);
+      const candidates = buildCandidates(members, weights);
+      const total = weights.reduce((sum, w) => sum + w, 0);
+      const counts = shares(make(), candidates, view(loads(weights.length, { ewmaMs: 20 })), 10_000);
+      weights.forEach((weight, origin) => {
+        expect(Math.abs((counts.get(origin) ?? 0) / 10_000 - weight / total)).toBeLessThan(0.03);
+      });
+    },
+  );
 
   it("never picks an origin of weight 0", () => {
     const candidates = buildCandidates([0, 1, 2], [0, 50, 50]);
@@ -64,7 +68,8 @@ describe.each(strategies)("balancing strategy %s", (_name, make) => {
     const strategy = make();
     const candidates = buildCandidates([0, 1, 2], [100, 100, 100]);
     const rng = seededRng(3);
-    for (let i = 0; i < 500; i++) expect(strategy.pick(candidates, view(loads(3)), { now: NOW, rng, exclude: [1] })).not.toBe(1);
+    for (let i = 0; i < 500; i++)
+      expect(strategy.pick(candidates, view(loads(3)), { now: NOW, rng, exclude: [1] })).not.toBe(1);
   });
 
   it("passes over origins at their in-flight cap and answers -1 when all are", () => {
@@ -74,7 +79,8 @@ describe.each(strategies)("balancing strategy %s", (_name, make) => {
     (origins[0] as OriginLoad).inflight = 4;
     (origins[2] as OriginLoad).inflight = 4;
     const rng = seededRng(5);
-    for (let i = 0; i < 200; i++) expect(strategy.pick(candidates, view(origins, 4), { now: NOW, rng, exclude: [] })).toBe(1);
+    for (let i = 0; i < 200; i++)
+      expect(strategy.pick(candidates, view(origins, 4), { now: NOW, rng, exclude: [] })).toBe(1);
     (origins[1] as OriginLoad).inflight = 4;
     expect(strategy.pick(candidates, view(origins, 4), { now: NOW, rng, exclude: [] })).toBe(-1);
   });
@@ -84,7 +90,9 @@ describe.each(strategies)("balancing strategy %s", (_name, make) => {
     const rng = seededRng(1);
     expect(strategy.pick(buildCandidates([], []), view([]), { now: NOW, rng, exclude: [] })).toBe(-1);
     expect(strategy.pick(buildCandidates([4], [10]), view(loads(5)), { now: NOW, rng, exclude: [] })).toBe(4);
-    expect(strategy.pick(buildCandidates([4], [10]), view(loads(5)), { now: NOW, rng, exclude: [4] })).toBe(-1);
+    expect(strategy.pick(buildCandidates([4], [10]), view(loads(5)), { now: NOW, rng, exclude: [4] })).toBe(
+      -1,
+    );
   });
 });
 
@@ -120,7 +128,9 @@ describe("what sets the strategies apart", () => {
     (slow[3] as OriginLoad).ewmaMs = 1_000;
     const rr = createRoundRobin();
     const rng = seededRng(1);
-    const order = Array.from({ length: 8 }, () => rr.pick(candidates, view(slow), { now: NOW, rng, exclude: [] }));
+    const order = Array.from({ length: 8 }, () =>
+      rr.pick(candidates, view(slow), { now: NOW, rng, exclude: [] }),
+    );
     expect(order).toEqual([0, 1, 2, 3, 0, 1, 2, 3]);
   });
 });
@@ -133,9 +143,13 @@ describe("weights under load", () => {
     // Steady state of weight-proportional traffic: in flight 1, 3, 6 for weights 10, 30, 60.
     const candidates = buildCandidates([0, 1, 2], [10, 30, 60]);
     const origins = loads(3, { ewmaMs: 20 });
-    [1, 3, 6].forEach((inflight, k) => { (origins[k] as OriginLoad).inflight = inflight; });
+    [1, 3, 6].forEach((inflight, k) => {
+      (origins[k] as OriginLoad).inflight = inflight;
+    });
     const counts = shares(strategy, candidates, view(origins), 10_000);
-    [0.1, 0.3, 0.6].forEach((share, k) => { expect(Math.abs((counts.get(k) ?? 0) / 10_000 - share)).toBeLessThan(0.03); });
+    [0.1, 0.3, 0.6].forEach((share, k) => {
+      expect(Math.abs((counts.get(k) ?? 0) / 10_000 - share)).toBeLessThan(0.03);
+    });
   });
 });
 
@@ -143,8 +157,12 @@ describe("latency noise", () => {
   it("P2C peak-EWMA keeps weight shares when latencies differ by noise only", () => {
     const candidates = buildCandidates([0, 1, 2], [10, 30, 60]);
     const origins = loads(3);
-    [22, 18, 20].forEach((ewmaMs, k) => { (origins[k] as OriginLoad).ewmaMs = ewmaMs; });
+    [22, 18, 20].forEach((ewmaMs, k) => {
+      (origins[k] as OriginLoad).ewmaMs = ewmaMs;
+    });
     const counts = shares(p2cPeakEwma, candidates, view(origins), 10_000);
-    [0.1, 0.3, 0.6].forEach((share, k) => { expect(Math.abs((counts.get(k) ?? 0) / 10_000 - share)).toBeLessThan(0.03); });
+    [0.1, 0.3, 0.6].forEach((share, k) => {
+      expect(Math.abs((counts.get(k) ?? 0) / 10_000 - share)).toBeLessThan(0.03);
+    });
   });
 });

@@ -35,10 +35,12 @@ export async function runHealthCheck(io: HealthCheckIo, now: number): Promise<He
   await forEachLimited(enabled, PROBE_CONCURRENCY, async (origin) => {
     probes.set(origin.id, await probe(origin.healthUrl, timeoutMs, io.fetch, io.clock));
   });
-  const ordered = new Map(enabled.flatMap((origin) => {
-    const result = probes.get(origin.id);
-    return result ? [[origin.id, result] as const] : [];
-  }));
+  const ordered = new Map(
+    enabled.flatMap((origin) => {
+      const result = probes.get(origin.id);
+      return result ? [[origin.id, result] as const] : [];
+    }),
+  );
   const report = nextHealthReport(documents.health, ordered, new Date(now).toISOString(), { rise, fall });
   const text = JSON.stringify(report);
   await io.kv.put(KV_KEYS.health, text);

@@ -3,7 +3,10 @@ import type { ValidationIssue } from "../../contracts/validation.ts";
 
 /** JSON response with the given status and headers. */
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
 }
 
 /** An error that is an HTTP answer: thrown anywhere, turned into JSON by the router's one catch. */
@@ -20,7 +23,9 @@ export class HttpError extends Error {
 
   /** The `{ error, issues? }` JSON answer. */
   toResponse(): Response {
-    const body: ErrorBody = this.issues ? { error: this.message, issues: this.issues } : { error: this.message };
+    const body: ErrorBody = this.issues
+      ? { error: this.message, issues: this.issues }
+      : { error: this.message };
     return jsonResponse(body, this.status, this.headers);
   }
 }

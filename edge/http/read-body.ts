@@ -21,7 +21,8 @@ function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
  */
 export async function readBodyText(request: Request, limit = MAX_ADMIN_BODY_BYTES): Promise<string> {
   const declared = request.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limit) throw new PayloadTooLarge(limit);
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limit)
+    throw new PayloadTooLarge(limit);
   const body = request.body;
   if (body === null) return "";
   const reader = body.getReader();

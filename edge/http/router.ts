@@ -20,7 +20,8 @@ const ROUTES: Record<string, string> = {
 
 /** Admin routes need the bearer token; with none configured they do not exist (404). */
 async function requireAdmin(request: IRequestStrict, scope: RequestScope): Promise<undefined> {
-  if (scope.adminToken === null) throw new NotFound("not found (the admin API is off: no ADMIN_TOKEN is configured)");
+  if (scope.adminToken === null)
+    throw new NotFound("not found (the admin API is off: no ADMIN_TOKEN is configured)");
   if (!(await scope.adminToken.authorizes(request.headers.get("authorization")))) throw new Unauthorized();
   return undefined;
 }
@@ -34,7 +35,10 @@ async function currentRouting(scope: RequestScope) {
 function noRoute(request: IRequestStrict): never {
   const pathname = new URL(request.url).pathname.replace(/\/+$/, "");
   const allowed = ROUTES[pathname];
-  if (allowed) throw new HttpError(405, `${pathname} answers ${allowed}, not ${request.method}`, undefined, { allow: allowed });
+  if (allowed)
+    throw new HttpError(405, `${pathname} answers ${allowed}, not ${request.method}`, undefined, {
+      allow: allowed,
+    });
   throw new NotFound(`no admin route ${request.method} ${pathname}`);
 }
 
@@ -51,11 +55,26 @@ export function createAdminRouter() {
     .put("/__lb/table", (request, scope) => writeDocument("table", request, scope))
     .get("/__lb/weights", (_request, scope) => readDocument("weights", scope))
     .put("/__lb/weights", (request, scope) => writeDocument("weights", request, scope))
-    .get("/__lb/status", async (_request, scope) => jsonResponse(statusView(scope.state, await currentRouting(scope), scope.now)))
-    .get("/__lb/metrics", async (_request, scope) => new Response(renderMetrics(scope.state, await currentRouting(scope), scope.now), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" } }))
+    .get("/__lb/status", async (_request, scope) =>
+      jsonResponse(statusView(scope.state, await currentRouting(scope), scope.now)),
+    )
+    .get(
+      "/__lb/metrics",
+      async (_request, scope) =>
+        new Response(renderMetrics(scope.state, await currentRouting(scope), scope.now), {
+          headers: {
+            "content-type": "text/plain; version=0.0.4; charset=utf-8",
+            "cache-control": "no-store",
+          },
+        }),
+    )
     .post("/__lb/check", async (_request, scope) => {
       const report = await scope.checkHealth(scope.now);
-      return report ? jsonResponse(report) : jsonResponse({ error: "no valid origin table is loaded; nothing to check" }, 503, { "retry-after": "10" });
+      return report
+        ? jsonResponse(report)
+        : jsonResponse({ error: "no valid origin table is loaded; nothing to check" }, 503, {
+            "retry-after": "10",
+          });
     })
     .all("/__lb/*", noRoute);
   return router;

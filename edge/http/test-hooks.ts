@@ -11,7 +11,12 @@ export const TEST_SEED_HEADER = "x-lb-test-seed";
 export type RequestClock = { now: number; clock: () => number; rng: Rng };
 
 /** The clock and rng of one request; `realNow` and `random` are the runtime's. */
-export function requestClock(headers: Headers, hooks: boolean, realNow: () => number, random: Rng): RequestClock {
+export function requestClock(
+  headers: Headers,
+  hooks: boolean,
+  realNow: () => number,
+  random: Rng,
+): RequestClock {
   const started = realNow();
   // Without hooks the request's clock is the runtime's own: nothing to build.
   if (!hooks) return { now: started, clock: realNow, rng: random };

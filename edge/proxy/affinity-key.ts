@@ -20,7 +20,13 @@ export function readCookie(header: string | null, name: string): string | null {
 
 /** The client's affinity key: a cookie (minted and set when missing), a header, or the IP.
  * Null when the client offers none (it is then balanced like any request). */
-export function affinityKey(headers: Headers, affinity: AffinityConfig, clientIp: string | null, secure: boolean, randomHex: (bytes: number) => string): AffinityKey | null {
+export function affinityKey(
+  headers: Headers,
+  affinity: AffinityConfig,
+  clientIp: string | null,
+  secure: boolean,
+  randomHex: (bytes: number) => string,
+): AffinityKey | null {
   if (affinity.by === "ip") return clientIp ? { hash: hashString(clientIp), setCookie: null } : null;
   if (affinity.by === "header") {
     const value = headers.get(affinity.name);

@@ -34,9 +34,21 @@ function carriesHopByHop(headers: Headers): boolean {
 /** The origin's answer as the client gets it: its body streamed through untouched, minus
  * hop-by-hop headers, plus `x-lb-origin` (EXPOSE_ORIGIN) and an affinity cookie when one was
  * minted. `done.release` runs once the body has left the origin. */
-export function clientResponse(upstream: Response, originId: string, exposeOrigin: boolean, setCookie: string | null, done: Completion): Response {
+export function clientResponse(
+  upstream: Response,
+  originId: string,
+  exposeOrigin: boolean,
+  setCookie: string | null,
+  done: Completion,
+): Response {
   const small = upstream.body === null || isSmallBody(upstream.headers);
-  if (small && upstream.status !== 101 && !exposeOrigin && setCookie === null && !carriesHopByHop(upstream.headers)) {
+  if (
+    small &&
+    upstream.status !== 101 &&
+    !exposeOrigin &&
+    setCookie === null &&
+    !carriesHopByHop(upstream.headers)
+  ) {
     // Nothing to change and nothing to watch: the origin's answer goes out as it came, without
     // a copy (the common case in production).
     done.release();

@@ -1,6 +1,12 @@
 import { GEO_HEADER } from "../../contracts/admin-api.ts";
 import type { AdminToken } from "../admin/auth.ts";
-import { BadRequest, GatewayTimeout, HttpError, ServiceUnavailable, TooManyRequests } from "../http/errors.ts";
+import {
+  BadRequest,
+  GatewayTimeout,
+  HttpError,
+  ServiceUnavailable,
+  TooManyRequests,
+} from "../http/errors.ts";
 import type { RequestScope } from "../http/request-scope.ts";
 import { depositRequest, withdrawRetry } from "../resilience/retry-budget.ts";
 import { backoffDelay, mayRetry } from "../resilience/retry-policy.ts";
@@ -26,7 +32,9 @@ export function clientLocation(request: Request, trustGeoHeader: boolean): Clien
     const parsed = header === null ? null : parseGeoHeader(header);
     if (parsed) return parsed;
   }
-  return locationFromCf((request as { cf?: { latitude?: unknown; longitude?: unknown; country?: unknown } }).cf);
+  return locationFromCf(
+    (request as { cf?: { latitude?: unknown; longitude?: unknown; country?: unknown } }).cf,
+  );
 }
 
 /** A request carrying the edge's own admin token is never forwarded: origins must not learn the
@@ -35,12 +43,19 @@ export function clientLocation(request: Request, trustGeoHeader: boolean): Clien
 async function refuseAdminCredential(header: string, token: AdminToken, scope: RequestScope): Promise<void> {
   if (await token.authorizes(header)) {
     scope.state.metrics.reject("admin_token");
-    throw new BadRequest("this request carries the edge's admin token, which is never forwarded to an origin; admin routes are under /__lb/ (lower case)");
+    throw new BadRequest(
+      "this request carries the edge's admin token, which is never forwarded to an origin; admin routes are under /__lb/ (lower case)",
+    );
   }
 }
 
 /** Refuses a client over its token bucket (only when the table turns rate limiting on). */
-function enforceRateLimit(routing: Routing, request: Request, clientIp: string | null, scope: RequestScope): void {
+function enforceRateLimit(
+  routing: Routing,
+  request: Request,
+  clientIp: string | null,
+  scope: RequestScope,
+): void {
   const limit = routing.table.config.rateLimit;
   if (!limit) return;
   const key = limit.by === "header" ? request.headers.get(limit.header) : clientIp;
@@ -49,7 +64,10 @@ function enforceRateLimit(routing: Routing, request: Request, clientIp: string |
   if (verdict.allowed) return;
   scope.state.metrics.reject("rate_limited");
   scope.state.metrics.request("none", "none", 429, 0);
-  throw new TooManyRequests(`rate limit exceeded: at most ${limit.requestsPerSecond} requests a second (burst ${limit.burst}) per client`, Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)));
+  throw new TooManyRequests(
+    `rate limit exceeded: at most ${limit.requestsPerSecond} requests a second (burst ${limit.burst}) per client`,
+    Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)),
+  );
 }
 
 /**
@@ -61,14 +79,22 @@ export async function forward(request: Request, url: URL, scope: RequestScope): 
   const { state } = scope;
   if (isUnforwardedMethod(request.method)) {
     state.metrics.reject("refused_request");
-    throw new HttpError(405, `${request.method} requests are not forwarded (no tunnels, no request echoes)`, undefined, { allow: "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS" });
+    throw new HttpError(
+      405,
+      `${request.method} requests are not forwarded (no tunnels, no request echoes)`,
+      undefined,
+      { allow: "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS" },
+    );
   }
   if (hasEncodedDotSegment(url.pathname)) {
     state.metrics.reject("refused_request");
-    throw new BadRequest("the path holds an encoded dot segment (such as %2e%2e or ..%2f) that could leave the origin's base path");
+    throw new BadRequest(
+      "the path holds an encoded dot segment (such as %2e%2e or ..%2f) that could leave the origin's base path",
+    );
   }
   const authorization = request.headers.get("authorization");
-  if (authorization !== null && scope.adminToken !== null) await refuseAdminCredential(authorization, scope.adminToken, scope);
+  if (authorization !== null && scope.adminToken !== null)
+    await refuseAdminCredential(authorization, scope.adminToken, scope);
   const routing = state.routingNow(scope.now) ?? (await state.routing(scope.now));
   if (!routing) {
     state.metrics.reject("no_table");
@@ -79,21 +105,42 @@ export async function forward(request: Request, url: URL, scope: RequestScope): 
   const clientIp = request.headers.get("cf-connecting-ip");
   enforceRateLimit(routing, request, clientIp, scope);
   const sequence = state.sequence(table, clientLocation(request, scope.flags.trustGeoHeader));
-  const affinity = table.affinity ? affinityKey(request.headers, table.affinity, clientIp, url.protocol === "https:", scope.randomHex) : null;
+  const affinity = table.affinity
+    ? affinityKey(request.headers, table.affinity, clientIp, url.protocol === "https:", scope.randomHex)
+    : null;
   depositRequest(state.budget, scope.now);
   const websocket = isWebSocketUpgrade(request.headers);
-  const headers = upstreamHeaders(request.headers, { clientIp, url, websocket, traceparent: childTraceparent(request.headers.get("traceparent"), scope.randomHex) });
+  const headers = upstreamHeaders(request.headers, {
+    clientIp,
+    url,
+    websocket,
+    traceparent: childTraceparent(request.headers.get("traceparent"), scope.randomHex),
+  });
   const hasBody = request.body !== null;
   const tried: number[] = [];
   const choose = (first: boolean): Choice =>
-    chooseOrigin({ table, plan: routing.plan, sequence, strategy: state.strategy, load: routing.load, context: { now: scope.clock(), rng: scope.rng, exclude: tried }, affinityKey: affinity?.hash ?? null, spill: first ? routing.spill : null });
+    chooseOrigin({
+      table,
+      plan: routing.plan,
+      sequence,
+      strategy: state.strategy,
+      load: routing.load,
+      context: { now: scope.clock(), rng: scope.rng, exclude: tried },
+      affinityKey: affinity?.hash ?? null,
+      spill: first ? routing.spill : null,
+    });
 
   let choice = choose(true);
   if (!choice.ok) {
     const overloaded = choice.reason === "overloaded";
     state.metrics.reject(overloaded ? "overloaded" : "no_origin");
     state.metrics.request("none", "none", 503, 0);
-    throw new ServiceUnavailable(overloaded ? "every origin that could serve this request is at its in-flight cap (overloaded)" : "no healthy origin can serve this request", overloaded ? 1 : retryAfterSeconds(routing, scope.now));
+    throw new ServiceUnavailable(
+      overloaded
+        ? "every origin that could serve this request is at its in-flight cap (overloaded)"
+        : "no healthy origin can serve this request",
+      overloaded ? 1 : retryAfterSeconds(routing, scope.now),
+    );
   }
   for (let attempt = 1; ; attempt++) {
     const origin = routing.table.origins[choice.origin];
@@ -101,15 +148,38 @@ export async function forward(request: Request, url: URL, scope: RequestScope): 
     if (!origin || !pool) throw new Error(`routing chose an unknown origin ${choice.origin}`);
     tried.push(origin.index);
     state.tryStarted(routing, origin.index);
-    const result = await tryOrigin({ url: upstreamUrl(origin.base, url), method: request.method, headers, body: request.body, timeoutMs: table.timeoutMs }, scope.fetch, scope.clock);
+    const result = await tryOrigin(
+      {
+        url: upstreamUrl(origin.base, url),
+        method: request.method,
+        headers,
+        body: request.body,
+        timeoutMs: table.timeoutMs,
+      },
+      scope.fetch,
+      scope.clock,
+    );
     const at = scope.clock();
-    state.tryEnded(routing, origin.index, { failure: result.failure, rttMs: result.failure === "connect" || result.failure === "status" ? null : result.rttMs }, at);
+    state.tryEnded(
+      routing,
+      origin.index,
+      {
+        failure: result.failure,
+        rttMs: result.failure === "connect" || result.failure === "status" ? null : result.rttMs,
+      },
+      at,
+    );
     const slot: Slot = { routing, origin: origin.index };
-    if (result.failure === null) return answered(scope, pool.name, origin.id, result.response, affinity?.setCookie ?? null, slot);
+    if (result.failure === null)
+      return answered(scope, pool.name, origin.id, result.response, affinity?.setCookie ?? null, slot);
     state.metrics.upstreamError(origin.id, result.failure);
     const status = result.response?.status ?? 0;
-    const next = attempt < config.retry.maxAttempts && mayRetry(request.method, hasBody, result.failure, status) ? choose(false) : null;
-    if (!next?.ok) return finalAnswer(scope, routing, pool.name, origin.id, result, affinity?.setCookie ?? null, slot);
+    const next =
+      attempt < config.retry.maxAttempts && mayRetry(request.method, hasBody, result.failure, status)
+        ? choose(false)
+        : null;
+    if (!next?.ok)
+      return finalAnswer(scope, routing, pool.name, origin.id, result, affinity?.setCookie ?? null, slot);
     if (!withdrawRetry(state.budget, at, config.retry)) {
       state.retryBudgetExhausted(at);
       return finalAnswer(scope, routing, pool.name, origin.id, result, affinity?.setCookie ?? null, slot);
@@ -127,21 +197,52 @@ export async function forward(request: Request, url: URL, scope: RequestScope): 
 type Slot = { routing: Routing; origin: number };
 
 /** Counts and returns an origin's answer; the slot is released once its body has streamed. */
-function answered(scope: RequestScope, pool: string, origin: string, response: Response, setCookie: string | null, slot: Slot): Response {
+function answered(
+  scope: RequestScope,
+  pool: string,
+  origin: string,
+  response: Response,
+  setCookie: string | null,
+  slot: Slot,
+): Response {
   const series = slot.routing.series[slot.origin];
   const seconds = (scope.clock() - scope.now) / 1000;
   if (series) scope.state.metrics.record(series, response.status, seconds);
   else scope.state.metrics.request(pool, origin, response.status, seconds);
-  const release = (): void => { scope.state.tryFinished(slot.routing, slot.origin); };
-  return clientResponse(response, origin, scope.flags.exposeOrigin, setCookie, { release, waitUntil: scope.waitUntil });
+  const release = (): void => {
+    scope.state.tryFinished(slot.routing, slot.origin);
+  };
+  return clientResponse(response, origin, scope.flags.exposeOrigin, setCookie, {
+    release,
+    waitUntil: scope.waitUntil,
+  });
 }
 
 /** The answer after the last try failed: the origin's own 5xx when it gave one, else the edge's. */
-function finalAnswer(scope: RequestScope, routing: Routing, pool: string, origin: string, result: TryResult, setCookie: string | null, slot: Slot): Response {
+function finalAnswer(
+  scope: RequestScope,
+  routing: Routing,
+  pool: string,
+  origin: string,
+  result: TryResult,
+  setCookie: string | null,
+  slot: Slot,
+): Response {
   if (result.response) return answered(scope, pool, origin, result.response, setCookie, slot);
   scope.state.tryFinished(slot.routing, slot.origin);
   scope.state.metrics.reject("all_tries_failed");
-  scope.state.metrics.request(pool, origin, result.failure === "timeout" ? 504 : 503, (scope.clock() - scope.now) / 1000);
-  if (result.failure === "timeout") throw new GatewayTimeout(`origin ${origin} did not answer within ${routing.table.timeoutMs} ms and no retry was possible`);
-  throw new ServiceUnavailable(`no origin could be reached (last: ${origin}: ${result.error})`, retryAfterSeconds(routing, scope.clock()));
+  scope.state.metrics.request(
+    pool,
+    origin,
+    result.failure === "timeout" ? 504 : 503,
+    (scope.clock() - scope.now) / 1000,
+  );
+  if (result.failure === "timeout")
+    throw new GatewayTimeout(
+      `origin ${origin} did not answer within ${routing.table.timeoutMs} ms and no retry was possible`,
+    );
+  throw new ServiceUnavailable(
+    `no origin could be reached (last: ${origin}: ${result.error})`,
+    retryAfterSeconds(routing, scope.clock()),
+  );
 }

@@ -2,7 +2,17 @@ import { GEO_HEADER } from "../../contracts/admin-api.ts";
 import { TEST_NOW_HEADER, TEST_SEED_HEADER } from "../http/test-hooks.ts";
 
 /** Hop-by-hop headers (RFC 9110 7.6.1), never forwarded in either direction. */
-const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"];
+const HOP_BY_HOP = [
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+];
 /** Headers meant for the edge alone. */
 const EDGE_ONLY = [GEO_HEADER, TEST_NOW_HEADER, TEST_SEED_HEADER, "cf-connecting-ip", "host"];
 
@@ -10,11 +20,15 @@ const EDGE_ONLY = [GEO_HEADER, TEST_NOW_HEADER, TEST_SEED_HEADER, "cf-connecting
  * cheaper call into the runtime than a removal, and most of these are absent.) */
 export function dropHopByHop(headers: Headers, keepUpgrade: boolean): void {
   const listed = headers.get("connection");
-  if (listed) for (const name of listed.split(",")) {
-    const trimmed = name.trim().toLowerCase();
-    if (trimmed && !(keepUpgrade && trimmed === "upgrade") && isHeaderName(trimmed)) headers.delete(trimmed);
-  }
-  for (const name of HOP_BY_HOP) if (!(keepUpgrade && (name === "upgrade" || name === "connection")) && headers.has(name)) headers.delete(name);
+  if (listed)
+    for (const name of listed.split(",")) {
+      const trimmed = name.trim().toLowerCase();
+      if (trimmed && !(keepUpgrade && trimmed === "upgrade") && isHeaderName(trimmed))
+        headers.delete(trimmed);
+    }
+  for (const name of HOP_BY_HOP)
+    if (!(keepUpgrade && (name === "upgrade" || name === "connection")) && headers.has(name))
+      headers.delete(name);
 }
 
 /** A syntactically valid header name (RFC 9110 token): a Connection list may hold junk. */

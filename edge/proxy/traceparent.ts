@@ -16,7 +16,15 @@ export function childTraceparent(incoming: string | null, randomHex: (bytes: num
   const version = match?.[1];
   const traceId = match?.[2];
   const flags = match?.[4];
-  const valid = match !== null && version !== undefined && version !== "ff" && traceId !== undefined && traceId !== ZERO_TRACE && match[3] !== ZERO_SPAN && flags !== undefined && (version !== "00" || match[5] === undefined);
+  const valid =
+    match !== null &&
+    version !== undefined &&
+    version !== "ff" &&
+    traceId !== undefined &&
+    traceId !== ZERO_TRACE &&
+    match[3] !== ZERO_SPAN &&
+    flags !== undefined &&
+    (version !== "00" || match[5] === undefined);
   if (valid) return `00-${traceId}-${nonZero(randomHex(8), ZERO_SPAN)}-${flags}`;
   // One draw for both ids: a new trace is the common case at the edge.
   const ids = randomHex(24);

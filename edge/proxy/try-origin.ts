@@ -6,7 +6,12 @@ import { isServerError } from "../resilience/retry-policy.ts";
 export type TryResult =
   | { readonly failure: null; readonly response: Response; readonly rttMs: number }
   | { readonly failure: "status"; readonly response: Response; readonly rttMs: number }
-  | { readonly failure: Exclude<FailureKind, "status">; readonly response: null; readonly rttMs: number; readonly error: string };
+  | {
+      readonly failure: Exclude<FailureKind, "status">;
+      readonly response: null;
+      readonly rttMs: number;
+      readonly error: string;
+    };
 
 export type TryRequest = {
   readonly url: string;
@@ -21,20 +26,37 @@ export type TryRequest = {
  * streamed body or a WebSocket may then last as long as it needs (a signal that fires after the
  * headers would cut it), so the timer is cleared as soon as the headers arrive.
  */
-export async function tryOrigin(request: TryRequest, fetcher: UpstreamFetch, clock: () => number): Promise<TryResult> {
+export async function tryOrigin(
+  request: TryRequest,
+  fetcher: UpstreamFetch,
+  clock: () => number,
+): Promise<TryResult> {
   const controller = new AbortController();
   const timer = setTimeout(() => {
     controller.abort(new DOMException(`no answer within ${request.timeoutMs} ms`, "TimeoutError"));
   }, request.timeoutMs);
   const started = clock();
   try {
-    const response = await fetcher(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: "manual", signal: controller.signal });
+    const response = await fetcher(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: "manual",
+      signal: controller.signal,
+    });
     const rttMs = clock() - started;
-    return isServerError(response.status) ? { failure: "status", response, rttMs } : { failure: null, response, rttMs };
+    return isServerError(response.status)
+      ? { failure: "status", response, rttMs }
+      : { failure: null, response, rttMs };
   } catch (error) {
     const rttMs = clock() - started;
     const timedOut = controller.signal.aborted;
-    return { failure: timedOut ? "timeout" : "connect", response: null, rttMs, error: error instanceof Error ? error.message : String(error) };
+    return {
+      failure: timedOut ? "timeout" : "connect",
+      response: null,
+      rttMs,
+      error: error instanceof Error ? error.message : String(error),
+    };
   } finally {
     clearTimeout(timer);
   }

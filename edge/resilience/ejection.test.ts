@@ -8,7 +8,8 @@ const alone = { ejected: 0, size: 4 };
 function fail(state: EjectionState, times: number, now: number, pool = alone) {
   let current = state;
   let change = null as ReturnType<typeof recordOutcome>["change"];
-  for (let i = 0; i < times; i++) ({ state: current, change } = recordOutcome(current, true, now, config, pool));
+  for (let i = 0; i < times; i++)
+    ({ state: current, change } = recordOutcome(current, true, now, config, pool));
   return { state: current, change };
 }
 

@@ -40,13 +40,22 @@ export function recordOutcome(
   config: EjectionConfig,
   pool: { ejected: number; size: number },
 ): { state: EjectionState; change: EjectionChange } {
-  if (!failed) return { state: state.consecutiveFailures === 0 ? state : { ...state, consecutiveFailures: 0 }, change: null };
+  if (!failed)
+    return {
+      state: state.consecutiveFailures === 0 ? state : { ...state, consecutiveFailures: 0 },
+      change: null,
+    };
   if (isEjected(state, now)) return { state, change: null };
   const failures = state.consecutiveFailures + 1;
-  if (failures < config.consecutiveFailures) return { state: { ...state, consecutiveFailures: failures }, change: null };
-  if (!ejectionAllowed(pool.ejected, pool.size, config.maxShare)) return { state: { ...state, consecutiveFailures: failures }, change: "ejection-capped" };
+  if (failures < config.consecutiveFailures)
+    return { state: { ...state, consecutiveFailures: failures }, change: null };
+  if (!ejectionAllowed(pool.ejected, pool.size, config.maxShare))
+    return { state: { ...state, consecutiveFailures: failures }, change: "ejection-capped" };
   // An origin that has stayed in for a whole maximum ejection time starts again from the base.
   const ejections = state.ejectedUntil > 0 && now - state.ejectedUntil > config.maxMs ? 0 : state.ejections;
   const duration = Math.min(config.maxMs, config.baseMs * (ejections + 1));
-  return { state: { consecutiveFailures: 0, ejectedUntil: now + duration, ejections: ejections + 1 }, change: "ejected" };
+  return {
+    state: { consecutiveFailures: 0, ejectedUntil: now + duration, ejections: ejections + 1 },
+    change: "ejected",
+  };
 }

@@ -19,7 +19,16 @@ describe("rise/fall health thresholds", () => {
   });
 
   it("turns healthy again only after `rise` passes in a row", () => {
-    expect(run([true, false, false, false, true, false, true, true])).toEqual([true, true, true, false, false, false, false, true]);
+    expect(run([true, false, false, false, true, false, true, true])).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
   });
 
   it("does not flip a flapping origin on every check", () => {
@@ -35,8 +44,28 @@ describe("rise/fall health thresholds", () => {
   });
 
   it("builds a report with counters, dropping origins no longer probed", () => {
-    const previous = { checkedAt: "2026-01-01T00:00:00Z", origins: { a: { healthy: true, consecutiveFailures: 2, consecutiveSuccesses: 0 }, gone: { healthy: true, consecutiveFailures: 0 } } };
-    const report = nextHealthReport(previous, new Map([["a", failed]]), "2026-01-01T00:01:00.000Z", { rise: 2, fall: 3 });
-    expect(report).toEqual({ checkedAt: "2026-01-01T00:01:00.000Z", origins: { a: { healthy: false, consecutiveFailures: 3, consecutiveSuccesses: 0, status: 503, error: "answered 503" } } });
+    const previous = {
+      checkedAt: "2026-01-01T00:00:00Z",
+      origins: {
+        a: { healthy: true, consecutiveFailures: 2, consecutiveSuccesses: 0 },
+        gone: { healthy: true, consecutiveFailures: 0 },
+      },
+    };
+    const report = nextHealthReport(previous, new Map([["a", failed]]), "2026-01-01T00:01:00.000Z", {
+      rise: 2,
+      fall: 3,
+    });
+    expect(report).toEqual({
+      checkedAt: "2026-01-01T00:01:00.000Z",
+      origins: {
+        a: {
+          healthy: false,
+          consecutiveFailures: 3,
+          consecutiveSuccesses: 0,
+          status: 503,
+          error: "answered 503",
+        },
+      },
+    });
   });
 });

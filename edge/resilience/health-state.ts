@@ -11,7 +11,12 @@ import type { HealthReport, OriginHealth } from "../../contracts/health-report.t
 export type ProbeResult = { ok: boolean; status?: number; rttMs?: number; error?: string };
 
 /** The next standing of one origin after a probe. */
-export function nextOriginHealth(previous: OriginHealth | undefined, probe: ProbeResult, rise: number, fall: number): OriginHealth {
+export function nextOriginHealth(
+  previous: OriginHealth | undefined,
+  probe: ProbeResult,
+  rise: number,
+  fall: number,
+): OriginHealth {
   const successes = probe.ok ? (previous?.consecutiveSuccesses ?? 0) + 1 : 0;
   const failures = probe.ok ? 0 : (previous?.consecutiveFailures ?? 0) + 1;
   let healthy: boolean;
@@ -25,8 +30,14 @@ export function nextOriginHealth(previous: OriginHealth | undefined, probe: Prob
 }
 
 /** The next report from the previous one and this run's probes (origins not probed drop out). */
-export function nextHealthReport(previous: HealthReport | null, probes: ReadonlyMap<string, ProbeResult>, checkedAt: string, thresholds: { rise: number; fall: number }): HealthReport {
+export function nextHealthReport(
+  previous: HealthReport | null,
+  probes: ReadonlyMap<string, ProbeResult>,
+  checkedAt: string,
+  thresholds: { rise: number; fall: number },
+): HealthReport {
   const origins: HealthReport["origins"] = {};
-  for (const [id, probe] of probes) origins[id] = nextOriginHealth(previous?.origins[id], probe, thresholds.rise, thresholds.fall);
+  for (const [id, probe] of probes)
+    origins[id] = nextOriginHealth(previous?.origins[id], probe, thresholds.rise, thresholds.fall);
   return { checkedAt, origins };
 }

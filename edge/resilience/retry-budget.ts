@@ -52,7 +52,8 @@ export function depositRequest(budget: RetryBudget, now: number): void {
 /** Retries still allowed in the window at `now`. */
 export function retriesLeft(budget: RetryBudget, now: number, config: RetryBudgetConfig): number {
   advance(budget, now);
-  const allowance = config.budgetRatio * sum(budget.requests) + config.minPerSecond * (BUCKETS * BUCKET_MS) / 1000;
+  const allowance =
+    config.budgetRatio * sum(budget.requests) + (config.minPerSecond * (BUCKETS * BUCKET_MS)) / 1000;
   return Math.max(0, Math.floor(allowance - sum(budget.retries)));
 }
 

@@ -7,7 +7,13 @@ export type ResilienceConfig = {
   ejection: { consecutiveFailures: number; baseMs: number; maxMs: number; maxShare: number };
   panicThreshold: number;
   slowStartMs: number;
-  retry: { maxAttempts: number; budgetRatio: number; minPerSecond: number; backoffBaseMs: number; backoffMaxMs: number };
+  retry: {
+    maxAttempts: number;
+    budgetRatio: number;
+    minPerSecond: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+  };
   maxInFlight: number;
   rateLimit: { requestsPerSecond: number; burst: number; by: "ip" | "header"; header: string } | null;
 };
@@ -23,6 +29,13 @@ export function resolveResilience(settings: OriginTable["resilience"]): Resilien
     slowStartMs: settings?.slowStartMs ?? d.slowStartMs,
     retry: { ...d.retry, ...settings?.retry },
     maxInFlight: settings?.maxInFlight ?? d.maxInFlight,
-    rateLimit: rate ? { requestsPerSecond: rate.requestsPerSecond, burst: rate.burst, by: rate.by ?? "ip", header: rate.header ?? "" } : null,
+    rateLimit: rate
+      ? {
+          requestsPerSecond: rate.requestsPerSecond,
+          burst: rate.burst,
+          by: rate.by ?? "ip",
+          header: rate.header ?? "",
+        }
+      : null,
   };
 }

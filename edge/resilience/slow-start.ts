@@ -9,10 +9,17 @@ const STEPS = 10;
 const MIN_FACTOR = 1 / STEPS;
 
 /** The weight factor at `now` and when it next changes (Infinity once the ramp is over). */
-export function rampFactor(rampStart: number, now: number, windowMs: number): { factor: number; nextChangeAt: number } {
+export function rampFactor(
+  rampStart: number,
+  now: number,
+  windowMs: number,
+): { factor: number; nextChangeAt: number } {
   if (windowMs <= 0 || !Number.isFinite(rampStart)) return { factor: 1, nextChangeAt: Infinity };
   const elapsed = now - rampStart;
   if (elapsed >= windowMs) return { factor: 1, nextChangeAt: Infinity };
   const step = Math.max(0, Math.floor((elapsed / windowMs) * STEPS));
-  return { factor: Math.max(MIN_FACTOR, step / STEPS), nextChangeAt: rampStart + ((step + 1) * windowMs) / STEPS };
+  return {
+    factor: Math.max(MIN_FACTOR, step / STEPS),
+    nextChangeAt: rampStart + ((step + 1) * windowMs) / STEPS,
+  };
 }

@@ -6,7 +6,12 @@
 export type TokenBucket = { tokens: number; at: number };
 
 /** Takes a token at `now`; when none is left, says how long until one is. */
-export function takeToken(bucket: TokenBucket, now: number, rate: number, burst: number): { allowed: boolean; retryAfterMs: number } {
+export function takeToken(
+  bucket: TokenBucket,
+  now: number,
+  rate: number,
+  burst: number,
+): { allowed: boolean; retryAfterMs: number } {
   const elapsed = Math.max(0, now - bucket.at);
   bucket.tokens = Math.min(burst, bucket.tokens + (elapsed * rate) / 1000);
   bucket.at = now;

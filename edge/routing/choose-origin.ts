@@ -32,7 +32,9 @@ function pickInPool(input: ChooseInput, pool: number): number {
   if (!poolPlan || !candidates || candidates.total <= 0) return -1;
   if (input.affinityKey !== null) {
     const members = candidates.members;
-    const position = rendezvousPick(input.affinityKey, poolPlan.seeds, candidates.weights, (k) => isAvailable(members[k] ?? -1, input.load, input.context));
+    const position = rendezvousPick(input.affinityKey, poolPlan.seeds, candidates.weights, (k) =>
+      isAvailable(members[k] ?? -1, input.load, input.context),
+    );
     return position < 0 ? -1 : (members[position] ?? -1);
   }
   return input.strategy.pick(candidates, input.load, input.context);

@@ -1,5 +1,9 @@
 import type { OriginTable } from "../../contracts/origin-table.ts";
-import { DEFAULT_HEALTH_PATH, DEFAULT_MIN_HEALTHY, DEFAULT_TIMEOUT_MS } from "../../contracts/origin-table.ts";
+import {
+  DEFAULT_HEALTH_PATH,
+  DEFAULT_MIN_HEALTHY,
+  DEFAULT_TIMEOUT_MS,
+} from "../../contracts/origin-table.ts";
 import { hashString } from "../balancing/rendezvous.ts";
 import type { ResilienceConfig } from "../resilience/settings.ts";
 import { resolveResilience } from "../resilience/settings.ts";
@@ -44,7 +48,11 @@ export type CompiledTable = {
 };
 
 /** Default affinity cookie and header names, and cookie lifetime, when the table names none. */
-export const AFFINITY_DEFAULTS = { cookie: "lb_affinity", header: "x-lb-affinity", ttlSeconds: 86_400 } as const;
+export const AFFINITY_DEFAULTS = {
+  cookie: "lb_affinity",
+  header: "x-lb-affinity",
+  ttlSeconds: 86_400,
+} as const;
 
 /** The base URL of an origin: its url with no trailing slash (the root path becomes ""). */
 export function originBase(url: string): string {
@@ -69,7 +77,16 @@ export function compileTable(table: OriginTable): CompiledTable {
       const index = origins.length;
       const base = originBase(origin.url);
       members.push(index);
-      origins.push({ index, id: origin.id, pool: p, base, healthUrl: base + (origin.healthPath ?? DEFAULT_HEALTH_PATH), weight: origin.weight, enabled: origin.enabled ?? true, seed: hashString(origin.id) });
+      origins.push({
+        index,
+        id: origin.id,
+        pool: p,
+        base,
+        healthUrl: base + (origin.healthPath ?? DEFAULT_HEALTH_PATH),
+        weight: origin.weight,
+        enabled: origin.enabled ?? true,
+        seed: hashString(origin.id),
+      });
     }
     return {
       index: p,
@@ -90,7 +107,13 @@ export function compileTable(table: OriginTable): CompiledTable {
     pools,
     originById: new Map(origins.map((origin) => [origin.id, origin.index])),
     timeoutMs: table.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    affinity: affinity ? { by: affinity.by, name: affinityName(affinity.by, affinity.name), ttlSeconds: affinity.ttlSeconds ?? AFFINITY_DEFAULTS.ttlSeconds } : null,
+    affinity: affinity
+      ? {
+          by: affinity.by,
+          name: affinityName(affinity.by, affinity.name),
+          ttlSeconds: affinity.ttlSeconds ?? AFFINITY_DEFAULTS.ttlSeconds,
+        }
+      : null,
     config: resolveResilience(table.resilience),
   };
 }

@@ -7,8 +7,19 @@ const table = compileTable({
   version: 1,
   updatedAt: "2026-01-01T00:00:00Z",
   pools: [
-    { name: "us-east", location: { lat: 39.04, lon: -77.49 }, countries: ["US", "CA"], origins: [origin("us")] },
-    { name: "eu-west", location: { lat: 50.11, lon: 8.68 }, countries: ["DE", "FR"], fallback: "us-east", origins: [origin("eu")] },
+    {
+      name: "us-east",
+      location: { lat: 39.04, lon: -77.49 },
+      countries: ["US", "CA"],
+      origins: [origin("us")],
+    },
+    {
+      name: "eu-west",
+      location: { lat: 50.11, lon: 8.68 },
+      countries: ["DE", "FR"],
+      fallback: "us-east",
+      origins: [origin("eu")],
+    },
     { name: "ap-south", location: { lat: 1.35, lon: 103.82 }, fallback: "eu-west", origins: [origin("ap")] },
   ],
 });
@@ -16,17 +27,33 @@ const names = (order: Iterable<number>) => Array.from(order, (p) => table.pools[
 
 describe("geo steering", () => {
   it("orders pools by great-circle distance", () => {
-    expect(names(orderPools(table.pools, { lat: 35.68, lon: 139.69, country: null }))).toEqual(["ap-south", "eu-west", "us-east"]);
-    expect(names(orderPools(table.pools, { lat: 48.86, lon: 2.35, country: null }))).toEqual(["eu-west", "us-east", "ap-south"]);
+    expect(names(orderPools(table.pools, { lat: 35.68, lon: 139.69, country: null }))).toEqual([
+      "ap-south",
+      "eu-west",
+      "us-east",
+    ]);
+    expect(names(orderPools(table.pools, { lat: 48.86, lon: 2.35, country: null }))).toEqual([
+      "eu-west",
+      "us-east",
+      "ap-south",
+    ]);
   });
 
   it("puts a pool that lists the client's country first, however far", () => {
     // A French client in Singapore (roaming) still prefers the pool that serves France.
-    expect(names(orderPools(table.pools, { lat: 1.3, lon: 103.8, country: "FR" }))).toEqual(["eu-west", "ap-south", "us-east"]);
+    expect(names(orderPools(table.pools, { lat: 1.3, lon: 103.8, country: "FR" }))).toEqual([
+      "eu-west",
+      "ap-south",
+      "us-east",
+    ]);
   });
 
   it("falls back to the table's order with no location at all", () => {
-    expect(names(orderPools(table.pools, { lat: null, lon: null, country: null }))).toEqual(["us-east", "eu-west", "ap-south"]);
+    expect(names(orderPools(table.pools, { lat: null, lon: null, country: null }))).toEqual([
+      "us-east",
+      "eu-west",
+      "ap-south",
+    ]);
   });
 
   it("follows each pool with its fallback chain before the next nearest pool", () => {
@@ -42,8 +69,16 @@ describe("geo steering", () => {
   });
 
   it("reads request.cf, where coordinates are strings", () => {
-    expect(locationFromCf({ latitude: "48.86", longitude: "2.35", country: "FR" })).toEqual({ lat: 48.86, lon: 2.35, country: "FR" });
-    expect(locationFromCf({ latitude: "abc", longitude: "2.35", country: "XYZ" })).toEqual({ lat: null, lon: null, country: null });
+    expect(locationFromCf({ latitude: "48.86", longitude: "2.35", country: "FR" })).toEqual({
+      lat: 48.86,
+      lon: 2.35,
+      country: "FR",
+    });
+    expect(locationFromCf({ latitude: "abc", longitude: "2.35", country: "XYZ" })).toEqual({
+      lat: null,
+      lon: null,
+      country: null,
+    });
     expect(locationFromCf(undefined)).toEqual({ lat: null, lon: null, country: null });
   });
 

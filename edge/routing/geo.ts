@@ -17,7 +17,9 @@ function countryCode(value: unknown): string | null {
 }
 
 /** Reads `request.cf` (latitude and longitude are strings there). */
-export function locationFromCf(cf: { latitude?: unknown; longitude?: unknown; country?: unknown } | undefined): ClientLocation {
+export function locationFromCf(
+  cf: { latitude?: unknown; longitude?: unknown; country?: unknown } | undefined,
+): ClientLocation {
   if (!cf) return UNKNOWN_LOCATION;
   const lat = coordinate(cf.latitude, 90);
   const lon = coordinate(cf.longitude, 180);

@@ -9,14 +9,32 @@ const source: OriginTable = {
   version: 1,
   updatedAt: "2026-01-01T00:00:00Z",
   pools: [
-    { name: "eu", location: { lat: 50, lon: 8 }, minHealthy: 2, fallback: "us", origins: [{ id: "eu-1", url: "http://a", weight: 100 }, { id: "eu-2", url: "http://b", weight: 100 }, { id: "eu-3", url: "http://c", weight: 0 }] },
-    { name: "us", location: { lat: 39, lon: -77 }, origins: [{ id: "us-1", url: "http://d", weight: 50 }, { id: "us-2", url: "http://e", weight: 50, enabled: false }] },
+    {
+      name: "eu",
+      location: { lat: 50, lon: 8 },
+      minHealthy: 2,
+      fallback: "us",
+      origins: [
+        { id: "eu-1", url: "http://a", weight: 100 },
+        { id: "eu-2", url: "http://b", weight: 100 },
+        { id: "eu-3", url: "http://c", weight: 0 },
+      ],
+    },
+    {
+      name: "us",
+      location: { lat: 39, lon: -77 },
+      origins: [
+        { id: "us-1", url: "http://d", weight: 50 },
+        { id: "us-2", url: "http://e", weight: 50, enabled: false },
+      ],
+    },
   ],
   resilience: { slowStartMs: 10_000, panicThreshold: 0.25 },
 };
 const table = compileTable(source);
 const ok: OriginStanding = { healthy: true, ejectedUntil: 0, rampStart: -Infinity, factor: 1 };
-const standings = (changes: Record<number, Partial<OriginStanding>> = {}) => table.origins.map((o) => ({ ...ok, ...changes[o.index] }));
+const standings = (changes: Record<number, Partial<OriginStanding>> = {}) =>
+  table.origins.map((o) => ({ ...ok, ...changes[o.index] }));
 
 describe("routing plan", () => {
   it("serves from healthy, enabled, weighted origins and knows which pools qualify", () => {

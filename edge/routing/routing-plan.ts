@@ -45,14 +45,24 @@ export type RoutingPlan = {
 };
 
 /** True when an origin takes traffic outside panic mode. */
-export function isServing(table: CompiledTable, origin: number, standing: OriginStanding, now: number): boolean {
+export function isServing(
+  table: CompiledTable,
+  origin: number,
+  standing: OriginStanding,
+  now: number,
+): boolean {
   const compiled = table.origins[origin];
   if (!compiled?.enabled) return false;
   return compiled.weight * standing.factor > 0 && standing.healthy && standing.ejectedUntil <= now;
 }
 
 /** Builds the plan at `now`; `expiresAt` is when an outside input (overlay, health report) lapses. */
-export function buildRoutingPlan(table: CompiledTable, standings: readonly OriginStanding[], now: number, expiresAt = Infinity): RoutingPlan {
+export function buildRoutingPlan(
+  table: CompiledTable,
+  standings: readonly OriginStanding[],
+  now: number,
+  expiresAt = Infinity,
+): RoutingPlan {
   const count = table.origins.length;
   const weights = new Float64Array(count);
   const serving = new Uint8Array(count);
@@ -96,7 +106,13 @@ export function buildRoutingPlan(table: CompiledTable, standings: readonly Origi
     const candidates = buildCandidates(members, memberWeights, pool.index);
     const effectiveServing = panic ? candidates.members.length : poolServing;
     const seeds = Uint32Array.from(candidates.members, (origin) => table.origins[origin]?.seed ?? 0);
-    return { candidates, seeds, serving: effectiveServing, eligible: poolEligible, qualifies: effectiveServing >= pool.minHealthy && candidates.total > 0 };
+    return {
+      candidates,
+      seeds,
+      serving: effectiveServing,
+      eligible: poolEligible,
+      qualifies: effectiveServing >= pool.minHealthy && candidates.total > 0,
+    };
   });
   return { pools, panic, healthyShare, weights, serving, validUntil };
 }

@@ -2,7 +2,18 @@ import { describe, expect, it } from "vitest";
 import type { DocumentName } from "./document-store.ts";
 import { DocumentStore } from "./document-store.ts";
 
-const table = (version: number) => JSON.stringify({ version, updatedAt: "2026-01-01T00:00:00Z", pools: [{ name: "eu", location: { lat: 1, lon: 2 }, origins: [{ id: "a", url: "http://127.0.0.1:1", weight: 1 }] }] });
+const table = (version: number) =>
+  JSON.stringify({
+    version,
+    updatedAt: "2026-01-01T00:00:00Z",
+    pools: [
+      {
+        name: "eu",
+        location: { lat: 1, lon: 2 },
+        origins: [{ id: "a", url: "http://127.0.0.1:1", weight: 1 }],
+      },
+    ],
+  });
 
 function store(kv: Map<string, string>, failing = new Set<string>()) {
   const logged: string[] = [];
@@ -51,7 +62,13 @@ describe("document store", () => {
   });
 
   it("reports every issue of an invalid document with its path", async () => {
-    const kv = new Map([["table", table(1)], ["weights", JSON.stringify({ version: 1, updatedAt: "x", expiresAt: "2026-01-01T00:00:00Z", factors: { a: 11 } })]]);
+    const kv = new Map([
+      ["table", table(1)],
+      [
+        "weights",
+        JSON.stringify({ version: 1, updatedAt: "x", expiresAt: "2026-01-01T00:00:00Z", factors: { a: 11 } }),
+      ],
+    ]);
     const { documents } = store(kv);
     await documents.current(0);
     expect(documents.problems[0]?.issues?.map((issue) => issue.path)).toEqual(["updatedAt", "factors.a"]);

@@ -8,7 +8,12 @@ export type DocumentName = "table" | "weights" | "health";
 export const DOCUMENT_NAMES: readonly DocumentName[] = ["table", "weights", "health"];
 
 /** A document the isolate could not use: it keeps serving from the last valid one. */
-export type DocumentProblem = { document: DocumentName; message: string; since: number; issues?: ValidationIssue[] };
+export type DocumentProblem = {
+  document: DocumentName;
+  message: string;
+  since: number;
+  issues?: ValidationIssue[];
+};
 
 /** The documents routing runs on; each is the last valid one read. */
 export type Documents = {
@@ -108,9 +113,17 @@ export class DocumentStore {
 
   private problem(name: DocumentName, message: string, now: number, issues?: ValidationIssue[]): void {
     const previous = this.problemsByName.get(name);
-    const detail = issues ? `${message}: ${issues.slice(0, 5).map((issue) => `${issue.path || "(root)"}: ${issue.message}`).join("; ")}` : message;
+    const detail = issues
+      ? `${message}: ${issues
+          .slice(0, 5)
+          .map((issue) => `${issue.path || "(root)"}: ${issue.message}`)
+          .join("; ")}`
+      : message;
     if (previous?.message === message && JSON.stringify(previous.issues) === JSON.stringify(issues)) return;
-    this.problemsByName.set(name, issues ? { document: name, message, since: now, issues } : { document: name, message, since: now });
+    this.problemsByName.set(
+      name,
+      issues ? { document: name, message, since: now, issues } : { document: name, message, since: now },
+    );
     this.log(`headroom-edge: ${name}: ${detail}`);
   }
 }

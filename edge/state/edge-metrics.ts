@@ -16,11 +16,19 @@ export type RequestSeries = {
 };
 
 /** Why the edge answered a request itself instead of an origin. */
-export type RejectReason = "no_table" | "no_origin" | "overloaded" | "rate_limited" | "all_tries_failed" | "admin_token" | "refused_request";
+export type RejectReason =
+  | "no_table"
+  | "no_origin"
+  | "overloaded"
+  | "rate_limited"
+  | "all_tries_failed"
+  | "admin_token"
+  | "refused_request";
 
 /** The histogram slot of a duration: the first bound it does not exceed. */
 function bucketOf(seconds: number): number {
-  for (let k = 0; k < DURATION_BUCKETS.length; k++) if (seconds <= (DURATION_BUCKETS[k] ?? Infinity)) return k;
+  for (let k = 0; k < DURATION_BUCKETS.length; k++)
+    if (seconds <= (DURATION_BUCKETS[k] ?? Infinity)) return k;
   return DURATION_BUCKETS.length;
 }
 
@@ -39,7 +47,14 @@ export class EdgeMetrics {
     const key = `${pool}\u0000${origin}`;
     let found = this.series.get(key);
     if (!found) {
-      found = { pool, origin, codes: new Map(), buckets: new Float64Array(DURATION_BUCKETS.length + 1), sum: 0, count: 0 };
+      found = {
+        pool,
+        origin,
+        codes: new Map(),
+        buckets: new Float64Array(DURATION_BUCKETS.length + 1),
+        sum: 0,
+        count: 0,
+      };
       this.series.set(key, found);
     }
     return found;

@@ -46,7 +46,13 @@ export function originLatencyMs(routing: Routing, origin: number, now: number): 
   const load = routing.runtimes[origin]?.load;
   const pool = routing.table.origins[origin]?.pool ?? -1;
   if (!load) return 0;
-  return decayedLatency(load.ewmaMs, load.ewmaAt, now, routing.load.decayMs, routing.load.poolLatency[pool]?.ewmaMs ?? 0);
+  return decayedLatency(
+    load.ewmaMs,
+    load.ewmaAt,
+    now,
+    routing.load.decayMs,
+    routing.load.poolLatency[pool]?.ewmaMs ?? 0,
+  );
 }
 
 /**
@@ -93,7 +99,14 @@ export class EdgeState {
     const table = documents.table;
     if (!table) return null;
     const cached = this.current;
-    if (cached && cached.documents === documents && this.currentEpoch === this.epoch && now < cached.plan.validUntil && now >= cached.builtAt) return cached;
+    if (
+      cached &&
+      cached.documents === documents &&
+      this.currentEpoch === this.epoch &&
+      now < cached.plan.validUntil &&
+      now >= cached.builtAt
+    )
+      return cached;
     this.current = this.rebuild(table, documents, now);
     this.currentEpoch = this.epoch;
     return this.current;
@@ -148,25 +161,43 @@ export class EdgeState {
     if (!failed && runtime.ejection.consecutiveFailures === 0) return;
     const pool = routing.table.pools[compiled.pool];
     let ejected = 0;
-    for (const member of pool?.origins ?? []) if ((routing.runtimes[member]?.ejection.ejectedUntil ?? 0) > now) ejected++;
+    for (const member of pool?.origins ?? [])
+      if ((routing.runtimes[member]?.ejection.ejectedUntil ?? 0) > now) ejected++;
     const size = routing.plan.pools[compiled.pool]?.eligible ?? 0;
-    const result = recordOutcome(runtime.ejection, failed, now, routing.table.config.ejection, { ejected, size });
+    const result = recordOutcome(runtime.ejection, failed, now, routing.table.config.ejection, {
+      ejected,
+      size,
+    });
     runtime.ejection = result.state;
     if (result.change === "ejected") {
       runtime.ejectedSeen = true;
       this.epoch++;
       this.metrics.ejection(runtime.id);
       const seconds = Math.round((result.state.ejectedUntil - now) / 1000);
-      this.events.record({ at: now, kind: "ejected", origin: runtime.id, detail: `${routing.table.config.ejection.consecutiveFailures} consecutive failures (last: ${outcome.failure ?? "?"}); ejected for ${seconds} s (ejection #${result.state.ejections})` });
+      this.events.record({
+        at: now,
+        kind: "ejected",
+        origin: runtime.id,
+        detail: `${routing.table.config.ejection.consecutiveFailures} consecutive failures (last: ${outcome.failure ?? "?"}); ejected for ${seconds} s (ejection #${result.state.ejections})`,
+      });
     } else if (result.change === "ejection-capped") {
-      this.events.record({ at: now, kind: "ejection-capped", origin: runtime.id, detail: `would be ejected, but ${ejected} of the pool's ${size} origins already are (maxShare ${routing.table.config.ejection.maxShare})` });
+      this.events.record({
+        at: now,
+        kind: "ejection-capped",
+        origin: runtime.id,
+        detail: `would be ejected, but ${ejected} of the pool's ${size} origins already are (maxShare ${routing.table.config.ejection.maxShare})`,
+      });
     }
   }
 
   /** Notes that a retry was refused by the budget. */
   retryBudgetExhausted(now: number): void {
     this.metrics.retryBudgetExhausted++;
-    this.events.record({ at: now, kind: "retry-budget-exhausted", detail: "a failed try was not retried: the retry budget is spent" });
+    this.events.record({
+      at: now,
+      kind: "retry-budget-exhausted",
+      detail: "a failed try was not retried: the retry budget is spent",
+    });
   }
 
   private rebuild(table: CompiledTable, documents: Documents, now: number): Routing {
@@ -175,13 +206,22 @@ export class EdgeState {
       this.tableRuntimes = table.origins.map((origin) => this.runtimes.get(origin.id, joinsLater));
       this.runtimes.keepOnly(new Set(table.originById.keys()));
       this.poolLatency = table.pools.map(() => ({ ewmaMs: 0, ewmaAt: 0 }));
-      this.tableSeries = table.origins.map((origin) => this.metrics.seriesFor(table.pools[origin.pool]?.name ?? "", origin.id));
-      this.tableLoad = { loads: this.tableRuntimes.map((runtime) => runtime.load), poolLatency: this.poolLatency, maxInFlight: table.config.maxInFlight, decayMs: DEFAULT_DECAY_MS };
+      this.tableSeries = table.origins.map((origin) =>
+        this.metrics.seriesFor(table.pools[origin.pool]?.name ?? "", origin.id),
+      );
+      this.tableLoad = {
+        loads: this.tableRuntimes.map((runtime) => runtime.load),
+        poolLatency: this.poolLatency,
+        maxInFlight: table.config.maxInFlight,
+        decayMs: DEFAULT_DECAY_MS,
+      };
       this.lastTable = table;
     }
     const { overlay, health } = documents;
     const overlayActive = overlay !== null && isOverlayActive(overlay, now);
-    const healthExpiry = health ? Date.parse(health.checkedAt) + table.config.healthCheck.staleAfterMs : -Infinity;
+    const healthExpiry = health
+      ? Date.parse(health.checkedAt) + table.config.healthCheck.staleAfterMs
+      : -Infinity;
     const healthFresh = health !== null && healthExpiry > now;
     let expiresAt = Infinity;
     if (overlayActive) expiresAt = Math.min(expiresAt, Date.parse(overlay.expiresAt));
@@ -190,15 +230,30 @@ export class EdgeState {
       const runtime = this.tableRuntimes[index] ?? this.runtimes.get(origin.id, false);
       if (runtime.ejectedSeen && runtime.ejection.ejectedUntil <= now) {
         runtime.ejectedSeen = false;
-        this.events.record({ at: now, kind: "restored", origin: origin.id, detail: "ejection time over; back in rotation through slow start" });
+        this.events.record({
+          at: now,
+          kind: "restored",
+          origin: origin.id,
+          detail: "ejection time over; back in rotation through slow start",
+        });
       }
       const healthy = healthFresh ? (health.origins[origin.id]?.healthy ?? true) : true;
       if (healthy !== runtime.healthy) {
         runtime.healthy = healthy;
-        this.events.record({ at: now, kind: "health-changed", origin: origin.id, detail: healthy ? "active checks: healthy" : "active checks: unhealthy" });
+        this.events.record({
+          at: now,
+          kind: "health-changed",
+          origin: origin.id,
+          detail: healthy ? "active checks: healthy" : "active checks: unhealthy",
+        });
       }
       const factor = overlayActive ? (overlay.factors[origin.id] ?? 1) : 1;
-      const standing = { healthy, ejectedUntil: runtime.ejection.ejectedUntil, rampStart: runtime.rampStart, factor };
+      const standing = {
+        healthy,
+        ejectedUntil: runtime.ejection.ejectedUntil,
+        rampStart: runtime.rampStart,
+        factor,
+      };
       const serving = isServing(table, index, standing, now);
       if (serving && !runtime.serving && runtime.known) runtime.rampStart = now;
       runtime.serving = serving;
@@ -209,11 +264,28 @@ export class EdgeState {
     if (plan.panic !== this.panic) {
       this.panic = plan.panic;
       const share = `${Math.round(plan.healthyShare * 100)} % of origins healthy (threshold ${Math.round(table.config.panicThreshold * 100)} %)`;
-      this.events.record({ at: now, kind: plan.panic ? "panic" : "panic-over", detail: plan.panic ? `${share}: routing to every enabled origin, ignoring health` : `${share}: health is honoured again` });
+      this.events.record({
+        at: now,
+        kind: plan.panic ? "panic" : "panic-over",
+        detail: plan.panic
+          ? `${share}: routing to every enabled origin, ignoring health`
+          : `${share}: health is honoured again`,
+      });
     }
     const spillShares = overlayActive ? overlay.spill : undefined;
     const spill = spillShares ? Float64Array.from(table.pools, (pool) => spillShares[pool.name] ?? 0) : null;
     const load = this.tableLoad ?? { loads: [], poolLatency: [], maxInFlight: 0, decayMs: DEFAULT_DECAY_MS };
-    return { documents, table, plan, runtimes: this.tableRuntimes, load, spill, overlayActive, healthFresh, builtAt: now, series: this.tableSeries };
+    return {
+      documents,
+      table,
+      plan,
+      runtimes: this.tableRuntimes,
+      load,
+      spill,
+      overlayActive,
+      healthFresh,
+      builtAt: now,
+      series: this.tableSeries,
+    };
   }
 }

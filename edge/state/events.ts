@@ -1,7 +1,14 @@
 /** A state change worth an operator's attention, shown on /__lb/status. */
 export type EdgeEvent = {
   at: number;
-  kind: "ejected" | "restored" | "ejection-capped" | "panic" | "panic-over" | "retry-budget-exhausted" | "health-changed";
+  kind:
+    | "ejected"
+    | "restored"
+    | "ejection-capped"
+    | "panic"
+    | "panic-over"
+    | "retry-budget-exhausted"
+    | "health-changed";
   origin?: string;
   detail: string;
 };

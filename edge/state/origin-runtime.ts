@@ -29,7 +29,16 @@ export class OriginRuntimes {
   get(id: string, joinsLater: boolean): OriginRuntime {
     let runtime = this.byId.get(id);
     if (!runtime) {
-      runtime = { id, load: { inflight: 0, ewmaMs: 0, ewmaAt: 0 }, ejection: NOT_EJECTED, ejectedSeen: false, rampStart: -Infinity, serving: false, known: joinsLater, healthy: true };
+      runtime = {
+        id,
+        load: { inflight: 0, ewmaMs: 0, ewmaAt: 0 },
+        ejection: NOT_EJECTED,
+        ejectedSeen: false,
+        rampStart: -Infinity,
+        serving: false,
+        known: joinsLater,
+        healthy: true,
+      };
       this.byId.set(id, runtime);
     }
     return runtime;

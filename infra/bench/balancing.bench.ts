@@ -13,7 +13,8 @@ const strategies: [string, () => BalancingStrategy][] = [
   ["P2C peak-EWMA (product)", (): BalancingStrategy => p2cPeakEwma],
 ];
 
-const ms = (value: number): string => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`);
+const ms = (value: number): string =>
+  value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`;
 
 /** Balancing: the Worker's own strategy code on a simulated pool with one origin turning 10x
  * slower, and the cost of one selection. */
@@ -22,8 +23,21 @@ const benchmark: Benchmark = {
   title: "Balancing: round robin vs least outstanding vs P2C peak-EWMA",
   async run(context) {
     const quick = context.quick;
-    const log = (message: string): void => { context.log(message); };
-    const scenario: PoolScenario = { origins: 10, workersPerOrigin: 4, serviceMs: 10, utilisation: 0.6, durationMs: quick ? 30_000 : 120_000, slowFactor: 10, slowFromMs: 0, slowToMs: 0, clientTimeoutMs: 1_000, seed: 42 };
+    const log = (message: string): void => {
+      context.log(message);
+    };
+    const scenario: PoolScenario = {
+      origins: 10,
+      workersPerOrigin: 4,
+      serviceMs: 10,
+      utilisation: 0.6,
+      durationMs: quick ? 30_000 : 120_000,
+      slowFactor: 10,
+      slowFromMs: 0,
+      slowToMs: 0,
+      clientTimeoutMs: 1_000,
+      seed: 42,
+    };
     scenario.slowFromMs = scenario.durationMs * 0.25;
     scenario.slowToMs = scenario.durationMs * 0.75;
     const rows: string[] = [];
@@ -34,7 +48,9 @@ const benchmark: Benchmark = {
       const outcome = simulatePool(make(), scenario);
       const sorted = outcome.latencies.slice().sort();
       p99.set(name, quantile(sorted, 0.99));
-      rows.push(`| ${name} | ${ms(quantile(sorted, 0.5))} | ${ms(quantile(sorted, 0.99))} | ${ms(quantile(sorted, 0.999))} | ${((100 * outcome.succeeded) / outcome.requests).toFixed(3)} % | ${((100 * outcome.toSlowDuringSlowdown) / Math.max(1, outcome.duringSlowdown)).toFixed(2)} % |`);
+      rows.push(
+        `| ${name} | ${ms(quantile(sorted, 0.5))} | ${ms(quantile(sorted, 0.99))} | ${ms(quantile(sorted, 0.999))} | ${((100 * outcome.succeeded) / outcome.requests).toFixed(3)} % | ${((100 * outcome.toSlowDuringSlowdown) / Math.max(1, outcome.duringSlowdown)).toFixed(2)} % |`,
+      );
     }
     const picks = quick ? 200_000 : 1_000_000;
     const costRows: string[] = [];

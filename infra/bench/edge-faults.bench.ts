@@ -23,7 +23,9 @@ const benchmark: Benchmark = {
     const restartAt = quick ? 15_000 : 35_000;
     const endAt = quick ? 50_000 : 90_000;
     const checkEveryMs = 5_000;
-    const origins = await Promise.all(["a", "b", "c"].map((name) => LoopbackOrigin.start(`fault-${name}`, 5)));
+    const origins = await Promise.all(
+      ["a", "b", "c"].map((name) => LoopbackOrigin.start(`fault-${name}`, 5)),
+    );
     const victim = origins[2];
     if (!victim) throw new Error("no origin to kill");
     const port = await freePortPair();
@@ -32,7 +34,17 @@ const benchmark: Benchmark = {
       port,
       adminToken: ADMIN_TOKEN,
       healthCheckEveryMs: checkEveryMs,
-      table: { version: 1, updatedAt: new Date().toISOString(), pools: [{ name: "local", location: { lat: 50.11, lon: 8.68 }, origins: origins.map((o) => ({ id: o.name, url: o.url, weight: 100 })) }] },
+      table: {
+        version: 1,
+        updatedAt: new Date().toISOString(),
+        pools: [
+          {
+            name: "local",
+            location: { lat: 50.11, lon: 8.68 },
+            origins: origins.map((o) => ({ id: o.name, url: o.url, weight: 100 })),
+          },
+        ],
+      },
     });
     const samples: Sample[] = [];
     // Set from the status watcher's callback.
@@ -45,11 +57,17 @@ const benchmark: Benchmark = {
       let fired = 0;
       const watch = setInterval(() => {
         if (killedAt === 0 || observed.ejectedAt !== null) return;
-        void edge.admin("/__lb/status").then((status) => {
-          const events = (status as { events: { kind: string; origin?: string; at: string }[] }).events;
-          const ejected = events.find((event) => event.kind === "ejected" && event.origin === victim.name && Date.parse(event.at) >= killedAt);
-          if (ejected && observed.ejectedAt === null) observed.ejectedAt = Date.parse(ejected.at);
-        }, () => undefined);
+        void edge.admin("/__lb/status").then(
+          (status) => {
+            const events = (status as { events: { kind: string; origin?: string; at: string }[] }).events;
+            const ejected = events.find(
+              (event) =>
+                event.kind === "ejected" && event.origin === victim.name && Date.parse(event.at) >= killedAt,
+            );
+            if (ejected && observed.ejectedAt === null) observed.ejectedAt = Date.parse(ejected.at);
+          },
+          () => undefined,
+        );
       }, 250);
       while (Date.now() - started < endAt) {
         const elapsed = Date.now() - started;
@@ -68,26 +86,47 @@ const benchmark: Benchmark = {
           fired++;
           const sent = Date.now();
           const request = fetch(`${edge.url}/item/${fired}`, { signal: AbortSignal.timeout(10_000) })
-            .then(async (response) => {
-              await response.arrayBuffer();
-              samples.push({ at: sent, ok: response.ok, origin: response.headers.get("x-lb-origin"), ms: Date.now() - sent });
-            }, () => { samples.push({ at: sent, ok: false, origin: null, ms: Date.now() - sent }); })
-            .finally(() => { pending.delete(request); });
+            .then(
+              async (response) => {
+                await response.arrayBuffer();
+                samples.push({
+                  at: sent,
+                  ok: response.ok,
+                  origin: response.headers.get("x-lb-origin"),
+                  ms: Date.now() - sent,
+                });
+              },
+              () => {
+                samples.push({ at: sent, ok: false, origin: null, ms: Date.now() - sent });
+              },
+            )
+            .finally(() => {
+              pending.delete(request);
+            });
           pending.add(request);
         }
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       await Promise.all(pending);
       clearInterval(watch);
-      const metrics = await fetch(`${edge.url}/__lb/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.text());
-      const retried = metrics.split("\n").filter((line) => line.startsWith("lb_retries_total{")).reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
+      const metrics = await fetch(`${edge.url}/__lb/metrics`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      }).then((r) => r.text());
+      const retried = metrics
+        .split("\n")
+        .filter((line) => line.startsWith("lb_retries_total{"))
+        .reduce((sum, line) => sum + Number(line.split(" ").pop()), 0);
       const failed = samples.filter((s) => !s.ok);
-      const restoredSample = samples.filter((s) => s.origin === victim.name && s.at >= restartedAt).sort((x, y) => x.at - y.at)[0];
+      const restoredSample = samples
+        .filter((s) => s.origin === victim.name && s.at >= restartedAt)
+        .sort((x, y) => x.at - y.at)[0];
       const during = samples.filter((s) => s.at >= killedAt && s.at < killedAt + 5_000).map((s) => s.ms);
       const all = samples.map((s) => s.ms);
       const lastShare = samples.filter((s) => s.at >= started + endAt - 10_000);
-      const victimShare = lastShare.filter((s) => s.origin === victim.name).length / Math.max(1, lastShare.length);
-      const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? "never" : `${(ms / 1000).toFixed(2)} s`);
+      const victimShare =
+        lastShare.filter((s) => s.origin === victim.name).length / Math.max(1, lastShare.length);
+      const seconds = (ms: number | null | undefined) =>
+        ms === null || ms === undefined ? "never" : `${(ms / 1000).toFixed(2)} s`;
       return [
         `Steady GET traffic at ${rps} requests/s (open loop) through the Worker under \`wrangler dev --env dev\` to three loopback origins (5 ms each); default resilience settings (eject after 5 consecutive failures for 30 s, rise 2 / fall 3, 30 s slow start, retry budget 20 % + 10/s), active checks every ${checkEveryMs / 1000} s through POST /__lb/check (cron does not fire under wrangler dev). Origin \`${victim.name}\` is killed (listener closed, open connections cut) at ${killAt / 1000} s and restarted at ${restartAt / 1000} s; the run lasts ${endAt / 1000} s.`,
         "",

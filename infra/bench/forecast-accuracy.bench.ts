@@ -1,7 +1,13 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { ModelKind, RegularSeries, TfBackend } from "../../contracts/index.ts";
-import { detectStepSeconds, MODEL_KINDS, parseTraceCsv, resampleToStep, seededRng } from "../../contracts/index.ts";
+import {
+  detectStepSeconds,
+  MODEL_KINDS,
+  parseTraceCsv,
+  resampleToStep,
+  seededRng,
+} from "../../contracts/index.ts";
 import { niceStepSeconds } from "../../predictor/cli/nice-step.ts";
 import { switchBackend, useBackend } from "../../predictor/models/lstm/backend.ts";
 import { lstmTrainer } from "../../predictor/models/lstm/lstm-trainer.ts";
@@ -16,7 +22,17 @@ import type { Benchmark, BenchmarkContext } from "./benchmark.ts";
 /** The horizon every series is scored at: 15 minutes of steps (at least one). */
 const HORIZON_SECONDS = 900;
 
-type Row = { name: string; points: number; stepSeconds: number; season: number; horizon: number; scores: Partial<Record<ModelKind, { mase: number; smape: number; coverage?: number }>>; seconds: Partial<Record<ModelKind, number>>; backend: string; best: ModelKind };
+type Row = {
+  name: string;
+  points: number;
+  stepSeconds: number;
+  season: number;
+  horizon: number;
+  scores: Partial<Record<ModelKind, { mase: number; smape: number; coverage?: number }>>;
+  seconds: Partial<Record<ModelKind, number>>;
+  backend: string;
+  best: ModelKind;
+};
 
 async function loadTraces(context: BenchmarkContext): Promise<{ name: string; series: RegularSeries }[]> {
   const traces: { name: string; series: RegularSeries }[] = [];
@@ -37,19 +53,37 @@ function synthetic(days: number): { name: string; series: RegularSeries } {
   return { name: `synthetic (${days} d, 1 min)`, series: resampleToStep(generated.points, 60) };
 }
 
-async function scoreTrace(name: string, series: RegularSeries, context: BenchmarkContext): Promise<{ row: Row; selection: ModelSelection }> {
+async function scoreTrace(
+  name: string,
+  series: RegularSeries,
+  context: BenchmarkContext,
+): Promise<{ row: Row; selection: ModelSelection }> {
   const horizon = Math.max(1, Math.round(HORIZON_SECONDS / series.stepSeconds));
   let lastLog = 0;
-  const selection = await selectModel(series, {
-    horizon,
-    rng: seededRng(1),
-    onProgress: (fraction, label) => {
-      if (performance.now() - lastLog < 15_000) return;
-      lastLog = performance.now();
-      context.log(`${name}: ${Math.round(fraction * 100)}% ${label}`);
+  const selection = await selectModel(
+    series,
+    {
+      horizon,
+      rng: seededRng(1),
+      onProgress: (fraction, label) => {
+        if (performance.now() - lastLog < 15_000) return;
+        lastLog = performance.now();
+        context.log(`${name}: ${Math.round(fraction * 100)}% ${label}`);
+      },
     },
-  }, modelTrainers());
-  const row: Row = { name, points: series.values.length, stepSeconds: series.stepSeconds, season: selection.seasonSteps, horizon, scores: selection.scores, seconds: selection.trainSeconds, backend: selection.forecasters.lstm?.backend ?? "-", best: selection.best.kind };
+    modelTrainers(),
+  );
+  const row: Row = {
+    name,
+    points: series.values.length,
+    stepSeconds: series.stepSeconds,
+    season: selection.seasonSteps,
+    horizon,
+    scores: selection.scores,
+    seconds: selection.trainSeconds,
+    backend: selection.forecasters.lstm?.backend ?? "-",
+    best: selection.best.kind,
+  };
   return { row, selection };
 }
 
@@ -64,8 +98,12 @@ function accuracyTable(rows: Row[]): string {
     const hw = r.scores["holt-winters"];
     const lstm = r.scores.lstm;
     const ratio = lstm && hw && hw.mase > 0 ? lstm.mase / hw.mase : undefined;
-    const cover = [sn, hw, lstm].map((s) => (s?.coverage === undefined ? "-" : `${Math.round(s.coverage * 100)} %`)).join(" / ");
-    lines.push(`| ${r.name} | ${r.points} | ${r.stepSeconds} s | ${r.season} | ${r.horizon} | ${f(sn?.mase)} | ${f(hw?.mase)} | ${f(lstm?.mase)} | ${f(ratio, 2)} | ${f(sn?.smape, 1)} | ${f(hw?.smape, 1)} | ${f(lstm?.smape, 1)} | ${cover} | ${f(r.seconds.lstm, 1)} | ${r.backend} | ${r.best} |`);
+    const cover = [sn, hw, lstm]
+      .map((s) => (s?.coverage === undefined ? "-" : `${Math.round(s.coverage * 100)} %`))
+      .join(" / ");
+    lines.push(
+      `| ${r.name} | ${r.points} | ${r.stepSeconds} s | ${r.season} | ${r.horizon} | ${f(sn?.mase)} | ${f(hw?.mase)} | ${f(lstm?.mase)} | ${f(ratio, 2)} | ${f(sn?.smape, 1)} | ${f(hw?.smape, 1)} | ${f(lstm?.smape, 1)} | ${cover} | ${f(r.seconds.lstm, 1)} | ${r.backend} | ${r.best} |`,
+    );
   }
   return lines.join("\n");
 }
@@ -76,14 +114,19 @@ async function backendComparison(series: RegularSeries, context: BenchmarkContex
   const seasonSteps = detectSeasonSteps(series);
   const train = headOf(series, Math.round(series.values.length * 0.8));
   const epochs = context.quick ? 2 : 4;
-  const lines = [`| backend | ms per epoch | held-out pinball loss after ${epochs} epochs |`, "| --- | ---: | ---: |"];
+  const lines = [
+    `| backend | ms per epoch | held-out pinball loss after ${epochs} epochs |`,
+    "| --- | ---: | ---: |",
+  ];
   const results: { backend: TfBackend; ms: number; loss: number }[] = [];
   // The process's own choice, put back afterwards: later benchmarks in this process must run on
   // the backend the predictor would use, not on the last one compared here.
   const original = await useBackend();
   for (const backend of ["tensorflow", "wasm", "cpu"] as const) {
     if (!(await switchBackend(backend))) {
-      lines.push(`| ${backend} | not available here (${backend === "tensorflow" ? "@tensorflow/tfjs-node is not installed" : "failed to load"}) | - |`);
+      lines.push(
+        `| ${backend} | not available here (${backend === "tensorflow" ? "@tensorflow/tfjs-node is not installed" : "failed to load"}) | - |`,
+      );
       continue;
     }
     context.log(`backend ${backend}: training ${epochs} epoch(s)`);
@@ -91,7 +134,10 @@ async function backendComparison(series: RegularSeries, context: BenchmarkContex
     // Epoch ends; the first epoch's time also holds building the windows, so it is left out.
     const ends: number[] = [];
     const model = await lstmTrainer({ epochs }).train(train, {
-      horizon, seasonSteps, now: () => 0, rng: seededRng(1),
+      horizon,
+      seasonSteps,
+      now: () => 0,
+      rng: seededRng(1),
       onProgress: (_fraction, label) => {
         const match = /held-out ([\d.]+)/.exec(label);
         if (!match) return;
@@ -107,7 +153,10 @@ async function backendComparison(series: RegularSeries, context: BenchmarkContex
   await switchBackend(original);
   const wasm = results.find((r) => r.backend === "wasm");
   const cpu = results.find((r) => r.backend === "cpu");
-  const note = wasm && cpu ? `\n\nOn the 14-day 1-minute synthetic series (80 % of it, as in the backtest): wasm trains ${(cpu.ms / wasm.ms).toFixed(1)}x faster than cpu, to the same held-out loss (${wasm.loss.toFixed(4)} vs ${cpu.loss.toFixed(4)}).` : "";
+  const note =
+    wasm && cpu
+      ? `\n\nOn the 14-day 1-minute synthetic series (80 % of it, as in the backtest): wasm trains ${(cpu.ms / wasm.ms).toFixed(1)}x faster than cpu, to the same held-out loss (${wasm.loss.toFixed(4)} vs ${cpu.loss.toFixed(4)}).`
+      : "";
   return `${lines.join("\n")}${note}`;
 }
 
@@ -149,7 +198,9 @@ const benchmark: Benchmark = {
       if (trace === big) latency = await forecastLatency(big.series, selection);
       for (const model of Object.values(selection.forecasters)) model.dispose();
     }
-    const lstmWins = rows.filter((r) => (r.scores.lstm?.mase ?? Infinity) <= 0.9 * (r.scores["holt-winters"]?.mase ?? 0)).length;
+    const lstmWins = rows.filter(
+      (r) => (r.scores.lstm?.mase ?? Infinity) <= 0.9 * (r.scores["holt-winters"]?.mase ?? 0),
+    ).length;
     const underOne = rows.filter((r) => (r.scores.lstm?.mase ?? Infinity) < 1).length;
     context.log("backend comparison");
     const backends = await backendComparison(big.series, context);

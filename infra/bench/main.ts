@@ -16,7 +16,15 @@ const USAGE = `usage: npm run bench [-- --only NAME[,NAME...]] [--quick]\n  --on
 
 let values: { only?: string; quick: boolean; help: boolean };
 try {
-  ({ values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } }, strict: true, allowPositionals: false }));
+  ({ values } = parseArgs({
+    options: {
+      only: { type: "string" },
+      quick: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  }));
 } catch (error) {
   process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
   process.exit(2);
@@ -25,10 +33,15 @@ if (values.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
-const only = values.only?.split(",").map((s) => s.trim()).filter(Boolean);
+const only = values.only
+  ?.split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = (only ?? []).filter((name) => !names.includes(name));
 if (only?.length === 0 || unknown.length > 0) {
-  process.stderr.write(`bench: --only ${values.only ?? ""}: ${unknown.length > 0 ? `no benchmark named ${unknown.join(", ")}` : "name at least one benchmark"}; there are ${names.join(", ")}\n`);
+  process.stderr.write(
+    `bench: --only ${values.only ?? ""}: ${unknown.length > 0 ? `no benchmark named ${unknown.join(", ")}` : "name at least one benchmark"}; there are ${names.join(", ")}\n`,
+  );
   process.exit(2);
 }
 const tracesDir = path.resolve(root, "../shared/data/traces");
@@ -42,9 +55,19 @@ for (const file of files) {
   log(`${bench.name}: ${bench.title}`);
   const started = performance.now();
   try {
-    const markdown = await bench.run({ log: (m) => { log(`${bench.name}: ${m}`); }, quick: values.quick, tracesDir: existsSync(tracesDir) ? tracesDir : null });
+    const markdown = await bench.run({
+      log: (m) => {
+        log(`${bench.name}: ${m}`);
+      },
+      quick: values.quick,
+      tracesDir: existsSync(tracesDir) ? tracesDir : null,
+    });
     const stamp = `\n\n_Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.versions.node}, in ${((performance.now() - started) / 1000).toFixed(0)} s${values.quick ? " (quick mode: shorter runs)" : ""}._`;
-    await writeBenchmarkSection(path.join(root, "BENCHMARKS.md"), bench.name, `## ${bench.title}\n\n${markdown.trim()}${stamp}`);
+    await writeBenchmarkSection(
+      path.join(root, "BENCHMARKS.md"),
+      bench.name,
+      `## ${bench.title}\n\n${markdown.trim()}${stamp}`,
+    );
     log(`${bench.name}: done`);
   } catch (error) {
     failed++;

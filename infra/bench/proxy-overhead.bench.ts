@@ -25,7 +25,10 @@ function benchTable(origin: string): OriginTable {
   return {
     version: 1,
     updatedAt: new Date().toISOString(),
-    pools: pools.map((pool) => ({ ...pool, origins: [1, 2, 3].map((k) => ({ id: `${pool.name}-${k}`, url: origin, weight: 100 })) })),
+    pools: pools.map((pool) => ({
+      ...pool,
+      origins: [1, 2, 3].map((k) => ({ id: `${pool.name}-${k}`, url: origin, weight: 100 })),
+    })),
   };
 }
 
@@ -39,7 +42,13 @@ function row(label: string, runs: readonly Measurement[], what: string): string 
 }
 
 /** workerd CPU per request of each Worker at one fixed request rate, interleaved rounds. */
-async function fixedRateCpu(targets: { bare: Target; product: Target }, rps: number, seconds: number, rounds: number, context: BenchmarkContext): Promise<{ bare: number[]; product: number[]; failed: number }> {
+async function fixedRateCpu(
+  targets: { bare: Target; product: Target },
+  rps: number,
+  seconds: number,
+  rounds: number,
+  context: BenchmarkContext,
+): Promise<{ bare: number[]; product: number[]; failed: number }> {
   const out = { bare: [] as number[], product: [] as number[], failed: 0 };
   for (let round = 0; round < rounds; round++) {
     for (const kind of ["bare", "product"] as const) {
@@ -49,13 +58,16 @@ async function fixedRateCpu(targets: { bare: Target; product: Target }, rps: num
       const perRequest = ((await cpuNanos(target.pid)) - before) / result.sent;
       out[kind].push(perRequest);
       out.failed += result.failed;
-      context.log(`fixed ${rps} req/s round ${round + 1}/${rounds} ${kind}: ${us(perRequest)} CPU/request, ${result.failed} failed`);
+      context.log(
+        `fixed ${rps} req/s round ${round + 1}/${rounds} ${kind}: ${us(perRequest)} CPU/request, ${result.failed} failed`,
+      );
     }
   }
   return out;
 }
 
-const paired = (a: readonly number[], b: readonly number[]): number => median(a.map((value, k) => value - (b[k] ?? Number.NaN)));
+const paired = (a: readonly number[], b: readonly number[]): number =>
+  median(a.map((value, k) => value - (b[k] ?? Number.NaN)));
 
 /** Proxy overhead: wrk on loopback against one NGINX origin, directly, through NGINX, through a
  * bare pass-through Worker and through the product's Worker (both under Miniflare's server). */
@@ -68,10 +80,18 @@ const benchmark: Benchmark = {
     const options: WrkOptions = { threads: 1, connections: 16, seconds };
     const stops: (() => Promise<void>)[] = [];
     try {
-      const [originPort, proxyPort, barePort, productPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+      const [originPort, proxyPort, barePort, productPort] = [
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+      ];
       const origin = await startNginx({ kind: "origin", body: ORIGIN_BODY }, originPort);
       stops.push(origin.stop);
-      const proxy = await startNginx({ kind: "proxy", upstream: `127.0.0.1:${originPort}`, keepalive: 64 }, proxyPort);
+      const proxy = await startNginx(
+        { kind: "proxy", upstream: `127.0.0.1:${originPort}`, keepalive: 64 },
+        proxyPort,
+      );
       stops.push(proxy.stop);
       const bare = await startBareWorker(barePort, origin.url);
       stops.push(bare.stop);
@@ -84,21 +104,42 @@ const benchmark: Benchmark = {
       const productTarget: Target = { name: "product", url: product.url, pid: product.workerdPid };
       for (const target of [direct, nginx, bareTarget, productTarget]) {
         const answer = await fetch(`${target.url}/bench/check`);
-        if (answer.status !== 200 || (await answer.text()) !== ORIGIN_BODY) throw new Error(`${target.name} did not pass the origin's answer through (status ${answer.status})`);
+        if (answer.status !== 200 || (await answer.text()) !== ORIGIN_BODY)
+          throw new Error(
+            `${target.name} did not pass the origin's answer through (status ${answer.status})`,
+          );
       }
       context.log("warming up");
-      await interleaved([direct, nginx, bareTarget, productTarget], 1, { ...options, seconds: 1 }, () => undefined);
-      const anchors = await interleaved([direct, nginx], context.quick ? 1 : 2, options, (m) => { context.log(m); });
-      const workers = await interleaved([bareTarget, productTarget], rounds, options, (m) => { context.log(m); });
+      await interleaved(
+        [direct, nginx, bareTarget, productTarget],
+        1,
+        { ...options, seconds: 1 },
+        () => undefined,
+      );
+      const anchors = await interleaved([direct, nginx], context.quick ? 1 : 2, options, (m) => {
+        context.log(m);
+      });
+      const workers = await interleaved([bareTarget, productTarget], rounds, options, (m) => {
+        context.log(m);
+      });
       const bareRuns = workers.get("bare") ?? [];
       const productRuns = workers.get("product") ?? [];
       // Best rounds: on a shared machine the least disturbed run of each is the truest.
       const throughput = Math.max(...productRuns.map((r) => r.rps)) / Math.max(...bareRuns.map((r) => r.rps));
       const throughputMedian = median(productRuns.map((r, k) => r.rps / (bareRuns[k]?.rps ?? Number.NaN)));
-      const saturatedAdded = paired(productRuns.map((r) => r.cpuNsPerRequest), bareRuns.map((r) => r.cpuNsPerRequest));
+      const saturatedAdded = paired(
+        productRuns.map((r) => r.cpuNsPerRequest),
+        bareRuns.map((r) => r.cpuNsPerRequest),
+      );
       // Below both saturation points, so both Workers do the same work per second.
       const fixedRps = Math.max(100, Math.round((median(bareRuns.map((r) => r.rps)) * 0.5) / 100) * 100);
-      const fixed = await fixedRateCpu({ bare: bareTarget, product: productTarget }, fixedRps, 3, context.quick ? 2 : 6, context);
+      const fixed = await fixedRateCpu(
+        { bare: bareTarget, product: productTarget },
+        fixedRps,
+        3,
+        context.quick ? 2 : 6,
+        context,
+      );
       const fixedAdded = paired(fixed.product, fixed.bare);
       context.log("in-runtime loop");
       const harness = await startLoopHarness(table);

@@ -29,7 +29,17 @@ async function startTrivialOrigin(): Promise<{ url: string; child: ChildProcess 
   return { url: `http://127.0.0.1:${chunk.toString("utf8").trim()}`, child };
 }
 
-type Step = { offered: number; achieved: number; failed: number; capped: number; cpuShare: number; originCpuShare: number; cpuUsPerRequest: number; p50: number; p99: number };
+type Step = {
+  offered: number;
+  achieved: number;
+  failed: number;
+  capped: number;
+  cpuShare: number;
+  originCpuShare: number;
+  cpuUsPerRequest: number;
+  p50: number;
+  p99: number;
+};
 
 /** CPU microseconds the origin process has used so far. */
 async function originCpuUs(url: string): Promise<number> {
@@ -40,10 +50,23 @@ async function originCpuUs(url: string): Promise<number> {
  * `offered` rps, with a sender that does no I/O. */
 async function measureLogicOnly(offered: number, seconds: number): Promise<number> {
   const t0 = Date.UTC(2026, 0, 5);
-  const plan = new RatePlan([{ t: t0, value: 1 }, { t: t0 + 86_400_000, value: 1 }], { speed: 60, peakRps: offered, startAt: t0, durationMs: seconds * 1000, loop: false });
+  const plan = new RatePlan(
+    [
+      { t: t0, value: 1 },
+      { t: t0 + 86_400_000, value: 1 },
+    ],
+    { speed: 60, peakRps: offered, startAt: t0, durationMs: seconds * 1000, loop: false },
+  );
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
-  const replay = startReplay({ plan, mix: createClientMix(WORLD_CITIES, { followSun: true }), send: () => Promise.resolve({ ok: true, status: 200, latencyMs: 1 }), scheduler: realScheduler(), rng: seededRng(offered), concurrency: 1024 });
+  const replay = startReplay({
+    plan,
+    mix: createClientMix(WORLD_CITIES, { followSun: true }),
+    send: () => Promise.resolve({ ok: true, status: 200, latencyMs: 1 }),
+    scheduler: realScheduler(),
+    rng: seededRng(offered),
+    concurrency: 1024,
+  });
   const keepAlive = setInterval(() => undefined, 1000);
   await replay.done;
   clearInterval(keepAlive);
@@ -54,12 +77,28 @@ async function measureLogicOnly(offered: number, seconds: number): Promise<numbe
 async function measure(url: string, offered: number, seconds: number): Promise<Step> {
   const sender = createHttpSender({ target: url, connections: 256, timeoutMs: 10_000 });
   const t0 = Date.UTC(2026, 0, 5);
-  const flat = [{ t: t0, value: 1 }, { t: t0 + 86_400_000, value: 1 }];
-  const plan = new RatePlan(flat, { speed: 60, peakRps: offered, startAt: t0, durationMs: seconds * 1000, loop: false });
+  const flat = [
+    { t: t0, value: 1 },
+    { t: t0 + 86_400_000, value: 1 },
+  ];
+  const plan = new RatePlan(flat, {
+    speed: 60,
+    peakRps: offered,
+    startAt: t0,
+    durationMs: seconds * 1000,
+    loop: false,
+  });
   const originBefore = await originCpuUs(url);
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
-  const replay = startReplay({ plan, mix: createClientMix(WORLD_CITIES, { followSun: true }), send: sender, scheduler: realScheduler(), rng: seededRng(offered), concurrency: 1024 });
+  const replay = startReplay({
+    plan,
+    mix: createClientMix(WORLD_CITIES, { followSun: true }),
+    send: sender,
+    scheduler: realScheduler(),
+    rng: seededRng(offered),
+    concurrency: 1024,
+  });
   const keepAlive = setInterval(() => undefined, 1000);
   const summary = await replay.done;
   clearInterval(keepAlive);
@@ -95,7 +134,9 @@ const bench: Benchmark = {
       await measure(origin.url, 500, 1);
       for (const rate of rates) {
         const step = await measure(origin.url, rate, seconds);
-        context.log(`${rate} rps offered: ${step.achieved.toFixed(0)} ok/s, replayer CPU ${(step.cpuShare * 100).toFixed(0)} %, origin CPU ${(step.originCpuShare * 100).toFixed(0)} % of a core`);
+        context.log(
+          `${rate} rps offered: ${step.achieved.toFixed(0)} ok/s, replayer CPU ${(step.cpuShare * 100).toFixed(0)} %, origin CPU ${(step.originCpuShare * 100).toFixed(0)} % of a core`,
+        );
         steps.push(step);
       }
     } finally {
@@ -104,12 +145,20 @@ const bench: Benchmark = {
     const logicRate = 2000;
     const logicShare = await measureLogicOnly(logicRate, seconds);
     // "Kept up": at least 97 % of the offered rate answered (Poisson counts vary by a few %), nothing dropped or failed.
-    const keptUp = (s: Step): boolean => s.achieved >= 0.97 * s.offered * (1 - 3 / Math.sqrt(s.offered * seconds)) && s.failed === 0 && s.capped === 0;
+    const keptUp = (s: Step): boolean =>
+      s.achieved >= 0.97 * s.offered * (1 - 3 / Math.sqrt(s.offered * seconds)) &&
+      s.failed === 0 &&
+      s.capped === 0;
     // The sustained rate is the top of the unbroken run of passing steps from the lowest rate.
     const firstMiss = steps.findIndex((s) => !keptUp(s));
     const best = (firstMiss < 0 ? steps : steps.slice(0, firstMiss)).at(-1);
-    const misses = steps.filter((s) => !keptUp(s)).map((s) => `${s.offered} rps (${s.capped} capped, ${s.failed} failed, p99 ${s.p99} ms)`);
-    const rows = steps.map((s) => `| ${s.offered} | ${s.achieved.toFixed(0)} | ${s.failed} | ${s.capped} | ${(s.cpuShare * 100).toFixed(0)} % | ${s.cpuUsPerRequest.toFixed(0)} µs | ${(s.originCpuShare * 100).toFixed(0)} % | ${s.p50} | ${s.p99} |`);
+    const misses = steps
+      .filter((s) => !keptUp(s))
+      .map((s) => `${s.offered} rps (${s.capped} capped, ${s.failed} failed, p99 ${s.p99} ms)`);
+    const rows = steps.map(
+      (s) =>
+        `| ${s.offered} | ${s.achieved.toFixed(0)} | ${s.failed} | ${s.capped} | ${(s.cpuShare * 100).toFixed(0)} % | ${s.cpuUsPerRequest.toFixed(0)} µs | ${(s.originCpuShare * 100).toFixed(0)} % | ${s.p50} | ${s.p99} |`,
+    );
     const load = loadavg()[0] ?? 0;
     const lowest = steps[0];
     return [
@@ -122,9 +171,13 @@ const bench: Benchmark = {
       best
         ? `Highest rate sustained without a failure or a dropped arrival: **${best.offered} rps**, at ${(best.cpuShare * 100).toFixed(0)} % of one core (${best.cpuUsPerRequest.toFixed(0)} µs of CPU a request). The local stack plays a few hundred rps, so the replayer is not its bottleneck.`
         : "The replayer did not keep up with any offered rate on this run.",
-      misses.length > 0 ? `Steps that did not keep up: ${misses.join("; ")}. "Capped" arrivals were dropped because 1024 requests were already in flight: the origin was not answering fast enough; compare the replayer's and the origin's CPU to see which side ran out.` : "",
+      misses.length > 0
+        ? `Steps that did not keep up: ${misses.join("; ")}. "Capped" arrivals were dropped because 1024 requests were already in flight: the origin was not answering fast enough; compare the replayer's and the origin's CPU to see which side ran out.`
+        : "",
       "",
-      lowest && best ? `The replayer's CPU grows slowly with the rate (${(lowest.cpuShare * 100).toFixed(0)} % of a core at ${lowest.offered} rps, ${(best.cpuShare * 100).toFixed(0)} % at ${best.offered} rps). The replay logic alone (arrivals, client picks, counters; a sender doing no I/O) takes ${(logicShare * 100).toFixed(1)} % of a core at ${logicRate} rps; the rest is the HTTP client's socket work, which batches better as the rate grows.` : "",
+      lowest && best
+        ? `The replayer's CPU grows slowly with the rate (${(lowest.cpuShare * 100).toFixed(0)} % of a core at ${lowest.offered} rps, ${(best.cpuShare * 100).toFixed(0)} % at ${best.offered} rps). The replay logic alone (arrivals, client picks, counters; a sender doing no I/O) takes ${(logicShare * 100).toFixed(1)} % of a core at ${logicRate} rps; the rest is the HTTP client's socket work, which batches better as the rate grows.`
+        : "",
       "",
       `Machine load average (1 min) at the end: ${load.toFixed(1)} on ${cpus().length} cores.`,
     ].join("\n");

@@ -19,7 +19,9 @@ const bench: Benchmark = {
   title: "Scale: the predictor and the scaler with 500 origins",
   async run(context) {
     const { quick } = context;
-    const log = (message: string) => { context.log(message); };
+    const log = (message: string) => {
+      context.log(message);
+    };
     const world = await startBenchRedis();
     try {
       log("Redis memory per origin-day");
@@ -36,7 +38,14 @@ const bench: Benchmark = {
       log("training time per model kind");
       const kinds = await measureKindTimes(world.redis, quick ? 1 : 2);
       const spread = await measureSpread(world.redis, world.url, quick ? 3 : 8, 1, 5, log);
-      return report({ memory, evaluation, forecasts, kinds, spread, queues: { scaler: scalerQueueBytes, predictor: predictorQueueBytes } });
+      return report({
+        memory,
+        evaluation,
+        forecasts,
+        kinds,
+        spread,
+        queues: { scaler: scalerQueueBytes, predictor: predictorQueueBytes },
+      });
     } finally {
       await world.stop();
     }
@@ -58,7 +67,11 @@ const days = (n: number) => `${n} day${n === 1 ? "" : "s"}`;
 function report({ memory, evaluation, forecasts, kinds, spread, queues }: Results): string {
   const day = memory.perOriginDay;
   const fixed = memory.perOrigin.forecasts + memory.perOrigin.scrapeState;
-  const at = (retentionDays: number, historyDays = 2) => ORIGINS * ((day.series + day.capacity) * retentionDays + day.history * Math.min(historyDays, retentionDays) + fixed);
+  const at = (retentionDays: number, historyDays = 2) =>
+    ORIGINS *
+    ((day.series + day.capacity) * retentionDays +
+      day.history * Math.min(historyDays, retentionDays) +
+      fixed);
   const lp = memory.listpack;
   const packedSeriesDay = day.series * (lp.bytesPerPoint / memory.bytesPerPoint.fourteenDays);
   const seriesPerOrigin = 4;
@@ -88,7 +101,7 @@ function report({ memory, evaluation, forecasts, kinds, spread, queues }: Result
     "",
     `A stored point costs ${n0(memory.bytesPerPoint.oneDay)} bytes in a one-day series and ${n0(memory.bytesPerPoint.fourteenDays)} bytes in a fourteen-day one: a sorted set of more than 128 entries is a skiplist plus a hash table, whose per-entry overhead is several times the ~30-byte \`ms:value\` member. Memory is linear in the history: **${n0(ORIGINS)} origins need about ${mb(at(14))}** with the default 14-day retention (${mb(at(7))} with 7 days, ${mb(at(30))} with 30). The queues are small beside it: ${kb(queues.predictor)} for the predictor's (it keeps its last 100 finished jobs) and ${kb(queues.scaler)} for the scaler's after the evaluations below (finished jobs are kept a day, to de-duplicate). A Redis that snapshots with RDB may need up to twice its data while it forks.`,
     "",
-    `**A knob that cuts this by ${n0((1 - lp.bytesPerPoint / memory.bytesPerPoint.fourteenDays) * 100)} %:** with \`zset-max-listpack-entries 32768\` in \`redis.conf\`, Redis keeps each series (up to 32,768 points: 22 days at one a minute) as one compact listpack: ${n0(lp.bytesPerPoint)} bytes a point instead of ${n0(memory.bytesPerPoint.fourteenDays)}, so the four series take about ${kb(packedSeriesDay)} per origin-day and ${n0(ORIGINS)} origins with 14 days about ${mb(at(14) - ORIGINS * 14 * (day.series - packedSeriesDay))} in all (capacity samples stay skiplists: their JSON members are longer than \`zset-max-listpack-value\`, 64 bytes). The price is CPU inside Redis, which must move part of the listpack on each insert: writing one step at the end of a 14-day series cost Redis ${n0(lp.redisCpuUs.listpack)} µs of CPU instead of ${n0(lp.redisCpuUs.skiplist)} µs (${n0(lp.writeUs.listpack)} µs and ${n0(lp.writeUs.skiplist)} µs seen by the client), and reading all 14 days took ${n1(lp.readMs.listpack)} ms instead of ${n1(lp.readMs.skiplist)} ms. With ${n0(ORIGINS * 5)} sorted sets written once a minute (four series and the capacity samples per origin), that is ${n1(((ORIGINS * 5) / 60) * lp.redisCpuUs.listpack / 1e4)} % of a Redis core instead of ${n1(((ORIGINS * 5) / 60) * lp.redisCpuUs.skiplist / 1e4)} %.`,
+    `**A knob that cuts this by ${n0((1 - lp.bytesPerPoint / memory.bytesPerPoint.fourteenDays) * 100)} %:** with \`zset-max-listpack-entries 32768\` in \`redis.conf\`, Redis keeps each series (up to 32,768 points: 22 days at one a minute) as one compact listpack: ${n0(lp.bytesPerPoint)} bytes a point instead of ${n0(memory.bytesPerPoint.fourteenDays)}, so the four series take about ${kb(packedSeriesDay)} per origin-day and ${n0(ORIGINS)} origins with 14 days about ${mb(at(14) - ORIGINS * 14 * (day.series - packedSeriesDay))} in all (capacity samples stay skiplists: their JSON members are longer than \`zset-max-listpack-value\`, 64 bytes). The price is CPU inside Redis, which must move part of the listpack on each insert: writing one step at the end of a 14-day series cost Redis ${n0(lp.redisCpuUs.listpack)} µs of CPU instead of ${n0(lp.redisCpuUs.skiplist)} µs (${n0(lp.writeUs.listpack)} µs and ${n0(lp.writeUs.skiplist)} µs seen by the client), and reading all 14 days took ${n1(lp.readMs.listpack)} ms instead of ${n1(lp.readMs.skiplist)} ms. With ${n0(ORIGINS * 5)} sorted sets written once a minute (four series and the capacity samples per origin), that is ${n1((((ORIGINS * 5) / 60) * lp.redisCpuUs.listpack) / 1e4)} % of a Redis core instead of ${n1((((ORIGINS * 5) / 60) * lp.redisCpuUs.skiplist) / 1e4)} %.`,
     "",
     "### Scaler evaluation",
     "",
@@ -109,7 +122,9 @@ function report({ memory, evaluation, forecasts, kinds, spread, queues }: Result
     "",
     "| serving model | forecasts/s | CPU per forecast | workers for 500 origins at a 60 s step |",
     "| --- | ---: | ---: | ---: |",
-    ...forecasts.map((f) => `| ${f.kind} | ${n0(f.perSecond)} | ${n1(f.cpuMsPerForecast)} ms | ${workersFor(f.perSecond)} |`),
+    ...forecasts.map(
+      (f) => `| ${f.kind} | ${n0(f.perSecond)} | ${n1(f.cpuMsPerForecast)} ms | ${workersFor(f.perSecond)} |`,
+    ),
     "",
     `${ORIGINS} origins x ${seriesPerOrigin} series forecast once a step need ${n1(need)} forecasts/s at the default 60 s step (${n1(need * 6)} /s at 10 s). The served model is chosen per series by the backtest; with every series served by the LSTM it takes ${lstm ? workersFor(lstm.perSecond) : "?"} worker process(es) (a core each), with the classical models one is plenty.`,
     "",

@@ -6,7 +6,14 @@ import type { ReplayResult } from "../../scaler/sim/replay.ts";
 import { costBounds } from "../../scaler/sim/clairvoyant.ts";
 import type { CostBounds } from "../../scaler/sim/clairvoyant.ts";
 import type { PolicyName, SimulateOptions } from "../../scaler/sim/simulate.ts";
-import { DEFAULT_SIMULATE_OPTIONS, POLICIES, replayPlan, simulate, simulatePerfectForecast, trainOnHead } from "../../scaler/sim/simulate.ts";
+import {
+  DEFAULT_SIMULATE_OPTIONS,
+  POLICIES,
+  replayPlan,
+  simulate,
+  simulatePerfectForecast,
+  trainOnHead,
+} from "../../scaler/sim/simulate.ts";
 import type { LoadSeries } from "../../scaler/sim/trace-series.ts";
 import { loadSeriesFromCsv } from "../../scaler/sim/trace-series.ts";
 import { flashCrowdEvents, generateTrace } from "../traces/trace-generator.ts";
@@ -24,27 +31,70 @@ type Setting = { label: string; violationBudget: number; tuning?: Partial<Policy
 type Timings = { predictiveReplay: number; bounds: number; cooldownBounds: number };
 /** Replays with the trace's events scheduled: at the default budget and with none. */
 type Scheduled = { withBudget: ReplayResult; noBudget: ReplayResult };
-type TraceResult = { run: TraceRun; results: Record<PolicyName, ReplayResult>; model: string; trainSeconds: number; rpsPerReplica: number; replayDays: number; settings: ReplayResult[]; bounds: CostBounds; cooldownBounds: CostBounds; perfect: ReplayResult; timings: Timings; scheduled?: Scheduled };
+type TraceResult = {
+  run: TraceRun;
+  results: Record<PolicyName, ReplayResult>;
+  model: string;
+  trainSeconds: number;
+  rpsPerReplica: number;
+  replayDays: number;
+  settings: ReplayResult[];
+  bounds: CostBounds;
+  cooldownBounds: CostBounds;
+  perfect: ReplayResult;
+  timings: Timings;
+  scheduled?: Scheduled;
+};
 
 /** The target: predictive at most this share of reactive's SLO-violation minutes... */
 const VIOLATION_SHARE = 0.2;
 /** ...with at most this much more replica-minutes. */
 const EXTRA_COST = 0.1;
-const NO_BUDGET: Setting = { label: `no budget (fixed quantile ${DEFAULT_TUNING.sizingQuantile})`, violationBudget: 0 };
-const DEFAULT_SETTING: Setting = { label: `budget ${DEFAULT_TUNING.violationBudget * 100} % (default)`, violationBudget: DEFAULT_TUNING.violationBudget };
+const NO_BUDGET: Setting = {
+  label: `no budget (fixed quantile ${DEFAULT_TUNING.sizingQuantile})`,
+  violationBudget: 0,
+};
+const DEFAULT_SETTING: Setting = {
+  label: `budget ${DEFAULT_TUNING.violationBudget * 100} % (default)`,
+  violationBudget: DEFAULT_TUNING.violationBudget,
+};
 /** Every sizing setting replayed, in the settings table's column order. */
-const ALL_SETTINGS: readonly Setting[] = [NO_BUDGET, DEFAULT_SETTING, { label: "budget 1 %", violationBudget: 0.01 }, { label: "budget 5 %", violationBudget: 0.05 }, { label: `budget ${DEFAULT_TUNING.violationBudget * 100} %, excursion price 3`, violationBudget: DEFAULT_TUNING.violationBudget, tuning: { excursionPrice: 3 } }, { label: `budget ${DEFAULT_TUNING.violationBudget * 100} %, band read whole (band cap 0)`, violationBudget: DEFAULT_TUNING.violationBudget, tuning: { bandCap: 0 } }];
+const ALL_SETTINGS: readonly Setting[] = [
+  NO_BUDGET,
+  DEFAULT_SETTING,
+  { label: "budget 1 %", violationBudget: 0.01 },
+  { label: "budget 5 %", violationBudget: 0.05 },
+  {
+    label: `budget ${DEFAULT_TUNING.violationBudget * 100} %, excursion price 3`,
+    violationBudget: DEFAULT_TUNING.violationBudget,
+    tuning: { excursionPrice: 3 },
+  },
+  {
+    label: `budget ${DEFAULT_TUNING.violationBudget * 100} %, band read whole (band cap 0)`,
+    violationBudget: DEFAULT_TUNING.violationBudget,
+    tuning: { bandCap: 0 },
+  },
+];
 
 /** The synthetic trace: two weeks of weekday/weekend daily cycles with noise and six flash crowds
  * at random times (the local stack's generator), one point a minute; and its flash crowds as an
  * operator who planned them would schedule them (`generate.ts --events-out`). */
 function syntheticTrace(days: number): { series: LoadSeries; events: ScheduledEvent[] } {
-  const trace = generateTrace({ days, stepSeconds: 60, flashCrowds: Math.round((6 * days) / 14) }, seededRng(7));
-  const series = loadSeriesFromCsv(`timestamp,value\n${trace.points.map((p) => `${new Date(p.t).toISOString()},${p.value}`).join("\n")}\n`);
+  const trace = generateTrace(
+    { days, stepSeconds: 60, flashCrowds: Math.round((6 * days) / 14) },
+    seededRng(7),
+  );
+  const series = loadSeriesFromCsv(
+    `timestamp,value\n${trace.points.map((p) => `${new Date(p.t).toISOString()},${p.value}`).join("\n")}\n`,
+  );
   return { series, events: flashCrowdEvents(trace).map((event) => ({ ...event, pool: REPLAY_POOL })) };
 }
 
-async function runTrace(run: TraceRun, options: SimulateOptions, log: (m: string) => void): Promise<TraceResult> {
+async function runTrace(
+  run: TraceRun,
+  options: SimulateOptions,
+  log: (m: string) => void,
+): Promise<TraceResult> {
   const started = performance.now();
   let reported = -1;
   const trained = await trainOnHead(run.series, options, (fraction, label) => {
@@ -66,13 +116,33 @@ async function runTrace(run: TraceRun, options: SimulateOptions, log: (m: string
   // machine is (with LSTM forecasts a replay takes minutes: the bench runs about 20).
   const settings: ReplayResult[] = [];
   for (const setting of ALL_SETTINGS) {
-    settings.push(setting === DEFAULT_SETTING ? results.predictive : await simulate(run.series, "predictive", { ...options, violationBudget: setting.violationBudget, tuning: { ...options.tuning, ...setting.tuning } }, trained));
+    settings.push(
+      setting === DEFAULT_SETTING
+        ? results.predictive
+        : await simulate(
+            run.series,
+            "predictive",
+            {
+              ...options,
+              violationBudget: setting.violationBudget,
+              tuning: { ...options.tuning, ...setting.tuning },
+            },
+            trained,
+          ),
+    );
   }
   const events = run.events;
-  const scheduled = events ? {
-    withBudget: await simulate(run.series, "predictive", { ...options, events }, trained),
-    noBudget: await simulate(run.series, "predictive", { ...options, events, violationBudget: 0 }, trained),
-  } : undefined;
+  const scheduled = events
+    ? {
+        withBudget: await simulate(run.series, "predictive", { ...options, events }, trained),
+        noBudget: await simulate(
+          run.series,
+          "predictive",
+          { ...options, events, violationBudget: 0 },
+          trained,
+        ),
+      }
+    : undefined;
   const perfect = await simulatePerfectForecast(run.series, options);
   const plan = replayPlan(run.series, options);
   const replayDays = ((run.series.values.length - plan.fromIndex) * run.series.stepSeconds) / 86_400;
@@ -81,9 +151,28 @@ async function runTrace(run: TraceRun, options: SimulateOptions, log: (m: string
   const bounds = costBounds(run.series, plan.fromIndex, plan.fleet, allowed);
   const t2 = performance.now();
   const cooldownBounds = costBounds(run.series, plan.fromIndex, plan.fleet, allowed, options.cooldownSeconds);
-  const timings: Timings = { predictiveReplay, bounds: (t2 - t1) / 1000, cooldownBounds: (performance.now() - t2) / 1000 };
-  log(`${run.name}: bounds in ${timings.bounds.toFixed(1)} s, with the cooldown in ${timings.cooldownBounds.toFixed(1)} s`);
-  return { run, results, model: `${trained.best.kind} (${trained.best.version})`, trainSeconds, rpsPerReplica: plan.fleet.rpsPerReplica, replayDays, settings, bounds, cooldownBounds, perfect, timings, ...(scheduled ? { scheduled } : {}) };
+  const timings: Timings = {
+    predictiveReplay,
+    bounds: (t2 - t1) / 1000,
+    cooldownBounds: (performance.now() - t2) / 1000,
+  };
+  log(
+    `${run.name}: bounds in ${timings.bounds.toFixed(1)} s, with the cooldown in ${timings.cooldownBounds.toFixed(1)} s`,
+  );
+  return {
+    run,
+    results,
+    model: `${trained.best.kind} (${trained.best.version})`,
+    trainSeconds,
+    rpsPerReplica: plan.fleet.rpsPerReplica,
+    replayDays,
+    settings,
+    bounds,
+    cooldownBounds,
+    perfect,
+    timings,
+    ...(scheduled ? { scheduled } : {}),
+  };
 }
 
 const n0 = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -109,11 +198,21 @@ function verdict(r: TraceResult): string {
   const p = r.results.predictive;
   const q = r.results.reactive;
   const ratio = (a: number, b: number) => (b > 0 ? `${Math.round((100 * a) / b)} %` : a > 0 ? "∞" : "0 of 0");
-  const violationsOk = p.report.sloViolationMinutes <= VIOLATION_SHARE * q.report.sloViolationMinutes || (p.report.sloViolationMinutes === 0 && q.report.sloViolationMinutes === 0);
+  const violationsOk =
+    p.report.sloViolationMinutes <= VIOLATION_SHARE * q.report.sloViolationMinutes ||
+    (p.report.sloViolationMinutes === 0 && q.report.sloViolationMinutes === 0);
   const costOk = p.report.replicaMinutes <= (1 + EXTRA_COST) * q.report.replicaMinutes;
-  const beyond = (bounds: CostBounds) => bounds.lowerBoundReplicaMinutes > (1 + EXTRA_COST) * q.report.replicaMinutes;
-  const unreachable = beyond(r.bounds) ? "; no policy can" : beyond(r.cooldownBounds) ? "; no policy keeping the cooldown can" : "";
-  const met = violationsOk && costOk ? "yes" : `no (${[violationsOk ? "" : "violations", costOk ? "" : "cost"].filter(Boolean).join(", ")})${unreachable}`;
+  const beyond = (bounds: CostBounds) =>
+    bounds.lowerBoundReplicaMinutes > (1 + EXTRA_COST) * q.report.replicaMinutes;
+  const unreachable = beyond(r.bounds)
+    ? "; no policy can"
+    : beyond(r.cooldownBounds)
+      ? "; no policy keeping the cooldown can"
+      : "";
+  const met =
+    violationsOk && costOk
+      ? "yes"
+      : `no (${[violationsOk ? "" : "violations", costOk ? "" : "cost"].filter(Boolean).join(", ")})${unreachable}`;
   return `| ${r.run.name} | ${ratio(p.report.sloViolationMinutes, q.report.sloViolationMinutes)} | ${ratio(p.overloadMinutes, q.overloadMinutes)} | ${signed(p.report.replicaMinutes, q.report.replicaMinutes)} | ${ratio(r.perfect.report.sloViolationMinutes, q.report.sloViolationMinutes)} / ${signed(r.perfect.report.replicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.clairvoyantReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.lowerBoundReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.cooldownBounds.lowerBoundReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.allowanceReplicaMinutes, q.report.replicaMinutes)} | ${met} |`;
 }
 
@@ -122,10 +221,16 @@ function scheduledRows(r: TraceResult): string[] {
   const s = r.scheduled;
   if (!s) return [];
   const without = [r.results.predictive, r.settings[ALL_SETTINGS.indexOf(NO_BUDGET)] ?? r.results.predictive];
-  const rows = [[DEFAULT_SETTING.label, without[0], s.withBudget], [NO_BUDGET.label, without[1], s.noBudget]] as const;
+  const rows = [
+    [DEFAULT_SETTING.label, without[0], s.withBudget],
+    [NO_BUDGET.label, without[1], s.noBudget],
+  ] as const;
   return rows.map(([label, before, after]) => {
     if (!before) return "";
-    const fewer = before.report.sloViolationMinutes > 0 ? `${Math.round((100 * (before.report.sloViolationMinutes - after.report.sloViolationMinutes)) / before.report.sloViolationMinutes)} %` : "–";
+    const fewer =
+      before.report.sloViolationMinutes > 0
+        ? `${Math.round((100 * (before.report.sloViolationMinutes - after.report.sloViolationMinutes)) / before.report.sloViolationMinutes)} %`
+        : "–";
     return `| ${r.run.name}, ${label} | ${n1(before.report.sloViolationMinutes)} | ${n1(after.report.sloViolationMinutes)} | ${fewer} | ${n0(before.report.replicaMinutes)} | ${n0(after.report.replicaMinutes)} | ${signed(after.report.replicaMinutes, before.report.replicaMinutes)} |`;
   });
 }
@@ -140,7 +245,10 @@ function signed(a: number, b: number): string {
 function settingsRow(r: TraceResult): string {
   const q = r.results.reactive.report;
   const cells = r.settings.map(({ report }) => {
-    const share = q.sloViolationMinutes > 0 ? `${Math.round((100 * report.sloViolationMinutes) / q.sloViolationMinutes)} %` : n1(report.sloViolationMinutes);
+    const share =
+      q.sloViolationMinutes > 0
+        ? `${Math.round((100 * report.sloViolationMinutes) / q.sloViolationMinutes)} %`
+        : n1(report.sloViolationMinutes);
     return `${share} / ${signed(report.replicaMinutes, q.replicaMinutes)}`;
   });
   return `| ${r.run.name} | ${cells.join(" | ")} |`;
@@ -152,22 +260,40 @@ const benchmark: Benchmark = {
   async run(context) {
     // Quick runs leave the LSTM out; full runs train it with fewer epochs than the predictor's
     // default, so five traces train in minutes rather than hours.
-    const kinds: readonly ModelKind[] | undefined = context.quick ? ["seasonal-naive", "holt-winters"] : undefined;
-    const options: SimulateOptions = { ...DEFAULT_SIMULATE_OPTIONS, ...(kinds ? { kinds } : { lstmEpochs: LSTM_EPOCHS }) };
+    const kinds: readonly ModelKind[] | undefined = context.quick
+      ? ["seasonal-naive", "holt-winters"]
+      : undefined;
+    const options: SimulateOptions = {
+      ...DEFAULT_SIMULATE_OPTIONS,
+      ...(kinds ? { kinds } : { lstmEpochs: LSTM_EPOCHS }),
+    };
     const runs: TraceRun[] = [];
     if (context.tracesDir) {
       const dir = context.tracesDir;
       for (const file of (await readdir(dir)).filter((f) => f.endsWith(".csv")).sort()) {
-        runs.push({ name: file, series: loadSeriesFromCsv(await readFile(path.join(dir, file), "utf8")), note: "Real trace (NAB)." });
+        runs.push({
+          name: file,
+          series: loadSeriesFromCsv(await readFile(path.join(dir, file), "utf8")),
+          note: "Real trace (NAB).",
+        });
       }
     } else context.log("no traces folder beside the project: only the synthetic trace runs");
     const days = context.quick ? 7 : 14;
     const synthetic = syntheticTrace(days);
-    runs.push({ name: `synthetic diurnal with flash crowds (${days} days)`, series: synthetic.series, events: synthetic.events, note: "Generated: daily and weekly cycles, +1 %/day trend, 8 % noise, flash crowds at random times (seed 7)." });
+    runs.push({
+      name: `synthetic diurnal with flash crowds (${days} days)`,
+      series: synthetic.series,
+      events: synthetic.events,
+      note: "Generated: daily and weekly cycles, +1 %/day trend, 8 % noise, flash crowds at random times (seed 7).",
+    });
     const done: TraceResult[] = [];
     for (const run of runs) {
       context.log(`${run.name}: ${run.series.values.length} points at ${run.series.stepSeconds} s`);
-      done.push(await runTrace(run, options, (m) => { context.log(m); }));
+      done.push(
+        await runTrace(run, options, (m) => {
+          context.log(m);
+        }),
+      );
     }
     return [
       `Each trace is replayed against one simulated origin (replicas boot in ${options.bootSeconds / 60} min; target utilisation ${options.targetUtilization * 100} %; the predictive policy acts ${(options.bootSeconds + 60) / 60} min ahead, scales in after a ${options.cooldownSeconds / 60}-minute cooldown and is evaluated every ${options.intervalSeconds} s; the reactive one is the Kubernetes HPA with its defaults; the static fleet is sized for the trace's median). The models train on the first ${options.trainFraction * 100} % of each trace (${kinds ? kinds.join(" and ") : `every model kind, the LSTM for ${LSTM_EPOCHS} epochs; the best by backtest serves`}); every policy is scored on the rest. An SLO-violation minute has the load above ${options.targetUtilization * 100} % of the serving capacity (the SLO's target); an overload minute above all of it. Definitions: README, section "The scaler".`,
@@ -184,7 +310,7 @@ const benchmark: Benchmark = {
       `| --- | ${ALL_SETTINGS.map(() => "---:").join(" | ")} |`,
       ...done.map(settingsRow),
       "",
-      "What scheduling the surges changes: the synthetic trace's flash crowds scheduled as events (README, \"Scheduled events\"), as an operator who planned them would (from each start until its extra load has decayed to about 14 % of the crest, expecting the highest load there), replayed by the same predictive policy with the same models; no forecast knows when a crowd comes.",
+      'What scheduling the surges changes: the synthetic trace\'s flash crowds scheduled as events (README, "Scheduled events"), as an operator who planned them would (from each start until its extra load has decayed to about 14 % of the crest, expecting the highest load there), replayed by the same predictive policy with the same models; no forecast knows when a crowd comes.',
       "",
       "| trace, setting | SLO-violation min, not scheduled | scheduled | fewer | replica-min, not scheduled | scheduled | change |",
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -31,18 +31,31 @@ async function commandOf(pid: number): Promise<string> {
 
 async function partsOf(stack: RunningStack, inspectorPort: number): Promise<Part[]> {
   const [edgePid, predictorPid, scalerPid] = stack.pids();
-  if (edgePid === undefined || predictorPid === undefined || scalerPid === undefined) throw new Error("the stack did not report its processes");
+  if (edgePid === undefined || predictorPid === undefined || scalerPid === undefined)
+    throw new Error("the stack did not report its processes");
   let workerd: number | undefined;
   for (const pid of await descendantsOf(edgePid)) if ((await commandOf(pid)) === "workerd") workerd = pid;
   if (workerd === undefined) throw new Error("no workerd process under the edge runner");
   const workerdPid = workerd;
   return [
-    { name: "Worker isolate heap", what: "V8 used heap after a full GC (inspector)", read: () => isolateHeapMiB(inspectorPort) },
+    {
+      name: "Worker isolate heap",
+      what: "V8 used heap after a full GC (inspector)",
+      read: () => isolateHeapMiB(inspectorPort),
+    },
     { name: "workerd", what: "RSS of the runtime process", read: () => rssMiB(workerdPid) },
-    { name: "edge runner (Miniflare)", what: "RSS of the Node process hosting Miniflare", read: () => rssMiB(edgePid) },
+    {
+      name: "edge runner (Miniflare)",
+      what: "RSS of the Node process hosting Miniflare",
+      read: () => rssMiB(edgePid),
+    },
     { name: "predictor", what: "RSS", read: () => rssMiB(predictorPid) },
     { name: "scaler", what: "RSS", read: () => rssMiB(scalerPid) },
-    { name: "origins + traffic", what: `RSS of the launcher process (the 8 simulated origins and the replayer)`, read: () => rssMiB(process.pid) },
+    {
+      name: "origins + traffic",
+      what: `RSS of the launcher process (the 8 simulated origins and the replayer)`,
+      read: () => rssMiB(process.pid),
+    },
   ];
 }
 
@@ -52,13 +65,29 @@ const CONTROL_RPS = 120;
 const CONTROL_SAMPLE_S = 15;
 
 /** workerd's RSS under a bare pass-through Worker and under the product's, at the same rate. */
-async function runtimeControl(minutes: number, log: (m: string) => void): Promise<{ minutes: number; rows: string[] }> {
+async function runtimeControl(
+  minutes: number,
+  log: (m: string) => void,
+): Promise<{ minutes: number; rows: string[] }> {
   const origin = await startNginx({ kind: "origin", body: "ok" }, await freePort());
   const rows: string[] = [];
   try {
     for (const which of ["bare", "product"] as const) {
-      const table = { version: 1, updatedAt: new Date().toISOString(), pools: [{ name: "local", location: { lat: 50.11, lon: 8.68 }, origins: [{ id: "nginx", url: origin.url, weight: 1 }] }] };
-      const worker = which === "bare" ? await startBareWorker(await freePort(), origin.url) : await startProductWorker(await freePort(), "soak-control-token-0123", table);
+      const table = {
+        version: 1,
+        updatedAt: new Date().toISOString(),
+        pools: [
+          {
+            name: "local",
+            location: { lat: 50.11, lon: 8.68 },
+            origins: [{ id: "nginx", url: origin.url, weight: 1 }],
+          },
+        ],
+      };
+      const worker =
+        which === "bare"
+          ? await startBareWorker(await freePort(), origin.url)
+          : await startProductWorker(await freePort(), "soak-control-token-0123", table);
       try {
         const samples = [(await rssMiB(worker.workerdPid)) ?? 0];
         let failed = 0;
@@ -67,7 +96,9 @@ async function runtimeControl(minutes: number, log: (m: string) => void): Promis
           samples.push((await rssMiB(worker.workerdPid)) ?? 0);
         }
         log(`control ${which}: ${samples.map((v) => v.toFixed(0)).join(" ")} MiB, ${failed} failed`);
-        rows.push(`| ${which === "bare" ? "bare pass-through" : "the product's"} | ${samples.map((v) => v.toFixed(0)).join(", ")} | +${f1((samples.at(-1) ?? 0) - (samples[0] ?? 0))} MiB |`);
+        rows.push(
+          `| ${which === "bare" ? "bare pass-through" : "the product's"} | ${samples.map((v) => v.toFixed(0)).join(", ")} | +${f1((samples.at(-1) ?? 0) - (samples[0] ?? 0))} MiB |`,
+        );
       } finally {
         await worker.stop();
       }
@@ -88,10 +119,18 @@ const benchmark: Benchmark = {
     const warmupMs = durationMs / 2;
     const inspectorPort = await freePort();
     const stack = await startStack({
-      edgePort: 0, predictorPort: 0, scalerPort: 0, originBasePort: 0, edgeInspectorPort: inspectorPort,
+      edgePort: 0,
+      predictorPort: 0,
+      scalerPort: 0,
+      originBasePort: 0,
+      edgeInspectorPort: inspectorPort,
       trace: { kind: "points", points: flatTrace(), description: "a flat trace" },
-      peakRps: RPS, speed: 60, loop: true,
-      log: (part, line) => { if (/\b(error|failed)\b/i.test(line)) context.log(`${part}: ${line}`); },
+      peakRps: RPS,
+      speed: 60,
+      loop: true,
+      log: (part, line) => {
+        if (/\b(error|failed)\b/i.test(line)) context.log(`${part}: ${line}`);
+      },
     });
     const series: Series[] = [];
     let summary;
@@ -109,7 +148,9 @@ const benchmark: Benchmark = {
           s.values.push(value);
         }
         const progress = stack.traffic.replay.progress();
-        context.log(`${Math.round(at / 1000)} s: sent ${progress.sent}, failed ${progress.failed}; ${series.map((s) => `${s.part.name} ${f1(s.values.at(-1) ?? 0)} MiB`).join(", ")}`);
+        context.log(
+          `${Math.round(at / 1000)} s: sent ${progress.sent}, failed ${progress.failed}; ${series.map((s) => `${s.part.name} ${f1(s.values.at(-1) ?? 0)} MiB`).join(", ")}`,
+        );
       }
       summary = await stack.traffic.stop();
     } finally {
@@ -117,7 +158,13 @@ const benchmark: Benchmark = {
     }
     const rows = series.map(({ part, times, values }) => {
       const kept = times.map((t, i) => [t, values[i] ?? 0] as const).filter(([t]) => t >= warmupMs);
-      const perTenMinutes = slope(kept.map(([t]) => t), kept.map(([, v]) => v)) * 10 * MINUTE;
+      const perTenMinutes =
+        slope(
+          kept.map(([t]) => t),
+          kept.map(([, v]) => v),
+        ) *
+        10 *
+        MINUTE;
       const first = kept[0]?.[1] ?? 0;
       const last = kept.at(-1)?.[1] ?? 0;
       const peak = Math.max(...values);
@@ -126,8 +173,13 @@ const benchmark: Benchmark = {
       const grows = perTenMinutes > Math.max(2, 0.05 * mean);
       return `| ${part.name} | ${part.what} | ${f1(first)} | ${f1(last)} | ${f1(peak)} | ${perTenMinutes >= 0 ? "+" : ""}${f1(perTenMinutes)} | ${grows ? "**growing**" : "flat"} |`;
     });
-    const control = await runtimeControl(context.quick ? 1 : 2, (m) => { context.log(m); });
-    const failures = Object.entries(summary.failures).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`).join(", ");
+    const control = await runtimeControl(context.quick ? 1 : 2, (m) => {
+      context.log(m);
+    });
+    const failures = Object.entries(summary.failures)
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => `${n} ${kind}`)
+      .join(", ");
     return [
       `\`startStack\` (what \`npm start\` runs: Redis, 8 simulated origins in 4 pools, the Worker in workerd through Miniflare, the predictor training Holt-Winters and seasonal-naive models, the scaler in act mode, the replayer) under a flat trace at ${RPS} requests/s from clients on every continent, for ${durationMs / MINUTE} minutes. Memory is sampled every ${SAMPLE_EVERY_MS / 1000} s; the trend is the least-squares slope over the second half of the run (after ${warmupMs / MINUTE} minutes of warm-up), scaled to ten minutes ("growing" when it would add more than 2 MiB and 5 %).`,
       "",

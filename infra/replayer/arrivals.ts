@@ -13,7 +13,13 @@ export class PoissonArrivals {
   readonly #endMs: number;
   #next: number;
 
-  constructor(options: { rateAt: (t: number) => number; maxRate: number; rng: Rng; startMs?: number; endMs: number }) {
+  constructor(options: {
+    rateAt: (t: number) => number;
+    maxRate: number;
+    rng: Rng;
+    startMs?: number;
+    endMs: number;
+  }) {
     if (!(options.maxRate > 0)) throw new Error("the bounding rate must be more than 0");
     this.#rateAt = options.rateAt;
     this.#maxRate = options.maxRate;

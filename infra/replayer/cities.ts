@@ -1,7 +1,14 @@
 /** A place clients come from: a real city, its country (ISO-3166 alpha-2), its standard UTC
  * offset (no daylight saving: the mix needs the rough local hour, not the civil one) and its
  * relative share of the traffic. */
-export type City = { name: string; country: string; lat: number; lon: number; utcOffsetHours: number; weight: number };
+export type City = {
+  name: string;
+  country: string;
+  lat: number;
+  lon: number;
+  utcOffsetHours: number;
+  weight: number;
+};
 
 /** Clients over every inhabited continent, weighted roughly by online population: about 30 %
  * North America, 10 % South America, 28 % Europe, 5 % Africa, 27 % Asia-Pacific. */

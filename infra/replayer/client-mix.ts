@@ -24,7 +24,13 @@ export function createClientMix(cities: readonly City[], options: { followSun: b
   let cachedMinute = Number.NaN;
   let cumulative: number[] = [];
   const weightsAt = (traceTime: number): number[] =>
-    cities.map((city) => city.weight * (options.followSun ? activityAt(traceTime, { ...DEFAULT_DAILY_PROFILE, utcOffsetHours: city.utcOffsetHours }) : 1));
+    cities.map(
+      (city) =>
+        city.weight *
+        (options.followSun
+          ? activityAt(traceTime, { ...DEFAULT_DAILY_PROFILE, utcOffsetHours: city.utcOffsetHours })
+          : 1),
+    );
   const cumulativeAt = (traceTime: number): number[] => {
     const minute = options.followSun ? Math.floor(traceTime / RESAMPLE_MS) : 0;
     if (minute !== cachedMinute) {

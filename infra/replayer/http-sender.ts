@@ -8,7 +8,16 @@ export type OutboundRequest = { path: string; headers: Record<string, string> };
 export type Sender = (request: OutboundRequest) => Promise<SendResult>;
 
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
-const CONNECT_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+const CONNECT_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+]);
 
 /** True for a loopback host (127.0.0.0/8, ::1, localhost): the only targets the replayer loads. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -24,9 +33,14 @@ export function parseTarget(text: string): URL {
   } catch {
     throw new Error(`target "${text}" is not a URL (e.g. http://127.0.0.1:8787)`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`target "${text}" must be http or https`);
-  if (!isLoopbackHost(url.hostname)) throw new Error(`target "${text}" is not on this machine: the replayer only sends to loopback (127.0.0.1, ::1, localhost)`);
-  if (url.search !== "" || url.hash !== "") throw new Error(`target "${text}" must have no query or fragment`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new Error(`target "${text}" must be http or https`);
+  if (!isLoopbackHost(url.hostname))
+    throw new Error(
+      `target "${text}" is not on this machine: the replayer only sends to loopback (127.0.0.1, ::1, localhost)`,
+    );
+  if (url.search !== "" || url.hash !== "")
+    throw new Error(`target "${text}" must have no query or fragment`);
   return url;
 }
 
@@ -34,16 +48,31 @@ export function parseTarget(text: string): URL {
  * A keep-alive HTTP sender to one target (an undici Pool of up to `connections` sockets). The
  * timeout bounds the wait for response headers and, separately, any stall of the body.
  */
-export function createHttpSender(options: { target: string; connections: number; timeoutMs: number; keepAliveTimeoutMs?: number }): Sender & { close(): Promise<void> } {
+export function createHttpSender(options: {
+  target: string;
+  connections: number;
+  timeoutMs: number;
+  keepAliveTimeoutMs?: number;
+}): Sender & { close(): Promise<void> } {
   const target = parseTarget(options.target);
   const basePath = target.pathname.replace(/\/$/, "");
   // An idle socket must be dropped before the server drops it (wrangler dev closes idle
   // connections after 5 s), or a request can go out on a socket the server is closing.
-  const pool = new Pool(target.origin, { connections: options.connections, pipelining: 1, keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
+  const pool = new Pool(target.origin, {
+    connections: options.connections,
+    pipelining: 1,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+  });
   const send: Sender = async (request) => {
     const started = performance.now();
     try {
-      const response = await pool.request({ method: "GET", path: basePath + request.path, headers: { "user-agent": "headroom-replayer", ...request.headers } });
+      const response = await pool.request({
+        method: "GET",
+        path: basePath + request.path,
+        headers: { "user-agent": "headroom-replayer", ...request.headers },
+      });
       await response.body.dump({ limit: 1 << 20 });
       const latencyMs = performance.now() - started;
       const status = response.statusCode;

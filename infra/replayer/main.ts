@@ -41,12 +41,33 @@ Plays a trace, time-compressed, as open-loop Poisson traffic from clients around
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: Object.fromEntries([
-      ...["target", "path", "csv", "column", "days", "seed", "flash-crowds", "speed", "peak-rps", "start", "duration", "concurrency", "timeout-ms", "report-every", "backfill-hours", "backfill-step"].map((flag) => [flag, { type: "string" as const }]),
-      ...["loop", "fixed-mix", "json", "help"].map((flag) => [flag, { type: "boolean" as const, default: false }]),
+      ...[
+        "target",
+        "path",
+        "csv",
+        "column",
+        "days",
+        "seed",
+        "flash-crowds",
+        "speed",
+        "peak-rps",
+        "start",
+        "duration",
+        "concurrency",
+        "timeout-ms",
+        "report-every",
+        "backfill-hours",
+        "backfill-step",
+      ].map((flag) => [flag, { type: "string" as const }]),
+      ...["loop", "fixed-mix", "json", "help"].map((flag) => [
+        flag,
+        { type: "boolean" as const, default: false },
+      ]),
     ]) as Record<string, { type: "string" } | { type: "boolean"; default: false }>,
     strict: true,
   });
-  const text = (flag: string): string | undefined => (typeof values[flag] === "string" ? values[flag] : undefined);
+  const text = (flag: string): string | undefined =>
+    typeof values[flag] === "string" ? values[flag] : undefined;
   const flag = (name: string): boolean => values[name] === true;
   const n = (name: string): number | undefined => numberFlag(name, text(name));
   if (flag("help")) {
@@ -63,37 +84,70 @@ async function main(): Promise<void> {
   const path = text("path") ?? "/";
   if (!path.startsWith("/")) throw new CliError(`--path: "${path}" must start with /`);
   const csv = text("csv");
-  const trace = await loadTrace(csv !== undefined ? { csv, ...(text("column") !== undefined ? { column: text("column") } : {}) } : { generate: { days: n("days") ?? 14, flashCrowds: n("flash-crowds") ?? 1 }, rng: seededRng(seed) }).catch((error: unknown) => {
+  const trace = await loadTrace(
+    csv !== undefined
+      ? { csv, ...(text("column") !== undefined ? { column: text("column") } : {}) }
+      : { generate: { days: n("days") ?? 14, flashCrowds: n("flash-crowds") ?? 1 }, rng: seededRng(seed) },
+  ).catch((error: unknown) => {
     throw new CliError(error instanceof Error ? error.message : String(error));
   });
   const durationSeconds = n("duration");
   let plan: RatePlan;
   try {
-    plan = new RatePlan(trace.points, { speed: n("speed") ?? 60, peakRps: n("peak-rps") ?? 100, startAt: dateFlag("start", text("start")) ?? defaultReplayStart(trace.points), loop: flag("loop"), ...(durationSeconds !== undefined ? { durationMs: durationSeconds * 1000 } : {}) });
+    plan = new RatePlan(trace.points, {
+      speed: n("speed") ?? 60,
+      peakRps: n("peak-rps") ?? 100,
+      startAt: dateFlag("start", text("start")) ?? defaultReplayStart(trace.points),
+      loop: flag("loop"),
+      ...(durationSeconds !== undefined ? { durationMs: durationSeconds * 1000 } : {}),
+    });
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
 
   const backfillHours = n("backfill-hours");
   if (backfillHours !== undefined) {
-    const points = plan.backfill({ endAt: Date.now(), stepSeconds: n("backfill-step") ?? 5, historySeconds: backfillHours * 3600, rng: seededRng(seed + 1) });
+    const points = plan.backfill({
+      endAt: Date.now(),
+      stepSeconds: n("backfill-step") ?? 5,
+      historySeconds: backfillHours * 3600,
+      rng: seededRng(seed + 1),
+    });
     process.stdout.write(formatTraceCsv(points, "rps"));
     return;
   }
 
   const concurrency = n("concurrency") ?? 256;
   const timeoutMs = n("timeout-ms") ?? 10_000;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError("--concurrency: must be an integer of at least 1");
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new CliError("--concurrency: must be an integer of at least 1");
   if (!(timeoutMs > 0)) throw new CliError("--timeout-ms: must be more than 0");
   const reportEvery = n("report-every") ?? 5;
   const sender = createHttpSender({ target: targetText, connections: concurrency, timeoutMs });
   const mix = createClientMix(WORLD_CITIES, { followSun: !flag("fixed-mix") });
-  process.stderr.write(`replayer: ${trace.description}; from ${new Date(plan.options.startAt).toISOString()} at ${plan.options.speed}x, peak ${plan.options.peakRps} rps, to ${targetText}\n`);
+  process.stderr.write(
+    `replayer: ${trace.description}; from ${new Date(plan.options.startAt).toISOString()} at ${plan.options.speed}x, peak ${plan.options.peakRps} rps, to ${targetText}\n`,
+  );
   const replay = startReplay({
-    plan, mix, send: sender, scheduler: realScheduler(), rng: seededRng(seed), concurrency, path,
-    ...(reportEvery > 0 ? { reportEveryMs: reportEvery * 1000, onProgress: (p) => { process.stderr.write(`${formatProgressLine(p, reportEvery)}\n`); } } : {}),
+    plan,
+    mix,
+    send: sender,
+    scheduler: realScheduler(),
+    rng: seededRng(seed),
+    concurrency,
+    path,
+    ...(reportEvery > 0
+      ? {
+          reportEveryMs: reportEvery * 1000,
+          onProgress: (p) => {
+            process.stderr.write(`${formatProgressLine(p, reportEvery)}\n`);
+          },
+        }
+      : {}),
   });
-  const onSignal = (): void => { replay.stop(); };
+  const onSignal = (): void => {
+    replay.stop();
+  };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   // Timers are unref'd; keep the process alive until the replay is over.
@@ -101,7 +155,10 @@ async function main(): Promise<void> {
   const summary = await replay.done;
   clearInterval(keepAlive);
   await sender.close();
-  if (flag("json")) process.stdout.write(`${JSON.stringify({ ...summary, interval: undefined, byCity: Object.fromEntries(replay.stats.byCity), byStatus: Object.fromEntries(replay.stats.byStatus) })}\n`);
+  if (flag("json"))
+    process.stdout.write(
+      `${JSON.stringify({ ...summary, interval: undefined, byCity: Object.fromEntries(replay.stats.byCity), byStatus: Object.fromEntries(replay.stats.byStatus) })}\n`,
+    );
   else process.stderr.write(`${formatSummary(summary, replay.stats.byCity)}\n`);
 }
 

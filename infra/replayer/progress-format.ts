@@ -15,7 +15,9 @@ function failureList(failures: ReplayProgress["failures"]): string {
 
 /** One live line: replay clock, trace time, target and achieved rate, counters, latency. */
 export function formatProgressLine(progress: ReplayProgress, intervalSeconds: number): string {
-  const trace = Number.isNaN(progress.traceTime) ? "-" : formatTimestamp(progress.traceTime).slice(0, 16).replace("T", " ");
+  const trace = Number.isNaN(progress.traceTime)
+    ? "-"
+    : formatTimestamp(progress.traceTime).slice(0, 16).replace("T", " ");
   const rate = (progress.interval.sent / Math.max(intervalSeconds, 1e-9)).toFixed(0);
   const l = progress.interval.latency;
   return `replay ${clock(progress.elapsedMs)} | trace ${trace} | target ${progress.targetRps.toFixed(0)} rps, sent ${rate}/s | total sent ${progress.sent} ok ${progress.ok} failed ${progress.failed}${failureList(progress.failures)} | p50 ${l.p50} ms p95 ${l.p95} ms p99 ${l.p99} ms | in flight ${progress.inFlight}`;
@@ -25,7 +27,10 @@ export function formatProgressLine(progress: ReplayProgress, intervalSeconds: nu
 export function formatSummary(progress: ReplayProgress, byCity: ReadonlyMap<string, number>): string {
   const seconds = progress.elapsedMs / 1000;
   const l = progress.latency;
-  const cities = [...byCity.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([city, count]) => `${city} ${((100 * count) / Math.max(1, progress.sent)).toFixed(1)} %`);
+  const cities = [...byCity.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([city, count]) => `${city} ${((100 * count) / Math.max(1, progress.sent)).toFixed(1)} %`);
   return [
     `replay finished after ${seconds.toFixed(1)} s: sent ${progress.sent} (${(progress.sent / Math.max(seconds, 1e-9)).toFixed(1)}/s), ok ${progress.ok}, failed ${progress.failed}${failureList(progress.failures)}`,
     `latency p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms`,

@@ -8,7 +8,10 @@ import { RatePlan } from "./rate-plan.ts";
 const T0 = Date.UTC(2026, 0, 5);
 const MINUTE = 60_000;
 // 60 one-minute points: 20 until minute 20, a ramp to 100 by minute 30, then 100.
-const ramp = generateRampTrace({ start: T0, minutes: 60, from: 20, to: 100, rampAtMinutes: 20, rampOverMinutes: 10 }, seededRng(1));
+const ramp = generateRampTrace(
+  { start: T0, minutes: 60, from: 20, to: 100, rampAtMinutes: 20, rampOverMinutes: 10 },
+  seededRng(1),
+);
 
 describe("rate plan", () => {
   it("plays one trace minute per real second at speed 60, scaled so the peak is the configured rate", () => {
@@ -23,7 +26,13 @@ describe("rate plan", () => {
   });
 
   it("starts part-way through and stops after the asked duration", () => {
-    const plan = new RatePlan(ramp, { speed: 120, peakRps: 100, startAt: T0 + 30 * MINUTE, durationMs: 5_000, loop: false });
+    const plan = new RatePlan(ramp, {
+      speed: 120,
+      peakRps: 100,
+      startAt: T0 + 30 * MINUTE,
+      durationMs: 5_000,
+      loop: false,
+    });
     expect(plan.traceTimeAt(0)).toBe(T0 + 30 * MINUTE);
     expect(plan.traceTimeAt(5_000)).toBe(T0 + 40 * MINUTE);
     expect(plan.durationMs).toBe(5_000);
@@ -38,8 +47,19 @@ describe("rate plan", () => {
 
   it("refuses traces it cannot play, saying why", () => {
     expect(() => new RatePlan([], { speed: 60, peakRps: 10, startAt: T0, loop: false })).toThrow(/no points/);
-    expect(() => new RatePlan([{ t: T0, value: 0 }, { t: T0 + MINUTE, value: 0 }], { speed: 60, peakRps: 10, startAt: T0, loop: false })).toThrow(/no positive value/);
-    expect(() => new RatePlan(ramp, { speed: 60, peakRps: 10, startAt: T0 - MINUTE, loop: false })).toThrow(/outside the trace/);
+    expect(
+      () =>
+        new RatePlan(
+          [
+            { t: T0, value: 0 },
+            { t: T0 + MINUTE, value: 0 },
+          ],
+          { speed: 60, peakRps: 10, startAt: T0, loop: false },
+        ),
+    ).toThrow(/no positive value/);
+    expect(() => new RatePlan(ramp, { speed: 60, peakRps: 10, startAt: T0 - MINUTE, loop: false })).toThrow(
+      /outside the trace/,
+    );
   });
 
   it("backfills the compressed history before the start, ending now, at the asked step", () => {
@@ -61,7 +81,12 @@ describe("rate plan", () => {
 
 describe("Poisson arrivals (thinning)", () => {
   it("follows a changing rate: about rate x time arrivals in each stretch", () => {
-    const arrivals = new PoissonArrivals({ rateAt: (t) => (t < 5000 ? 50 : 150), maxRate: 150, rng: seededRng(8), endMs: 10_000 });
+    const arrivals = new PoissonArrivals({
+      rateAt: (t) => (t < 5000 ? 50 : 150),
+      maxRate: 150,
+      rng: seededRng(8),
+      endMs: 10_000,
+    });
     const times: number[] = [];
     while (arrivals.peek() !== Number.POSITIVE_INFINITY) times.push(arrivals.take());
     const early = times.filter((t) => t < 5000).length;

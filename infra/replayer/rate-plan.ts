@@ -4,7 +4,13 @@ import { poisson } from "../traces/random-variates.ts";
 
 /** How a trace is played: `speed` trace seconds per real second, scaled so the trace's highest
  * value is `peakRps`, from trace time `startAt` for `durationMs` of real time (or to the end). */
-export type RatePlanOptions = { speed: number; peakRps: number; startAt: number; durationMs?: number; loop: boolean };
+export type RatePlanOptions = {
+  speed: number;
+  peakRps: number;
+  startAt: number;
+  durationMs?: number;
+  loop: boolean;
+};
 
 /** A trace turned into a request rate over real time. Offsets are real milliseconds since the
  * replay started (negative offsets are the past, for the backfill). */
@@ -21,10 +27,14 @@ export class RatePlan {
     const first = points[0];
     const last = points[points.length - 1];
     if (!first || !last) throw new Error("the trace holds no points");
-    if (!(options.speed > 0) || !(options.peakRps > 0)) throw new Error("speed and peak rate must be more than 0");
+    if (!(options.speed > 0) || !(options.peakRps > 0))
+      throw new Error("speed and peak rate must be more than 0");
     const max = points.reduce((m, p) => Math.max(m, p.value), 0);
     if (!(max > 0)) throw new Error("the trace has no positive value to scale to the peak rate");
-    if (options.startAt < first.t || options.startAt > last.t) throw new Error(`the replay start ${new Date(options.startAt).toISOString()} is outside the trace (${new Date(first.t).toISOString()} to ${new Date(last.t).toISOString()})`);
+    if (options.startAt < first.t || options.startAt > last.t)
+      throw new Error(
+        `the replay start ${new Date(options.startAt).toISOString()} is outside the trace (${new Date(first.t).toISOString()} to ${new Date(last.t).toISOString()})`,
+      );
     this.points = points;
     this.options = options;
     this.#scale = options.peakRps / max;
@@ -39,7 +49,8 @@ export class RatePlan {
   /** Trace time (epoch ms) played at real offset `offsetMs`; NaN outside a non-looping trace. */
   traceTimeAt(offsetMs: number): number {
     const t = this.options.startAt + offsetMs * this.options.speed;
-    if (this.options.loop) return this.#first + (((t - this.#first) % this.#span) + this.#span) % this.#span;
+    if (this.options.loop)
+      return this.#first + ((((t - this.#first) % this.#span) + this.#span) % this.#span);
     const last = this.points[this.points.length - 1]?.t ?? this.#first;
     return t < this.#first || t > last ? Number.NaN : t;
   }
@@ -82,7 +93,9 @@ export class RatePlan {
       let sum = 0;
       for (let s = 0; s < samples; s++) sum += this.rateAt(offset + ((s + 0.5) * stepMs) / samples);
       const rate = sum / samples;
-      const value = options.rng ? poisson(options.rng, rate * options.stepSeconds) / options.stepSeconds : rate;
+      const value = options.rng
+        ? poisson(options.rng, rate * options.stepSeconds) / options.stepSeconds
+        : rate;
       out.push({ t: start, value: Math.round(value * 1000) / 1000 });
     }
     return out;

@@ -7,7 +7,9 @@ export const FAILURE_KINDS = ["timeout", "connect", "http-5xx", "http-4xx", "cap
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 /** The outcome of one request as the sender saw it. */
-export type SendResult = { ok: true; status: number; latencyMs: number } | { ok: false; kind: Exclude<FailureKind, "capped">; status?: number; latencyMs: number; message?: string };
+export type SendResult =
+  | { ok: true; status: number; latencyMs: number }
+  | { ok: false; kind: Exclude<FailureKind, "capped">; status?: number; latencyMs: number; message?: string };
 
 /** Latency percentiles in milliseconds. */
 export type LatencyPercentiles = { p50: number; p95: number; p99: number; max: number };
@@ -24,13 +26,22 @@ export type StatsSnapshot = {
 
 function newHistogram(): Histogram {
   // Microseconds from 1 µs to one hour, 2 significant digits (1 % resolution).
-  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2 });
+  return build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 2,
+  });
 }
 
 function percentiles(histogram: Histogram): LatencyPercentiles {
   if (histogram.totalCount === 0) return { p50: 0, p95: 0, p99: 0, max: 0 };
   const ms = (us: number): number => Math.round(us / 10) / 100;
-  return { p50: ms(histogram.getValueAtPercentile(50)), p95: ms(histogram.getValueAtPercentile(95)), p99: ms(histogram.getValueAtPercentile(99)), max: ms(histogram.maxValue) };
+  return {
+    p50: ms(histogram.getValueAtPercentile(50)),
+    p95: ms(histogram.getValueAtPercentile(95)),
+    p99: ms(histogram.getValueAtPercentile(99)),
+    max: ms(histogram.maxValue),
+  };
 }
 
 /** Live counters of a replay: totals since the start, and an interval window for live lines.
@@ -39,7 +50,14 @@ export class ReplayStats {
   sent = 0;
   ok = 0;
   inFlight = 0;
-  readonly failures: Record<FailureKind, number> = { timeout: 0, connect: 0, "http-5xx": 0, "http-4xx": 0, capped: 0, other: 0 };
+  readonly failures: Record<FailureKind, number> = {
+    timeout: 0,
+    connect: 0,
+    "http-5xx": 0,
+    "http-4xx": 0,
+    capped: 0,
+    other: 0,
+  };
   readonly byCity = new Map<string, number>();
   readonly byStatus = new Map<number, number>();
   readonly #total = newHistogram();
@@ -63,7 +81,8 @@ export class ReplayStats {
   /** Counts a request's outcome. */
   recordResult(result: SendResult): void {
     this.inFlight--;
-    if (result.status !== undefined) this.byStatus.set(result.status, (this.byStatus.get(result.status) ?? 0) + 1);
+    if (result.status !== undefined)
+      this.byStatus.set(result.status, (this.byStatus.get(result.status) ?? 0) + 1);
     if (result.ok) {
       this.ok++;
       this.#intervalCounts.ok++;
@@ -83,7 +102,14 @@ export class ReplayStats {
 
   /** Totals since the start. */
   snapshot(): StatsSnapshot {
-    return { sent: this.sent, ok: this.ok, failed: this.failed, failures: { ...this.failures }, inFlight: this.inFlight, latency: percentiles(this.#total) };
+    return {
+      sent: this.sent,
+      ok: this.ok,
+      failed: this.failed,
+      failures: { ...this.failures },
+      inFlight: this.inFlight,
+      latency: percentiles(this.#total),
+    };
   }
 
   /** Counts and latency since the previous call, then starts a new window. */

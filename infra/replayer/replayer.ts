@@ -55,7 +55,12 @@ export function startReplay(options: ReplayOptions): Replay {
   const tickMs = options.tickMs ?? 5;
   const path = options.path ?? "/";
   const stats = new ReplayStats();
-  const arrivals = new PoissonArrivals({ rateAt: (t) => plan.rateAt(t), maxRate: plan.options.peakRps, rng: forkRng(options.rng), endMs: plan.durationMs });
+  const arrivals = new PoissonArrivals({
+    rateAt: (t) => plan.rateAt(t),
+    maxRate: plan.options.peakRps,
+    rng: forkRng(options.rng),
+    endMs: plan.durationMs,
+  });
   const mixRng = forkRng(options.rng);
   const startedAt = scheduler.now();
   let stopped = false;
@@ -63,11 +68,19 @@ export function startReplay(options: ReplayOptions): Replay {
   let cancelTick = (): void => undefined;
   let cancelReport = (): void => undefined;
   let finish: (progress: ReplayProgress) => void = () => undefined;
-  const done = new Promise<ReplayProgress>((resolve) => { finish = resolve; });
+  const done = new Promise<ReplayProgress>((resolve) => {
+    finish = resolve;
+  });
 
   const progress = (): ReplayProgress => {
     const elapsedMs = scheduler.now() - startedAt;
-    return { ...stats.snapshot(), elapsedMs, traceTime: plan.traceTimeAt(Math.min(elapsedMs, plan.durationMs)), targetRps: plan.rateAt(elapsedMs), interval: stats.takeInterval() };
+    return {
+      ...stats.snapshot(),
+      elapsedMs,
+      traceTime: plan.traceTimeAt(Math.min(elapsedMs, plan.durationMs)),
+      targetRps: plan.rateAt(elapsedMs),
+      interval: stats.takeInterval(),
+    };
   };
   const settleIfDone = (): void => {
     if (!finished && (stopped || arrivals.peek() === Number.POSITIVE_INFINITY) && stats.inFlight === 0) {

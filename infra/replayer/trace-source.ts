@@ -16,16 +16,25 @@ export async function loadTrace(source: TraceSource): Promise<LoadedTrace> {
     const text = await readFile(source.csv, "utf8");
     try {
       const trace = parseTraceCsv(text, source.column !== undefined ? { column: source.column } : {});
-      return { points: trace.points, description: `${source.csv} (column ${trace.valueColumn}, ${trace.points.length} points)` };
+      return {
+        points: trace.points,
+        description: `${source.csv} (column ${trace.valueColumn}, ${trace.points.length} points)`,
+      };
     } catch (error) {
-      if (error instanceof TraceCsvError) throw new Error(`${source.csv}: ${error.message}`, { cause: error });
+      if (error instanceof TraceCsvError)
+        throw new Error(`${source.csv}: ${error.message}`, { cause: error });
       throw error;
     }
   }
   const trace = generateTrace(source.generate, source.rng);
   const { days, stepSeconds } = trace.options;
-  const crowds = trace.flashCrowds.map((crowd) => new Date(crowd.at).toISOString().slice(0, 16).replace("T", " ")).join(", ");
-  return { points: trace.points, description: `generated, ${days} days at ${stepSeconds} s${crowds ? `, flash crowds at ${crowds} UTC` : ", no flash crowd"}` };
+  const crowds = trace.flashCrowds
+    .map((crowd) => new Date(crowd.at).toISOString().slice(0, 16).replace("T", " "))
+    .join(", ");
+  return {
+    points: trace.points,
+    description: `generated, ${days} days at ${stepSeconds} s${crowds ? `, flash crowds at ${crowds} UTC` : ", no flash crowd"}`,
+  };
 }
 
 /** Where a replay starts by default: a week in (so there is history to backfill), or halfway

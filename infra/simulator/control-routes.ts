@@ -5,7 +5,10 @@ import { validateFault } from "./fault.ts";
 import { hasBearerToken, MAX_BODY_BYTES, readBody, sendError, sendJson } from "./http-io.ts";
 import type { SimulatedOrigin } from "./simulated-origin.ts";
 
-async function readJson(request: IncomingMessage, response: ServerResponse): Promise<Validated<unknown> | null> {
+async function readJson(
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<Validated<unknown> | null> {
   const text = await readBody(request);
   if (text === null) {
     sendError(response, 413, `body larger than ${MAX_BODY_BYTES} bytes`);
@@ -16,9 +19,21 @@ async function readJson(request: IncomingMessage, response: ServerResponse): Pro
 
 /** Serves `/__sim/scale` and `/__sim/fault` (GET reads, POST changes); with a control token set,
  * only requests bearing it get in. */
-export async function handleControl(origin: SimulatedOrigin, path: string, request: IncomingMessage, response: ServerResponse, controlToken: string | undefined): Promise<void> {
+export async function handleControl(
+  origin: SimulatedOrigin,
+  path: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  controlToken: string | undefined,
+): Promise<void> {
   if (controlToken !== undefined && !hasBearerToken(request, controlToken)) {
-    sendError(response, 401, "this simulator needs Authorization: Bearer <control token> on /__sim/*", undefined, { "www-authenticate": 'Bearer realm="simulator"' });
+    sendError(
+      response,
+      401,
+      "this simulator needs Authorization: Bearer <control token> on /__sim/*",
+      undefined,
+      { "www-authenticate": 'Bearer realm="simulator"' },
+    );
     return;
   }
   const method = request.method ?? "GET";
@@ -31,7 +46,9 @@ export async function handleControl(origin: SimulatedOrigin, path: string, reque
     return;
   }
   if (method !== "POST") {
-    sendError(response, 405, `${method} is not allowed on ${path}; use GET or POST`, undefined, { allow: "GET, POST" });
+    sendError(response, 405, `${method} is not allowed on ${path}; use GET or POST`, undefined, {
+      allow: "GET, POST",
+    });
     return;
   }
   const body = await readJson(request, response);

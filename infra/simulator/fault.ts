@@ -17,9 +17,18 @@ export const faultSchema = v.variant(
   "mode",
   [
     v.strictObject({ mode: v.literal("none") }, 'mode "none" takes no other field'),
-    v.strictObject({ mode: v.literal("refuse"), seconds: boundedNumber(0.001, 86_400) }, 'mode "refuse" takes seconds (required: the origin stops listening, so only time can end it)'),
-    v.strictObject({ mode: v.literal("error"), status: v.optional(boundedInteger(500, 599)), seconds }, 'mode "error" takes status (500-599) and seconds, both optional'),
-    v.strictObject({ mode: v.literal("slow"), factor: v.optional(boundedNumber(1, 1000)), seconds }, 'mode "slow" takes factor (1-1000) and seconds, both optional'),
+    v.strictObject(
+      { mode: v.literal("refuse"), seconds: boundedNumber(0.001, 86_400) },
+      'mode "refuse" takes seconds (required: the origin stops listening, so only time can end it)',
+    ),
+    v.strictObject(
+      { mode: v.literal("error"), status: v.optional(boundedInteger(500, 599)), seconds },
+      'mode "error" takes status (500-599) and seconds, both optional',
+    ),
+    v.strictObject(
+      { mode: v.literal("slow"), factor: v.optional(boundedNumber(1, 1000)), seconds },
+      'mode "slow" takes factor (1-1000) and seconds, both optional',
+    ),
     v.strictObject({ mode: v.literal("hang"), seconds }, 'mode "hang" takes seconds, optional'),
   ],
   "must be one of none, refuse, error, slow, hang",

@@ -1,10 +1,24 @@
 import * as v from "valibot";
 import type { Validated, ValidationIssue } from "../../contracts/index.ts";
-import { boundedInteger, boundedNumber, fieldsOf, MAX_ORIGIN_WEIGHT, originId, poolName, tableReferenceIssues, validateWith } from "../../contracts/index.ts";
+import {
+  boundedInteger,
+  boundedNumber,
+  fieldsOf,
+  MAX_ORIGIN_WEIGHT,
+  originId,
+  poolName,
+  tableReferenceIssues,
+  validateWith,
+} from "../../contracts/index.ts";
 
 const settingsEntries = {
   /** Requests per second one replica serves at 100 % utilisation. */
-  capacityPerReplicaRps: v.pipe(v.number("must be a number"), v.finite("must be a finite number"), v.gtValue(0, "must be more than 0"), v.maxValue(1_000_000, "must be at most 1000000")),
+  capacityPerReplicaRps: v.pipe(
+    v.number("must be a number"),
+    v.finite("must be a finite number"),
+    v.gtValue(0, "must be more than 0"),
+    v.maxValue(1_000_000, "must be at most 1000000"),
+  ),
   /** Requests one replica serves at the same time (c of M/M/c is replicas x this). */
   workersPerReplica: boundedInteger(1, 10_000),
   /** Replicas at start. */
@@ -42,20 +56,42 @@ const poolSpecSchema = v.strictObject({
   /** A human name of where it runs, for listings. */
   city: v.pipe(v.string("must be a string"), v.maxLength(100, "must be at most 100 characters")),
   location: v.strictObject({ lat: boundedNumber(-90, 90), lon: boundedNumber(-180, 180) }),
-  countries: v.optional(v.array(v.pipe(v.string("must be a string"), v.regex(/^[A-Z]{2}$/, "must be an upper-case ISO-3166 alpha-2 code")))),
+  countries: v.optional(
+    v.array(
+      v.pipe(
+        v.string("must be a string"),
+        v.regex(/^[A-Z]{2}$/, "must be an upper-case ISO-3166 alpha-2 code"),
+      ),
+    ),
+  ),
   fallback: v.optional(poolName),
-  origins: v.pipe(v.array(originSpecSchema, "must be a list of origins"), v.minLength(1, "must list at least one origin")),
+  origins: v.pipe(
+    v.array(originSpecSchema, "must be a list of origins"),
+    v.minLength(1, "must list at least one origin"),
+  ),
 });
 
 /** A fleet of simulated origins: where they listen, shared defaults, and pools of origins. */
 export const fleetSpecSchema = v.strictObject({
   /** Loopback address to listen on. */
-  host: v.optional(v.pipe(v.string(), v.check((h) => /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === "::1" || h === "localhost", "must be a loopback address (127.x.x.x, ::1 or localhost)")), "127.0.0.1"),
+  host: v.optional(
+    v.pipe(
+      v.string(),
+      v.check(
+        (h) => /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === "::1" || h === "localhost",
+        "must be a loopback address (127.x.x.x, ::1 or localhost)",
+      ),
+    ),
+    "127.0.0.1",
+  ),
   /** Port of the first origin; the others follow in order. 0 picks free ports. */
   basePort: v.optional(boundedInteger(0, 65_535), 9101),
   /** Settings applied to every origin unless it sets its own. */
   defaults: v.optional(partialSettings, {}),
-  pools: v.pipe(v.array(poolSpecSchema, "must be a list of pools"), v.minLength(1, "must list at least one pool")),
+  pools: v.pipe(
+    v.array(poolSpecSchema, "must be a list of pools"),
+    v.minLength(1, "must list at least one pool"),
+  ),
 });
 
 export type OriginSettings = v.InferOutput<v.ObjectSchema<typeof settingsEntries, undefined>>;
@@ -73,12 +109,21 @@ export function resolveOriginSpecs(fleet: FleetSpec): Validated<OriginSpec[]> {
     pool.origins.forEach((origin, o) => {
       const spec: OriginSpec = { ...DEFAULT_ORIGIN_SETTINGS, ...fleet.defaults, ...origin, pool: pool.name };
       const path = `pools[${p}].origins[${o}]`;
-      if (spec.minReplicas > spec.maxReplicas) issues.push({ path: `${path}.minReplicas`, message: `must not exceed maxReplicas (${spec.maxReplicas})` });
-      if (spec.initialReplicas < spec.minReplicas || spec.initialReplicas > spec.maxReplicas) issues.push({ path: `${path}.initialReplicas`, message: `must be within minReplicas..maxReplicas (${spec.minReplicas}..${spec.maxReplicas})` });
+      if (spec.minReplicas > spec.maxReplicas)
+        issues.push({
+          path: `${path}.minReplicas`,
+          message: `must not exceed maxReplicas (${spec.maxReplicas})`,
+        });
+      if (spec.initialReplicas < spec.minReplicas || spec.initialReplicas > spec.maxReplicas)
+        issues.push({
+          path: `${path}.initialReplicas`,
+          message: `must be within minReplicas..maxReplicas (${spec.minReplicas}..${spec.maxReplicas})`,
+        });
       specs.push(spec);
     });
   });
-  if (fleet.basePort !== 0 && fleet.basePort + specs.length - 1 > 65_535) issues.push({ path: "basePort", message: `leaves no room for ${specs.length} origins below port 65535` });
+  if (fleet.basePort !== 0 && fleet.basePort + specs.length - 1 > 65_535)
+    issues.push({ path: "basePort", message: `leaves no room for ${specs.length} origins below port 65535` });
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value: specs };
 }
 

@@ -20,7 +20,12 @@ export type Fleet = {
 /** The origin table for a fleet, given each origin's URL: one pool per fleet pool, with its
  * location, countries and fallback. Throws a ValidationError when the spec makes an invalid
  * table (duplicate ids or names, a fallback to no pool). */
-export function buildOriginTable(spec: FleetSpec, urlOf: (originId: string) => string, now: number, version = 1): OriginTable {
+export function buildOriginTable(
+  spec: FleetSpec,
+  urlOf: (originId: string) => string,
+  now: number,
+  version = 1,
+): OriginTable {
   const specs = resolveOriginSpecs(spec);
   if (!specs.ok) throw new ValidationError("fleet spec", specs.issues);
   const weightOf = new Map(specs.value.map((origin) => [origin.id, origin.weight]));
@@ -32,7 +37,12 @@ export function buildOriginTable(spec: FleetSpec, urlOf: (originId: string) => s
       location: pool.location,
       ...(pool.countries ? { countries: pool.countries } : {}),
       ...(pool.fallback !== undefined ? { fallback: pool.fallback } : {}),
-      origins: pool.origins.map((origin) => ({ id: origin.id, url: urlOf(origin.id), weight: weightOf.get(origin.id) ?? 100, healthPath: DEFAULT_HEALTH_PATH })),
+      origins: pool.origins.map((origin) => ({
+        id: origin.id,
+        url: urlOf(origin.id),
+        weight: weightOf.get(origin.id) ?? 100,
+        healthPath: DEFAULT_HEALTH_PATH,
+      })),
     })),
   };
   const checked = validateOriginTable(table);
@@ -45,7 +55,16 @@ export function buildOriginTable(spec: FleetSpec, urlOf: (originId: string) => s
  * each with its own random stream. The spec and the resulting table are validated before any
  * port is opened; if one origin cannot listen, those already started are stopped again.
  */
-export async function startFleet(input: unknown, deps: { scheduler: Scheduler; rng: Rng; controlToken?: string; log?: (message: string) => void; onArrival?: (originId: string, path: string) => void }): Promise<Fleet> {
+export async function startFleet(
+  input: unknown,
+  deps: {
+    scheduler: Scheduler;
+    rng: Rng;
+    controlToken?: string;
+    log?: (message: string) => void;
+    onArrival?: (originId: string, path: string) => void;
+  },
+): Promise<Fleet> {
   const checked = validateFleetSpec(input);
   if (!checked.ok) throw new ValidationError("fleet spec", checked.issues);
   const spec = checked.value;
@@ -60,9 +79,22 @@ export async function startFleet(input: unknown, deps: { scheduler: Scheduler; r
   };
   try {
     for (const [index, originSpec] of originSpecs.entries()) {
-      const origin = new SimulatedOrigin({ spec: originSpec, scheduler: deps.scheduler, rng: forkRng(deps.rng) });
+      const origin = new SimulatedOrigin({
+        spec: originSpec,
+        scheduler: deps.scheduler,
+        rng: forkRng(deps.rng),
+      });
       const port = spec.basePort === 0 ? 0 : spec.basePort + index;
-      origins.push(await startOriginServer({ origin, host: spec.host, port, ...(deps.controlToken !== undefined ? { controlToken: deps.controlToken } : {}), ...(deps.log ? { log: deps.log } : {}), ...(deps.onArrival ? { onArrival: (path: string) => deps.onArrival?.(originSpec.id, path) } : {}) }));
+      origins.push(
+        await startOriginServer({
+          origin,
+          host: spec.host,
+          port,
+          ...(deps.controlToken !== undefined ? { controlToken: deps.controlToken } : {}),
+          ...(deps.log ? { log: deps.log } : {}),
+          ...(deps.onArrival ? { onArrival: (path: string) => deps.onArrival?.(originSpec.id, path) } : {}),
+        }),
+      );
     }
   } catch (error) {
     await stopAll();

@@ -27,15 +27,41 @@ export function describeFleet(fleet: Fleet): string {
   for (const running of fleet.origins) {
     const spec = running.origin.spec;
     const city = fleet.spec.pools.find((pool) => pool.name === spec.pool)?.city ?? "";
-    rows.push([spec.pool, city, spec.id, running.url, `${spec.initialReplicas} (${spec.minReplicas}-${spec.maxReplicas})`, `${spec.capacityPerReplicaRps} rps/replica`, `${spec.bootDelaySeconds} s`]);
+    rows.push([
+      spec.pool,
+      city,
+      spec.id,
+      running.url,
+      `${spec.initialReplicas} (${spec.minReplicas}-${spec.maxReplicas})`,
+      `${spec.capacityPerReplicaRps} rps/replica`,
+      `${spec.bootDelaySeconds} s`,
+    ]);
   }
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ").trimEnd()}`).join("\n");
+  const widths =
+    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
+  return rows
+    .map(
+      (row) =>
+        `  ${row
+          .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+          .join("  ")
+          .trimEnd()}`,
+    )
+    .join("\n");
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { fleet: { type: "string" }, "base-port": { type: "string" }, host: { type: "string" }, token: { type: "string" }, seed: { type: "string" }, "table-out": { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
+    options: {
+      fleet: { type: "string" },
+      "base-port": { type: "string" },
+      host: { type: "string" },
+      token: { type: "string" },
+      seed: { type: "string" },
+      "table-out": { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
     strict: true,
   });
   if (values.help) {
@@ -45,7 +71,10 @@ async function main(): Promise<void> {
   let spec: Record<string, unknown> = { ...DEFAULT_FLEET };
   if (values.fleet !== undefined) {
     const parsed = parseJsonText(await readFile(values.fleet, "utf8"));
-    if (!parsed.ok || typeof parsed.value !== "object" || parsed.value === null) throw new CliError(`--fleet ${values.fleet}: ${parsed.ok ? "must hold a JSON object" : (parsed.issues[0]?.message ?? "invalid")}`);
+    if (!parsed.ok || typeof parsed.value !== "object" || parsed.value === null)
+      throw new CliError(
+        `--fleet ${values.fleet}: ${parsed.ok ? "must hold a JSON object" : (parsed.issues[0]?.message ?? "invalid")}`,
+      );
     spec = parsed.value as Record<string, unknown>;
   }
   const basePort = numberFlag("base-port", values["base-port"]);
@@ -55,20 +84,34 @@ async function main(): Promise<void> {
   const controlToken = values.token ?? process.env.SIM_CONTROL_TOKEN;
   let fleet: Fleet;
   try {
-    fleet = await startFleet(spec, { scheduler: realScheduler(), rng: seededRng(seed), ...(controlToken ? { controlToken } : {}) });
+    fleet = await startFleet(spec, {
+      scheduler: realScheduler(),
+      rng: seededRng(seed),
+      ...(controlToken ? { controlToken } : {}),
+    });
   } catch (error) {
-    if (error instanceof ValidationError) throw issuesAsCliError(error.issues, { basePort: "base-port", host: "host" });
+    if (error instanceof ValidationError)
+      throw issuesAsCliError(error.issues, { basePort: "base-port", host: "host" });
     if (error instanceof PortInUseError) throw new CliError(`${error.message} (--base-port changes them)`);
     throw error;
   }
-  if (values["table-out"] !== undefined) await writeFile(values["table-out"], `${JSON.stringify(fleet.table, null, 2)}\n`);
+  if (values["table-out"] !== undefined)
+    await writeFile(values["table-out"], `${JSON.stringify(fleet.table, null, 2)}\n`);
   if (values.json) process.stdout.write(`${JSON.stringify(fleet.table, null, 2)}\n`);
-  else process.stdout.write(`simulator: ${fleet.origins.length} origins in ${fleet.spec.pools.length} pools, seed ${seed}${controlToken ? ", control token required" : ""}\n${describeFleet(fleet)}\nCtrl-C stops the fleet.\n`);
+  else
+    process.stdout.write(
+      `simulator: ${fleet.origins.length} origins in ${fleet.spec.pools.length} pools, seed ${seed}${controlToken ? ", control token required" : ""}\n${describeFleet(fleet)}\nCtrl-C stops the fleet.\n`,
+    );
   const shutdown = (): void => {
-    fleet.stop().then(() => { process.exit(0); }, (error: unknown) => {
-      process.stderr.write(`simulator: shutdown failed: ${String(error)}\n`);
-      process.exit(1);
-    });
+    fleet.stop().then(
+      () => {
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`simulator: shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);

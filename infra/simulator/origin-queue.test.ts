@@ -10,7 +10,11 @@ const replicas = 2;
 const capacity = replicas * settings.capacityPerReplicaRps;
 
 /** Offers Poisson traffic at `utilization` x capacity in virtual time and measures the outcome. */
-function offer(utilization: number, arrivals = 60_000, seed = 11): { meanResponseMs: number; shedShare: number; busyFraction: number; queueLimit: number } {
+function offer(
+  utilization: number,
+  arrivals = 60_000,
+  seed = 11,
+): { meanResponseMs: number; shedShare: number; busyFraction: number; queueLimit: number } {
   const scheduler = virtualScheduler(0);
   const rng = seededRng(seed);
   const queue = new OriginQueue({ settings, replicas: () => replicas, scheduler, rng });
@@ -29,7 +33,12 @@ function offer(utilization: number, arrivals = 60_000, seed = 11): { meanRespons
     });
   }
   scheduler.advance(120_000);
-  return { meanResponseMs: totalMs / served, shedShare: shed / arrivals, busyFraction, queueLimit: queue.queueLimit };
+  return {
+    meanResponseMs: totalMs / served,
+    shedShare: shed / arrivals,
+    busyFraction,
+    queueLimit: queue.queueLimit,
+  };
 }
 
 describe("origin queue (M/M/c/K run event by event)", () => {
@@ -39,7 +48,9 @@ describe("origin queue (M/M/c/K run event by event)", () => {
     const runs = [0.3, 0.7, 0.9].map((u) => offer(u));
     const measured = runs.map((run) => run.meanResponseMs);
     [0.3, 0.7, 0.9].forEach((u, i) => {
-      const theory = mmckSteadyState(u * capacity, serviceRate, servers, runs[i]?.queueLimit ?? 0).meanResponseSeconds * 1000;
+      const theory =
+        mmckSteadyState(u * capacity, serviceRate, servers, runs[i]?.queueLimit ?? 0).meanResponseSeconds *
+        1000;
       expect(measured[i]).toBeGreaterThan(theory * 0.92);
       expect(measured[i]).toBeLessThan(theory * 1.08);
     });
@@ -71,7 +82,12 @@ describe("origin queue (M/M/c/K run event by event)", () => {
 
   it("withdraws a waiting request whose client went away", () => {
     const scheduler = virtualScheduler(0);
-    const queue = new OriginQueue({ settings: { workersPerReplica: 1, capacityPerReplicaRps: 10, maxQueueDelayMs: 1000 }, replicas: () => 1, scheduler, rng: seededRng(1) });
+    const queue = new OriginQueue({
+      settings: { workersPerReplica: 1, capacityPerReplicaRps: 10, maxQueueDelayMs: 1000 },
+      replicas: () => 1,
+      scheduler,
+      rng: seededRng(1),
+    });
     const outcomes: string[] = [];
     queue.submit((o) => outcomes.push(`first:${o.kind}`));
     const withdraw = queue.submit((o) => outcomes.push(`second:${o.kind}`));
@@ -85,7 +101,12 @@ describe("origin queue (M/M/c/K run event by event)", () => {
   it("sheds waiting requests that no longer fit when capacity falls", () => {
     const scheduler = virtualScheduler(0);
     let serving = 2;
-    const queue = new OriginQueue({ settings: { workersPerReplica: 1, capacityPerReplicaRps: 10, maxQueueDelayMs: 500 }, replicas: () => serving, scheduler, rng: seededRng(2) });
+    const queue = new OriginQueue({
+      settings: { workersPerReplica: 1, capacityPerReplicaRps: 10, maxQueueDelayMs: 500 },
+      replicas: () => serving,
+      scheduler,
+      rng: seededRng(2),
+    });
     const outcomes: string[] = [];
     for (let i = 0; i < 12; i++) queue.submit((o) => outcomes.push(o.kind === "shed" ? o.reason : o.kind));
     // 2 in service, room for ceil(20 x 0.5) = 10 waiting: all 12 admitted.

@@ -4,10 +4,16 @@ import type { Scheduler } from "./scheduler.ts";
 
 /** How one origin serves: per replica, `workersPerReplica` servers sharing `capacityPerReplicaRps`,
  * and a waiting room that holds about `maxQueueDelayMs` of work at full capacity. */
-export type QueueSettings = { workersPerReplica: number; capacityPerReplicaRps: number; maxQueueDelayMs: number };
+export type QueueSettings = {
+  workersPerReplica: number;
+  capacityPerReplicaRps: number;
+  maxQueueDelayMs: number;
+};
 
 /** What happened to one request. */
-export type QueueOutcome = { kind: "served"; waitMs: number; serviceMs: number } | { kind: "shed"; reason: "queue-full" | "scaled-down"; waitMs: number };
+export type QueueOutcome =
+  | { kind: "served"; waitMs: number; serviceMs: number }
+  | { kind: "shed"; reason: "queue-full" | "scaled-down"; waitMs: number };
 
 type Waiting = { arrivedAt: number; onDone: (outcome: QueueOutcome) => void; cancelled: boolean };
 

@@ -9,7 +9,9 @@ import type { SimulatedOrigin } from "./simulated-origin.ts";
 export class PortInUseError extends Error {
   readonly port: number;
   constructor(port: number, host: string, what: string) {
-    super(`port ${port} on ${host} (${what}) is already in use: stop whatever listens there, or choose other ports`);
+    super(
+      `port ${port} on ${host} (${what}) is already in use: stop whatever listens there, or choose other ports`,
+    );
     this.name = "PortInUseError";
     this.port = port;
   }
@@ -55,7 +57,11 @@ export async function startOriginServer(options: {
   onArrival?: (path: string) => void;
 }): Promise<RunningOrigin> {
   const { origin, host, controlToken } = options;
-  const log = options.log ?? ((message: string) => { process.stderr.write(`${message}\n`); });
+  const log =
+    options.log ??
+    ((message: string) => {
+      process.stderr.write(`${message}\n`);
+    });
   const scheduler = origin.scheduler;
   const hung = new Set<ServerResponse>();
 
@@ -75,12 +81,28 @@ export async function startOriginServer(options: {
     if (fault.mode === "hang") return void hung.add(response);
     const withdraw = origin.queue.submit((outcome) => {
       if (outcome.kind === "shed") {
-        answer(503, { error: `overloaded: ${outcome.reason}`, origin: origin.spec.id }, { "retry-after": "1" });
+        answer(
+          503,
+          { error: `overloaded: ${outcome.reason}`, origin: origin.spec.id },
+          { "retry-after": "1" },
+        );
         return;
       }
-      answer(200, { origin: origin.spec.id, pool: origin.spec.pool, path, queueMs: round(outcome.waitMs), serviceMs: round(outcome.serviceMs) }, { "server-timing": `queue;dur=${round(outcome.waitMs)}, app;dur=${round(outcome.serviceMs)}` });
+      answer(
+        200,
+        {
+          origin: origin.spec.id,
+          pool: origin.spec.pool,
+          path,
+          queueMs: round(outcome.waitMs),
+          serviceMs: round(outcome.serviceMs),
+        },
+        { "server-timing": `queue;dur=${round(outcome.waitMs)}, app;dur=${round(outcome.serviceMs)}` },
+      );
     });
-    response.once("close", () => { if (!response.writableEnded) withdraw(); });
+    response.once("close", () => {
+      if (!response.writableEnded) withdraw();
+    });
   };
 
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -124,7 +146,9 @@ export async function startOriginServer(options: {
     if (next.mode === "refuse" && previous.mode !== "refuse") server.close();
     if (previous.mode === "refuse" && next.mode !== "refuse") {
       listening = listen(server, port, host, `origin ${origin.spec.id}`).catch((error: unknown) => {
-        log(`origin ${origin.spec.id}: could not listen again after the refuse fault: ${error instanceof Error ? error.message : String(error)}`);
+        log(
+          `origin ${origin.spec.id}: could not listen again after the refuse fault: ${error instanceof Error ? error.message : String(error)}`,
+        );
       });
     }
   });
@@ -133,7 +157,9 @@ export async function startOriginServer(options: {
     origin,
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
-    whenListening: async () => { await listening; },
+    whenListening: async () => {
+      await listening;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         origin.dispose();
@@ -143,7 +169,9 @@ export async function startOriginServer(options: {
           resolve();
           return;
         }
-        server.close(() => { resolve(); });
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };

@@ -25,15 +25,26 @@ export function mmcMeanResponseSeconds(arrivalRate: number, serviceRate: number,
 }
 
 /** Steady state of the M/M/c/K queue (at most `queueLimit` waiting beyond the c in service). */
-export type BoundedQueueState = { blocking: number; meanWaitSeconds: number; meanResponseSeconds: number; utilization: number };
+export type BoundedQueueState = {
+  blocking: number;
+  meanWaitSeconds: number;
+  meanResponseSeconds: number;
+  utilization: number;
+};
 
 /** Stationary blocking probability and mean times of M/M/c/K, valid past saturation too (the
  * bounded queue sheds what it cannot hold). Works in log space so long queues do not overflow. */
-export function mmckSteadyState(arrivalRate: number, serviceRate: number, servers: number, queueLimit: number): BoundedQueueState {
+export function mmckSteadyState(
+  arrivalRate: number,
+  serviceRate: number,
+  servers: number,
+  queueLimit: number,
+): BoundedQueueState {
   const capacity = servers + queueLimit;
   const a = arrivalRate / serviceRate;
   const logTerms: number[] = [0];
-  for (let n = 1; n <= capacity; n++) logTerms.push((logTerms[n - 1] ?? 0) + Math.log(a / Math.min(n, servers)));
+  for (let n = 1; n <= capacity; n++)
+    logTerms.push((logTerms[n - 1] ?? 0) + Math.log(a / Math.min(n, servers)));
   const peak = Math.max(...logTerms);
   const weights = logTerms.map((log) => Math.exp(log - peak));
   const total = weights.reduce((sum, w) => sum + w, 0);
@@ -47,5 +58,10 @@ export function mmckSteadyState(arrivalRate: number, serviceRate: number, server
   });
   const admitted = arrivalRate * (1 - blocking);
   const meanWaitSeconds = admitted > 0 ? waiting / admitted : 0;
-  return { blocking, meanWaitSeconds, meanResponseSeconds: meanWaitSeconds + 1 / serviceRate, utilization: servers > 0 ? busy / servers : 1 };
+  return {
+    blocking,
+    meanWaitSeconds,
+    meanResponseSeconds: meanWaitSeconds + 1 / serviceRate,
+    utilization: servers > 0 ? busy / servers : 1,
+  };
 }

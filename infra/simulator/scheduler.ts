@@ -15,7 +15,9 @@ export function realScheduler(): Scheduler {
     setTimer(delayMs, fn) {
       const timer = setTimeout(fn, Math.max(0, delayMs));
       timer.unref();
-      return () => { clearTimeout(timer); };
+      return () => {
+        clearTimeout(timer);
+      };
     },
   };
 }
@@ -43,7 +45,8 @@ export function virtualScheduler(startMs = Date.UTC(2026, 0, 1)): VirtualSchedul
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const other = timers[mid];
-      if (other && (other.due < timer.due || (other.due === timer.due && other.seq < timer.seq))) lo = mid + 1;
+      if (other && (other.due < timer.due || (other.due === timer.due && other.seq < timer.seq)))
+        lo = mid + 1;
       else hi = mid;
     }
     timers.splice(lo, 0, timer);
@@ -53,7 +56,9 @@ export function virtualScheduler(startMs = Date.UTC(2026, 0, 1)): VirtualSchedul
     setTimer(delayMs, fn) {
       const timer: VirtualTimer = { due: now + Math.max(0, delayMs), seq: seq++, fn, cancelled: false };
       insert(timer);
-      return () => { timer.cancelled = true; };
+      return () => {
+        timer.cancelled = true;
+      };
     },
     advance(ms) {
       const target = now + ms;

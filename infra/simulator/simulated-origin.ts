@@ -28,7 +28,14 @@ export class SimulatedOrigin {
     const { spec, scheduler, rng } = options;
     this.spec = spec;
     this.scheduler = scheduler;
-    this.replicas = new ReplicaSet({ scheduler, initial: spec.initialReplicas, bootDelayMs: spec.bootDelaySeconds * 1000, onChange: () => { this.queue.capacityChanged(); } });
+    this.replicas = new ReplicaSet({
+      scheduler,
+      initial: spec.initialReplicas,
+      bootDelayMs: spec.bootDelaySeconds * 1000,
+      onChange: () => {
+        this.queue.capacityChanged();
+      },
+    });
     this.queue = new OriginQueue({ settings: spec, replicas: () => this.replicas.serving, scheduler, rng });
     this.metrics = new OriginMetrics({
       replicas: () => this.replicas.serving,
@@ -43,14 +50,27 @@ export class SimulatedOrigin {
 
   /** The scale endpoint's view: serving, desired, booting and serving capacity. */
   scaleState(): SimScaleState {
-    return { replicas: this.replicas.serving, desired: this.replicas.desired, booting: this.replicas.booting, capacityRps: this.queue.capacityRps };
+    return {
+      replicas: this.replicas.serving,
+      desired: this.replicas.desired,
+      booting: this.replicas.booting,
+      capacityRps: this.queue.capacityRps,
+    };
   }
 
   /** Asks for `desired` replicas; refused (nothing changes) outside minReplicas..maxReplicas. */
   scaleTo(desired: number): Validated<SimScaleState> {
     const { minReplicas, maxReplicas } = this.spec;
     if (!Number.isInteger(desired) || desired < minReplicas || desired > maxReplicas) {
-      return { ok: false, issues: [{ path: "replicas", message: `must be an integer within this origin's limits ${minReplicas}..${maxReplicas}` }] };
+      return {
+        ok: false,
+        issues: [
+          {
+            path: "replicas",
+            message: `must be an integer within this origin's limits ${minReplicas}..${maxReplicas}`,
+          },
+        ],
+      };
     }
     this.replicas.scaleTo(desired);
     return { ok: true, value: this.scaleState() };
@@ -71,7 +91,9 @@ export class SimulatedOrigin {
     if (fault.mode !== "none" && fault.seconds !== undefined) {
       const ms = fault.seconds * 1000;
       next.until = new Date(this.scheduler.now() + ms).toISOString();
-      this.#clearFault = this.scheduler.setTimer(ms, () => { this.setFault({ mode: "none" }); });
+      this.#clearFault = this.scheduler.setTimer(ms, () => {
+        this.setFault({ mode: "none" });
+      });
     }
     const previous = this.#fault;
     this.#fault = next;

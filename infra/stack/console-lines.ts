@@ -15,7 +15,8 @@ export function partLine(part: string, line: string): string {
 
 /** wrangler's notice that cron triggers do not fire locally: the stack runs the health checks
  * itself, so the notice (and the curl command it suggests) would only mislead. */
-const WRANGLER_CRON_NOTICE = /Scheduled Workers are not automatically triggered|To manually trigger a scheduled event|cdn-cgi\/handler\/scheduled|#test-cron-triggers-locally/;
+const WRANGLER_CRON_NOTICE =
+  /Scheduled Workers are not automatically triggered|To manually trigger a scheduled event|cdn-cgi\/handler\/scheduled|#test-cron-triggers-locally/;
 
 /** A training's first lines ("started", "0% seasonal-naive: training"): its outcome line follows
  * within a second for the classical models, and later progress lines show a long one going. */
@@ -57,7 +58,12 @@ export function urlLines(stack: RunningStack): string[] {
 
 /** The usage text of `npm start`, built from the settings table. */
 export function usage(): string {
-  const rows = CLI_SETTINGS.map((s) => [`--${s.flag}${s.meta ? ` ${s.meta}` : ""}`, s.env, s.default, s.help]);
+  const rows = CLI_SETTINGS.map((s) => [
+    `--${s.flag}${s.meta ? ` ${s.meta}` : ""}`,
+    s.env,
+    s.default,
+    s.help,
+  ]);
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => (row[column] ?? "").length)));
   return [
     "Usage: npm start -- [options]",
@@ -67,7 +73,9 @@ export function usage(): string {
     "in act mode, and time-compressed demo traffic.",
     "Every option can also be set by its environment variable; flags win. Durations: 5s, 2m, 2h.",
     "",
-    ...rows.map((row) => `  ${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join("  ")}`),
+    ...rows.map(
+      (row) => `  ${row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join("  ")}`,
+    ),
     "",
   ].join("\n");
 }

@@ -60,8 +60,17 @@ export class EdgeDevError extends Error {}
 
 /** One call of the Worker's admin API with the bearer token; the JSON answer, or an EdgeDevError
  * with the status and body. */
-export async function adminCall(url: string, token: string, method: string, pathname: string, body?: unknown): Promise<unknown> {
-  const init: RequestInit = { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } };
+export async function adminCall(
+  url: string,
+  token: string,
+  method: string,
+  pathname: string,
+  body?: unknown,
+): Promise<unknown> {
+  const init: RequestInit = {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+  };
   if (body !== undefined) init.body = JSON.stringify(body);
   const response = await fetch(`${url}${pathname}`, init);
   const text = await response.text();
@@ -69,11 +78,17 @@ export async function adminCall(url: string, token: string, method: string, path
   return text === "" ? null : (JSON.parse(text) as unknown);
 }
 
-async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+async function waitUntilAnswering(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (signal?.aborted === true) throw new EdgeDevError("the start of wrangler dev was interrupted");
-    if (child.exitCode !== null) throw new EdgeDevError(`wrangler dev exited with code ${child.exitCode} before answering`);
+    if (child.exitCode !== null)
+      throw new EdgeDevError(`wrangler dev exited with code ${child.exitCode} before answering`);
     try {
       const response = await fetch(`${url}/__lb/healthz`, { signal: AbortSignal.timeout(2_000) });
       if (response.ok) return;
@@ -86,7 +101,8 @@ async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: n
 }
 
 function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
+    return Promise.resolve();
   const pid = child.pid;
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
@@ -112,19 +128,63 @@ function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
 
 /** Starts the Worker and returns once it answers and the table (if any) is stored. */
 export async function startEdgeDev(options: EdgeDevOptions): Promise<EdgeDev> {
-  if (options.adminToken.length < 16) throw new EdgeDevError("the admin token must be at least 16 characters");
+  if (options.adminToken.length < 16)
+    throw new EdgeDevError("the admin token must be at least 16 characters");
   if (options.table) {
     const checked = validateOriginTable(options.table);
-    if (!checked.ok) throw new EdgeDevError(`the table is invalid: ${checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`);
+    if (!checked.ok)
+      throw new EdgeDevError(
+        `the table is invalid: ${checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`,
+      );
   }
   const persist = await mkdtemp(path.join(tmpdir(), "headroom-edge-dev-"));
   const wrangler = path.join(root, "node_modules/wrangler/bin/wrangler.js");
-  const args = [wrangler, "dev", "--env", "dev", "--ip", "127.0.0.1", "--port", String(options.port), "--var", `ADMIN_TOKEN:${options.adminToken}`, "--persist-to", persist, "--inspector-port", String(options.port + 10_000), "--show-interactive-dev-session=false", "--log-level", "warn", ...(options.script !== undefined ? ["--config", path.join(root, "wrangler.toml"), "--no-bundle", options.script] : [])];
-  const child = spawn(process.execPath, args, { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", NO_UPDATE_NOTIFIER: "1", FORCE_COLOR: "0" } });
+  const args = [
+    wrangler,
+    "dev",
+    "--env",
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(options.port),
+    "--var",
+    `ADMIN_TOKEN:${options.adminToken}`,
+    "--persist-to",
+    persist,
+    "--inspector-port",
+    String(options.port + 10_000),
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    "warn",
+    ...(options.script !== undefined
+      ? ["--config", path.join(root, "wrangler.toml"), "--no-bundle", options.script]
+      : []),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_SEND_METRICS: "false",
+      WRANGLER_SEND_ERROR_REPORTS: "false",
+      NO_UPDATE_NOTIFIER: "1",
+      FORCE_COLOR: "0",
+    },
+  });
   const log = options.log ?? (() => undefined);
-  for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => { for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) log(line); });
+  for (const stream of [child.stdout, child.stderr])
+    stream.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) log(line);
+    });
   const url = `http://127.0.0.1:${options.port}`;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => { child.once("exit", (code, signal) => { resolve({ code, signal }); }); });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("exit", (code, signal) => {
+      resolve({ code, signal });
+    });
+  });
   let timer: NodeJS.Timeout | null = null;
   const stop = async (): Promise<void> => {
     if (timer) clearInterval(timer);
@@ -140,7 +200,9 @@ export async function startEdgeDev(options: EdgeDevOptions): Promise<EdgeDev> {
   }
   if (options.healthCheckEveryMs !== undefined) {
     timer = setInterval(() => {
-      adminCall(url, options.adminToken, "POST", "/__lb/check").catch((error: unknown) => { log(`health check failed: ${error instanceof Error ? error.message : String(error)}`); });
+      adminCall(url, options.adminToken, "POST", "/__lb/check").catch((error: unknown) => {
+        log(`health check failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
     }, options.healthCheckEveryMs);
   }
   return {
@@ -148,25 +210,49 @@ export async function startEdgeDev(options: EdgeDevOptions): Promise<EdgeDev> {
     pid: child.pid ?? 0,
     exited,
     adminToken: options.adminToken,
-    putTable: async (table) => { await adminCall(url, options.adminToken, "PUT", "/__lb/table", table); },
-    putWeights: async (overlay) => { await adminCall(url, options.adminToken, "PUT", "/__lb/weights", overlay); },
+    putTable: async (table) => {
+      await adminCall(url, options.adminToken, "PUT", "/__lb/table", table);
+    },
+    putWeights: async (overlay) => {
+      await adminCall(url, options.adminToken, "PUT", "/__lb/weights", overlay);
+    },
     admin: (pathname) => adminCall(url, options.adminToken, "GET", pathname),
     stop,
   };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { port: { type: "string", default: "8787" }, token: { type: "string" }, table: { type: "string" }, "check-every": { type: "string" } } });
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "8787" },
+      token: { type: "string" },
+      table: { type: "string" },
+      "check-every": { type: "string" },
+    },
+  });
   const port = Number(values.port);
   const token = values.token ?? process.env.ADMIN_TOKEN;
-  if (!Number.isInteger(port) || port < 1 || port > 55_535) throw new EdgeDevError(`--port must be an integer from 1 to 55535 (the inspector uses port + 10000), not ${values.port}`);
+  if (!Number.isInteger(port) || port < 1 || port > 55_535)
+    throw new EdgeDevError(
+      `--port must be an integer from 1 to 55535 (the inspector uses port + 10000), not ${values.port}`,
+    );
   if (!token) throw new EdgeDevError("give the admin token with --token or ADMIN_TOKEN");
-  const options: EdgeDevOptions = { port, adminToken: token, log: (line) => { process.stderr.write(`wrangler: ${line}\n`); } };
+  const options: EdgeDevOptions = {
+    port,
+    adminToken: token,
+    log: (line) => {
+      process.stderr.write(`wrangler: ${line}\n`);
+    },
+  };
   if (values.table) options.table = JSON.parse(await readFile(values.table, "utf8")) as OriginTable;
   if (values["check-every"]) options.healthCheckEveryMs = Number(values["check-every"]) * 1000;
   const edge = await startEdgeDev(options);
-  process.stdout.write(`edge Worker (wrangler dev --env dev) on ${edge.url}; admin API at ${edge.url}/__lb/status. Ctrl-C stops it.\n`);
-  const shutdown = (): void => { void edge.stop().then(() => process.exit(0)); };
+  process.stdout.write(
+    `edge Worker (wrangler dev --env dev) on ${edge.url}; admin API at ${edge.url}/__lb/status. Ctrl-C stops it.\n`,
+  );
+  const shutdown = (): void => {
+    void edge.stop().then(() => process.exit(0));
+  };
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
 }

@@ -18,14 +18,28 @@ import * as v from "valibot";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { REPO_ROOT } from "./service-process.ts";
 
-const { values } = parseArgs({ options: { port: { type: "string" }, script: { type: "string" }, "inspector-port": { type: "string" } }, strict: true });
+const { values } = parseArgs({
+  options: { port: { type: "string" }, script: { type: "string" }, "inspector-port": { type: "string" } },
+  strict: true,
+});
 const port = Number(values.port);
 const inspectorPort = values["inspector-port"] === undefined ? undefined : Number(values["inspector-port"]);
 const script = values.script;
 const token = process.env.EDGE_ADMIN_TOKEN ?? "";
-const badInspector = inspectorPort !== undefined && (!Number.isInteger(inspectorPort) || inspectorPort < 1 || inspectorPort > 65_535);
-if (!Number.isInteger(port) || port < 1 || port > 65_535 || script === undefined || token.length < 16 || badInspector) {
-  process.stderr.write("edge-runner: needs --port N, --script FILE and EDGE_ADMIN_TOKEN (16 characters or more); --inspector-port N is optional\n");
+const badInspector =
+  inspectorPort !== undefined &&
+  (!Number.isInteger(inspectorPort) || inspectorPort < 1 || inspectorPort > 65_535);
+if (
+  !Number.isInteger(port) ||
+  port < 1 ||
+  port > 65_535 ||
+  script === undefined ||
+  token.length < 16 ||
+  badInspector
+) {
+  process.stderr.write(
+    "edge-runner: needs --port N, --script FILE and EDGE_ADMIN_TOKEN (16 characters or more); --inspector-port N is optional\n",
+  );
   process.exit(2);
 }
 
@@ -38,7 +52,10 @@ const devWorkerSchema = v.object({
     kvNamespaces: v.optional(v.record(v.string(), v.unknown()), {}),
   }),
 });
-const { workerOptions } = v.parse(devWorkerSchema, unstable_getMiniflareWorkerOptions(path.join(REPO_ROOT, "wrangler.toml"), "dev"));
+const { workerOptions } = v.parse(
+  devWorkerSchema,
+  unstable_getMiniflareWorkerOptions(path.join(REPO_ROOT, "wrangler.toml"), "dev"),
+);
 const mf = new Miniflare({
   host: "127.0.0.1",
   port,
@@ -53,16 +70,21 @@ const mf = new Miniflare({
   ...(inspectorPort !== undefined ? { inspectorPort } : {}),
 });
 const url = await mf.ready;
-process.stdout.write(`edge-runner: the Worker answers on ${url.origin} (workerd through Miniflare, wrangler.toml [env.dev])${inspectorPort !== undefined ? `; its V8 inspector on 127.0.0.1:${inspectorPort}` : ""}\n`);
+process.stdout.write(
+  `edge-runner: the Worker answers on ${url.origin} (workerd through Miniflare, wrangler.toml [env.dev])${inspectorPort !== undefined ? `; its V8 inspector on 127.0.0.1:${inspectorPort}` : ""}\n`,
+);
 
 let stopping = false;
 const stop = (): void => {
   if (stopping) return;
   stopping = true;
-  mf.dispose().then(() => process.exit(0), (error: unknown) => {
-    process.stderr.write(`edge-runner: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
+  mf.dispose().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`edge-runner: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

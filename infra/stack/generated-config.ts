@@ -4,13 +4,21 @@ import type { OriginSpec } from "../simulator/fleet-spec.ts";
 import type { StackSettings } from "./stack-options.ts";
 
 /** Environment variable names through which the stack hands secrets to the scaler. */
-export const SCALER_SECRET_ENV = { edgeToken: "LB_ADMIN_TOKEN", simulatorToken: "SIM_CONTROL_TOKEN" } as const;
+export const SCALER_SECRET_ENV = {
+  edgeToken: "LB_ADMIN_TOKEN",
+  simulatorToken: "SIM_CONTROL_TOKEN",
+} as const;
 
 /** The predictor's targets file: every origin's /metrics, with a timeout under one step. */
-export function predictorTargets(table: OriginTable, stepSeconds: number): { scrapeTimeoutSeconds: number; targets: { url: string; origin: string }[] } {
+export function predictorTargets(
+  table: OriginTable,
+  stepSeconds: number,
+): { scrapeTimeoutSeconds: number; targets: { url: string; origin: string }[] } {
   return {
     scrapeTimeoutSeconds: Math.max(1, Math.min(5, stepSeconds - 1)),
-    targets: table.pools.flatMap((pool) => pool.origins.map((origin) => ({ url: `${origin.url.replace(/\/+$/, "")}/metrics`, origin: origin.id }))),
+    targets: table.pools.flatMap((pool) =>
+      pool.origins.map((origin) => ({ url: `${origin.url.replace(/\/+$/, "")}/metrics`, origin: origin.id })),
+    ),
   };
 }
 
@@ -19,22 +27,42 @@ export function predictorTargets(table: OriginTable, stepSeconds: number): { scr
  * with the origin's own per-replica capacity, replica range and boot time; weights written
  * through the Worker's admin API. Secrets are named by environment variable, never written.
  */
-export function scalerConfig(origins: readonly OriginSpec[], edgeUrl: string, settings: Pick<StackSettings, "scalerIntervalSeconds">): ScalerFile {
+export function scalerConfig(
+  origins: readonly OriginSpec[],
+  edgeUrl: string,
+  settings: Pick<StackSettings, "scalerIntervalSeconds">,
+): ScalerFile {
   return {
     intervalSeconds: settings.scalerIntervalSeconds,
     overlayTtlSeconds: 300,
     staleAfterSeconds: 180,
     weights: { kind: "worker-admin", url: edgeUrl, tokenEnv: SCALER_SECRET_ENV.edgeToken },
-    policy: { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, sizingQuantile: 0.9, bandCap: 0.6, violationBudget: 0.02, violationBudgetGain: 0.005, excursionPrice: 0, shortfallPrice: 1.2 },
+    policy: {
+      hysteresis: 0,
+      weightHoldSeconds: 300,
+      maxSpill: 0.5,
+      breachStep: 0.2,
+      sizingQuantile: 0.9,
+      bandCap: 0.6,
+      violationBudget: 0.02,
+      violationBudgetGain: 0.005,
+      excursionPrice: 0,
+      shortfallPrice: 1.2,
+    },
     jobs: { attempts: 5, backoffMs: 1000, concurrency: 4 },
     defaults: {},
-    origins: Object.fromEntries(origins.map((origin) => [origin.id, {
-      rpsPerReplica: origin.capacityPerReplicaRps,
-      minReplicas: origin.minReplicas,
-      maxReplicas: origin.maxReplicas,
-      bootSeconds: Math.ceil(origin.bootDelaySeconds),
-      provider: { kind: "simulator" as const, tokenEnv: SCALER_SECRET_ENV.simulatorToken },
-    }])),
+    origins: Object.fromEntries(
+      origins.map((origin) => [
+        origin.id,
+        {
+          rpsPerReplica: origin.capacityPerReplicaRps,
+          minReplicas: origin.minReplicas,
+          maxReplicas: origin.maxReplicas,
+          bootSeconds: Math.ceil(origin.bootDelaySeconds),
+          provider: { kind: "simulator" as const, tokenEnv: SCALER_SECRET_ENV.simulatorToken },
+        },
+      ]),
+    ),
   };
 }
 

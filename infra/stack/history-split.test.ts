@@ -43,7 +43,14 @@ describe("splitHistory", () => {
   it("gives each origin its share of every step, as counts, one step later as a scrape records it", () => {
     const step = 5;
     const total = Array.from({ length: 400 }, (_, i) => ({ t: 1_000_000 + i * step * 1000, value: 100 }));
-    const history = splitHistory({ total, stepSeconds: step, table, mix, traceTimeAt: () => traceStart, rng: seededRng(4) });
+    const history = splitHistory({
+      total,
+      stepSeconds: step,
+      table,
+      mix,
+      traceTimeAt: () => traceStart,
+      rng: seededRng(4),
+    });
     expect(history.map((h) => h.origin)).toEqual(table.pools.flatMap((p) => p.origins.map((o) => o.id)));
     const eu = history.find((h) => h.origin === "eu-west-1")?.rps ?? [];
     expect(eu[0]?.t).toBe(1_000_000 + step * 1000);

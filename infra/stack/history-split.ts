@@ -17,7 +17,8 @@ export function homePool(table: OriginTable, city: City): Pool {
   for (const pool of table.pools) {
     const local = pool.countries?.includes(city.country) === true ? 0 : 1;
     const distance = centralAngle(city.lat, city.lon, pool.location.lat, pool.location.lon);
-    if (best === null || local < best.local || (local === best.local && distance < best.distance)) best = { pool, local, distance };
+    if (best === null || local < best.local || (local === best.local && distance < best.distance))
+      best = { pool, local, distance };
   }
   if (best === null) throw new Error("the origin table has no pool");
   return best.pool;
@@ -62,7 +63,9 @@ export function splitHistory(input: {
 }): OriginHistory[] {
   const { total, stepSeconds, table, mix, traceTimeAt, rng } = input;
   const stepMs = stepSeconds * 1000;
-  const out = new Map<string, TracePoint[]>(table.pools.flatMap((pool) => pool.origins.map((origin) => [origin.id, [] as TracePoint[]] as const)));
+  const out = new Map<string, TracePoint[]>(
+    table.pools.flatMap((pool) => pool.origins.map((origin) => [origin.id, [] as TracePoint[]] as const)),
+  );
   for (const point of total) {
     const traceTime = traceTimeAt(point.t + stepMs / 2);
     if (Number.isNaN(traceTime)) continue;

@@ -15,8 +15,12 @@ import type { RunningStack } from "./start-stack.ts";
 import { startStack } from "./start-stack.ts";
 
 const PROGRESS_EVERY_MS = 30_000;
-const out = (line: string): void => { process.stdout.write(`${line}\n`); };
-const err = (line: string): void => { process.stderr.write(`${line}\n`); };
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const err = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
 
 /** Prints a problem in the user's terms and sets the exit status: 2 for what they can fix in the
  * command, 1 for everything else. */
@@ -47,9 +51,22 @@ async function main(): Promise<void> {
   }
   let fleet: unknown;
   if (request.fleetFile !== undefined) {
-    const text = await readFile(request.fleetFile, "utf8").catch((error: unknown) => { throw new StackConfigError([{ path: "fleet.", message: `cannot read ${request.fleetFile ?? ""}: ${error instanceof Error ? error.message : String(error)}` }]); });
+    const text = await readFile(request.fleetFile, "utf8").catch((error: unknown) => {
+      throw new StackConfigError([
+        {
+          path: "fleet.",
+          message: `cannot read ${request.fleetFile ?? ""}: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ]);
+    });
     const json = parseJsonText(text);
-    if (!json.ok) throw new StackConfigError(json.issues.map((issue) => ({ path: "fleet.", message: `${request.fleetFile ?? ""} ${issue.message}` })));
+    if (!json.ok)
+      throw new StackConfigError(
+        json.issues.map((issue) => ({
+          path: "fleet.",
+          message: `${request.fleetFile ?? ""} ${issue.message}`,
+        })),
+      );
     fleet = json.value;
   }
 
@@ -60,7 +77,12 @@ async function main(): Promise<void> {
     signals++;
     if (signals > 1) {
       // A second Ctrl-C: stop waiting for a graceful end, end every process group now.
-      for (const pid of stack?.pids() ?? []) try { process.kill(-pid, "SIGKILL"); } catch { /* already gone */ }
+      for (const pid of stack?.pids() ?? [])
+        try {
+          process.kill(-pid, "SIGKILL");
+        } catch {
+          /* already gone */
+        }
       process.exit(130);
     }
     err(`\n${signal}: stopping every part (Ctrl-C again to kill them at once)...`);
@@ -79,8 +101,13 @@ async function main(): Promise<void> {
       prefix: request.settings.prefix ?? "headroom-local",
       ...(fleet !== undefined ? { fleet } : {}),
       signal: aborter.signal,
-      onReady: (part, detail, ms) => { out(readyLine(part, detail, ms)); },
-      log: (part, line) => { if (isWorthShowing(part, line) && (!request.quiet || isNotable(part, line))) out(partLine(part, line)); },
+      onReady: (part, detail, ms) => {
+        out(readyLine(part, detail, ms));
+      },
+      log: (part, line) => {
+        if (isWorthShowing(part, line) && (!request.quiet || isNotable(part, line)))
+          out(partLine(part, line));
+      },
     });
   } catch (error) {
     if (!aborter.signal.aborted) throw error;
@@ -95,7 +122,9 @@ async function main(): Promise<void> {
   for (const line of urlLines(stack)) out(line);
 
   const running = stack;
-  const progress = setInterval(() => { out(partLine("traffic", formatProgressLine(running.traffic.replay.progress(), PROGRESS_EVERY_MS / 1000))); }, PROGRESS_EVERY_MS);
+  const progress = setInterval(() => {
+    out(partLine("traffic", formatProgressLine(running.traffic.replay.progress(), PROGRESS_EVERY_MS / 1000)));
+  }, PROGRESS_EVERY_MS);
   progress.unref();
   void running.failure.then((error) => {
     err(`npm start: ${error.message}`);
@@ -103,7 +132,12 @@ async function main(): Promise<void> {
   });
   void running.traffic.replay.done.then((summary) => {
     if (signals > 0) return;
-    out(partLine("traffic", `the replay ended after ${(summary.elapsedMs / 1000).toFixed(0)} s: sent ${summary.sent}, ok ${summary.ok}, failed ${summary.failed}; stopping`));
+    out(
+      partLine(
+        "traffic",
+        `the replay ended after ${(summary.elapsedMs / 1000).toFixed(0)} s: sent ${summary.sent}, ok ${summary.ok}, failed ${summary.failed}; stopping`,
+      ),
+    );
     void stop(running, summary.failed > 0 ? 1 : 0);
   });
   // The origins' and the replay's timers are unref'd; this keeps the launcher alive until stopped.

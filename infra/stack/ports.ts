@@ -8,7 +8,14 @@ export type PortClaim = { port: number; what: string; setting: string };
 export class PortsInUseError extends Error {
   readonly claims: readonly PortClaim[];
   constructor(claims: readonly PortClaim[], host: string) {
-    super(claims.map((claim) => `port ${claim.port} on ${host} (${claim.what}) is already in use: stop what listens there, or choose another port with ${claim.setting}`).join("\n"));
+    super(
+      claims
+        .map(
+          (claim) =>
+            `port ${claim.port} on ${host} (${claim.what}) is already in use: stop what listens there, or choose another port with ${claim.setting}`,
+        )
+        .join("\n"),
+    );
     this.name = "PortsInUseError";
     this.claims = claims;
   }
@@ -23,7 +30,9 @@ export function isPortFree(port: number, host: string): Promise<boolean> {
       else reject(error);
     });
     server.listen({ port, host, exclusive: true }, () => {
-      server.close(() => { resolve(true); });
+      server.close(() => {
+        resolve(true);
+      });
     });
   });
 }
@@ -43,7 +52,9 @@ export function freePort(host: string): Promise<number> {
     server.once("error", reject);
     server.listen(0, host, () => {
       const { port } = server.address() as AddressInfo;
-      server.close(() => { resolve(port); });
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }

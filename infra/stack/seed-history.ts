@@ -31,12 +31,36 @@ export async function seedHistory(input: {
   const { traffic, endAt, stepSeconds } = input;
   const store = new SeriesStore(input.redis, redisKeys(input.prefix), stepSeconds, input.retentionSeconds);
   const total = traffic.plan.backfill({ endAt, stepSeconds, historySeconds: input.historySeconds });
-  const history = splitHistory({ total, stepSeconds, table: input.table, mix: traffic.mix, traceTimeAt: (t) => traffic.plan.traceTimeAt(t - endAt), rng: input.rng });
-  await store.write(history.flatMap(({ origin, rps }) => rps.map((point) => ({ origin, metric: "rps" as const, t: point.t, value: point.value }))), endAt);
+  const history = splitHistory({
+    total,
+    stepSeconds,
+    table: input.table,
+    mix: traffic.mix,
+    traceTimeAt: (t) => traffic.plan.traceTimeAt(t - endAt),
+    rng: input.rng,
+  });
+  await store.write(
+    history.flatMap(({ origin, rps }) =>
+      rps.map((point) => ({ origin, metric: "rps" as const, t: point.t, value: point.value })),
+    ),
+    endAt,
+  );
   const times = history[0]?.rps.map((point) => point.t) ?? [];
   for (const spec of input.origins) {
-    const samples = times.map((t) => ({ t, sample: { at: new Date(t).toISOString(), replicas: spec.initialReplicas, capacityRps: spec.initialReplicas * spec.capacityPerReplicaRps } }));
+    const samples = times.map((t) => ({
+      t,
+      sample: {
+        at: new Date(t).toISOString(),
+        replicas: spec.initialReplicas,
+        capacityRps: spec.initialReplicas * spec.capacityPerReplicaRps,
+      },
+    }));
     await store.writeCapacityBatch(spec.id, samples, endAt);
   }
-  return { origins: history.length, pointsPerOrigin: times.length, from: times[0] ?? endAt, to: times[times.length - 1] ?? endAt };
+  return {
+    origins: history.length,
+    pointsPerOrigin: times.length,
+    from: times[0] ?? endAt,
+    to: times[times.length - 1] ?? endAt,
+  };
 }

@@ -11,6 +11,9 @@ export async function seedSlos(apiUrl: string, adminToken: string, slos: readonl
       signal: AbortSignal.timeout(10_000),
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`the predictor refused the SLO of pool ${slo.pool} (HTTP ${response.status}): ${text.slice(0, 500)}`);
+    if (!response.ok)
+      throw new Error(
+        `the predictor refused the SLO of pool ${slo.pool} (HTTP ${response.status}): ${text.slice(0, 500)}`,
+      );
   }
 }

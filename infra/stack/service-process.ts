@@ -61,7 +61,9 @@ export function startService(options: ServiceOptions): ServiceProcess {
     });
   }
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once("exit", (code, signal) => { resolve({ code, signal }); });
+    child.once("exit", (code, signal) => {
+      resolve({ code, signal });
+    });
   });
   let stopping: Promise<void> | null = null;
   return {
@@ -74,9 +76,16 @@ export function startService(options: ServiceOptions): ServiceProcess {
 }
 
 /** SIGTERM to the group, SIGKILL to whatever of it remains after the grace period. */
-async function stopGroup(child: ChildProcess, pid: number, exited: Promise<unknown>, graceMs: number): Promise<void> {
+async function stopGroup(
+  child: ChildProcess,
+  pid: number,
+  exited: Promise<unknown>,
+  graceMs: number,
+): Promise<void> {
   signalGroup(pid, "SIGTERM");
-  const timer = setTimeout(() => { signalGroup(pid, "SIGKILL"); }, graceMs);
+  const timer = setTimeout(() => {
+    signalGroup(pid, "SIGKILL");
+  }, graceMs);
   await exited;
   clearTimeout(timer);
   // The leader is gone; anything it left in its group (a grandchild) goes too.
@@ -94,14 +103,23 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Bounded polling until `url` answers 2xx, failing early when `service` exits. */
-export async function waitForHttp(url: string, service: Pick<ServiceProcess, "name" | "exited" | "recentOutput">, timeoutMs: number): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  service: Pick<ServiceProcess, "name" | "exited" | "recentOutput">,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   // Set from the exit event; an object so the type checker sees it can change in the loop.
   const seen: { exit: { code: number | null; signal: NodeJS.Signals | null } | null } = { exit: null };
-  void service.exited.then((status) => { seen.exit = status; });
+  void service.exited.then((status) => {
+    seen.exit = status;
+  });
   let lastError = "";
   while (Date.now() < deadline) {
-    if (seen.exit !== null) throw new Error(`${service.name} exited (${describeExit(seen.exit)}) before answering on ${url}${formatRecent(service.recentOutput())}`);
+    if (seen.exit !== null)
+      throw new Error(
+        `${service.name} exited (${describeExit(seen.exit)}) before answering on ${url}${formatRecent(service.recentOutput())}`,
+      );
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       await response.body?.cancel();
@@ -112,7 +130,9 @@ export async function waitForHttp(url: string, service: Pick<ServiceProcess, "na
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${service.name} did not answer on ${url} within ${Math.round(timeoutMs / 1000)} s (last: ${lastError})${formatRecent(service.recentOutput())}`);
+  throw new Error(
+    `${service.name} did not answer on ${url} within ${Math.round(timeoutMs / 1000)} s (last: ${lastError})${formatRecent(service.recentOutput())}`,
+  );
 }
 
 /** "code 1" or "signal SIGKILL". */

@@ -9,7 +9,9 @@ import { describeExit } from "./service-process.ts";
 export class StackConfigError extends Error {
   readonly issues: readonly ValidationIssue[];
   constructor(issues: readonly ValidationIssue[]) {
-    super(`invalid stack settings:\n${issues.map((issue) => `  ${issue.path || "(options)"}: ${issue.message}`).join("\n")}`);
+    super(
+      `invalid stack settings:\n${issues.map((issue) => `  ${issue.path || "(options)"}: ${issue.message}`).join("\n")}`,
+    );
     this.name = "StackConfigError";
     this.issues = issues;
   }
@@ -17,19 +19,31 @@ export class StackConfigError extends Error {
 
 /** Bounded polling until the scaler has installed its repeatable `evaluate` job (it does so once
  * its configuration is valid and its queue is open), failing early if it exits. */
-export async function waitForScalerSchedule(redis: Redis, queueName: string, scaler: Pick<ServiceProcess, "name" | "exited" | "recentOutput">, timeoutMs: number): Promise<void> {
+export async function waitForScalerSchedule(
+  redis: Redis,
+  queueName: string,
+  scaler: Pick<ServiceProcess, "name" | "exited" | "recentOutput">,
+  timeoutMs: number,
+): Promise<void> {
   const queue = new Queue(queueName, { connection: redis });
   // Set from the exit event; an object so the type checker sees it can change in the loop.
   const seen: { exit: { code: number | null; signal: NodeJS.Signals | null } | null } = { exit: null };
-  void scaler.exited.then((status) => { seen.exit = status; });
+  void scaler.exited.then((status) => {
+    seen.exit = status;
+  });
   const deadline = Date.now() + timeoutMs;
   try {
     while (Date.now() < deadline) {
-      if (seen.exit !== null) throw new Error(`${scaler.name} exited (${describeExit(seen.exit)}) while starting; its last output:\n  ${scaler.recentOutput().slice(-8).join("\n  ")}`);
+      if (seen.exit !== null)
+        throw new Error(
+          `${scaler.name} exited (${describeExit(seen.exit)}) while starting; its last output:\n  ${scaler.recentOutput().slice(-8).join("\n  ")}`,
+        );
       if (await queue.getJobScheduler(JOB_NAMES.evaluate)) return;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    throw new Error(`${scaler.name} did not schedule its evaluations within ${Math.round(timeoutMs / 1000)} s; its last output:\n  ${scaler.recentOutput().slice(-8).join("\n  ")}`);
+    throw new Error(
+      `${scaler.name} did not schedule its evaluations within ${Math.round(timeoutMs / 1000)} s; its last output:\n  ${scaler.recentOutput().slice(-8).join("\n  ")}`,
+    );
   } finally {
     await queue.close();
   }

@@ -5,15 +5,40 @@ import { DEFAULT_FLEET } from "../simulator/default-fleet.ts";
 import type { FleetSpec, OriginSpec } from "../simulator/fleet-spec.ts";
 import { resolveOriginSpecs, validateFleetSpec } from "../simulator/fleet-spec.ts";
 
-const positive = (max: number) => v.pipe(v.number("must be a number"), v.finite("must be a finite number"), v.gtValue(0, "must be more than 0"), v.maxValue(max, `must be at most ${max}`));
+const positive = (max: number) =>
+  v.pipe(
+    v.number("must be a number"),
+    v.finite("must be a finite number"),
+    v.gtValue(0, "must be more than 0"),
+    v.maxValue(max, `must be at most ${max}`),
+  );
 const port = (max: number) => boundedInteger(0, max);
 
 /** Where the replayed trace comes from. `points` is for code (tests): a trace already in hand. */
-const traceSchema = v.variant("kind", [
-  v.strictObject({ kind: v.literal("generated"), days: v.optional(positive(366), 14), flashCrowds: v.optional(boundedInteger(0, 100), 1) }),
-  v.strictObject({ kind: v.literal("csv"), file: v.pipe(v.string("must be a string"), v.minLength(1, "must name a file")), column: v.optional(v.string()) }),
-  v.strictObject({ kind: v.literal("points"), points: v.pipe(v.array(v.strictObject({ t: v.number(), value: v.number() })), v.minLength(2, "must hold at least 2 points")), description: v.optional(v.string(), "a trace given in code") }),
-], "must be an object whose kind is generated, csv or points");
+const traceSchema = v.variant(
+  "kind",
+  [
+    v.strictObject({
+      kind: v.literal("generated"),
+      days: v.optional(positive(366), 14),
+      flashCrowds: v.optional(boundedInteger(0, 100), 1),
+    }),
+    v.strictObject({
+      kind: v.literal("csv"),
+      file: v.pipe(v.string("must be a string"), v.minLength(1, "must name a file")),
+      column: v.optional(v.string()),
+    }),
+    v.strictObject({
+      kind: v.literal("points"),
+      points: v.pipe(
+        v.array(v.strictObject({ t: v.number(), value: v.number() })),
+        v.minLength(2, "must hold at least 2 points"),
+      ),
+      description: v.optional(v.string(), "a trace given in code"),
+    }),
+  ],
+  "must be an object whose kind is generated, csv or points",
+);
 
 const sloSchema = v.strictObject({
   targetUtilization: v.optional(boundedNumber(0.05, 1), 0.6),
@@ -25,13 +50,21 @@ const sloSchema = v.strictObject({
 
 /** Every setting of the local stack, each with its default (see the README's `npm start`). */
 export const stackSettingsSchema = v.strictObject({
-  redisUrl: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\/\S+$/, "must be a redis:// or rediss:// URL")), "redis://127.0.0.1:6379"),
+  redisUrl: v.optional(
+    v.pipe(v.string(), v.regex(/^rediss?:\/\/\S+$/, "must be a redis:// or rediss:// URL")),
+    "redis://127.0.0.1:6379",
+  ),
   /** Prefix of every Redis key (and queue) of the stack; its keys from an earlier run are
    * cleared at start. Default: a fresh random one, whose keys are deleted again at stop. */
-  prefix: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '_' or '-'"))),
+  prefix: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '_' or '-'")),
+  ),
   /** How the Worker runs: in workerd through Miniflare with wrangler.toml's [env.dev] (default),
    * or under `wrangler dev` itself, whose development proxy can end the run (see edge-runner.ts). */
-  edgeRuntime: v.optional(v.picklist(["miniflare", "wrangler-dev"], "must be miniflare or wrangler-dev"), "miniflare"),
+  edgeRuntime: v.optional(
+    v.picklist(["miniflare", "wrangler-dev"], "must be miniflare or wrangler-dev"),
+    "miniflare",
+  ),
   edgePort: v.optional(port(55_535), 8787),
   /** Port of the V8 inspector of the Worker's isolate (Miniflare runtime only; default: none). */
   edgeInspectorPort: v.optional(boundedInteger(1, 65_535)),
@@ -62,7 +95,13 @@ export const stackSettingsSchema = v.strictObject({
   healthCheckSeconds: v.optional(positive(3_600), 5),
   /** Model kinds the predictor trains. The LSTM is left out by default: on two cores its
    * training (10-40 s per series, every series) competes with the demo traffic for CPU. */
-  models: v.optional(v.pipe(v.array(v.picklist(MODEL_KINDS, `must be one of ${MODEL_KINDS.join(", ")}`)), v.minLength(1, "must list at least one model kind")), ["seasonal-naive", "holt-winters"]),
+  models: v.optional(
+    v.pipe(
+      v.array(v.picklist(MODEL_KINDS, `must be one of ${MODEL_KINDS.join(", ")}`)),
+      v.minLength(1, "must list at least one model kind"),
+    ),
+    ["seasonal-naive", "holt-winters"],
+  ),
   lstmEpochs: v.optional(boundedInteger(1, 1_000)),
   /** Bearer token of the Worker's and the predictor's admin APIs (default: a random one). */
   adminToken: v.optional(v.pipe(v.string(), v.minLength(16, "must be at least 16 characters"))),
@@ -98,27 +137,58 @@ export function resolveStackSettings(input: unknown): Validated<StackSettings> {
   if (!parsed.ok) return parsed;
   const { fleet: fleetInput, ...s } = parsed.value;
   const base = (fleetInput ?? DEFAULT_FLEET) as Record<string, unknown>;
-  const baseDefaults = typeof base.defaults === "object" && base.defaults !== null ? (base.defaults as Record<string, unknown>) : {};
+  const baseDefaults =
+    typeof base.defaults === "object" && base.defaults !== null
+      ? (base.defaults as Record<string, unknown>)
+      : {};
   const fleetChecked = validateFleetSpec({
     ...base,
     ...(s.originBasePort !== undefined ? { basePort: s.originBasePort } : {}),
     defaults: { bootDelaySeconds: s.bootDelaySeconds, ...baseDefaults },
   });
-  if (!fleetChecked.ok) return { ok: false, issues: fleetChecked.issues.map((issue) => ({ path: issue.path === "basePort" ? "originBasePort" : `fleet.${issue.path}`, message: issue.message })) };
+  if (!fleetChecked.ok)
+    return {
+      ok: false,
+      issues: fleetChecked.issues.map((issue) => ({
+        path: issue.path === "basePort" ? "originBasePort" : `fleet.${issue.path}`,
+        message: issue.message,
+      })),
+    };
   const origins = resolveOriginSpecs(fleetChecked.value);
-  if (!origins.ok) return { ok: false, issues: origins.issues.map((issue) => ({ path: `fleet.${issue.path}`, message: issue.message })) };
+  if (!origins.ok)
+    return {
+      ok: false,
+      issues: origins.issues.map((issue) => ({ path: `fleet.${issue.path}`, message: issue.message })),
+    };
 
   const issues: ValidationIssue[] = [];
   const step = s.stepSeconds;
   const horizonSteps = Math.max(1, Math.round(s.horizonSeconds / step));
   const slowestBoot = Math.max(...origins.value.map((origin) => origin.bootDelaySeconds));
-  if (s.slo.leadSeconds < slowestBoot) issues.push({ path: "slo.leadSeconds", message: `must be at least the slowest origin's boot delay (${slowestBoot} s): the scaler must ask for replicas before the load needs them` });
+  if (s.slo.leadSeconds < slowestBoot)
+    issues.push({
+      path: "slo.leadSeconds",
+      message: `must be at least the slowest origin's boot delay (${slowestBoot} s): the scaler must ask for replicas before the load needs them`,
+    });
   const neededHorizon = Math.ceil((s.slo.leadSeconds + 2 * step) / step);
-  if (horizonSteps < neededHorizon) issues.push({ path: "horizonSeconds", message: `must reach past the SLO lead plus two steps (at least ${neededHorizon * step} s with a ${s.slo.leadSeconds} s lead and ${step} s steps)` });
+  if (horizonSteps < neededHorizon)
+    issues.push({
+      path: "horizonSeconds",
+      message: `must reach past the SLO lead plus two steps (at least ${neededHorizon * step} s with a ${s.slo.leadSeconds} s lead and ${step} s steps)`,
+    });
   const historySteps = Math.floor(s.backfillSeconds / step);
-  if (s.backfillSeconds > 0 && historySteps < pointsToTrain(horizonSteps)) issues.push({ path: "backfillSeconds", message: `must hold at least ${pointsToTrain(horizonSteps)} steps (${pointsToTrain(horizonSteps) * step} s) for the first models to train at once with a ${horizonSteps}-step horizon, or be 0` });
-  if (s.backfillSeconds >= s.retentionSeconds) issues.push({ path: "backfillSeconds", message: `must be shorter than the retention (${s.retentionSeconds} s)` });
-  if (s.retentionSeconds < 10 * step) issues.push({ path: "retentionSeconds", message: `must hold at least 10 steps (${10 * step} s)` });
+  if (s.backfillSeconds > 0 && historySteps < pointsToTrain(horizonSteps))
+    issues.push({
+      path: "backfillSeconds",
+      message: `must hold at least ${pointsToTrain(horizonSteps)} steps (${pointsToTrain(horizonSteps) * step} s) for the first models to train at once with a ${horizonSteps}-step horizon, or be 0`,
+    });
+  if (s.backfillSeconds >= s.retentionSeconds)
+    issues.push({
+      path: "backfillSeconds",
+      message: `must be shorter than the retention (${s.retentionSeconds} s)`,
+    });
+  if (s.retentionSeconds < 10 * step)
+    issues.push({ path: "retentionSeconds", message: `must hold at least 10 steps (${10 * step} s)` });
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, value: { ...s, fleet: fleetChecked.value, origins: origins.value, horizonSteps } };
 }

@@ -85,24 +85,63 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const resolved = resolveStackSettings(input);
   if (!resolved.ok) throw new StackConfigError(resolved.issues);
   const ownPrefix = resolved.value.prefix === undefined;
-  const settings = { ...resolved.value, prefix: resolved.value.prefix ?? `headroom-${randomBytes(4).toString("hex")}` };
+  const settings = {
+    ...resolved.value,
+    prefix: resolved.value.prefix ?? `headroom-${randomBytes(4).toString("hex")}`,
+  };
   const adminToken = settings.adminToken ?? randomToken();
   const simulatorToken = randomToken();
   const host = "127.0.0.1";
   const traffic = await planTraffic(settings);
 
   const wranglerDev = settings.edgeRuntime === "wrangler-dev";
-  const edgePort = settings.edgePort !== 0 ? settings.edgePort : wranglerDev ? await freePortPair(host, 10_000) : await freePort(host);
+  const edgePort =
+    settings.edgePort !== 0
+      ? settings.edgePort
+      : wranglerDev
+        ? await freePortPair(host, 10_000)
+        : await freePort(host);
   const predictorPort = settings.predictorPort === 0 ? await freePort(host) : settings.predictorPort;
   const scalerPort = settings.scalerPort === 0 ? await freePort(host) : settings.scalerPort;
   const claims: PortClaim[] = [
     { port: edgePort, what: "the Worker", setting: "--edge-port / HEADROOM_EDGE_PORT" },
-    ...(wranglerDev ? [{ port: edgePort + 10_000, what: "wrangler dev's inspector, at the Worker's port + 10000", setting: "--edge-port / HEADROOM_EDGE_PORT" }] : []),
-    { port: predictorPort, what: "the predictor's API and dashboard", setting: "--predictor-port / HEADROOM_PREDICTOR_PORT" },
-    { port: scalerPort, what: "the scaler's metrics and health", setting: "--scaler-port / HEADROOM_SCALER_PORT" },
-    ...(settings.edgeInspectorPort !== undefined && !wranglerDev ? [{ port: settings.edgeInspectorPort, what: "the Worker's V8 inspector", setting: "--edge-inspector-port / HEADROOM_EDGE_INSPECTOR_PORT" }] : []),
+    ...(wranglerDev
+      ? [
+          {
+            port: edgePort + 10_000,
+            what: "wrangler dev's inspector, at the Worker's port + 10000",
+            setting: "--edge-port / HEADROOM_EDGE_PORT",
+          },
+        ]
+      : []),
+    {
+      port: predictorPort,
+      what: "the predictor's API and dashboard",
+      setting: "--predictor-port / HEADROOM_PREDICTOR_PORT",
+    },
+    {
+      port: scalerPort,
+      what: "the scaler's metrics and health",
+      setting: "--scaler-port / HEADROOM_SCALER_PORT",
+    },
+    ...(settings.edgeInspectorPort !== undefined && !wranglerDev
+      ? [
+          {
+            port: settings.edgeInspectorPort,
+            what: "the Worker's V8 inspector",
+            setting: "--edge-inspector-port / HEADROOM_EDGE_INSPECTOR_PORT",
+          },
+        ]
+      : []),
   ];
-  if (settings.fleet.basePort !== 0) settings.origins.forEach((origin, i) => claims.push({ port: settings.fleet.basePort + i, what: `origin ${origin.id}`, setting: "--origin-base-port / HEADROOM_ORIGIN_BASE_PORT" }));
+  if (settings.fleet.basePort !== 0)
+    settings.origins.forEach((origin, i) =>
+      claims.push({
+        port: settings.fleet.basePort + i,
+        what: `origin ${origin.id}`,
+        setting: "--origin-base-port / HEADROOM_ORIGIN_BASE_PORT",
+      }),
+    );
   await assertPortsFree(claims, host);
 
   const undo: (() => Promise<unknown>)[] = [];
@@ -112,13 +151,20 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     timings[part] = performance.now() - started;
     onReady?.(part, detail, timings[part]);
   };
-  const checkAborted = (): void => { if (signal?.aborted === true) throw new Error("the start was interrupted"); };
+  const checkAborted = (): void => {
+    if (signal?.aborted === true) throw new Error("the start was interrupted");
+  };
   let stopping = false;
   let reportFailure: (error: Error) => void = () => undefined;
-  const failure = new Promise<Error>((resolve) => { reportFailure = resolve; });
+  const failure = new Promise<Error>((resolve) => {
+    reportFailure = resolve;
+  });
   const stopAll = async (): Promise<void> => {
     stopping = true;
-    for (const step of undo.splice(0).reverse()) await step().catch((error: unknown) => { log?.("stack", `while stopping: ${error instanceof Error ? error.message : String(error)}`); });
+    for (const step of undo.splice(0).reverse())
+      await step().catch((error: unknown) => {
+        log?.("stack", `while stopping: ${error instanceof Error ? error.message : String(error)}`);
+      });
   };
 
   try {
@@ -132,42 +178,98 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       redis.disconnect();
     });
     const cleared = await clearStackData(redis, settings.prefix);
-    ready("redis", t, `${settings.redisUrl} (${redisHandle.started ? "started for this session, no persistence" : "already running"}; keys under "${settings.prefix}:"${cleared > 0 ? `, ${cleared} left by an earlier run cleared` : ""})`);
+    ready(
+      "redis",
+      t,
+      `${settings.redisUrl} (${redisHandle.started ? "started for this session, no persistence" : "already running"}; keys under "${settings.prefix}:"${cleared > 0 ? `, ${cleared} left by an earlier run cleared` : ""})`,
+    );
     checkAborted();
 
     t = performance.now();
-    const fleet = await startFleet(settings.fleet, { scheduler: realScheduler(), rng: seededRng(settings.seed), controlToken: simulatorToken, ...(onArrival ? { onArrival } : {}), log: (line) => log?.("origins", line) });
+    const fleet = await startFleet(settings.fleet, {
+      scheduler: realScheduler(),
+      rng: seededRng(settings.seed),
+      controlToken: simulatorToken,
+      ...(onArrival ? { onArrival } : {}),
+      log: (line) => log?.("origins", line),
+    });
     undo.push(() => fleet.stop());
-    ready("origins", t, `${fleet.origins.length} simulated origins in ${settings.fleet.pools.length} pools (${settings.fleet.pools.map((pool) => pool.name).join(", ")}) on ${fleet.origins[0]?.url ?? "?"}..${fleet.origins[fleet.origins.length - 1]?.port ?? "?"}, boot delay ${settings.bootDelaySeconds} s`);
+    ready(
+      "origins",
+      t,
+      `${fleet.origins.length} simulated origins in ${settings.fleet.pools.length} pools (${settings.fleet.pools.map((pool) => pool.name).join(", ")}) on ${fleet.origins[0]?.url ?? "?"}..${fleet.origins[fleet.origins.length - 1]?.port ?? "?"}, boot delay ${settings.bootDelaySeconds} s`,
+    );
 
     const work = await mkdtemp(path.join(tmpdir(), "headroom-stack-"));
     undo.push(() => rm(work, { recursive: true, force: true }));
 
     t = performance.now();
     const script = await bundleWorker(path.join(work, "worker"));
-    const edgeOptions = { port: edgePort, adminToken, table: fleet.table, healthCheckEveryMs: settings.healthCheckSeconds * 1000, script, log: (line: string) => log?.("edge", stripVTControlCharacters(line)) };
-    const edge = wranglerDev ? await startEdgeDev({ ...edgeOptions, ...(signal ? { signal } : {}) }) : await startEdgeWorkerd({ ...edgeOptions, ...(settings.edgeInspectorPort !== undefined ? { inspectorPort: settings.edgeInspectorPort } : {}) });
+    const edgeOptions = {
+      port: edgePort,
+      adminToken,
+      table: fleet.table,
+      healthCheckEveryMs: settings.healthCheckSeconds * 1000,
+      script,
+      log: (line: string) => log?.("edge", stripVTControlCharacters(line)),
+    };
+    const edge = wranglerDev
+      ? await startEdgeDev({ ...edgeOptions, ...(signal ? { signal } : {}) })
+      : await startEdgeWorkerd({
+          ...edgeOptions,
+          ...(settings.edgeInspectorPort !== undefined ? { inspectorPort: settings.edgeInspectorPort } : {}),
+        });
     const runtime = wranglerDev ? "wrangler dev" : "workerd (Miniflare, wrangler.toml [env.dev])";
     undo.push(() => edge.stop());
-    void edge.exited.then((status) => { if (!stopping) reportFailure(new Error(`the Worker (${runtime}) exited unexpectedly (${describeExit(status)}); its output is above`)); });
-    ready("edge", t, `the Worker (edge/ as of now) in ${runtime} on ${edge.url}, origin table seeded, health checks every ${settings.healthCheckSeconds} s`);
+    void edge.exited.then((status) => {
+      if (!stopping)
+        reportFailure(
+          new Error(
+            `the Worker (${runtime}) exited unexpectedly (${describeExit(status)}); its output is above`,
+          ),
+        );
+    });
+    ready(
+      "edge",
+      t,
+      `the Worker (edge/ as of now) in ${runtime} on ${edge.url}, origin table seeded, health checks every ${settings.healthCheckSeconds} s`,
+    );
     checkAborted();
 
     const targetsFile = path.join(work, "targets.json");
     const scalerFile = path.join(work, "scaler.json");
-    await writeFile(targetsFile, JSON.stringify(predictorTargets(fleet.table, settings.stepSeconds), null, 2));
+    await writeFile(
+      targetsFile,
+      JSON.stringify(predictorTargets(fleet.table, settings.stepSeconds), null, 2),
+    );
     await writeFile(scalerFile, JSON.stringify(scalerConfig(settings.origins, edge.url, settings), null, 2));
 
     // The compressed past of the traffic ends now; the traffic resumes from there once written.
     t = performance.now();
     const historyEnd = Date.now();
-    const history = settings.backfillSeconds > 0
-      ? await seedHistory({ redis, prefix: settings.prefix, stepSeconds: settings.stepSeconds, retentionSeconds: settings.retentionSeconds, historySeconds: settings.backfillSeconds, traffic, table: fleet.table, origins: settings.origins, endAt: historyEnd, rng: forkRng(seededRng(settings.seed + 1)) })
-      : null;
+    const history =
+      settings.backfillSeconds > 0
+        ? await seedHistory({
+            redis,
+            prefix: settings.prefix,
+            stepSeconds: settings.stepSeconds,
+            retentionSeconds: settings.retentionSeconds,
+            historySeconds: settings.backfillSeconds,
+            traffic,
+            table: fleet.table,
+            origins: settings.origins,
+            endAt: historyEnd,
+            rng: forkRng(seededRng(settings.seed + 1)),
+          })
+        : null;
     const running = startTraffic(traffic, edge.url, settings, historyEnd, (line) => log?.("traffic", line));
     undo.push(() => running.stop());
     const plan = running.plan.options;
-    ready("traffic", t, `${traffic.description}: from ${new Date(plan.startAt).toISOString().slice(0, 16).replace("T", " ")} UTC at ${plan.speed}x (a trace day every ${formatDuration(86_400 / plan.speed)}), peak ${plan.peakRps} rps, clients on every continent${history ? `; ${history.pointsPerOrigin} steps of history per origin written (${formatDuration(settings.backfillSeconds)} real, ${formatDuration(settings.backfillSeconds * plan.speed)} of trace)` : ""}`);
+    ready(
+      "traffic",
+      t,
+      `${traffic.description}: from ${new Date(plan.startAt).toISOString().slice(0, 16).replace("T", " ")} UTC at ${plan.speed}x (a trace day every ${formatDuration(86_400 / plan.speed)}), peak ${plan.peakRps} rps, clients on every continent${history ? `; ${history.pointsPerOrigin} steps of history per origin written (${formatDuration(settings.backfillSeconds)} real, ${formatDuration(settings.backfillSeconds * plan.speed)} of trace)` : ""}`,
+    );
 
     const apiUrl = `http://${host}:${predictorPort}/api`;
     const queue = scalerQueueName(settings.prefix);
@@ -175,7 +277,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       services.push(service);
       undo.push(() => service.stop());
       void service.exited.then((status) => {
-        if (!stopping) reportFailure(new Error(`the ${part} exited unexpectedly (${describeExit(status)}); its last output:\n  ${service.recentOutput().slice(-8).join("\n  ")}`));
+        if (!stopping)
+          reportFailure(
+            new Error(
+              `the ${part} exited unexpectedly (${describeExit(status)}); its last output:\n  ${service.recentOutput().slice(-8).join("\n  ")}`,
+            ),
+          );
       });
     };
     t = performance.now();
@@ -185,11 +292,21 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       args: [],
       onLine: (line) => log?.("predictor", line),
       env: {
-        REDIS_URL: settings.redisUrl, PREDICTOR_PREFIX: settings.prefix, PREDICTOR_STEP: `${settings.stepSeconds}s`, PREDICTOR_RETENTION: `${settings.retentionSeconds}s`,
-        PREDICTOR_TARGETS: targetsFile, PREDICTOR_ADMIN_TOKEN: adminToken, PREDICTOR_HOST: host, PREDICTOR_PORT: String(predictorPort),
-        PREDICTOR_MODEL_DIR: path.join(work, "models"), PREDICTOR_RETRAIN_INTERVAL: `${settings.retrainIntervalSeconds}s`, PREDICTOR_HORIZON: String(settings.horizonSteps),
-        PREDICTOR_MODELS: settings.models.join(","), PREDICTOR_LSTM_EPOCHS: settings.lstmEpochs !== undefined ? String(settings.lstmEpochs) : "",
-        PREDICTOR_EDGE_URL: edge.url, PREDICTOR_EDGE_TOKEN: adminToken,
+        REDIS_URL: settings.redisUrl,
+        PREDICTOR_PREFIX: settings.prefix,
+        PREDICTOR_STEP: `${settings.stepSeconds}s`,
+        PREDICTOR_RETENTION: `${settings.retentionSeconds}s`,
+        PREDICTOR_TARGETS: targetsFile,
+        PREDICTOR_ADMIN_TOKEN: adminToken,
+        PREDICTOR_HOST: host,
+        PREDICTOR_PORT: String(predictorPort),
+        PREDICTOR_MODEL_DIR: path.join(work, "models"),
+        PREDICTOR_RETRAIN_INTERVAL: `${settings.retrainIntervalSeconds}s`,
+        PREDICTOR_HORIZON: String(settings.horizonSteps),
+        PREDICTOR_MODELS: settings.models.join(","),
+        PREDICTOR_LSTM_EPOCHS: settings.lstmEpochs !== undefined ? String(settings.lstmEpochs) : "",
+        PREDICTOR_EDGE_URL: edge.url,
+        PREDICTOR_EDGE_TOKEN: adminToken,
       },
     });
     watch(predictor, "predictor");
@@ -199,21 +316,44 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       script: "scaler/main.ts",
       args: ["--config", scalerFile],
       onLine: (line) => log?.("scaler", line),
-      env: { REDIS_URL: settings.redisUrl, REDIS_PREFIX: settings.prefix, SCALER_QUEUE: queue, SCALER_METRICS_HOST: host, SCALER_METRICS_PORT: String(scalerPort), [SCALER_SECRET_ENV.edgeToken]: adminToken, [SCALER_SECRET_ENV.simulatorToken]: simulatorToken },
+      env: {
+        REDIS_URL: settings.redisUrl,
+        REDIS_PREFIX: settings.prefix,
+        SCALER_QUEUE: queue,
+        SCALER_METRICS_HOST: host,
+        SCALER_METRICS_PORT: String(scalerPort),
+        [SCALER_SECRET_ENV.edgeToken]: adminToken,
+        [SCALER_SECRET_ENV.simulatorToken]: simulatorToken,
+      },
     });
     watch(scaler, "scaler");
     await waitForHttp(`${apiUrl}/healthz`, predictor, 90_000);
     const slos = seededSlos(fleet.table, settings.slo);
     await seedSlos(apiUrl, adminToken, slos);
-    ready("predictor", t, `scraping ${fleet.origins.length} origins every ${settings.stepSeconds} s, forecasting ${settings.horizonSteps} steps (${formatDuration(settings.horizonSteps * settings.stepSeconds)}) ahead with ${settings.models.join(", ")}; API on ${apiUrl}/`);
+    ready(
+      "predictor",
+      t,
+      `scraping ${fleet.origins.length} origins every ${settings.stepSeconds} s, forecasting ${settings.horizonSteps} steps (${formatDuration(settings.horizonSteps * settings.stepSeconds)}) ahead with ${settings.models.join(", ")}; API on ${apiUrl}/`,
+    );
     checkAborted();
     await waitForScalerSchedule(redis, queue, scaler, 60_000);
-    ready("scaler", scalerStarted, `act mode on every pool: target ${Math.round(settings.slo.targetUtilization * 100)} % utilisation, lead ${settings.slo.leadSeconds} s, p95 ${settings.slo.p95LatencyMs} ms, scale-in cooldown ${settings.slo.scaleInCooldownSeconds} s; evaluating every ${settings.scalerIntervalSeconds} s`);
+    ready(
+      "scaler",
+      scalerStarted,
+      `act mode on every pool: target ${Math.round(settings.slo.targetUtilization * 100)} % utilisation, lead ${settings.slo.leadSeconds} s, p95 ${settings.slo.p95LatencyMs} ms, scale-in cooldown ${settings.slo.scaleInCooldownSeconds} s; evaluating every ${settings.scalerIntervalSeconds} s`,
+    );
     checkAborted();
 
     const dashboard = `http://${host}:${predictorPort}/`;
     return {
-      urls: { dashboard, api: `${apiUrl}/`, edge: edge.url, edgeStatus: `${edge.url}/__lb/status`, scaler: `http://${host}:${scalerPort}/metrics`, redis: settings.redisUrl },
+      urls: {
+        dashboard,
+        api: `${apiUrl}/`,
+        edge: edge.url,
+        edgeStatus: `${edge.url}/__lb/status`,
+        scaler: `http://${host}:${scalerPort}/metrics`,
+        redis: settings.redisUrl,
+      },
       adminToken,
       prefix: settings.prefix,
       settings,

@@ -34,7 +34,11 @@ export type Traffic = {
  * in), so that the history before it holds a weekday to forecast from and the European morning
  * ramp arrives a couple of real minutes in; otherwise the replayer's own default. */
 export function defaultStackStart(points: readonly TracePoint[], generated: boolean): number {
-  if (generated && (points[0]?.t ?? 0) === DEFAULT_TRACE_START && (points[points.length - 1]?.t ?? 0) >= DEFAULT_TRACE_START + 8 * DAY_MS + 4 * 3_600_000) {
+  if (
+    generated &&
+    (points[0]?.t ?? 0) === DEFAULT_TRACE_START &&
+    (points[points.length - 1]?.t ?? 0) >= DEFAULT_TRACE_START + 8 * DAY_MS + 4 * 3_600_000
+  ) {
     return DEFAULT_TRACE_START + 8 * DAY_MS + 4 * 3_600_000;
   }
   return defaultReplayStart(points);
@@ -44,9 +48,17 @@ export function defaultStackStart(points: readonly TracePoint[], generated: bool
  * any process starts. */
 export async function planTraffic(settings: StackSettings): Promise<TrafficPlan> {
   const trace = settings.trace;
-  const loaded = trace.kind === "points"
-    ? { points: trace.points, description: trace.description }
-    : await loadTrace(trace.kind === "csv" ? { csv: trace.file, ...(trace.column !== undefined ? { column: trace.column } : {}) } : { generate: { days: trace.days, flashCrowds: trace.flashCrowds }, rng: seededRng(settings.seed) });
+  const loaded =
+    trace.kind === "points"
+      ? { points: trace.points, description: trace.description }
+      : await loadTrace(
+          trace.kind === "csv"
+            ? { csv: trace.file, ...(trace.column !== undefined ? { column: trace.column } : {}) }
+            : {
+                generate: { days: trace.days, flashCrowds: trace.flashCrowds },
+                rng: seededRng(settings.seed),
+              },
+        );
   const plan = new RatePlan(loaded.points, {
     speed: settings.speed,
     peakRps: settings.peakRps,
@@ -62,36 +74,63 @@ export async function planTraffic(settings: StackSettings): Promise<TrafficPlan>
  * The plan's real time 0 is `historyEnd` (where the written history stops); starting later
  * resumes the trace where it would be by now, so the series the predictor sees stays in phase.
  */
-export function startTraffic(traffic: TrafficPlan, target: string, settings: Pick<StackSettings, "seed" | "replayConcurrency">, historyEnd: number, onFailure?: (line: string) => void): Traffic {
+export function startTraffic(
+  traffic: TrafficPlan,
+  target: string,
+  settings: Pick<StackSettings, "seed" | "replayConcurrency">,
+  historyEnd: number,
+  onFailure?: (line: string) => void,
+): Traffic {
   const startedAt = Date.now();
   const late = Math.max(0, startedAt - historyEnd);
-  const plan = late === 0 ? traffic.plan : new RatePlan(traffic.plan.points, { ...traffic.plan.options, startAt: traffic.plan.traceTimeAt(late) });
+  const plan =
+    late === 0
+      ? traffic.plan
+      : new RatePlan(traffic.plan.points, {
+          ...traffic.plan.options,
+          startAt: traffic.plan.traceTimeAt(late),
+        });
   // Well under the 5 s after which wrangler dev closes an idle connection (see createHttpSender).
-  const sender = createHttpSender({ target, connections: settings.replayConcurrency, timeoutMs: 10_000, keepAliveTimeoutMs: 2_000 });
+  const sender = createHttpSender({
+    target,
+    connections: settings.replayConcurrency,
+    timeoutMs: 10_000,
+    keepAliveTimeoutMs: 2_000,
+  });
   const report = failureReporter(onFailure ?? (() => undefined));
   const send: Sender = async (request) => {
     const result = await sender(request);
     if (!result.ok) report(result, request);
     return result;
   };
-  const replay = startReplay({ plan, mix: traffic.mix, send, scheduler: realScheduler(), rng: seededRng(settings.seed), concurrency: settings.replayConcurrency });
+  const replay = startReplay({
+    plan,
+    mix: traffic.mix,
+    send,
+    scheduler: realScheduler(),
+    rng: seededRng(settings.seed),
+    concurrency: settings.replayConcurrency,
+  });
   let stopping: Promise<ReplayProgress> | null = null;
   return {
     replay,
     plan,
     startedAt,
-    stop: () => (stopping ??= (async () => {
-      replay.stop();
-      const summary = await replay.done;
-      await sender.close();
-      return summary;
-    })()),
+    stop: () =>
+      (stopping ??= (async () => {
+        replay.stop();
+        const summary = await replay.done;
+        await sender.close();
+        return summary;
+      })()),
   };
 }
 
 /** Reports failed requests as they happen, at most one line a second (with how many more), so
  * a failing Worker is visible without flooding the console. */
-function failureReporter(write: (line: string) => void): (result: Exclude<SendResult, { ok: true }>, request: OutboundRequest) => void {
+function failureReporter(
+  write: (line: string) => void,
+): (result: Exclude<SendResult, { ok: true }>, request: OutboundRequest) => void {
   let lastAt = 0;
   let suppressed = 0;
   return (result, request) => {
@@ -103,6 +142,8 @@ function failureReporter(write: (line: string) => void): (result: Exclude<SendRe
     lastAt = now;
     const more = suppressed > 0 ? ` (and ${suppressed} more since the last report)` : "";
     suppressed = 0;
-    write(`request from ${request.headers["x-lb-geo"] ?? "?"} failed: ${result.kind}${result.status !== undefined ? ` ${result.status}` : ""}${result.message !== undefined ? `: ${result.message}` : ""} after ${Math.round(result.latencyMs)} ms${more}`);
+    write(
+      `request from ${request.headers["x-lb-geo"] ?? "?"} failed: ${result.kind}${result.status !== undefined ? ` ${result.status}` : ""}${result.message !== undefined ? `: ${result.message}` : ""} after ${Math.round(result.latencyMs)} ms${more}`,
+    );
   };
 }

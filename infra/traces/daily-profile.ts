@@ -60,7 +60,10 @@ export function activityAt(t: number, profile: DailyProfile = DEFAULT_DAILY_PROF
     const weekend = isWeekend(dayStart);
     const level = weekend ? profile.weekendLevel : 1;
     const shift = weekend ? profile.weekendShiftHours * HOUR_MS : 0;
-    peaks += level * profile.morningPeakHeight * bump(local, dayStart + profile.morningPeakHour * HOUR_MS + shift, width * (weekend ? 1.3 : 1));
+    peaks +=
+      level *
+      profile.morningPeakHeight *
+      bump(local, dayStart + profile.morningPeakHour * HOUR_MS + shift, width * (weekend ? 1.3 : 1));
     peaks += level * bump(local, dayStart + profile.eveningPeakHour * HOUR_MS, width);
   }
   return profile.nightFloor + (1 - profile.nightFloor) * peaks;

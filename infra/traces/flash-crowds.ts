@@ -32,7 +32,13 @@ export function flashCrowdLoad(crowd: FlashCrowd, t: number): number {
 
 /** Places `count` flash crowds at random in [start, end), away from the edges so each one's
  * rise and most of its decay fall inside the trace; each varies by ±40 % around `shape`. */
-export function planFlashCrowds(rng: Rng, count: number, start: number, end: number, shape: FlashCrowdShape): FlashCrowd[] {
+export function planFlashCrowds(
+  rng: Rng,
+  count: number,
+  start: number,
+  end: number,
+  shape: FlashCrowdShape,
+): FlashCrowd[] {
   const span = end - start;
   const crowds: FlashCrowd[] = [];
   for (let i = 0; i < count; i++) {

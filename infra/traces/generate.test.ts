@@ -17,7 +17,18 @@ afterAll(async () => {
 describe("trace generator command", () => {
   it("writes the trace on stdout and, with --events-out, its flash crowds as events the replay reads", async () => {
     const events = path.join(dir, "crowds.json");
-    const result = await runScript("infra/traces/generate.ts", ["--days", "2", "--step", "300", "--seed", "3", "--flash-crowds", "2", "--events-out", events]);
+    const result = await runScript("infra/traces/generate.ts", [
+      "--days",
+      "2",
+      "--step",
+      "300",
+      "--seed",
+      "3",
+      "--flash-crowds",
+      "2",
+      "--events-out",
+      events,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const { points } = parseTraceCsv(result.stdout);
     expect(points).toHaveLength(2 * 288);
@@ -31,7 +42,12 @@ describe("trace generator command", () => {
   });
 
   it("exits 2 when asked for the events of a ramp, which has none", async () => {
-    const result = await runScript("infra/traces/generate.ts", ["--shape", "ramp", "--events-out", path.join(dir, "ramp.json")]);
+    const result = await runScript("infra/traces/generate.ts", [
+      "--shape",
+      "ramp",
+      "--events-out",
+      path.join(dir, "ramp.json"),
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe("generate: --events-out: a ramp has no flash crowds to schedule\n");
   });

@@ -42,16 +42,74 @@ ramp:
   --noise S                Gaussian noise as a share of the level (default 0)
 `;
 
-const numeric = ["seed", "step", "days", "base", "trend", "noise", "noise-minutes", "flash-crowds", "flash-magnitude", "flash-rise", "flash-decay", "night-floor", "morning-peak", "evening-peak", "weekend-level", "utc-offset", "minutes", "from", "to", "ramp-at", "ramp-over"] as const;
+const numeric = [
+  "seed",
+  "step",
+  "days",
+  "base",
+  "trend",
+  "noise",
+  "noise-minutes",
+  "flash-crowds",
+  "flash-magnitude",
+  "flash-rise",
+  "flash-decay",
+  "night-floor",
+  "morning-peak",
+  "evening-peak",
+  "weekend-level",
+  "utc-offset",
+  "minutes",
+  "from",
+  "to",
+  "ramp-at",
+  "ramp-over",
+] as const;
 
-const REALISTIC_FLAGS: Record<string, string> = { start: "start", days: "days", stepSeconds: "step", baseLevel: "base", trendPerDay: "trend", noise: "noise", noiseMinutes: "noise-minutes", flashCrowds: "flash-crowds", flashMagnitude: "flash-magnitude", flashRiseMinutes: "flash-rise", flashDecayMinutes: "flash-decay", "profile.nightFloor": "night-floor", "profile.morningPeakHour": "morning-peak", "profile.eveningPeakHour": "evening-peak", "profile.weekendLevel": "weekend-level", "profile.utcOffsetHours": "utc-offset" };
-const RAMP_FLAGS: Record<string, string> = { start: "start", minutes: "minutes", stepSeconds: "step", from: "from", to: "to", rampAtMinutes: "ramp-at", rampOverMinutes: "ramp-over", noise: "noise" };
+const REALISTIC_FLAGS: Record<string, string> = {
+  start: "start",
+  days: "days",
+  stepSeconds: "step",
+  baseLevel: "base",
+  trendPerDay: "trend",
+  noise: "noise",
+  noiseMinutes: "noise-minutes",
+  flashCrowds: "flash-crowds",
+  flashMagnitude: "flash-magnitude",
+  flashRiseMinutes: "flash-rise",
+  flashDecayMinutes: "flash-decay",
+  "profile.nightFloor": "night-floor",
+  "profile.morningPeakHour": "morning-peak",
+  "profile.eveningPeakHour": "evening-peak",
+  "profile.weekendLevel": "weekend-level",
+  "profile.utcOffsetHours": "utc-offset",
+};
+const RAMP_FLAGS: Record<string, string> = {
+  start: "start",
+  minutes: "minutes",
+  stepSeconds: "step",
+  from: "from",
+  to: "to",
+  rampAtMinutes: "ramp-at",
+  rampOverMinutes: "ramp-over",
+  noise: "noise",
+};
 
-const numericOptions = Object.fromEntries(numeric.map((flag) => [flag, { type: "string" }])) as Record<(typeof numeric)[number], { type: "string" }>;
+const numericOptions = Object.fromEntries(numeric.map((flag) => [flag, { type: "string" }])) as Record<
+  (typeof numeric)[number],
+  { type: "string" }
+>;
 
 function main(): void {
   const { values } = parseArgs({
-    options: { shape: { type: "string", default: "realistic" }, start: { type: "string" }, column: { type: "string", default: "value" }, "events-out": { type: "string" }, help: { type: "boolean", default: false }, ...numericOptions },
+    options: {
+      shape: { type: "string", default: "realistic" },
+      start: { type: "string" },
+      column: { type: "string", default: "value" },
+      "events-out": { type: "string" },
+      help: { type: "boolean", default: false },
+      ...numericOptions,
+    },
     strict: true,
   });
   if (values.help) {
@@ -61,20 +119,51 @@ function main(): void {
   const n = (flag: (typeof numeric)[number]): number | undefined => numberFlag(flag, values[flag]);
   const seed = n("seed") ?? 1;
   const start = dateFlag("start", values.start);
-  if (!/^[A-Za-z_][\w-]*$/.test(values.column)) throw new CliError(`--column: "${values.column}" must be a simple name (letters, digits, _ or -)`);
+  if (!/^[A-Za-z_][\w-]*$/.test(values.column))
+    throw new CliError(`--column: "${values.column}" must be a simple name (letters, digits, _ or -)`);
   let csv: string;
   if (values.shape === "realistic") {
-    const profile = definedOnly({ nightFloor: n("night-floor"), morningPeakHour: n("morning-peak"), eveningPeakHour: n("evening-peak"), weekendLevel: n("weekend-level"), utcOffsetHours: n("utc-offset") });
-    const input = definedOnly({ start, days: n("days"), stepSeconds: n("step"), baseLevel: n("base"), trendPerDay: n("trend"), noise: n("noise"), noiseMinutes: n("noise-minutes"), flashCrowds: n("flash-crowds"), flashMagnitude: n("flash-magnitude"), flashRiseMinutes: n("flash-rise"), flashDecayMinutes: n("flash-decay"), profile });
+    const profile = definedOnly({
+      nightFloor: n("night-floor"),
+      morningPeakHour: n("morning-peak"),
+      eveningPeakHour: n("evening-peak"),
+      weekendLevel: n("weekend-level"),
+      utcOffsetHours: n("utc-offset"),
+    });
+    const input = definedOnly({
+      start,
+      days: n("days"),
+      stepSeconds: n("step"),
+      baseLevel: n("base"),
+      trendPerDay: n("trend"),
+      noise: n("noise"),
+      noiseMinutes: n("noise-minutes"),
+      flashCrowds: n("flash-crowds"),
+      flashMagnitude: n("flash-magnitude"),
+      flashRiseMinutes: n("flash-rise"),
+      flashDecayMinutes: n("flash-decay"),
+      profile,
+    });
     const checked = resolveTraceOptions(input);
     if (!checked.ok) throw issuesAsCliError(checked.issues, REALISTIC_FLAGS);
     const trace = generateTrace(checked.value, seededRng(seed));
     csv = formatTraceCsv(trace.points, values.column);
     const eventsOut = values["events-out"];
-    if (eventsOut !== undefined) writeFileSync(eventsOut, `${JSON.stringify(flashCrowdEvents(trace), null, 2)}\n`);
+    if (eventsOut !== undefined)
+      writeFileSync(eventsOut, `${JSON.stringify(flashCrowdEvents(trace), null, 2)}\n`);
   } else if (values.shape === "ramp") {
-    if (values["events-out"] !== undefined) throw new CliError("--events-out: a ramp has no flash crowds to schedule");
-    const input = definedOnly({ start, minutes: n("minutes"), stepSeconds: n("step"), from: n("from"), to: n("to"), rampAtMinutes: n("ramp-at"), rampOverMinutes: n("ramp-over"), noise: n("noise") });
+    if (values["events-out"] !== undefined)
+      throw new CliError("--events-out: a ramp has no flash crowds to schedule");
+    const input = definedOnly({
+      start,
+      minutes: n("minutes"),
+      stepSeconds: n("step"),
+      from: n("from"),
+      to: n("to"),
+      rampAtMinutes: n("ramp-at"),
+      rampOverMinutes: n("ramp-over"),
+      noise: n("noise"),
+    });
     const checked = validateWith(rampOptionsSchema, input);
     if (!checked.ok) throw issuesAsCliError(checked.issues, RAMP_FLAGS);
     csv = formatTraceCsv(generateRampTrace(checked.value, seededRng(seed)), values.column);

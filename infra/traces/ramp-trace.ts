@@ -38,7 +38,8 @@ export function generateRampTrace(input: RampOptionsInput, rng: Rng): TracePoint
   const points: TracePoint[] = [];
   for (let i = 0; i < count; i++) {
     const t = o.start + i * stepMs;
-    const progress = rampMs === 0 ? (t >= rampStart ? 1 : 0) : Math.min(1, Math.max(0, (t - rampStart) / rampMs));
+    const progress =
+      rampMs === 0 ? (t >= rampStart ? 1 : 0) : Math.min(1, Math.max(0, (t - rampStart) / rampMs));
     const level = o.from + (o.to - o.from) * progress;
     const value = Math.max(0, level * (1 + o.noise * gaussian(rng)));
     points.push({ t, value: Math.round(value * 1000) / 1000 });

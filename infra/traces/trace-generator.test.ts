@@ -63,7 +63,10 @@ describe("realistic trace generator", () => {
   });
 
   it("keeps the daily and weekly cycles visible through the noise (autocorrelation)", () => {
-    const { points } = generateTrace({ days: 28, stepSeconds: 600, trendPerDay: 0, flashCrowds: 0 }, seededRng(3));
+    const { points } = generateTrace(
+      { days: 28, stepSeconds: 600, trendPerDay: 0, flashCrowds: 0 },
+      seededRng(3),
+    );
     const values = points.map((p) => p.value);
     const day = 144;
     expect(autocorrelation(values, day)).toBeGreaterThan(0.6);
@@ -135,11 +138,17 @@ describe("realistic trace generator", () => {
   });
 
   it("refuses bad options, naming each", () => {
-    expect(() => generateTrace({ days: 0, stepSeconds: 1.5, noise: -1 }, seededRng(1))).toThrow(ValidationError);
+    expect(() => generateTrace({ days: 0, stepSeconds: 1.5, noise: -1 }, seededRng(1))).toThrow(
+      ValidationError,
+    );
     try {
       generateTrace({ days: 0, stepSeconds: 1.5, profile: { weekendLevel: -1 } }, seededRng(1));
     } catch (error) {
-      expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual(["days", "stepSeconds", "profile.weekendLevel"]);
+      expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual([
+        "days",
+        "stepSeconds",
+        "profile.weekendLevel",
+      ]);
     }
   });
 
@@ -153,7 +162,10 @@ describe("realistic trace generator", () => {
 
 describe("ramp trace", () => {
   it("is flat, ramps linearly, then flat again", () => {
-    const points = generateRampTrace({ minutes: 30, from: 10, to: 70, rampAtMinutes: 10, rampOverMinutes: 6 }, seededRng(1));
+    const points = generateRampTrace(
+      { minutes: 30, from: 10, to: 70, rampAtMinutes: 10, rampOverMinutes: 6 },
+      seededRng(1),
+    );
     const values = points.map((p) => p.value);
     expect(values).toHaveLength(30);
     expect(values.slice(0, 11)).toEqual(Array<number>(11).fill(10));

@@ -4,7 +4,12 @@ import { boundedInteger, boundedNumber, validateWith } from "../../contracts/ind
 
 /** A finite number above 0 and at most `max`. */
 export function positiveNumber(max: number) {
-  return v.pipe(v.number("must be a number"), v.finite("must be a finite number"), v.gtValue(0, "must be more than 0"), v.maxValue(max, `must be at most ${max}`));
+  return v.pipe(
+    v.number("must be a number"),
+    v.finite("must be a finite number"),
+    v.gtValue(0, "must be more than 0"),
+    v.maxValue(max, `must be at most ${max}`),
+  );
 }
 
 /** Monday 5 January 2026, 00:00 UTC: generated traces start on a Monday unless told otherwise. */

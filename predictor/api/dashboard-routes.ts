@@ -29,16 +29,24 @@ export type DashboardContext = {
 export function addDashboardRoutes(router: RouterType<IRequest, []>, context: DashboardContext): void {
   const maxMinutes = (seconds: number) => Math.max(1, Math.floor(seconds / 60));
   router
-    .get("/api/info", async () => Response.json({
-      now: new Date(context.now()).toISOString(),
-      stepSeconds: context.series.stepSeconds,
-      retentionSeconds: context.series.retentionSeconds,
-      horizonSteps: context.horizonSteps,
-      history: context.history ? { leadSteps: context.history.leadSteps, leadSeconds: context.history.leadSteps * context.series.stepSeconds, retentionSeconds: context.history.retentionSeconds } : null,
-      edge: { configured: context.edge !== null },
-      writes: context.adminToken !== null,
-      scaler: await context.documents.readScalerHeartbeat(),
-    }))
+    .get("/api/info", async () =>
+      Response.json({
+        now: new Date(context.now()).toISOString(),
+        stepSeconds: context.series.stepSeconds,
+        retentionSeconds: context.series.retentionSeconds,
+        horizonSteps: context.horizonSteps,
+        history: context.history
+          ? {
+              leadSteps: context.history.leadSteps,
+              leadSeconds: context.history.leadSteps * context.series.stepSeconds,
+              retentionSeconds: context.history.retentionSeconds,
+            }
+          : null,
+        edge: { configured: context.edge !== null },
+        writes: context.adminToken !== null,
+        scaler: await context.documents.readScalerHeartbeat(),
+      }),
+    )
     .get("/api/capacity", async (request) => {
       const issues: ValidationIssue[] = [];
       onlyParams(request.query, ["origin", "minutes"], issues);
@@ -47,8 +55,14 @@ export function addDashboardRoutes(router: RouterType<IRequest, []>, context: Da
       const minutes = integerParam(request.query, "minutes", 1, limit, Math.min(360, limit), issues);
       rejectIssues(issues);
       const now = context.now();
-      const origins = origin !== undefined ? [origin] : [...new Set((await context.series.list()).map((s) => s.origin))];
-      const capacity = await Promise.all(origins.map(async (id) => ({ origin: id, samples: await context.series.readCapacity(id, now - minutes * 60_000, now) })));
+      const origins =
+        origin !== undefined ? [origin] : [...new Set((await context.series.list()).map((s) => s.origin))];
+      const capacity = await Promise.all(
+        origins.map(async (id) => ({
+          origin: id,
+          samples: await context.series.readCapacity(id, now - minutes * 60_000, now),
+        })),
+      );
       return Response.json({ capacity });
     })
     .get("/api/forecast-history", async (request) => {
@@ -63,20 +77,35 @@ export function addDashboardRoutes(router: RouterType<IRequest, []>, context: Da
       const now = context.now();
       const from = now - minutes * 60_000;
       const stepMs = context.series.stepMs;
-      const all = (await context.series.list()).filter((s) => (filter.origin === undefined || s.origin === filter.origin) && (filter.metric === undefined || s.metric === filter.metric));
-      const series = await Promise.all(all.map(async ({ origin, metric }) => {
-        const past = await history.read(origin, metric, from, now + history.leadSteps * stepMs);
-        // The actuals reach back one lead further, for the persistence baseline.
-        const actual = await context.series.read(origin, metric, from - history.leadSteps * stepMs, now);
-        return { origin, metric, ...reviewForecasts(past, actual, history.leadSteps) };
-      }));
-      return Response.json({ stepSeconds: context.series.stepSeconds, leadSteps: history.leadSteps, leadSeconds: history.leadSteps * context.series.stepSeconds, series });
+      const all = (await context.series.list()).filter(
+        (s) =>
+          (filter.origin === undefined || s.origin === filter.origin) &&
+          (filter.metric === undefined || s.metric === filter.metric),
+      );
+      const series = await Promise.all(
+        all.map(async ({ origin, metric }) => {
+          const past = await history.read(origin, metric, from, now + history.leadSteps * stepMs);
+          // The actuals reach back one lead further, for the persistence baseline.
+          const actual = await context.series.read(origin, metric, from - history.leadSteps * stepMs, now);
+          return { origin, metric, ...reviewForecasts(past, actual, history.leadSteps) };
+        }),
+      );
+      return Response.json({
+        stepSeconds: context.series.stepSeconds,
+        leadSteps: history.leadSteps,
+        leadSeconds: history.leadSteps * context.series.stepSeconds,
+        series,
+      });
     })
     .get("/api/edge/status", async () => Response.json(await requireEdge(context).read("status")))
     .get("/api/edge/table", async () => Response.json(await requireEdge(context).read("table")));
 }
 
 function requireEdge(context: DashboardContext): EdgeClient {
-  if (!context.edge) throw new HttpError(503, "no edge is configured: start the predictor with --edge-url and --edge-token (PREDICTOR_EDGE_URL, PREDICTOR_EDGE_TOKEN)");
+  if (!context.edge)
+    throw new HttpError(
+      503,
+      "no edge is configured: start the predictor with --edge-url and --edge-token (PREDICTOR_EDGE_URL, PREDICTOR_EDGE_TOKEN)",
+    );
   return context.edge;
 }

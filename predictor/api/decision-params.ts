@@ -13,7 +13,8 @@ export function decisionFilter(query: Query, issues: ValidationIssue[]): Decisio
   const until = time(query, "until", issues);
   if (since !== undefined) filter.since = since;
   if (until !== undefined) filter.until = until;
-  if (since !== undefined && until !== undefined && since > until) issues.push({ path: "since", message: "must not be after until" });
+  if (since !== undefined && until !== undefined && since > until)
+    issues.push({ path: "since", message: "must not be after until" });
   const pool = poolFilter(query, issues);
   if (pool !== undefined) filter.pool = pool;
   const origin = originFilter(query, issues);
@@ -36,9 +37,16 @@ export function decisionFilter(query: Query, issues: ValidationIssue[]): Decisio
 function time(query: Query, name: string, issues: ValidationIssue[]): number | undefined {
   const text = one(query, name, issues);
   if (text === undefined) return undefined;
-  const value = /^\d{1,16}$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}T.+(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : Number.NaN;
+  const value = /^\d{1,16}$/.test(text)
+    ? Number(text)
+    : /^\d{4}-\d{2}-\d{2}T.+(Z|[+-]\d{2}:\d{2})$/.test(text)
+      ? Date.parse(text)
+      : Number.NaN;
   if (!Number.isFinite(value)) {
-    issues.push({ path: name, message: "must be an ISO-8601 time with a time zone (2026-01-05T12:00:00Z) or epoch milliseconds" });
+    issues.push({
+      path: name,
+      message: "must be an ISO-8601 time with a time zone (2026-01-05T12:00:00Z) or epoch milliseconds",
+    });
     return undefined;
   }
   return value;

@@ -37,28 +37,47 @@ export function edgeClient(options: EdgeClientOptions): EdgeClient {
     const url = `${options.url}/__lb/${document}`;
     let response: Response;
     try {
-      response = await doFetch(url, { headers: { authorization: `Bearer ${options.token}`, accept: "application/json" }, redirect: "error", signal: AbortSignal.timeout(timeoutMs) });
+      response = await doFetch(url, {
+        headers: { authorization: `Bearer ${options.token}`, accept: "application/json" },
+        redirect: "error",
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (error) {
-      if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) throw new HttpError(504, `the edge did not answer GET /__lb/${document} within ${timeoutMs} ms (${options.url})`);
+      if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
+        throw new HttpError(
+          504,
+          `the edge did not answer GET /__lb/${document} within ${timeoutMs} ms (${options.url})`,
+        );
       throw new HttpError(502, `cannot reach the edge at ${options.url}: ${describeFetchError(error)}`);
     }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
-      throw new HttpError(502, `the edge refused the predictor's token (${response.status}): PREDICTOR_EDGE_TOKEN must be the Worker's ADMIN_TOKEN`);
+      throw new HttpError(
+        502,
+        `the edge refused the predictor's token (${response.status}): PREDICTOR_EDGE_TOKEN must be the Worker's ADMIN_TOKEN`,
+      );
     }
     if (response.status === 404) {
       await response.body?.cancel();
-      throw new HttpError(502, `the edge answered 404 for /__lb/${document}: is ADMIN_TOKEN set on the Worker at ${options.url}?`);
+      throw new HttpError(
+        502,
+        `the edge answered 404 for /__lb/${document}: is ADMIN_TOKEN set on the Worker at ${options.url}?`,
+      );
     }
     const text = await readLimited(response, maxBytes, document);
-    if (!response.ok) throw new HttpError(502, `the edge answered ${response.status} for /__lb/${document}: ${text.slice(0, 200)}`);
+    if (!response.ok)
+      throw new HttpError(
+        502,
+        `the edge answered ${response.status} for /__lb/${document}: ${text.slice(0, 200)}`,
+      );
     let value: unknown;
     try {
       value = JSON.parse(text) as unknown;
     } catch {
       throw new HttpError(502, `the edge's /__lb/${document} is not JSON: ${text.slice(0, 120)}`);
     }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new HttpError(502, `the edge's /__lb/${document} is not a JSON object`);
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      throw new HttpError(502, `the edge's /__lb/${document} is not a JSON object`);
     return value;
   }
 
@@ -70,19 +89,26 @@ export function edgeClient(options: EdgeClientOptions): EdgeClient {
       const value = load(document);
       cache.set(document, { at: now, value });
       // A failure is not kept: the next read tries again.
-      value.catch(() => { if (cache.get(document)?.value === value) cache.delete(document); });
+      value.catch(() => {
+        if (cache.get(document)?.value === value) cache.delete(document);
+      });
       return value;
     },
   };
 }
 
 function readLimited(response: Response, maxBytes: number, document: EdgeDocument): Promise<string> {
-  return readBoundedText(response.body, maxBytes, () => new HttpError(502, `the edge's /__lb/${document} is larger than ${maxBytes} bytes`));
+  return readBoundedText(
+    response.body,
+    maxBytes,
+    () => new HttpError(502, `the edge's /__lb/${document} is larger than ${maxBytes} bytes`),
+  );
 }
 
 function describeFetchError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause;
-  if (cause instanceof Error) return "code" in cause && typeof cause.code === "string" ? cause.code : cause.message;
+  if (cause instanceof Error)
+    return "code" in cause && typeof cause.code === "string" ? cause.code : cause.message;
   return error.message;
 }

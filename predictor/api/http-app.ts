@@ -7,8 +7,12 @@ import type { FetchHandler } from "./server.ts";
 
 /** The predictor's two handlers for createPredictorServer: the JSON API and, when its assets
  * are given, the dashboard on every other path; both with the security headers. */
-export function predictorHandlers(context: ApiContext, assets: DashboardAssets | null): { api: (request: Request) => Promise<Response>; staticFiles?: FetchHandler } {
+export function predictorHandlers(
+  context: ApiContext,
+  assets: DashboardAssets | null,
+): { api: (request: Request) => Promise<Response>; staticFiles?: FetchHandler } {
   const router = apiRouter(context);
-  const api = async (request: Request) => withSecurityHeaders((await router.fetch(request)) as Response, "api");
+  const api = async (request: Request) =>
+    withSecurityHeaders((await router.fetch(request)) as Response, "api");
   return assets ? { api, staticFiles: dashboardHandler(assets) } : { api };
 }

@@ -5,18 +5,28 @@ import { HttpError } from "./http-error.ts";
 type Query = Record<string, string | string[] | undefined>;
 
 /** Reads the optional `origin` and `metric` filters, collecting every problem. */
-export function seriesFilter(query: Query, issues: ValidationIssue[]): { origin?: string; metric?: MetricName } {
+export function seriesFilter(
+  query: Query,
+  issues: ValidationIssue[],
+): { origin?: string; metric?: MetricName } {
   const origin = originFilter(query, issues);
   const metric = single(query, "metric", issues);
-  if (metric !== undefined && !(METRICS as readonly string[]).includes(metric)) issues.push({ path: "metric", message: `must be one of ${METRICS.join(", ")}` });
-  return { ...(origin !== undefined ? { origin } : {}), ...(metric !== undefined ? { metric: metric as MetricName } : {}) };
+  if (metric !== undefined && !(METRICS as readonly string[]).includes(metric))
+    issues.push({ path: "metric", message: `must be one of ${METRICS.join(", ")}` });
+  return {
+    ...(origin !== undefined ? { origin } : {}),
+    ...(metric !== undefined ? { metric: metric as MetricName } : {}),
+  };
 }
 
 /** Reads the optional `origin` filter. */
 export function originFilter(query: Query, issues: ValidationIssue[]): string | undefined {
   const origin = single(query, "origin", issues);
   if (origin === undefined || ORIGIN_ID_PATTERN.test(origin)) return origin;
-  issues.push({ path: "origin", message: "must be an origin id (lower-case letters, digits, '-', '_' or '.')" });
+  issues.push({
+    path: "origin",
+    message: "must be an origin id (lower-case letters, digits, '-', '_' or '.')",
+  });
   return undefined;
 }
 
@@ -29,7 +39,14 @@ export function poolFilter(query: Query, issues: ValidationIssue[]): string | un
 }
 
 /** Reads an optional integer parameter within [min, max]. */
-export function integerParam(query: Query, name: string, min: number, max: number, fallback: number, issues: ValidationIssue[]): number {
+export function integerParam(
+  query: Query,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+  issues: ValidationIssue[],
+): number {
   const text = single(query, name, issues);
   if (text === undefined) return fallback;
   const value = Number(text);
@@ -44,7 +61,14 @@ export function integerParam(query: Query, name: string, min: number, max: numbe
  * (`?pol=eu-west`) would otherwise answer as if there were none. */
 export function onlyParams(query: Query, names: readonly string[], issues: ValidationIssue[]): void {
   for (const key of Object.keys(query)) {
-    if (!names.includes(key)) issues.push({ path: key, message: names.length > 0 ? `is not a parameter here (this route takes ${names.join(", ")})` : "is not a parameter here (this route takes none)" });
+    if (!names.includes(key))
+      issues.push({
+        path: key,
+        message:
+          names.length > 0
+            ? `is not a parameter here (this route takes ${names.join(", ")})`
+            : "is not a parameter here (this route takes none)",
+      });
   }
 }
 

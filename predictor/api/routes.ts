@@ -2,7 +2,12 @@ import { readBoundedText } from "../sources/bounded-body.ts";
 import type { IRequest } from "itty-router";
 import { Router } from "itty-router";
 import type { ValidationIssue } from "../../contracts/index.ts";
-import { ValidationError, parseJsonText, validateScheduledEvent, validateSlo } from "../../contracts/index.ts";
+import {
+  ValidationError,
+  parseJsonText,
+  validateScheduledEvent,
+  validateSlo,
+} from "../../contracts/index.ts";
 import type { DocumentStore } from "../store/documents.ts";
 import type { ForecastHistory } from "../store/forecast-history.ts";
 import type { SeriesStore } from "../store/series-store.ts";
@@ -39,7 +44,10 @@ export function apiRouter(context: ApiContext) {
   const router = Router<IRequest, []>({
     catch: (error: unknown) => {
       if (error instanceof HttpError) return error.toResponse();
-      return new HttpError(500, `internal error: ${error instanceof Error ? error.message : String(error)}`).toResponse();
+      return new HttpError(
+        500,
+        `internal error: ${error instanceof Error ? error.message : String(error)}`,
+      ).toResponse();
     },
   });
   router
@@ -57,11 +65,24 @@ export function apiRouter(context: ApiContext) {
       const filter = seriesFilter(request.query, issues);
       const stepSeconds = context.series.stepSeconds;
       const maxMinutes = Math.floor(Math.min(context.series.retentionSeconds, MAX_POINTS * stepSeconds) / 60);
-      const minutes = integerParam(request.query, "minutes", 1, Math.max(1, maxMinutes), Math.min(360, Math.max(1, maxMinutes)), issues);
+      const minutes = integerParam(
+        request.query,
+        "minutes",
+        1,
+        Math.max(1, maxMinutes),
+        Math.min(360, Math.max(1, maxMinutes)),
+        issues,
+      );
       rejectIssues(issues);
       const now = context.now();
-      const all = (await context.series.list()).filter((s) => (filter.origin === undefined || s.origin === filter.origin) && (filter.metric === undefined || s.metric === filter.metric));
-      const series = await Promise.all(all.map((s) => context.series.window(s.origin, s.metric, now - minutes * 60_000, now)));
+      const all = (await context.series.list()).filter(
+        (s) =>
+          (filter.origin === undefined || s.origin === filter.origin) &&
+          (filter.metric === undefined || s.metric === filter.metric),
+      );
+      const series = await Promise.all(
+        all.map((s) => context.series.window(s.origin, s.metric, now - minutes * 60_000, now)),
+      );
       return Response.json({ stepSeconds, series });
     })
     .get("/api/forecasts", async (request) => {
@@ -70,7 +91,13 @@ export function apiRouter(context: ApiContext) {
       const filter = seriesFilter(request.query, issues);
       rejectIssues(issues);
       const { forecasts } = await context.documents.readForecasts();
-      return Response.json({ forecasts: forecasts.filter((f) => (filter.origin === undefined || f.origin === filter.origin) && (filter.metric === undefined || f.metric === filter.metric)) });
+      return Response.json({
+        forecasts: forecasts.filter(
+          (f) =>
+            (filter.origin === undefined || f.origin === filter.origin) &&
+            (filter.metric === undefined || f.metric === filter.metric),
+        ),
+      });
     })
     .get("/api/slos", async () => Response.json({ slos: (await context.documents.readSlos()).slos }))
     .put("/api/slos/:pool", async (request) => {
@@ -91,7 +118,10 @@ export function apiRouter(context: ApiContext) {
       const checked = validateScheduledEvent(await adminJsonBody(request, context), request.params.id ?? "");
       if (!checked.ok) throw new HttpError(400, "invalid scheduled event", checked.issues);
       const now = context.now();
-      if (Date.parse(checked.value.end) <= now) throw new HttpError(400, "invalid scheduled event", [{ path: "end", message: `must be in the future (it is ${new Date(now).toISOString()} now)` }]);
+      if (Date.parse(checked.value.end) <= now)
+        throw new HttpError(400, "invalid scheduled event", [
+          { path: "end", message: `must be in the future (it is ${new Date(now).toISOString()} now)` },
+        ]);
       try {
         const { replaced } = await context.documents.writeEvent(checked.value, now);
         return Response.json({ event: checked.value, replaced }, { status: replaced ? 200 : 201 });
@@ -122,12 +152,32 @@ export function apiRouter(context: ApiContext) {
       rejectIssues(issues);
       return Response.json({ errors: await context.documents.readScrapeErrors(limit) });
     });
-  addDashboardRoutes(router, { series: context.series, documents: context.documents, adminToken: context.adminToken, now: context.now, history: context.history ?? null, edge: context.edge ?? null, horizonSteps: context.horizonSteps ?? 0 });
+  addDashboardRoutes(router, {
+    series: context.series,
+    documents: context.documents,
+    adminToken: context.adminToken,
+    now: context.now,
+    history: context.history ?? null,
+    edge: context.edge ?? null,
+    horizonSteps: context.horizonSteps ?? 0,
+  });
   router.all("*", (request) => {
     // A route that exists under another method answers 405 with the methods it takes.
     const pathname = new URL(request.url).pathname;
-    const methods = [...new Set(router.routes.filter(([method, match]) => method !== "ALL" && match.test(pathname)).map(([method]) => method))];
-    if (methods.length > 0) throw new HttpError(405, `${request.method} is not allowed on ${pathname} (it takes ${methods.join(", ")})`, undefined, { allow: methods.join(", ") });
+    const methods = [
+      ...new Set(
+        router.routes
+          .filter(([method, match]) => method !== "ALL" && match.test(pathname))
+          .map(([method]) => method),
+      ),
+    ];
+    if (methods.length > 0)
+      throw new HttpError(
+        405,
+        `${request.method} is not allowed on ${pathname} (it takes ${methods.join(", ")})`,
+        undefined,
+        { allow: methods.join(", ") },
+      );
     throw new HttpError(404, "no such API route");
   });
   return router;
@@ -135,7 +185,10 @@ export function apiRouter(context: ApiContext) {
 
 /** The JSON body of an admin write: 401/403 without the admin token, 413 over the limit, 400 when
  * it is not JSON. */
-async function adminJsonBody(request: Request, context: Pick<ApiContext, "adminToken" | "maxBodyBytes">): Promise<unknown> {
+async function adminJsonBody(
+  request: Request,
+  context: Pick<ApiContext, "adminToken" | "maxBodyBytes">,
+): Promise<unknown> {
   requireAdmin(request, context.adminToken);
   const body = parseJsonText(await readBody(request, context.maxBodyBytes));
   if (!body.ok) throw new HttpError(400, "the body is not JSON", body.issues);
@@ -145,6 +198,11 @@ async function adminJsonBody(request: Request, context: Pick<ApiContext, "adminT
 /** Reads a request body up to `limit` bytes; more is a 413, whatever Content-Length claimed. */
 export async function readBody(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw new HttpError(413, `request body of ${declared} bytes exceeds the ${limit}-byte limit`);
-  return readBoundedText(request.body, limit, () => new HttpError(413, `request body exceeds the ${limit}-byte limit`));
+  if (declared > limit)
+    throw new HttpError(413, `request body of ${declared} bytes exceeds the ${limit}-byte limit`);
+  return readBoundedText(
+    request.body,
+    limit,
+    () => new HttpError(413, `request body exceeds the ${limit}-byte limit`),
+  );
 }

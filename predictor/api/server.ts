@@ -11,7 +11,12 @@ export type FetchHandler = (request: Request) => Promise<Response | null>;
  * `/metrics` go to the API router; any other path goes to `staticFiles` (the dashboard, served from `/`) when
  * one is given. Bodies beyond `maxBodyBytes` are refused with 413 before they are read.
  */
-export function createPredictorServer(options: { api: (request: Request) => Promise<Response>; staticFiles?: FetchHandler; maxBodyBytes: number; onError?: (error: unknown) => void }): Server {
+export function createPredictorServer(options: {
+  api: (request: Request) => Promise<Response>;
+  staticFiles?: FetchHandler;
+  maxBodyBytes: number;
+  onError?: (error: unknown) => void;
+}): Server {
   return createServer((req, res) => {
     void handle(req, res, options).catch((error: unknown) => {
       options.onError?.(error);
@@ -21,11 +26,21 @@ export function createPredictorServer(options: { api: (request: Request) => Prom
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: { api: (request: Request) => Promise<Response>; staticFiles?: FetchHandler; maxBodyBytes: number }): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: { api: (request: Request) => Promise<Response>; staticFiles?: FetchHandler; maxBodyBytes: number },
+): Promise<void> {
   const declared = Number(req.headers["content-length"] ?? "0");
   if (declared > options.maxBodyBytes) {
     req.resume();
-    await send(res, new HttpError(413, `request body of ${declared} bytes exceeds the ${options.maxBodyBytes}-byte limit`).toResponse());
+    await send(
+      res,
+      new HttpError(
+        413,
+        `request body of ${declared} bytes exceeds the ${options.maxBodyBytes}-byte limit`,
+      ).toResponse(),
+    );
     return;
   }
   let request: Request;
@@ -35,12 +50,21 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: { api:
     // A request the Fetch API cannot represent (TRACE, CONNECT, TRACK) is the client's error.
     req.resume();
     const method = req.method ?? "";
-    await send(res, new HttpError(UNSUPPORTED_METHODS.has(method.toUpperCase()) ? 405 : 400, UNSUPPORTED_METHODS.has(method.toUpperCase()) ? `method ${method} is not allowed` : `malformed request: ${error instanceof Error ? error.message : String(error)}`).toResponse());
+    await send(
+      res,
+      new HttpError(
+        UNSUPPORTED_METHODS.has(method.toUpperCase()) ? 405 : 400,
+        UNSUPPORTED_METHODS.has(method.toUpperCase())
+          ? `method ${method} is not allowed`
+          : `malformed request: ${error instanceof Error ? error.message : String(error)}`,
+      ).toResponse(),
+    );
     return;
   }
   const path = new URL(request.url).pathname;
   let response: Response | null = null;
-  if (path === "/api" || path.startsWith("/api/") || path === "/metrics") response = await options.api(request);
+  if (path === "/api" || path.startsWith("/api/") || path === "/metrics")
+    response = await options.api(request);
   else if (options.staticFiles) response = await options.staticFiles(request);
   await send(res, response ?? new HttpError(404, "not found").toResponse());
 }
@@ -59,12 +83,18 @@ function toRequest(req: IncomingMessage): Request {
   }
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(url, { method, headers, ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}) });
+  return new Request(url, {
+    method,
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+  });
 }
 
 async function send(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => { headers[name] = value; });
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
   res.writeHead(response.status, headers);
   if (response.body) {
     for await (const chunk of response.body) res.write(chunk);

@@ -7,9 +7,15 @@ import { planBacktest, scoreModel } from "./rolling-origin.ts";
 
 /** A model that always forecasts `value` with the interval [value - 1, value + 1]. */
 function constantModel(value: number): ForecastModel {
-  const band = (h: number): ForecastBand => ({ mean: Array<number>(h).fill(value), lower: Array<number>(h).fill(value - 1), upper: Array<number>(h).fill(value + 1) });
+  const band = (h: number): ForecastBand => ({
+    mean: Array<number>(h).fill(value),
+    lower: Array<number>(h).fill(value - 1),
+    upper: Array<number>(h).fill(value + 1),
+  });
   return {
-    kind: "seasonal-naive", version: "test", trainedAt: "2026-01-01T00:00:00.000Z",
+    kind: "seasonal-naive",
+    version: "test",
+    trainedAt: "2026-01-01T00:00:00.000Z",
     forecast: (_s, h) => Promise.resolve(band(h)),
     forecastOrigins: (_s, origins, h) => Promise.resolve(origins.map(() => band(h))),
     snapshot: () => Promise.reject(new Error("not saved in tests")),

@@ -50,6 +50,11 @@ export class ErrorAccumulator {
   result(scale: number): { mae: number; smape: number; mase: number; coverage: number } {
     if (this.count === 0) return { mae: 0, smape: 0, mase: 0, coverage: 0 };
     const mae = this.absolute / this.count;
-    return { mae, smape: (100 * this.symmetric) / this.count, mase: mae / scale, coverage: this.inside / this.count };
+    return {
+      mae,
+      smape: (100 * this.symmetric) / this.count,
+      mase: mae / scale,
+      coverage: this.inside / this.count,
+    };
   }
 }

@@ -21,13 +21,20 @@ export function planBacktest(length: number, horizon: number, maxOrigins = MAX_O
   const testLength = Math.max(horizon + 1, Math.round(length * TEST_SHARE));
   const trainEnd = length - testLength;
   if (trainEnd < 2 * horizon + 2) {
-    throw new RangeError(`the series has ${length} points: too few to hold out ${testLength} for a backtest of a ${horizon}-step horizon`);
+    throw new RangeError(
+      `the series has ${length} points: too few to hold out ${testLength} for a backtest of a ${horizon}-step horizon`,
+    );
   }
   return { trainEnd, origins: spacedOrigins(trainEnd, length - horizon, maxOrigins), horizon };
 }
 
 /** Scores one trained model over a plan: MAE, sMAPE, MASE against `scale`, interval coverage. */
-export async function scoreModel(model: ForecastModel, series: RegularSeries, plan: BacktestPlan, scale: number): Promise<ModelScore & { coverage: number; points: number }> {
+export async function scoreModel(
+  model: ForecastModel,
+  series: RegularSeries,
+  plan: BacktestPlan,
+  scale: number,
+): Promise<ModelScore & { coverage: number; points: number }> {
   const bands = await model.forecastOrigins(series, plan.origins, plan.horizon);
   const errors = new ErrorAccumulator();
   plan.origins.forEach((origin, i) => {

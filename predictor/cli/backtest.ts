@@ -6,7 +6,14 @@
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { detectStepSeconds, MODEL_KINDS, parseTraceCsv, resampleToStep, seededRng, TraceCsvError } from "../../contracts/index.ts";
+import {
+  detectStepSeconds,
+  MODEL_KINDS,
+  parseTraceCsv,
+  resampleToStep,
+  seededRng,
+  TraceCsvError,
+} from "../../contracts/index.ts";
 import type { ModelKind } from "../../contracts/index.ts";
 import { progressReporter } from "../jobs/training-progress.ts";
 import { trainForecasters } from "../models/index.ts";
@@ -14,7 +21,8 @@ import { observedCount } from "../models/series-ops.ts";
 import { backtestReport, formatReportTable } from "./backtest-report.ts";
 import { niceStepSeconds } from "./nice-step.ts";
 
-const USAGE = "usage: npm run -s backtest -- --csv FILE [--column NAME] [--horizon STEPS] [--models KIND,...] [--json]";
+const USAGE =
+  "usage: npm run -s backtest -- --csv FILE [--column NAME] [--horizon STEPS] [--models KIND,...] [--json]";
 
 function fail(message: string): never {
   process.stderr.write(`backtest: ${message}\n`);
@@ -23,7 +31,18 @@ function fail(message: string): never {
 
 let args;
 try {
-  args = parseArgs({ options: { csv: { type: "string" }, column: { type: "string" }, horizon: { type: "string" }, models: { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false } }, strict: true, allowPositionals: false }).values;
+  args = parseArgs({
+    options: {
+      csv: { type: "string" },
+      column: { type: "string" },
+      horizon: { type: "string" },
+      models: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  }).values;
 } catch (error) {
   fail(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
 }
@@ -36,13 +55,20 @@ const file = args.csv;
 let horizonArg: number | null = null;
 if (args.horizon !== undefined) {
   horizonArg = Number(args.horizon);
-  if (!/^\d+$/.test(args.horizon) || horizonArg < 1) fail(`--horizon must be a whole number of steps >= 1, got "${args.horizon}"`);
+  if (!/^\d+$/.test(args.horizon) || horizonArg < 1)
+    fail(`--horizon must be a whole number of steps >= 1, got "${args.horizon}"`);
 }
 let kinds: ModelKind[] | undefined;
 if (args.models !== undefined) {
-  const asked = args.models.split(",").map((k) => k.trim()).filter(Boolean);
+  const asked = args.models
+    .split(",")
+    .map((k) => k.trim())
+    .filter(Boolean);
   const unknown = asked.filter((k) => !(MODEL_KINDS as readonly string[]).includes(k));
-  if (unknown.length > 0 || asked.length === 0) fail(`--models must list some of ${MODEL_KINDS.join(", ")}; unknown: ${unknown.join(", ") || "(none given)"}`);
+  if (unknown.length > 0 || asked.length === 0)
+    fail(
+      `--models must list some of ${MODEL_KINDS.join(", ")}; unknown: ${unknown.join(", ") || "(none given)"}`,
+    );
   kinds = asked as ModelKind[];
 }
 
@@ -66,7 +92,12 @@ const reporter = process.stderr.isTTY ? progressReporter(process.stderr, "backte
 const started = performance.now();
 let selection;
 try {
-  selection = await trainForecasters(series, { horizon, ...(kinds ? { kinds } : {}), rng: seededRng(1), onProgress: (fraction, label) => reporter?.update(fraction, label) });
+  selection = await trainForecasters(series, {
+    horizon,
+    ...(kinds ? { kinds } : {}),
+    rng: seededRng(1),
+    onProgress: (fraction, label) => reporter?.update(fraction, label),
+  });
 } catch (error) {
   reporter?.stop("failed");
   if (error instanceof RangeError) fail(`${file}: ${error.message}`);
@@ -74,8 +105,14 @@ try {
 }
 const trainSeconds = (performance.now() - started) / 1000;
 reporter?.stop(`done in ${trainSeconds.toFixed(1)} s`);
-const report = backtestReport(selection, { points: observedCount(series.values), stepSeconds, horizon, trainSeconds });
-for (const [kind, why] of Object.entries(selection.skipped ?? {})) process.stderr.write(`backtest: ${kind} not scored: ${why}\n`);
+const report = backtestReport(selection, {
+  points: observedCount(series.values),
+  stepSeconds,
+  horizon,
+  trainSeconds,
+});
+for (const [kind, why] of Object.entries(selection.skipped ?? {}))
+  process.stderr.write(`backtest: ${kind} not scored: ${why}\n`);
 process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatReportTable(report, selection));
 // tfjs keeps handles (the wasm module) alive; the result is out, so end now.
 process.exit(0);

@@ -6,22 +6,54 @@ import { parseTargetsFile } from "./targets-file.ts";
 describe("loadConfig", () => {
   it("uses the documented defaults when nothing is set", () => {
     const loaded = loadConfig({}, {});
-    expect(loaded).toMatchObject({ ok: true, config: { redisUrl: "redis://127.0.0.1:6379", prefix: "lb", stepSeconds: 60, retentionSeconds: 14 * 86_400, horizonSteps: 15, port: 8090, adminToken: null, retrainIntervalSeconds: 21_600, roles: { api: true, worker: true, scheduler: true } } });
+    expect(loaded).toMatchObject({
+      ok: true,
+      config: {
+        redisUrl: "redis://127.0.0.1:6379",
+        prefix: "lb",
+        stepSeconds: 60,
+        retentionSeconds: 14 * 86_400,
+        horizonSteps: 15,
+        port: 8090,
+        adminToken: null,
+        retrainIntervalSeconds: 21_600,
+        roles: { api: true, worker: true, scheduler: true },
+      },
+    });
   });
 
   it("lets flags win over environment variables", () => {
-    const loaded = loadConfig({ step: "10s", horizon: "2m" }, { PREDICTOR_STEP: "5m", PREDICTOR_PORT: "9000" });
+    const loaded = loadConfig(
+      { step: "10s", horizon: "2m" },
+      { PREDICTOR_STEP: "5m", PREDICTOR_PORT: "9000" },
+    );
     expect(loaded).toMatchObject({ ok: true, config: { stepSeconds: 10, horizonSteps: 12, port: 9000 } });
   });
 
   it("names every bad field by its flag and variable", () => {
-    const loaded = loadConfig({ step: "soon" }, { PREDICTOR_PORT: "99999", PREDICTOR_ADMIN_TOKEN: "short", PREDICTOR_ROLES: "api,cook", REDIS_URL: "http://x", PREDICTOR_TF_BACKEND: "gpu" });
+    const loaded = loadConfig(
+      { step: "soon" },
+      {
+        PREDICTOR_PORT: "99999",
+        PREDICTOR_ADMIN_TOKEN: "short",
+        PREDICTOR_ROLES: "api,cook",
+        REDIS_URL: "http://x",
+        PREDICTOR_TF_BACKEND: "gpu",
+      },
+    );
     expect(loaded.ok).toBe(false);
     if (loaded.ok) return;
     expect(loaded.issues.map((i) => i.path).sort()).toEqual([
-      "--admin-token / PREDICTOR_ADMIN_TOKEN", "--backend / PREDICTOR_TF_BACKEND", "--port / PREDICTOR_PORT", "--redis / REDIS_URL", "--roles / PREDICTOR_ROLES", "--step / PREDICTOR_STEP",
+      "--admin-token / PREDICTOR_ADMIN_TOKEN",
+      "--backend / PREDICTOR_TF_BACKEND",
+      "--port / PREDICTOR_PORT",
+      "--redis / REDIS_URL",
+      "--roles / PREDICTOR_ROLES",
+      "--step / PREDICTOR_STEP",
     ]);
-    expect(loaded.issues.find((i) => i.path.startsWith("--port"))?.message).toMatch(/from 0 to 65535 \(got "99999"\)/);
+    expect(loaded.issues.find((i) => i.path.startsWith("--port"))?.message).toMatch(
+      /from 0 to 65535 \(got "99999"\)/,
+    );
   });
 
   it("refuses a retention shorter than ten steps", () => {
@@ -31,15 +63,26 @@ describe("loadConfig", () => {
 
   it("restricts the model kinds and the LSTM's epochs when asked, and refuses unknown kinds", () => {
     expect(loadConfig({}, {})).toMatchObject({ ok: true, config: { models: null, lstmEpochs: null } });
-    expect(loadConfig({ models: "seasonal-naive, holt-winters" }, { PREDICTOR_LSTM_EPOCHS: "8" })).toMatchObject({ ok: true, config: { models: ["seasonal-naive", "holt-winters"], lstmEpochs: 8 } });
+    expect(
+      loadConfig({ models: "seasonal-naive, holt-winters" }, { PREDICTOR_LSTM_EPOCHS: "8" }),
+    ).toMatchObject({ ok: true, config: { models: ["seasonal-naive", "holt-winters"], lstmEpochs: 8 } });
     const bad = loadConfig({ models: "lstm,arima", lstmEpochs: "0" }, {});
-    expect(bad.ok ? [] : bad.issues.map((i) => i.path).sort()).toEqual(["--lstm-epochs / PREDICTOR_LSTM_EPOCHS", "--models / PREDICTOR_MODELS"]);
+    expect(bad.ok ? [] : bad.issues.map((i) => i.path).sort()).toEqual([
+      "--lstm-epochs / PREDICTOR_LSTM_EPOCHS",
+      "--models / PREDICTOR_MODELS",
+    ]);
   });
 });
 
 describe("parseDurationSeconds", () => {
   it("reads units and plain seconds", () => {
-    expect([parseDurationSeconds("90"), parseDurationSeconds("15m"), parseDurationSeconds("6h"), parseDurationSeconds("2w"), parseDurationSeconds("1.5d")]).toEqual([90, 900, 21_600, 1_209_600, 129_600]);
+    expect([
+      parseDurationSeconds("90"),
+      parseDurationSeconds("15m"),
+      parseDurationSeconds("6h"),
+      parseDurationSeconds("2w"),
+      parseDurationSeconds("1.5d"),
+    ]).toEqual([90, 900, 21_600, 1_209_600, 129_600]);
     expect(parseDurationSeconds("soon")).toBeNull();
   });
 });
@@ -58,21 +101,46 @@ prometheus:
 `);
     expect(parsed).toMatchObject({
       ok: true,
-      targets: [{ origin: "eu-1", timeoutMs: 3000 }, { origin: "us-1", timeoutMs: 1000, headers: { authorization: "Bearer t" } }],
-      prometheus: { url: "http://prometheus:9090", timeoutMs: 10_000, series: [{ origin: "eu-1", metric: "p95_ms" }] },
+      targets: [
+        { origin: "eu-1", timeoutMs: 3000 },
+        { origin: "us-1", timeoutMs: 1000, headers: { authorization: "Bearer t" } },
+      ],
+      prometheus: {
+        url: "http://prometheus:9090",
+        timeoutMs: 10_000,
+        series: [{ origin: "eu-1", metric: "p95_ms" }],
+      },
     });
   });
 
   it("names each bad entry", () => {
-    const parsed = parseTargetsFile(`targets:\n  - { url: "ftp://x", origin: eu-1 }\n  - { url: "http://a/metrics", origin: "EU 2" }\n`);
-    expect(parsed.ok ? [] : parsed.issues.map((i) => i.path)).toEqual(["targets[0].url", "targets[1].origin"]);
-    const duplicate = parseTargetsFile(`targets:\n  - { url: "http://a/m", origin: eu-1 }\n  - { url: "http://b/m", origin: eu-1 }\n`);
-    expect(duplicate.ok ? [] : duplicate.issues).toEqual([{ path: "targets[1].origin", message: "has a target already: each origin has one, its aggregated metrics endpoint (also targets[0])" }]);
+    const parsed = parseTargetsFile(
+      `targets:\n  - { url: "ftp://x", origin: eu-1 }\n  - { url: "http://a/metrics", origin: "EU 2" }\n`,
+    );
+    expect(parsed.ok ? [] : parsed.issues.map((i) => i.path)).toEqual([
+      "targets[0].url",
+      "targets[1].origin",
+    ]);
+    const duplicate = parseTargetsFile(
+      `targets:\n  - { url: "http://a/m", origin: eu-1 }\n  - { url: "http://b/m", origin: eu-1 }\n`,
+    );
+    expect(duplicate.ok ? [] : duplicate.issues).toEqual([
+      {
+        path: "targets[1].origin",
+        message:
+          "has a target already: each origin has one, its aggregated metrics endpoint (also targets[0])",
+      },
+    ]);
     const together = parseTargetsFile(
       `targets:\n  - { url: "http://a/m", origin: eu-1 }\n  - { url: "ftp://b", origin: eu-2, timeout: 3 }\n  - { url: "http://c/m", origin: eu-1 }\n` +
         `prometheus:\n  url: http://p:9090\n  series:\n    - { origin: eu-1, metric: rps, query: "sum(a)" }\n    - { origin: eu-1, metric: rps, query: "sum(b)" }\n    - { origin: eu-1, metric: p95_ms, query: "q" }\n`,
     );
-    expect(together.ok ? [] : together.issues.map((i) => i.path)).toEqual(["targets[1].url", "targets[1].timeout", "targets[2].origin", "prometheus.series[1].metric"]);
+    expect(together.ok ? [] : together.issues.map((i) => i.path)).toEqual([
+      "targets[1].url",
+      "targets[1].timeout",
+      "targets[2].origin",
+      "prometheus.series[1].metric",
+    ]);
     expect(parseTargetsFile("targets: [").ok).toBe(false);
   });
 });

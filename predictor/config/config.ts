@@ -1,5 +1,10 @@
 import type { ModelKind, TfBackend, ValidationIssue } from "../../contracts/index.ts";
-import { DEFAULT_REDIS_PREFIX, DEFAULT_STEP_SECONDS, MODEL_KINDS, TF_BACKENDS } from "../../contracts/index.ts";
+import {
+  DEFAULT_REDIS_PREFIX,
+  DEFAULT_STEP_SECONDS,
+  MODEL_KINDS,
+  TF_BACKENDS,
+} from "../../contracts/index.ts";
 import { parseDurationSeconds } from "./duration.ts";
 
 /** The predictor service's configuration, after validation. */
@@ -63,21 +68,31 @@ export type SettingName = keyof typeof SETTINGS;
  * Builds the configuration from flags (which win) and environment variables, checking every
  * field and collecting every problem, each named by its flag and variable.
  */
-export function loadConfig(flags: Partial<Record<SettingName, string>>, env: Record<string, string | undefined>): { ok: true; config: PredictorConfig } | { ok: false; issues: ValidationIssue[] } {
+export function loadConfig(
+  flags: Partial<Record<SettingName, string>>,
+  env: Record<string, string | undefined>,
+): { ok: true; config: PredictorConfig } | { ok: false; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
   const raw = (name: SettingName) => flags[name] ?? env[SETTINGS[name].env] ?? SETTINGS[name].fallback;
   const where = (name: SettingName) => `--${SETTINGS[name].flag} / ${SETTINGS[name].env}`;
   // Configuration errors end up in logs: a token is never echoed, a Redis password is masked.
-  const shown = (name: SettingName) => (name === "adminToken" || name === "edgeToken" ? `${raw(name).length} characters` : `"${name === "redisUrl" ? redactUrl(raw(name)) : raw(name)}"`);
-  const fail = (name: SettingName, message: string) => { issues.push({ path: where(name), message: `${message} (got ${shown(name)})` }); };
+  const shown = (name: SettingName) =>
+    name === "adminToken" || name === "edgeToken"
+      ? `${raw(name).length} characters`
+      : `"${name === "redisUrl" ? redactUrl(raw(name)) : raw(name)}"`;
+  const fail = (name: SettingName, message: string) => {
+    issues.push({ path: where(name), message: `${message} (got ${shown(name)})` });
+  };
   const duration = (name: SettingName, min: number, max: number) => {
     const seconds = parseDurationSeconds(raw(name));
-    if (seconds === null || seconds < min || seconds > max) fail(name, `must be a duration from ${min} s to ${max} s, like 60s, 15m, 6h or 14d`);
+    if (seconds === null || seconds < min || seconds > max)
+      fail(name, `must be a duration from ${min} s to ${max} s, like 60s, 15m, 6h or 14d`);
     return seconds ?? min;
   };
   const integer = (name: SettingName, min: number, max: number) => {
     const value = Number(raw(name));
-    if (!/^\d+$/.test(raw(name).trim()) || value < min || value > max) fail(name, `must be a whole number from ${min} to ${max}`);
+    if (!/^\d+$/.test(raw(name).trim()) || value < min || value > max)
+      fail(name, `must be a whole number from ${min} to ${max}`);
     return Number.isFinite(value) ? value : min;
   };
 
@@ -88,25 +103,45 @@ export function loadConfig(flags: Partial<Record<SettingName, string>>, env: Rec
   const stepSeconds = duration("step", 1, 86_400);
   if (!Number.isInteger(stepSeconds)) fail("step", "must be a whole number of seconds");
   const retentionSeconds = duration("retention", 60, 400 * 86_400);
-  if (retentionSeconds < 10 * stepSeconds) fail("retention", `must hold at least 10 steps (${10 * stepSeconds} s)`);
+  if (retentionSeconds < 10 * stepSeconds)
+    fail("retention", `must hold at least 10 steps (${10 * stepSeconds} s)`);
   const horizonText = raw("horizon");
   let horizonSteps: number;
   if (/^\d+$/.test(horizonText.trim())) horizonSteps = Number(horizonText);
   else horizonSteps = Math.max(1, Math.round((parseDurationSeconds(horizonText) ?? 0) / stepSeconds));
-  if (!(horizonSteps >= 1 && horizonSteps <= 1_000) || (parseDurationSeconds(horizonText) === null)) fail("horizon", "must be a number of steps (1-1000) or a duration like 15m");
+  if (!(horizonSteps >= 1 && horizonSteps <= 1_000) || parseDurationSeconds(horizonText) === null)
+    fail("horizon", "must be a number of steps (1-1000) or a duration like 15m");
   const token = raw("adminToken");
-  if (token !== "" && token.length < 16) fail("adminToken", "must be at least 16 characters (or unset, which disables writes)");
+  if (token !== "" && token.length < 16)
+    fail("adminToken", "must be at least 16 characters (or unset, which disables writes)");
   const port = integer("port", 0, 65_535);
-  const roleNames = raw("roles").split(",").map((r) => r.trim()).filter(Boolean);
+  const roleNames = raw("roles")
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
   const unknownRoles = roleNames.filter((r) => !["api", "worker", "scheduler"].includes(r));
-  if (unknownRoles.length > 0 || roleNames.length === 0) fail("roles", "must be a comma-separated list of api, worker, scheduler");
+  if (unknownRoles.length > 0 || roleNames.length === 0)
+    fail("roles", "must be a comma-separated list of api, worker, scheduler");
   const backend = raw("backend");
-  if (backend !== "" && !(TF_BACKENDS as readonly string[]).includes(backend)) fail("backend", `must be one of ${TF_BACKENDS.join(", ")}`);
+  if (backend !== "" && !(TF_BACKENDS as readonly string[]).includes(backend))
+    fail("backend", `must be one of ${TF_BACKENDS.join(", ")}`);
   // The token's value never goes into a message: configuration errors end up in logs.
-  const edge = edgeSetting(raw("edgeUrl"), raw("edgeToken"), (name, message) => { if (name === "edgeUrl") fail(name, message); else issues.push({ path: where(name), message }); });
-  const historyLeadSteps = historyLead(raw("historyLead"), stepSeconds, horizonSteps, () => { fail("historyLead", `must be a number of steps or a duration within the forecast horizon (1 to ${horizonSteps} steps)`); });
-  const modelNames = raw("models").split(",").map((m) => m.trim()).filter(Boolean);
-  if (modelNames.some((m) => !(MODEL_KINDS as readonly string[]).includes(m))) fail("models", `must be a comma-separated list of ${MODEL_KINDS.join(", ")}`);
+  const edge = edgeSetting(raw("edgeUrl"), raw("edgeToken"), (name, message) => {
+    if (name === "edgeUrl") fail(name, message);
+    else issues.push({ path: where(name), message });
+  });
+  const historyLeadSteps = historyLead(raw("historyLead"), stepSeconds, horizonSteps, () => {
+    fail(
+      "historyLead",
+      `must be a number of steps or a duration within the forecast horizon (1 to ${horizonSteps} steps)`,
+    );
+  });
+  const modelNames = raw("models")
+    .split(",")
+    .map((m) => m.trim())
+    .filter(Boolean);
+  if (modelNames.some((m) => !(MODEL_KINDS as readonly string[]).includes(m)))
+    fail("models", `must be a comma-separated list of ${MODEL_KINDS.join(", ")}`);
   const lstmEpochs = raw("lstmEpochs") === "" ? null : integer("lstmEpochs", 1, 1_000);
   const config: PredictorConfig = {
     redisUrl,
@@ -123,7 +158,11 @@ export function loadConfig(flags: Partial<Record<SettingName, string>>, env: Rec
     minTrainPoints: integer("minTrainPoints", 10, 10_000_000),
     concurrency: integer("concurrency", 1, 64),
     maxTrainings: integer("maxTrainings", 1, 64),
-    roles: { api: roleNames.includes("api"), worker: roleNames.includes("worker"), scheduler: roleNames.includes("scheduler") },
+    roles: {
+      api: roleNames.includes("api"),
+      worker: roleNames.includes("worker"),
+      scheduler: roleNames.includes("scheduler"),
+    },
     backend: backend === "" ? null : (backend as TfBackend),
     edge,
     historyLeadSteps,
@@ -140,7 +179,11 @@ export function redactUrl(url: string): string {
 }
 
 /** The edge settings: both the Worker's URL and its admin token, or neither. */
-function edgeSetting(url: string, token: string, fail: (name: "edgeUrl" | "edgeToken", message: string) => void): PredictorConfig["edge"] {
+function edgeSetting(
+  url: string,
+  token: string,
+  fail: (name: "edgeUrl" | "edgeToken", message: string) => void,
+): PredictorConfig["edge"] {
   if (url === "" && token === "") return null;
   let parsed: URL | null;
   try {
@@ -148,11 +191,23 @@ function edgeSetting(url: string, token: string, fail: (name: "edgeUrl" | "edgeT
   } catch {
     parsed = null;
   }
-  const validUrl = parsed !== null && (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.username === "" && parsed.password === "" && parsed.search === "" && parsed.hash === "";
-  if (url === "") fail("edgeUrl", "must be set when the edge token is (the Worker's base URL, like http://127.0.0.1:8787)");
-  else if (!validUrl) fail("edgeUrl", "must be an http(s) URL with no credentials, query or fragment, like http://127.0.0.1:8787");
+  const validUrl =
+    parsed !== null &&
+    (parsed.protocol === "http:" || parsed.protocol === "https:") &&
+    parsed.username === "" &&
+    parsed.password === "" &&
+    parsed.search === "" &&
+    parsed.hash === "";
+  if (url === "")
+    fail("edgeUrl", "must be set when the edge token is (the Worker's base URL, like http://127.0.0.1:8787)");
+  else if (!validUrl)
+    fail(
+      "edgeUrl",
+      "must be an http(s) URL with no credentials, query or fragment, like http://127.0.0.1:8787",
+    );
   if (token === "") fail("edgeToken", "must be set when the edge URL is (the Worker's ADMIN_TOKEN)");
-  else if (token.length < 16) fail("edgeToken", "must be at least 16 characters, like the Worker's ADMIN_TOKEN");
+  else if (token.length < 16)
+    fail("edgeToken", "must be at least 16 characters, like the Worker's ADMIN_TOKEN");
   return validUrl && token.length >= 16 ? { url: url.replace(/\/+$/, ""), token } : null;
 }
 
@@ -160,7 +215,11 @@ function edgeSetting(url: string, token: string, fail: (name: "edgeUrl" | "edgeT
 function historyLead(text: string, stepSeconds: number, horizonSteps: number, fail: () => void): number {
   if (text.trim() === "") return horizonSteps;
   const seconds = parseDurationSeconds(text);
-  const steps = /^\s*\d+\s*$/.test(text) ? Number(text) : seconds === null ? Number.NaN : Math.round(seconds / stepSeconds);
+  const steps = /^\s*\d+\s*$/.test(text)
+    ? Number(text)
+    : seconds === null
+      ? Number.NaN
+      : Math.round(seconds / stepSeconds);
   if (!(Number.isInteger(steps) && steps >= 1 && steps <= horizonSteps)) {
     fail();
     return horizonSteps;

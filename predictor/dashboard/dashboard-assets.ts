@@ -14,7 +14,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 function asset(body: Uint8Array | string, contentType: string): Asset {
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : new Uint8Array(body);
-  return { body: bytes, contentType, etag: `"${createHash("sha256").update(bytes).digest("base64url").slice(0, 22)}"` };
+  return {
+    body: bytes,
+    contentType,
+    etag: `"${createHash("sha256").update(bytes).digest("base64url").slice(0, 22)}"`,
+  };
 }
 
 /**

@@ -12,13 +12,25 @@ export function dashboardHandler(assets: DashboardAssets): (request: Request) =>
     const url = new URL(request.url);
     const file = assets.get(url.pathname === "/index.html" ? "/" : url.pathname);
     let response: Response;
-    if (!file) response = new Response("not found\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
-    else if (request.method !== "GET" && request.method !== "HEAD") response = new Response("method not allowed\n", { status: 405, headers: { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" } });
+    if (!file)
+      response = new Response("not found\n", {
+        status: 404,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
+    else if (request.method !== "GET" && request.method !== "HEAD")
+      response = new Response("method not allowed\n", {
+        status: 405,
+        headers: { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" },
+      });
     else {
       const headers = { "content-type": file.contentType, etag: file.etag, "cache-control": "no-cache" };
       const fresh = request.headers.get("if-none-match") === file.etag;
       if (fresh) response = new Response(null, { status: 304, headers });
-      else response = new Response(request.method === "HEAD" ? null : file.body, { status: 200, headers: { ...headers, "content-length": String(file.body.byteLength) } });
+      else
+        response = new Response(request.method === "HEAD" ? null : file.body, {
+          status: 200,
+          headers: { ...headers, "content-length": String(file.body.byteLength) },
+        });
     }
     return Promise.resolve(withSecurityHeaders(response, "page"));
   };

@@ -33,11 +33,15 @@ export function forecastDocument(input: {
   const { saved, model } = input;
   const band = boundBand(saved.metric, input.band);
   for (const [name, values] of Object.entries(band)) {
-    if (values.some((x) => !Number.isFinite(x))) throw new Error(`the ${model.kind} model produced a non-finite ${name} forecast for ${saved.origin}/${saved.metric}`);
+    if (values.some((x) => !Number.isFinite(x)))
+      throw new Error(
+        `the ${model.kind} model produced a non-finite ${name} forecast for ${saved.origin}/${saved.metric}`,
+      );
   }
   const served = saved.scores[model.kind];
   const byModel: Record<string, { mase: number; smape: number }> = {};
-  for (const [kind, score] of Object.entries(saved.scores)) byModel[kind] = { mase: score.mase, smape: Math.min(200, score.smape) };
+  for (const [kind, score] of Object.entries(saved.scores))
+    byModel[kind] = { mase: score.mase, smape: Math.min(200, score.smape) };
   return {
     origin: saved.origin,
     metric: saved.metric,
@@ -47,7 +51,12 @@ export function forecastDocument(input: {
     mean: band.mean,
     lower: band.lower,
     upper: band.upper,
-    model: { kind: model.kind, version: model.version, trainedAt: model.trainedAt, ...(model.backend ? { backend: model.backend } : {}) },
+    model: {
+      kind: model.kind,
+      version: model.version,
+      trainedAt: model.trainedAt,
+      ...(model.backend ? { backend: model.backend } : {}),
+    },
     accuracy: { mase: served?.mase ?? 0, smape: Math.min(200, served?.smape ?? 0), byModel },
   };
 }

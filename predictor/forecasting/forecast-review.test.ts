@@ -3,13 +3,23 @@ import type { PastForecast } from "../store/forecast-history.ts";
 import { reviewForecasts } from "./forecast-review.ts";
 
 const STEP = 60_000;
-const past = (t: number, mean: number, lower = mean - 1, upper = mean + 1): PastForecast => ({ t, mean, lower, upper, model: "holt-winters" });
+const past = (t: number, mean: number, lower = mean - 1, upper = mean + 1): PastForecast => ({
+  t,
+  mean,
+  lower,
+  upper,
+  model: "holt-winters",
+});
 
 describe("reviewForecasts", () => {
   it("scores remembered forecasts against what happened: MAE, MAPE, sMAPE, band coverage and bias", () => {
     // Actuals 10, 20, 0, 40 at steps 0..3; forecasts for steps 1..3 made one step ahead.
     const actual = { start: 0, stepSeconds: 60, values: [10, 20, 0, 40] };
-    const { points, accuracy } = reviewForecasts([past(STEP, 22), past(2 * STEP, 1, 0, 2), past(3 * STEP, 30, 25, 35)], actual, 1);
+    const { points, accuracy } = reviewForecasts(
+      [past(STEP, 22), past(2 * STEP, 1, 0, 2), past(3 * STEP, 30, 25, 35)],
+      actual,
+      1,
+    );
     expect(points.map((p) => p.actual)).toEqual([20, 0, 40]);
     expect(accuracy?.points).toBe(3);
     expect(accuracy?.mae).toBeCloseTo((2 + 1 + 10) / 3);

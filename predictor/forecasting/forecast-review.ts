@@ -3,7 +3,14 @@ import { ErrorAccumulator } from "../backtest/metrics.ts";
 import type { PastForecast } from "../store/forecast-history.ts";
 
 /** One time of the review: what was forecast for it and what happened (null: not observed). */
-export type ReviewPoint = { t: number; mean: number; lower: number; upper: number; actual: number | null; model: ModelKind };
+export type ReviewPoint = {
+  t: number;
+  mean: number;
+  lower: number;
+  upper: number;
+  actual: number | null;
+  model: ModelKind;
+};
 
 /** How the remembered forecasts fared against what happened. MAPE leaves out zero actuals
  * (null when every actual was zero); `naiveMae` is the error of the persistence forecast at the
@@ -25,7 +32,11 @@ export type ReviewAccuracy = {
  * (positive: forecasts ran high) and the persistence baseline's MAE (Hyndman & Koehler 2006).
  * `actual` must cover the forecasts' times on its own grid; `leadSteps` is the history's lead.
  */
-export function reviewForecasts(past: readonly PastForecast[], actual: RegularSeries, leadSteps: number): { points: ReviewPoint[]; accuracy: ReviewAccuracy | null } {
+export function reviewForecasts(
+  past: readonly PastForecast[],
+  actual: RegularSeries,
+  leadSteps: number,
+): { points: ReviewPoint[]; accuracy: ReviewAccuracy | null } {
   const stepMs = actual.stepSeconds * 1000;
   const at = (t: number): number | null => {
     const i = Math.round((t - actual.start) / stepMs);

@@ -29,7 +29,10 @@ export class ModelRegistry {
         this.replace({ saved, model: await restoreModel(saved.model), modifiedMs });
         loaded++;
       } catch (error) {
-        unreadable.push({ file: this.files.fileOf(saved.origin, saved.metric), reason: error instanceof Error ? error.message : String(error) });
+        unreadable.push({
+          file: this.files.fileOf(saved.origin, saved.metric),
+          reason: error instanceof Error ? error.message : String(error),
+        });
       }
     }
     return { loaded, unreadable };
@@ -37,7 +40,11 @@ export class ModelRegistry {
 
   /** Runs `use` with the serving model of a series (reloaded first when its file changed); null
    * when the series has no saved model. */
-  async use<T>(origin: string, metric: MetricName, use: (serving: ServingModel) => Promise<T>): Promise<T | null> {
+  async use<T>(
+    origin: string,
+    metric: MetricName,
+    use: (serving: ServingModel) => Promise<T>,
+  ): Promise<T | null> {
     const entry = await this.current(origin, metric);
     if (!entry) return null;
     entry.users++;
@@ -52,7 +59,11 @@ export class ModelRegistry {
   /** Saves a newly trained model to disk (atomically) and serves it from now on. */
   async put(saved: SavedSeriesModel, model: ForecastModel): Promise<void> {
     await this.files.save(saved);
-    this.replace({ saved, model, modifiedMs: (await this.files.modifiedMs(saved.origin, saved.metric)) ?? 0 });
+    this.replace({
+      saved,
+      model,
+      modifiedMs: (await this.files.modifiedMs(saved.origin, saved.metric)) ?? 0,
+    });
   }
 
   /** How many series have a model in memory. */
@@ -66,7 +77,11 @@ export class ModelRegistry {
     if (modifiedMs === null || (cached && cached.modifiedMs >= modifiedMs)) return cached;
     const loaded = await this.files.load(origin, metric);
     if (!loaded) return cached;
-    return this.replace({ saved: loaded.model, model: await restoreModel(loaded.model.model), modifiedMs: loaded.modifiedMs });
+    return this.replace({
+      saved: loaded.model,
+      model: await restoreModel(loaded.model.model),
+      modifiedMs: loaded.modifiedMs,
+    });
   }
 
   private replace(serving: ServingModel): Entry {

@@ -23,26 +23,55 @@ export type TrainDeps = {
 
 /** What training one series did. */
 export type TrainOutcome =
-  | { status: "trained"; kind: ModelKind; version: string; scores: Partial<Record<ModelKind, ModelScore>>; seconds: number }
+  | {
+      status: "trained";
+      kind: ModelKind;
+      version: string;
+      scores: Partial<Record<ModelKind, ModelScore>>;
+      seconds: number;
+    }
   | { status: "waiting"; reason: string };
 
 /**
  * Trains every model on a series' whole retained history, keeps the best by backtest, saves it
  * (atomically) and serves it from now on. A series with too little data yet is left waiting.
  */
-export async function trainSeries(origin: string, metric: MetricName, deps: TrainDeps): Promise<TrainOutcome> {
+export async function trainSeries(
+  origin: string,
+  metric: MetricName,
+  deps: TrainDeps,
+): Promise<TrainOutcome> {
   const now = deps.now();
   const current = deps.series.bucketOf(now);
   const from = current - deps.series.retentionSeconds * 1000 + deps.series.stepMs;
   const history = await deps.series.read(origin, metric, from, current);
   // Leading gaps (before the series began) carry nothing: start at the first point.
   const first = history.values.findIndex((x) => x !== null);
-  const series = first <= 0 ? history : { ...history, start: history.start + first * deps.series.stepMs, values: history.values.slice(first) };
+  const series =
+    first <= 0
+      ? history
+      : {
+          ...history,
+          start: history.start + first * deps.series.stepMs,
+          values: history.values.slice(first),
+        };
   const observed = observedCount(series.values);
   const need = Math.max(deps.minPoints, 4 * deps.horizon + 10);
-  if (first < 0 || observed < need) return { status: "waiting", reason: `${observed} of the ${need} points needed to train` };
+  if (first < 0 || observed < need)
+    return { status: "waiting", reason: `${observed} of the ${need} points needed to train` };
   const started = performance.now();
-  const selection = await selectModel(series, { horizon: deps.horizon, kinds: deps.kinds, now: deps.now, rng: deps.rng(), lstm: deps.lstm, onProgress: deps.onProgress }, modelTrainers({ lstm: deps.lstm }));
+  const selection = await selectModel(
+    series,
+    {
+      horizon: deps.horizon,
+      kinds: deps.kinds,
+      now: deps.now,
+      rng: deps.rng(),
+      lstm: deps.lstm,
+      onProgress: deps.onProgress,
+    },
+    modelTrainers({ lstm: deps.lstm }),
+  );
   const best = selection.best;
   const saved: SavedSeriesModel = {
     format: SAVED_MODEL_FORMAT,
@@ -59,5 +88,11 @@ export async function trainSeries(origin: string, metric: MetricName, deps: Trai
   };
   for (const model of Object.values(selection.forecasters)) if (model !== best) model.dispose();
   await deps.registry.put(saved, best);
-  return { status: "trained", kind: best.kind, version: best.version, scores: selection.scores, seconds: (performance.now() - started) / 1000 };
+  return {
+    status: "trained",
+    kind: best.kind,
+    version: best.version,
+    scores: selection.scores,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

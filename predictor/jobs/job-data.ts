@@ -3,7 +3,14 @@ import { metricName, originId, validateWith } from "../../contracts/index.ts";
 import type { ValidationIssue } from "../../contracts/index.ts";
 
 /** The jobs on the predictor's queue. */
-export const JOB_NAMES = ["scrape", "pull-prometheus", "forecast-all", "forecast", "retrain-all", "train"] as const;
+export const JOB_NAMES = [
+  "scrape",
+  "pull-prometheus",
+  "forecast-all",
+  "forecast",
+  "retrain-all",
+  "train",
+] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 const empty = v.strictObject({});
@@ -22,11 +29,20 @@ export const JOB_DATA = {
 export type JobData<N extends JobName> = v.InferOutput<(typeof JOB_DATA)[N]>;
 
 /** Checks a job's name and data; the issues explain what is wrong (the job must not retry). */
-export function validateJob(name: string, data: unknown): { ok: true; name: JobName; data: unknown } | { ok: false; issues: ValidationIssue[] } {
-  if (!(JOB_NAMES as readonly string[]).includes(name)) return { ok: false, issues: [{ path: "name", message: `unknown job "${name}"; expected one of ${JOB_NAMES.join(", ")}` }] };
+export function validateJob(
+  name: string,
+  data: unknown,
+): { ok: true; name: JobName; data: unknown } | { ok: false; issues: ValidationIssue[] } {
+  if (!(JOB_NAMES as readonly string[]).includes(name))
+    return {
+      ok: false,
+      issues: [{ path: "name", message: `unknown job "${name}"; expected one of ${JOB_NAMES.join(", ")}` }],
+    };
   const jobName = name as JobName;
   const checked = validateWith(JOB_DATA[jobName], data);
-  return checked.ok ? { ok: true, name: jobName, data: checked.value } : { ok: false, issues: checked.issues };
+  return checked.ok
+    ? { ok: true, name: jobName, data: checked.value }
+    : { ok: false, issues: checked.issues };
 }
 
 /** A BullMQ job id for one series' training in one period: the queue keeps at most one. */

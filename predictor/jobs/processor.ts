@@ -51,11 +51,16 @@ const BUSY_RETRY_MS = 5_000;
  * The predictor's job processor. Bad job data fails at once as UnrecoverableError (retrying
  * cannot fix it); anything else thrown is transient and retried with the queue's backoff.
  */
-export function createJobProcessor(context: PredictorContext): (job: Job, token?: string) => Promise<unknown> {
+export function createJobProcessor(
+  context: PredictorContext,
+): (job: Job, token?: string) => Promise<unknown> {
   let trainings = 0;
   return async (job, token) => {
     const checked = validateJob(job.name, job.data);
-    if (!checked.ok) throw new UnrecoverableError(`invalid job ${job.name}: ${checked.issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`);
+    if (!checked.ok)
+      throw new UnrecoverableError(
+        `invalid job ${job.name}: ${checked.issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`,
+      );
     const series = checked.data as { origin: string; metric: MetricName };
     switch (checked.name) {
       case "scrape": {
@@ -73,7 +78,9 @@ export function createJobProcessor(context: PredictorContext): (job: Job, token?
         return forecastAll(context);
       case "forecast": {
         const outcome = await forecastSeries(series.origin, series.metric, context);
-        return outcome.status === "forecast" ? { status: outcome.status, model: outcome.forecast.model.kind } : outcome;
+        return outcome.status === "forecast"
+          ? { status: outcome.status, model: outcome.forecast.model.kind }
+          : outcome;
       }
       case "retrain-all":
         return retrainAll(context);
@@ -85,8 +92,14 @@ export function createJobProcessor(context: PredictorContext): (job: Job, token?
         }
         // Both the retraining round and a new series' first offer can queue a training of the
         // same series at start; the one that runs second finds a model newer than itself.
-        const fresh = await context.registry.use(series.origin, series.metric, (serving) => Promise.resolve(serving.saved.stepSeconds === context.series.stepSeconds && Date.parse(serving.saved.model.trainedAt) >= job.timestamp));
-        if (fresh === true) return { status: "skipped", reason: "a model was trained since this job was queued" };
+        const fresh = await context.registry.use(series.origin, series.metric, (serving) =>
+          Promise.resolve(
+            serving.saved.stepSeconds === context.series.stepSeconds &&
+              Date.parse(serving.saved.model.trainedAt) >= job.timestamp,
+          ),
+        );
+        if (fresh === true)
+          return { status: "skipped", reason: "a model was trained since this job was queued" };
         trainings++;
         // Made on the first progress: a series still gathering data shows nothing.
         let reporter = null as ProgressReporter | null;
@@ -105,7 +118,11 @@ export function createJobProcessor(context: PredictorContext): (job: Job, token?
               }
             },
           });
-          reporter?.stop(outcome.status === "trained" ? `serving ${outcome.kind} (${outcome.version}), trained in ${outcome.seconds.toFixed(1)} s` : `waiting: ${outcome.reason}`);
+          reporter?.stop(
+            outcome.status === "trained"
+              ? `serving ${outcome.kind} (${outcome.version}), trained in ${outcome.seconds.toFixed(1)} s`
+              : `waiting: ${outcome.reason}`,
+          );
           if (outcome.status === "trained") await forecastSeries(series.origin, series.metric, context);
           return outcome;
         } catch (error) {
@@ -135,12 +152,22 @@ async function forecastAll(context: PredictorContext): Promise<{ forecasts: numb
   const jobs: Parameters<Queue["addBulk"]>[0] = [];
   let trainings = 0;
   for (const { origin, metric } of all) {
-    const trained = await context.registry.use(origin, metric, (serving) => Promise.resolve(serving.saved.stepSeconds === context.series.stepSeconds));
+    const trained = await context.registry.use(origin, metric, (serving) =>
+      Promise.resolve(serving.saved.stepSeconds === context.series.stepSeconds),
+    );
     if (trained) {
-      jobs.push({ name: "forecast", data: { origin, metric }, opts: { jobId: `forecast-${origin}-${metric}-${bucket}` } });
+      jobs.push({
+        name: "forecast",
+        data: { origin, metric },
+        opts: { jobId: `forecast-${origin}-${metric}-${bucket}` },
+      });
     } else {
       trainings++;
-      jobs.push({ name: "train", data: { origin, metric }, opts: { jobId: trainJobId(origin, metric, newPeriod) } });
+      jobs.push({
+        name: "train",
+        data: { origin, metric },
+        opts: { jobId: trainJobId(origin, metric, newPeriod) },
+      });
     }
   }
   if (jobs.length > 0) await context.queue.addBulk(jobs);
@@ -151,6 +178,12 @@ async function forecastAll(context: PredictorContext): Promise<{ forecasts: numb
 async function retrainAll(context: PredictorContext): Promise<{ trainings: number }> {
   const all = await context.series.list();
   const period = Math.floor(context.now() / context.retrainIntervalMs);
-  await context.queue.addBulk(all.map(({ origin, metric }) => ({ name: "train", data: { origin, metric }, opts: { jobId: trainJobId(origin, metric, period) } })));
+  await context.queue.addBulk(
+    all.map(({ origin, metric }) => ({
+      name: "train",
+      data: { origin, metric },
+      opts: { jobId: trainJobId(origin, metric, period) },
+    })),
+  );
   return { trainings: all.length };
 }

@@ -1,11 +1,21 @@
 import type { Queue } from "bullmq";
 
 /** What the schedules depend on. */
-export type ScheduleConfig = { stepSeconds: number; retrainIntervalSeconds: number; scrape: boolean; prometheus: boolean };
+export type ScheduleConfig = {
+  stepSeconds: number;
+  retrainIntervalSeconds: number;
+  scrape: boolean;
+  prometheus: boolean;
+};
 
 /** Options of every predictor job: transient failures retry three times with exponential
  * backoff; finished jobs are kept a while for inspection. */
-export const PREDICTOR_JOB_OPTIONS = { removeOnComplete: 100, removeOnFail: 500, attempts: 3, backoff: { type: "exponential", delay: 1_000 } } as const;
+export const PREDICTOR_JOB_OPTIONS = {
+  removeOnComplete: 100,
+  removeOnFail: 500,
+  attempts: 3,
+  backoff: { type: "exponential", delay: 1_000 },
+} as const;
 
 /**
  * Installs the repeatable jobs with BullMQ job schedulers (idempotent: every predictor process

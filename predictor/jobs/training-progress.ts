@@ -10,12 +10,27 @@ const LOG_EVERY_MS = 10_000;
  * A progress bar (cli-progress) when `stream` is a terminal, else log lines: one at the start,
  * one at most every 10 s while running, one with the outcome.
  */
-export function progressReporter(stream: NodeJS.WriteStream, title: string, clock: () => number = () => performance.now()): ProgressReporter {
+export function progressReporter(
+  stream: NodeJS.WriteStream,
+  title: string,
+  clock: () => number = () => performance.now(),
+): ProgressReporter {
   if (stream.isTTY) {
-    const bar = new cliProgress.SingleBar({ stream, format: `${title} [{bar}] {percentage}% | {label}`, hideCursor: true, clearOnComplete: false, etaBuffer: 20 }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      {
+        stream,
+        format: `${title} [{bar}] {percentage}% | {label}`,
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 20,
+      },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(100, 0, { label: "starting" });
     return {
-      update(fraction, label) { bar.update(Math.round(fraction * 100), { label }); },
+      update(fraction, label) {
+        bar.update(Math.round(fraction * 100), { label });
+      },
       stop(summary) {
         bar.update({ label: summary });
         bar.stop();
@@ -24,7 +39,9 @@ export function progressReporter(stream: NodeJS.WriteStream, title: string, cloc
   }
   const started = clock();
   let lastLog = -Infinity;
-  const write = (line: string) => { stream.write(`${title}: ${line}\n`); };
+  const write = (line: string) => {
+    stream.write(`${title}: ${line}\n`);
+  };
   write("started");
   return {
     update(fraction, label) {
@@ -32,6 +49,8 @@ export function progressReporter(stream: NodeJS.WriteStream, title: string, cloc
       lastLog = clock();
       write(`${Math.round(fraction * 100)}% ${label}`);
     },
-    stop(summary) { write(`${summary} (${((clock() - started) / 1000).toFixed(1)} s)`); },
+    stop(summary) {
+      write(`${summary} (${((clock() - started) / 1000).toFixed(1)} s)`);
+    },
   };
 }

@@ -53,7 +53,10 @@ export class ModelFiles {
   }
 
   /** Reads and validates one series' model; null when none is saved. */
-  async load(origin: string, metric: MetricName): Promise<{ model: SavedSeriesModel; modifiedMs: number } | null> {
+  async load(
+    origin: string,
+    metric: MetricName,
+  ): Promise<{ model: SavedSeriesModel; modifiedMs: number } | null> {
     const file = this.fileOf(origin, metric);
     let text: string;
     let modifiedMs: number;
@@ -127,7 +130,10 @@ async function removeStaleTemps(dir: string, names: readonly string[]): Promise<
   const now = Date.now();
   for (const name of names.filter((n) => TEMP_FILE.test(n))) {
     const file = path.join(dir, name);
-    const modified = await stat(file).then((s) => s.mtimeMs, () => now);
+    const modified = await stat(file).then(
+      (s) => s.mtimeMs,
+      () => now,
+    );
     if (now - modified > STALE_TEMP_MS) await rm(file, { force: true });
   }
 }
@@ -137,9 +143,14 @@ function parseSavedModel(text: string, file: string): SavedSeriesModel {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    throw new Error(`${file}: not valid JSON (${error instanceof Error ? error.message : String(error)})`, {
+      cause: error,
+    });
   }
   const checked = validateWith(savedSeriesModelSchema, json);
-  if (!checked.ok) throw new Error(`${file}: ${checked.issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`);
+  if (!checked.ok)
+    throw new Error(
+      `${file}: ${checked.issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`,
+    );
   return checked.value;
 }

@@ -4,7 +4,12 @@ import { MODEL_KINDS, metricName, originId } from "../../contracts/index.ts";
 const kind = v.picklist(MODEL_KINDS, `must be one of ${MODEL_KINDS.join(", ")}`);
 const nonNegative = v.pipe(v.number(), v.finite(), v.minValue(0));
 const positiveInteger = v.pipe(v.number(), v.integer(), v.minValue(1));
-const score = v.object({ mase: nonNegative, smape: nonNegative, mae: nonNegative, coverage: v.optional(nonNegative) });
+const score = v.object({
+  mase: nonNegative,
+  smape: nonNegative,
+  mae: nonNegative,
+  coverage: v.optional(nonNegative),
+});
 
 /** Format tag of a saved series model; bumped when the layout changes incompatibly. */
 export const SAVED_MODEL_FORMAT = "headroom.series-model/1";

@@ -11,7 +11,15 @@ function noise(length: number, seed: number): number[] {
 
 async function coverage(series: RegularSeries, halfWidth: number): Promise<number> {
   const origins = Array.from({ length: 1500 }, (_, i) => 400 + i);
-  const bands = await forecastWithAdaptiveIntervals(series, origins, 1, (all, h) => Promise.resolve(all.map(() => ({ mean: Array<number>(h).fill(0), lower: Array<number>(h).fill(-halfWidth), upper: Array<number>(h).fill(halfWidth) }))));
+  const bands = await forecastWithAdaptiveIntervals(series, origins, 1, (all, h) =>
+    Promise.resolve(
+      all.map(() => ({
+        mean: Array<number>(h).fill(0),
+        lower: Array<number>(h).fill(-halfWidth),
+        upper: Array<number>(h).fill(halfWidth),
+      })),
+    ),
+  );
   let inside = 0;
   origins.forEach((o, i) => {
     const y = series.values[o] ?? 0;
@@ -42,7 +50,13 @@ describe("adaptive intervals", () => {
     const calls: number[][] = [];
     await forecastWithAdaptiveIntervals(series, origins, 3, (all, h) => {
       calls.push([...all]);
-      return Promise.resolve(all.map(() => ({ mean: Array<number>(h).fill(0), lower: Array<number>(h).fill(-1), upper: Array<number>(h).fill(1) })));
+      return Promise.resolve(
+        all.map(() => ({
+          mean: Array<number>(h).fill(0),
+          lower: Array<number>(h).fill(-1),
+          upper: Array<number>(h).fill(1),
+        })),
+      );
     });
     expect(Math.max(...(calls[0] ?? []))).toBe(1000);
   });

@@ -20,7 +20,12 @@ type OriginBands = (origins: readonly number[], horizon: number) => Promise<Fore
  * series becomes calmer or wilder than it was when the model was calibrated. Only values before
  * o are used.
  */
-export async function forecastWithAdaptiveIntervals(series: RegularSeries, origins: readonly number[], horizon: number, bandsAt: OriginBands): Promise<ForecastBand[]> {
+export async function forecastWithAdaptiveIntervals(
+  series: RegularSeries,
+  origins: readonly number[],
+  horizon: number,
+  bandsAt: OriginBands,
+): Promise<ForecastBand[]> {
   const needed = new Set<number>();
   for (const o of origins) {
     needed.add(o);
@@ -29,7 +34,10 @@ export async function forecastWithAdaptiveIntervals(series: RegularSeries, origi
   const all = [...needed].sort((a, b) => a - b);
   const bands = await bandsAt(all, horizon);
   const byOrigin = new Map<number, ForecastBand>();
-  all.forEach((o, i) => { const band = bands[i]; if (band) byOrigin.set(o, band); });
+  all.forEach((o, i) => {
+    const band = bands[i];
+    if (band) byOrigin.set(o, band);
+  });
   const target = 1 - INTERVAL_COVERAGE;
   return origins.map((o) => {
     const band = byOrigin.get(o);

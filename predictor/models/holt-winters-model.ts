@@ -15,7 +15,14 @@ const CALIBRATION_ORIGINS = 1_000;
 const MIN_POINTS = 20;
 const unit = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1));
 /** Saved Holt-Winters parameters. */
-export const holtWintersParamsSchema = v.strictObject({ alpha: unit, beta: unit, gamma: unit, phi: unit, season: v.pipe(v.number(), v.integer(), v.minValue(1)), smoothing: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) });
+export const holtWintersParamsSchema = v.strictObject({
+  alpha: unit,
+  beta: unit,
+  gamma: unit,
+  phi: unit,
+  season: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  smoothing: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+});
 const paramsSchema = v.strictObject({
   hw: holtWintersParamsSchema,
   offsets: intervalOffsetsSchema,
@@ -23,14 +30,25 @@ const paramsSchema = v.strictObject({
 
 class HoltWintersModel implements ForecastModel {
   readonly kind = "holt-winters" as const;
-  constructor(readonly version: string, readonly trainedAt: string, private readonly params: HoltWintersParams, private readonly offsets: IntervalOffsets) {}
+  constructor(
+    readonly version: string,
+    readonly trainedAt: string,
+    private readonly params: HoltWintersParams,
+    private readonly offsets: IntervalOffsets,
+  ) {}
 
   forecast(history: RegularSeries, horizon: number): Promise<ForecastBand> {
     return forecastFromEnd(this, history, horizon);
   }
 
-  forecastOrigins(series: RegularSeries, origins: readonly number[], horizon: number): Promise<ForecastBand[]> {
-    return forecastWithAdaptiveIntervals(series, origins, horizon, (all, h) => this.staticBands(series, all, h));
+  forecastOrigins(
+    series: RegularSeries,
+    origins: readonly number[],
+    horizon: number,
+  ): Promise<ForecastBand[]> {
+    return forecastWithAdaptiveIntervals(series, origins, horizon, (all, h) =>
+      this.staticBands(series, all, h),
+    );
   }
 
   /** Bands as calibrated at training time, before adapting to recent misses. */
@@ -47,7 +65,12 @@ class HoltWintersModel implements ForecastModel {
   }
 
   snapshot(): Promise<ModelSnapshot> {
-    return Promise.resolve({ kind: this.kind, version: this.version, trainedAt: this.trainedAt, params: { hw: this.params, offsets: this.offsets } });
+    return Promise.resolve({
+      kind: this.kind,
+      version: this.version,
+      trainedAt: this.trainedAt,
+      params: { hw: this.params, offsets: this.offsets },
+    });
   }
 }
 
@@ -77,6 +100,8 @@ export const holtWintersTrainer: ModelTrainer = {
     const offsets = offsetsFromForecasts(series.values, filled, origins, means, levelFloor(filled));
     const f = (x: number) => x.toFixed(3);
     const version = `hw2 m${params.season} w${params.smoothing ?? 0} a${f(params.alpha)} b${f(params.beta)} g${f(params.gamma)} p${f(params.phi)}`;
-    return Promise.resolve(new HoltWintersModel(version, new Date(context.now()).toISOString(), params, offsets));
+    return Promise.resolve(
+      new HoltWintersModel(version, new Date(context.now()).toISOString(), params, offsets),
+    );
   },
 };

@@ -28,7 +28,9 @@ describe("Holt-Winters", () => {
   });
 
   it("does not drift towards zero across a gap", () => {
-    const values: (number | null)[] = Array.from({ length: 20 * season }, (_, i) => (i >= 200 && i < 230 ? null : exact(i)));
+    const values: (number | null)[] = Array.from({ length: 20 * season }, (_, i) =>
+      i >= 200 && i < 230 ? null : exact(i),
+    );
     const filled = fillGaps(values);
     const params = fitHoltWinters(values, filled, season);
     const [means] = holtWintersMeans(values, filled, params, [230], 1);
@@ -45,9 +47,17 @@ describe("Holt-Winters against outliers", () => {
     const values = Array.from({ length: 20 * season }, (_, i) => base(i) + (i === spikeAt ? 5_000 : 0));
     const filled = fillGaps(values);
     // Forecasts made two steps after the spike, and a season later where the spike was.
-    const [afterSpike, nextSeason] = holtWintersMeans(values, filled, params, [spikeAt + 2, spikeAt + season - 1], 3);
-    for (const [h, m] of (afterSpike ?? []).entries()) expect(Math.abs(m - base(spikeAt + 2 + h))).toBeLessThan(5);
-    for (const [h, m] of (nextSeason ?? []).entries()) expect(Math.abs(m - base(spikeAt + season - 1 + h))).toBeLessThan(5);
+    const [afterSpike, nextSeason] = holtWintersMeans(
+      values,
+      filled,
+      params,
+      [spikeAt + 2, spikeAt + season - 1],
+      3,
+    );
+    for (const [h, m] of (afterSpike ?? []).entries())
+      expect(Math.abs(m - base(spikeAt + 2 + h))).toBeLessThan(5);
+    for (const [h, m] of (nextSeason ?? []).entries())
+      expect(Math.abs(m - base(spikeAt + season - 1 + h))).toBeLessThan(5);
   });
 
   it("follows a lasting shift once it has lasted PERSISTENT_STEPS steps, even on a series without noise", () => {
@@ -62,7 +72,10 @@ describe("Holt-Winters against outliers", () => {
   });
 
   it("fits through spikes without freezing: the level still follows the series", () => {
-    const values = Array.from({ length: 20 * season }, (_, i) => base(i) + (i % 37 === 5 ? 3_000 : 0) + (i >= 16 * season ? 100 : 0));
+    const values = Array.from(
+      { length: 20 * season },
+      (_, i) => base(i) + (i % 37 === 5 ? 3_000 : 0) + (i >= 16 * season ? 100 : 0),
+    );
     const filled = fillGaps(values);
     const fitted = fitHoltWinters(values, filled, season);
     const [means] = holtWintersMeans(values, filled, fitted, [values.length - 2], 1);
@@ -72,7 +85,8 @@ describe("Holt-Winters against outliers", () => {
 
 describe("Holt-Winters seasonal smoothing", () => {
   const long = 96;
-  const truth = (i: number) => 100 + 40 * Math.sin((2 * Math.PI * i) / long) + 15 * Math.sin((4 * Math.PI * i) / long);
+  const truth = (i: number) =>
+    100 + 40 * Math.sin((2 * Math.PI * i) / long) + 15 * Math.sin((4 * Math.PI * i) / long);
   /** Seven seasons with noise that lingers (AR(1)), as request rates do. */
   function noisy(seed: number, scale: number): number[] {
     const rng = seededRng(seed);
@@ -87,7 +101,12 @@ describe("Holt-Winters seasonal smoothing", () => {
   const forecastError = (values: number[], p: HoltWintersParams, horizon: number) => {
     const origins = Array.from({ length: long - horizon }, (_, k) => 6 * long + k);
     const means = holtWintersMeans(values, fillGaps(values), p, origins, horizon);
-    return means.reduce((sum, m, k) => sum + Math.abs((m[horizon - 1] ?? 0) - (values[(origins[k] ?? 0) + horizon - 1] ?? 0)), 0) / origins.length;
+    return (
+      means.reduce(
+        (sum, m, k) => sum + Math.abs((m[horizon - 1] ?? 0) - (values[(origins[k] ?? 0) + horizon - 1] ?? 0)),
+        0,
+      ) / origins.length
+    );
   };
 
   it("smooths a noisy profile, chosen on the held-out part, and forecasts the next season closer for it", () => {
@@ -96,12 +115,17 @@ describe("Holt-Winters seasonal smoothing", () => {
       const head = values.slice(0, 6 * long);
       const fitted = fitHoltWinters(head, fillGaps(head), long, 6);
       expect(fitted.smoothing).toBeGreaterThan(0);
-      expect(forecastError(values, fitted, 6)).toBeLessThan(forecastError(values, { ...fitted, smoothing: 0 }, 6));
+      expect(forecastError(values, fitted, 6)).toBeLessThan(
+        forecastError(values, { ...fitted, smoothing: 0 }, 6),
+      );
     }
   });
 
   it("keeps a sharp recurring spike sharp", () => {
-    const values = Array.from({ length: 6 * long }, (_, i) => 100 + (i % long === 40 ? 1_000 : 0) + ((i * 7919) % 11) - 5);
+    const values = Array.from(
+      { length: 6 * long },
+      (_, i) => 100 + (i % long === 40 ? 1_000 : 0) + ((i * 7919) % 11) - 5,
+    );
     const fitted = fitHoltWinters(values, fillGaps(values), long, 3);
     expect(fitted.smoothing).toBe(0);
   });
@@ -109,10 +133,14 @@ describe("Holt-Winters seasonal smoothing", () => {
   it("does not let one odd season at the end (a holiday) choose the width: a sharp profile stays sharp", () => {
     // Eleven weeks of a sharp profile, then a flat one; held out alone, the flat week favours
     // smoothing (a single held-out season chose a width on some of these seeds).
-    const profile = (i: number) => (i % long >= 30 && i % long < 40 ? 300 : i % long >= 60 && i % long < 64 ? 250 : 100);
+    const profile = (i: number) =>
+      i % long >= 30 && i % long < 40 ? 300 : i % long >= 60 && i % long < 64 ? 250 : 100;
     for (const seed of [1, 2, 3, 4, 5]) {
       const rng = seededRng(seed);
-      const values = Array.from({ length: 12 * long }, (_, i) => (i >= 11 * long ? 150 : profile(i)) + 10 * (rng() + rng() + rng() - 1.5));
+      const values = Array.from(
+        { length: 12 * long },
+        (_, i) => (i >= 11 * long ? 150 : profile(i)) + 10 * (rng() + rng() + rng() - 1.5),
+      );
       expect(fitHoltWinters(values, fillGaps(values), long, 2).smoothing).toBe(0);
     }
   });

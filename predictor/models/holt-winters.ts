@@ -14,7 +14,14 @@
 import { minimizeNelderMead } from "./nelder-mead.ts";
 
 /** `smoothing`: slots either side the initial seasonal profile is averaged over (0: none). */
-export type HoltWintersParams = { alpha: number; beta: number; gamma: number; phi: number; season: number; smoothing?: number };
+export type HoltWintersParams = {
+  alpha: number;
+  beta: number;
+  gamma: number;
+  phi: number;
+  season: number;
+  smoothing?: number;
+};
 
 /** The smoothing state, with the running robust scale of the one-step errors (`scale`) and the
  * signed count of the latest consecutive errors beyond the clip on one side (`beyond`). */
@@ -36,7 +43,12 @@ const CLIPPED_VARIANCE = 0.9205;
 const MAD_TO_SD = 1.4826;
 
 /** Parameter ranges (the usual admissible region, trend damping kept away from explosive). */
-const BOUNDS = { alpha: [1e-4, 0.9999], beta: [1e-4, 0.5], gamma: [1e-4, 0.9999], phi: [0.8, 0.995] } as const;
+const BOUNDS = {
+  alpha: [1e-4, 0.9999],
+  beta: [1e-4, 0.5],
+  gamma: [1e-4, 0.9999],
+  phi: [0.8, 0.995],
+} as const;
 
 /** Most seasons the initial state is estimated from. */
 const INIT_CYCLES = 4;
@@ -49,12 +61,16 @@ export function initialState(filled: Float64Array, season: number, smoothing = 0
   const scale = initialScale(filled, m);
   if (m === 1) return { level: filled[0] ?? 0, trend: 0, seasonal, scale, beyond: 0 };
   const cycles = Math.max(1, Math.min(INIT_CYCLES, Math.floor(filled.length / m)));
-  const cycleMedians = Array.from({ length: cycles }, (_, k) => median(Array.from(filled.subarray(k * m, (k + 1) * m))));
-  const trend = cycles > 1 ? ((cycleMedians[cycles - 1] ?? 0) - (cycleMedians[0] ?? 0)) / ((cycles - 1) * m) : 0;
+  const cycleMedians = Array.from({ length: cycles }, (_, k) =>
+    median(Array.from(filled.subarray(k * m, (k + 1) * m))),
+  );
+  const trend =
+    cycles > 1 ? ((cycleMedians[cycles - 1] ?? 0) - (cycleMedians[0] ?? 0)) / ((cycles - 1) * m) : 0;
   const level = (cycleMedians[0] ?? 0) - ((m + 1) / 2) * trend;
   for (let i = 0; i < m; i++) {
     const deviations: number[] = [];
-    for (let k = 0; k < cycles; k++) deviations.push((filled[i + k * m] ?? 0) - (level + (i + k * m + 1) * trend));
+    for (let k = 0; k < cycles; k++)
+      deviations.push((filled[i + k * m] ?? 0) - (level + (i + k * m + 1) * trend));
     seasonal[i] = median(deviations);
   }
   return { level, trend, seasonal: smoothedCircular(seasonal, smoothing), scale, beyond: 0 };
@@ -100,7 +116,15 @@ function median(values: number[]): number {
  * state it sees has absorbed exactly `values[0..t)`). Returns the Huber loss of the one-step
  * errors (squared up to HUBER_K scales, linear beyond) summed over observed points after
  * `burnIn`. */
-function runFilter(values: readonly (number | null)[], filled: Float64Array, p: HoltWintersParams, end: number, burnIn: number, visit?: (t: number, state: State) => void, initEnd = filled.length): number {
+function runFilter(
+  values: readonly (number | null)[],
+  filled: Float64Array,
+  p: HoltWintersParams,
+  end: number,
+  burnIn: number,
+  visit?: (t: number, state: State) => void,
+  initEnd = filled.length,
+): number {
   const state = initialState(filled.subarray(0, initEnd), p.season, p.smoothing ?? 0);
   const m = state.seasonal.length;
   const { alpha, beta, gamma, phi } = p;
@@ -123,19 +147,29 @@ function runFilter(values: readonly (number | null)[], filled: Float64Array, p: 
     const clipped = Math.max(-bound, Math.min(bound, error));
     if (t >= burnIn) loss += Math.abs(error) <= bound ? error * error : bound * (2 * Math.abs(error) - bound);
     // Signed count of consecutive errors beyond the clip on the same side.
-    state.beyond = error > bound ? Math.max(0, state.beyond) + 1 : error < -bound ? Math.min(0, state.beyond) - 1 : 0;
+    state.beyond =
+      error > bound ? Math.max(0, state.beyond) + 1 : error < -bound ? Math.min(0, state.beyond) - 1 : 0;
     const cleaned = Math.abs(state.beyond) >= PERSISTENT_STEPS ? y : predicted + clipped;
     state.level = alpha * (cleaned - s) + (1 - alpha) * (previousLevel + damped);
     state.trend = beta * (state.level - previousLevel) + (1 - beta) * damped;
     if (m > 1) state.seasonal[index] = gamma * (cleaned - state.level) + (1 - gamma) * s;
-    state.scale = Math.sqrt((1 - SCALE_SMOOTHING) * state.scale * state.scale + (SCALE_SMOOTHING * clipped * clipped) / CLIPPED_VARIANCE);
+    state.scale = Math.sqrt(
+      (1 - SCALE_SMOOTHING) * state.scale * state.scale +
+        (SCALE_SMOOTHING * clipped * clipped) / CLIPPED_VARIANCE,
+    );
   }
   visit?.(end, state);
   return loss;
 }
 
 /** Point forecasts `horizon` steps ahead from each origin (ascending), made from `values[0..o)`. */
-export function holtWintersMeans(values: readonly (number | null)[], filled: Float64Array, p: HoltWintersParams, origins: readonly number[], horizon: number): number[][] {
+export function holtWintersMeans(
+  values: readonly (number | null)[],
+  filled: Float64Array,
+  p: HoltWintersParams,
+  origins: readonly number[],
+  horizon: number,
+): number[][] {
   const wanted = new Map<number, number[]>();
   const originSet = new Set(origins);
   const end = origins.reduce((a, b) => Math.max(a, b), 0);
@@ -183,12 +217,18 @@ const HELD_OUT_SHARE = 0.2;
  * keeps the shape and drops most of the noise, which a fit scored on the same days cannot see
  * (the noise it learnt is the noise it is scored on).
  */
-export function fitHoltWinters(values: readonly (number | null)[], filled: Float64Array, season: number, horizon = 1): HoltWintersParams {
+export function fitHoltWinters(
+  values: readonly (number | null)[],
+  filled: Float64Array,
+  season: number,
+  horizon = 1,
+): HoltWintersParams {
   const m = Math.max(1, season);
   const widths = [...new Set(SMOOTHING_SHARES.map((share) => Math.round(share * m)))];
   // A season too short for any width (under 24 slots, or none) or too little history: none.
   const heldOut = Math.max(m, Math.floor(HELD_OUT_SHARE * values.length));
-  if (widths.length === 1 || values.length < heldOut + 2 * m + horizon) return fitParams(values, filled, m, 0);
+  if (widths.length === 1 || values.length < heldOut + 2 * m + horizon)
+    return fitParams(values, filled, m, 0);
   const headEnd = values.length - heldOut;
   const head = values.slice(0, headEnd);
   const headFilled = filled.subarray(0, headEnd);
@@ -202,22 +242,41 @@ export function fitHoltWinters(values: readonly (number | null)[], filled: Float
 
 /** Mean absolute error of the forecasts 1..horizon steps ahead from every origin in
  * [from, length - horizon], the state initialised from `filled[0..from)` only. */
-function heldOutError(values: readonly (number | null)[], filled: Float64Array, p: HoltWintersParams, from: number, horizon: number): number {
+function heldOutError(
+  values: readonly (number | null)[],
+  filled: Float64Array,
+  p: HoltWintersParams,
+  from: number,
+  horizon: number,
+): number {
   let sum = 0;
   let count = 0;
-  runFilter(values, filled, p, values.length - horizon + 1, 0, (t, state) => {
-    if (t < from) return;
-    meansFrom(state, p.phi, t, horizon).forEach((mean, h) => {
-      const actual = values[t + h];
-      if (actual === null || actual === undefined) return;
-      sum += Math.abs(actual - mean);
-      count++;
-    });
-  }, from);
+  runFilter(
+    values,
+    filled,
+    p,
+    values.length - horizon + 1,
+    0,
+    (t, state) => {
+      if (t < from) return;
+      meansFrom(state, p.phi, t, horizon).forEach((mean, h) => {
+        const actual = values[t + h];
+        if (actual === null || actual === undefined) return;
+        sum += Math.abs(actual - mean);
+        count++;
+      });
+    },
+    from,
+  );
   return count > 0 ? sum / count : Number.POSITIVE_INFINITY;
 }
 
-function fitParams(values: readonly (number | null)[], filled: Float64Array, m: number, smoothing: number): HoltWintersParams {
+function fitParams(
+  values: readonly (number | null)[],
+  filled: Float64Array,
+  m: number,
+  smoothing: number,
+): HoltWintersParams {
   const burnIn = Math.min(Math.max(m, 10), Math.floor(values.length / 2));
   const decode = (x: readonly number[]): HoltWintersParams => ({
     alpha: squash(x[0] ?? 0, BOUNDS.alpha),
@@ -235,7 +294,11 @@ function fitParams(values: readonly (number | null)[], filled: Float64Array, m: 
   ];
   let best: { x: number[]; value: number } | null = null;
   for (const start of starts) {
-    const x0 = [unsquash(start.alpha, BOUNDS.alpha), unsquash(start.beta, BOUNDS.beta), unsquash(start.phi, BOUNDS.phi)];
+    const x0 = [
+      unsquash(start.alpha, BOUNDS.alpha),
+      unsquash(start.beta, BOUNDS.beta),
+      unsquash(start.phi, BOUNDS.phi),
+    ];
     if (m > 1) x0.push(unsquash(start.gamma, BOUNDS.gamma));
     const result = minimizeNelderMead(loss, x0, { step: 1, maxEvaluations: 120 * x0.length });
     if (!best || result.value < best.value) best = result;

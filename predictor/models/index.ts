@@ -21,6 +21,9 @@ export function modelTrainers(options: Pick<TrainOptions, "lstm"> = {}): ModelTr
 
 /** Trains every model kind on `series`, scores each by rolling-origin backtest over its last
  * 20 %, and returns the best by MASE (it serves forecasts), every score and every model. */
-export async function trainForecasters(series: RegularSeries, options: TrainOptions): Promise<TrainedSelection> {
+export async function trainForecasters(
+  series: RegularSeries,
+  options: TrainOptions,
+): Promise<TrainedSelection> {
   return selectModel(series, options, modelTrainers(options));
 }

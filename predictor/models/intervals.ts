@@ -13,7 +13,12 @@ export type IntervalOffsets = { lower: number[]; upper: number[]; levelWindow: n
  * each origin so the band grows and shrinks with the series (heteroscedastic load) and survives a
  * level shift. `errors[h]` and `levels[h]` hold the errors and origin levels of horizon h.
  */
-export function calibrateOffsets(errors: readonly number[][], levels: readonly number[][], levelWindow: number, levelFloor: number): IntervalOffsets {
+export function calibrateOffsets(
+  errors: readonly number[][],
+  levels: readonly number[][],
+  levelWindow: number,
+  levelFloor: number,
+): IntervalOffsets {
   const tail = (1 - INTERVAL_COVERAGE) / 2;
   const lower: number[] = [];
   const upper: number[] = [];
@@ -21,7 +26,7 @@ export function calibrateOffsets(errors: readonly number[][], levels: readonly n
     const scaled = (errors[h] ?? []).map((e, i) => e / (levels[h]?.[i] ?? 1)).sort((a, b) => a - b);
     // Finite-sample split-conformal adjustment: the ceil((n + 1)(1 - tail)) / n quantile.
     const n = scaled.length;
-    const adjust = n > 0 ? Math.min(1, (Math.ceil((n + 1) * (1 - tail)) / n)) : 1 - tail;
+    const adjust = n > 0 ? Math.min(1, Math.ceil((n + 1) * (1 - tail)) / n) : 1 - tail;
     lower.push(quantileSorted(scaled, 1 - adjust));
     upper.push(quantileSorted(scaled, adjust));
   }
@@ -30,12 +35,21 @@ export function calibrateOffsets(errors: readonly number[][], levels: readonly n
 
 /** Adds calibrated offsets around point forecasts made at an origin whose recent level is
  * computed from `filled[..origin)`; horizons past the calibrated ones reuse the last offsets. */
-export function bandAround(mean: number[], offsets: IntervalOffsets, filled: Float64Array, origin: number): { mean: number[]; lower: number[]; upper: number[] } {
+export function bandAround(
+  mean: number[],
+  offsets: IntervalOffsets,
+  filled: Float64Array,
+  origin: number,
+): { mean: number[]; lower: number[]; upper: number[] } {
   const level = recentLevel(filled, origin, offsets.levelWindow, offsets.levelFloor);
   const last = Math.max(0, offsets.lower.length - 1);
   const lower = mean.map((m, h) => m + (offsets.lower[Math.min(h, last)] ?? 0) * level);
   const upper = mean.map((m, h) => m + (offsets.upper[Math.min(h, last)] ?? 0) * level);
-  return { mean, lower: lower.map((l, h) => Math.min(l, mean[h] ?? l)), upper: upper.map((u, h) => Math.max(u, mean[h] ?? u)) };
+  return {
+    mean,
+    lower: lower.map((l, h) => Math.min(l, mean[h] ?? l)),
+    upper: upper.map((u, h) => Math.max(u, mean[h] ?? u)),
+  };
 }
 
 /** Evenly spaced origins over `[from, to]`, at most `count` of them. */
@@ -53,7 +67,13 @@ export const LEVEL_WINDOW = 24;
 
 /** Calibrates offsets from point forecasts made at `origins` of a series the model was fitted
  * on: each horizon's errors against the actual values (gaps skipped). */
-export function offsetsFromForecasts(values: readonly (number | null)[], filled: Float64Array, origins: readonly number[], means: readonly number[][], levelFloor: number): IntervalOffsets {
+export function offsetsFromForecasts(
+  values: readonly (number | null)[],
+  filled: Float64Array,
+  origins: readonly number[],
+  means: readonly number[][],
+  levelFloor: number,
+): IntervalOffsets {
   const horizon = means[0]?.length ?? 0;
   const errors: number[][] = Array.from({ length: horizon }, () => []);
   const levels: number[][] = Array.from({ length: horizon }, () => []);

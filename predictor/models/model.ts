@@ -16,7 +16,11 @@ export type TrainContext = {
 export interface ForecastModel extends Forecaster {
   /** The forecast from each origin `o` of `series`, made from `values[0..o)` only, with its
    * interval adapted to how the model's intervals fared over the origins just before. */
-  forecastOrigins(series: RegularSeries, origins: readonly number[], horizon: number): Promise<ForecastBand[]>;
+  forecastOrigins(
+    series: RegularSeries,
+    origins: readonly number[],
+    horizon: number,
+  ): Promise<ForecastBand[]>;
   /** Plain JSON data that `restoreModel` turns back into an equal model. */
   snapshot(): Promise<ModelSnapshot>;
   /** Frees what the model holds outside the JS heap (tensors); it is unusable afterwards. */
@@ -40,7 +44,11 @@ export interface ModelTrainer {
 }
 
 /** Forecasts from one origin through `forecastOrigins`: the history's end is the origin. */
-export async function forecastFromEnd(model: ForecastModel, history: RegularSeries, horizon: number): Promise<ForecastBand> {
+export async function forecastFromEnd(
+  model: ForecastModel,
+  history: RegularSeries,
+  horizon: number,
+): Promise<ForecastBand> {
   const [band] = await model.forecastOrigins(history, [history.values.length], horizon);
   if (!band) throw new Error("the model returned no forecast");
   return band;

@@ -24,7 +24,8 @@ export function minimizeNelderMead(
     x[i] = (x[i] ?? 0) + step;
     simplex.push(evaluate(x));
   }
-  const combine = (a: readonly number[], b: readonly number[], t: number) => a.map((ai, i) => ai + t * ((b[i] ?? 0) - ai));
+  const combine = (a: readonly number[], b: readonly number[], t: number) =>
+    a.map((ai, i) => ai + t * ((b[i] ?? 0) - ai));
   while (evaluations < maxEvaluations) {
     simplex.sort((a, b) => a.value - b.value);
     const best = simplex[0];
@@ -33,7 +34,8 @@ export function minimizeNelderMead(
     if (!best || !worst || !secondWorst) break;
     if (Math.abs(worst.value - best.value) <= tolerance * (Math.abs(best.value) + tolerance)) break;
     const centroid = new Array<number>(dim).fill(0);
-    for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) centroid[j] = (centroid[j] ?? 0) + (simplex[i]?.x[j] ?? 0) / dim;
+    for (let i = 0; i < dim; i++)
+      for (let j = 0; j < dim; j++) centroid[j] = (centroid[j] ?? 0) + (simplex[i]?.x[j] ?? 0) / dim;
     const reflected = evaluate(combine(centroid, worst.x, -1));
     if (reflected.value < best.value) {
       const expanded = evaluate(combine(centroid, worst.x, -2));

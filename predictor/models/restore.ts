@@ -23,10 +23,19 @@ const lstmParamsSchema = v.strictObject({
     calendar: v.boolean(),
     recent: count,
   }),
-  shape: v.strictObject({ window: count, stepFeatures: count, contextFeatures: count, horizon: count, units: count }),
+  shape: v.strictObject({
+    window: count,
+    stepFeatures: count,
+    contextFeatures: count,
+    horizon: count,
+    units: count,
+  }),
   seed: v.number(),
   conformal: finiteNumbers,
-  members: v.pipe(v.array(v.array(v.strictObject({ shape: v.array(count), data: v.string() }))), v.minLength(1, "must hold at least one network")),
+  members: v.pipe(
+    v.array(v.array(v.strictObject({ shape: v.array(count), data: v.string() }))),
+    v.minLength(1, "must hold at least one network"),
+  ),
 });
 
 /** Turns a snapshot (as saved by `ForecastModel.snapshot`) back into a working model; throws a
@@ -45,20 +54,31 @@ export async function restoreModel(snapshot: ModelSnapshot): Promise<ForecastMod
 async function restoreLstm(snapshot: ModelSnapshot): Promise<ForecastModel> {
   const { members, ...params } = v.parse(lstmParamsSchema, snapshot.params);
   const backend = await useBackend();
-  const networks = members.map((weights, member) => networkWithWeights(params.shape, memberSeed(params.seed, member), weights));
+  const networks = members.map((weights, member) =>
+    networkWithWeights(params.shape, memberSeed(params.seed, member), weights),
+  );
   return new LstmModel(snapshot.version, snapshot.trainedAt, backend, networks, params satisfies LstmParams);
 }
 
-function networkWithWeights(shape: NetworkShape, seed: number, weights: readonly { shape: number[]; data: string }[]): tf.LayersModel {
+function networkWithWeights(
+  shape: NetworkShape,
+  seed: number,
+  weights: readonly { shape: number[]; data: string }[],
+): tf.LayersModel {
   const network = buildNetwork(shape, seed);
   const expected = network.getWeights();
-  if (expected.length !== weights.length) throw new Error(`the saved LSTM has ${weights.length} weight tensors; its shape needs ${expected.length}`);
+  if (expected.length !== weights.length)
+    throw new Error(
+      `the saved LSTM has ${weights.length} weight tensors; its shape needs ${expected.length}`,
+    );
   const tensors = weights.map((w, i) => {
     const bytes = Buffer.from(w.data, "base64");
     const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     const want = expected[i]?.shape ?? [];
     if (w.shape.join("x") !== want.join("x") || values.length !== w.shape.reduce((a, b) => a * b, 1)) {
-      throw new Error(`saved LSTM weight ${i} has shape ${w.shape.join("x")} (${values.length} values); expected ${want.join("x")}`);
+      throw new Error(
+        `saved LSTM weight ${i} has shape ${w.shape.join("x")} (${values.length} values); expected ${want.join("x")}`,
+      );
     }
     return tf.tensor(Float32Array.from(values), w.shape);
   });

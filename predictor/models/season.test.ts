@@ -3,14 +3,27 @@ import type { RegularSeries } from "../../contracts/index.ts";
 import { seededRng } from "../../contracts/index.ts";
 import { detectSeasonSteps } from "./season.ts";
 
-function series(stepSeconds: number, length: number, f: (i: number, noise: number) => number, seed = 1): RegularSeries {
+function series(
+  stepSeconds: number,
+  length: number,
+  f: (i: number, noise: number) => number,
+  seed = 1,
+): RegularSeries {
   const rng = seededRng(seed);
-  return { start: Date.UTC(2026, 0, 5), stepSeconds, values: Array.from({ length }, (_, i) => f(i, rng() - 0.5)) };
+  return {
+    start: Date.UTC(2026, 0, 5),
+    stepSeconds,
+    values: Array.from({ length }, (_, i) => f(i, rng() - 0.5)),
+  };
 }
 
 describe("detectSeasonSteps", () => {
   it("finds a daily cycle in 5-minute data (288 steps)", () => {
-    expect(detectSeasonSteps(series(300, 288 * 5, (i, e) => 100 + 30 * Math.sin((2 * Math.PI * i) / 288) + 10 * e))).toBe(288);
+    expect(
+      detectSeasonSteps(
+        series(300, 288 * 5, (i, e) => 100 + 30 * Math.sin((2 * Math.PI * i) / 288) + 10 * e),
+      ),
+    ).toBe(288);
   });
 
   it("prefers the week when weekends differ from weekdays", () => {
@@ -22,7 +35,9 @@ describe("detectSeasonSteps", () => {
   });
 
   it("still finds the day when a few huge spikes dominate the variance", () => {
-    const spiky = series(300, 288 * 4, (i, e) => (i % 97 === 0 ? 50_000 : 100 + 30 * Math.sin((2 * Math.PI * i) / 288) + 10 * e));
+    const spiky = series(300, 288 * 4, (i, e) =>
+      i % 97 === 0 ? 50_000 : 100 + 30 * Math.sin((2 * Math.PI * i) / 288) + 10 * e,
+    );
     expect(detectSeasonSteps(spiky)).toBe(288);
   });
 

@@ -27,9 +27,9 @@ const MAX_FREE_LAG = 1_440;
 export function detectSeasonSteps(series: RegularSeries): number {
   const filled = ranks(fillGaps(series.values));
   const n = filled.length;
-  const calendar = CALENDAR_PERIODS
-    .map((seconds) => Math.round(seconds / series.stepSeconds))
-    .filter((p) => p >= 2 && n >= MIN_CYCLES * p);
+  const calendar = CALENDAR_PERIODS.map((seconds) => Math.round(seconds / series.stepSeconds)).filter(
+    (p) => p >= 2 && n >= MIN_CYCLES * p,
+  );
   let best = 1;
   let bestError = Number.POSITIVE_INFINITY;
   for (const p of calendar) {

@@ -15,17 +15,29 @@ const CALIBRATION_ORIGINS = 1_000;
 
 /** Seasonal naive point forecasts (FPP3 §5.2): each step repeats the value one season earlier
  * (further back when that one is a gap); with no season, the last observed value. */
-export function seasonalNaiveMeans(values: readonly (number | null)[], origin: number, horizon: number, season: number): number[] {
+export function seasonalNaiveMeans(
+  values: readonly (number | null)[],
+  origin: number,
+  horizon: number,
+  season: number,
+): number[] {
   let last = 0;
   for (let i = origin - 1; i >= 0; i--) {
     const value = values[i];
-    if (value !== null && value !== undefined) { last = value; break; }
+    if (value !== null && value !== undefined) {
+      last = value;
+      break;
+    }
   }
   const means: number[] = [];
   for (let h = 0; h < horizon; h++) {
     let found: number | null = null;
     if (season > 1) {
-      for (let k = Math.ceil((h + 1) / season); k <= MAX_SEASONS_BACK + Math.ceil((h + 1) / season) && found === null; k++) {
+      for (
+        let k = Math.ceil((h + 1) / season);
+        k <= MAX_SEASONS_BACK + Math.ceil((h + 1) / season) && found === null;
+        k++
+      ) {
         const value = values[origin + h - k * season];
         if (origin + h - k * season < 0) break;
         if (value !== null && value !== undefined) found = value;
@@ -36,24 +48,42 @@ export function seasonalNaiveMeans(values: readonly (number | null)[], origin: n
   return means;
 }
 
-const paramsSchema = v.strictObject({ season: v.pipe(v.number(), v.integer(), v.minValue(1)), offsets: intervalOffsetsSchema });
+const paramsSchema = v.strictObject({
+  season: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  offsets: intervalOffsetsSchema,
+});
 
 class SeasonalNaiveModel implements ForecastModel {
   readonly kind = "seasonal-naive" as const;
-  constructor(readonly version: string, readonly trainedAt: string, private readonly season: number, private readonly offsets: IntervalOffsets) {}
+  constructor(
+    readonly version: string,
+    readonly trainedAt: string,
+    private readonly season: number,
+    private readonly offsets: IntervalOffsets,
+  ) {}
 
   forecast(history: RegularSeries, horizon: number): Promise<ForecastBand> {
     return forecastFromEnd(this, history, horizon);
   }
 
-  forecastOrigins(series: RegularSeries, origins: readonly number[], horizon: number): Promise<ForecastBand[]> {
-    return forecastWithAdaptiveIntervals(series, origins, horizon, (all, h) => this.staticBands(series, all, h));
+  forecastOrigins(
+    series: RegularSeries,
+    origins: readonly number[],
+    horizon: number,
+  ): Promise<ForecastBand[]> {
+    return forecastWithAdaptiveIntervals(series, origins, horizon, (all, h) =>
+      this.staticBands(series, all, h),
+    );
   }
 
   /** Bands as calibrated at training time, before adapting to recent misses. */
   staticBands(series: RegularSeries, origins: readonly number[], horizon: number): Promise<ForecastBand[]> {
     const filled = fillGaps(series.values);
-    return Promise.resolve(origins.map((o) => bandAround(seasonalNaiveMeans(series.values, o, horizon, this.season), this.offsets, filled, o)));
+    return Promise.resolve(
+      origins.map((o) =>
+        bandAround(seasonalNaiveMeans(series.values, o, horizon, this.season), this.offsets, filled, o),
+      ),
+    );
   }
 
   dispose(): void {
@@ -61,7 +91,12 @@ class SeasonalNaiveModel implements ForecastModel {
   }
 
   snapshot(): Promise<ModelSnapshot> {
-    return Promise.resolve({ kind: this.kind, version: this.version, trainedAt: this.trainedAt, params: { season: this.season, offsets: this.offsets } });
+    return Promise.resolve({
+      kind: this.kind,
+      version: this.version,
+      trainedAt: this.trainedAt,
+      params: { season: this.season, offsets: this.offsets },
+    });
   }
 }
 

@@ -28,11 +28,19 @@ export type ModelSelection = {
  * detected season), and picks the lowest MASE to serve. The models keep the parameters that were
  * scored, so the accuracy a forecast reports is the accuracy of the model that made it.
  */
-export async function selectModel(series: RegularSeries, options: TrainOptions, trainers: readonly ModelTrainer[], clock: () => number = () => performance.now()): Promise<ModelSelection> {
+export async function selectModel(
+  series: RegularSeries,
+  options: TrainOptions,
+  trainers: readonly ModelTrainer[],
+  clock: () => number = () => performance.now(),
+): Promise<ModelSelection> {
   const horizon = options.horizon;
-  if (!Number.isInteger(horizon) || horizon < 1) throw new RangeError(`horizon must be a whole number of steps >= 1, got ${horizon}`);
+  if (!Number.isInteger(horizon) || horizon < 1)
+    throw new RangeError(`horizon must be a whole number of steps >= 1, got ${horizon}`);
   if (observedCount(series.values) < 2 * horizon + 2) {
-    throw new RangeError(`the series has ${observedCount(series.values)} observed points: too few to train and score a ${horizon}-step forecast`);
+    throw new RangeError(
+      `the series has ${observedCount(series.values)} observed points: too few to train and score a ${horizon}-step forecast`,
+    );
   }
   const seasonSteps = detectSeasonSteps(series);
   const plan = planBacktest(series.values.length, horizon);
@@ -43,7 +51,14 @@ export async function selectModel(series: RegularSeries, options: TrainOptions, 
   const onProgress = options.onProgress ?? (() => undefined);
   const weights = chosen.map((t) => (t.kind === "lstm" ? 20 : 1));
   const total = weights.reduce((a, b) => a + b, 0);
-  const found: Omit<ModelSelection, "best"> = { scores: {}, forecasters: {}, seasonSteps, trainSeconds: {}, skipped: {}, trainEnd: plan.trainEnd };
+  const found: Omit<ModelSelection, "best"> = {
+    scores: {},
+    forecasters: {},
+    seasonSteps,
+    trainSeconds: {},
+    skipped: {},
+    trainEnd: plan.trainEnd,
+  };
   let done = 0;
   for (const [i, trainer] of chosen.entries()) {
     const weight = weights[i] ?? 1;
@@ -58,7 +73,9 @@ export async function selectModel(series: RegularSeries, options: TrainOptions, 
       seasonSteps,
       now: options.now ?? Date.now,
       rng: options.rng ?? seededRng(1),
-      onProgress: (fraction, label) => { onProgress((done + weight * Math.min(1, Math.max(0, fraction))) / total, `${trainer.kind}: ${label}`); },
+      onProgress: (fraction, label) => {
+        onProgress((done + weight * Math.min(1, Math.max(0, fraction))) / total, `${trainer.kind}: ${label}`);
+      },
     };
     const started = clock();
     context.onProgress(0, "training");
@@ -69,10 +86,16 @@ export async function selectModel(series: RegularSeries, options: TrainOptions, 
     found.forecasters[trainer.kind] = model;
     done += weight;
   }
-  const ranked = SIMPLICITY.filter((kind) => found.forecasters[kind] !== undefined)
-    .sort((a, b) => (found.scores[a]?.mase ?? Infinity) - (found.scores[b]?.mase ?? Infinity));
+  const ranked = SIMPLICITY.filter((kind) => found.forecasters[kind] !== undefined).sort(
+    (a, b) => (found.scores[a]?.mase ?? Infinity) - (found.scores[b]?.mase ?? Infinity),
+  );
   const bestKind = ranked[0];
   const best = bestKind === undefined ? undefined : found.forecasters[bestKind];
-  if (!best) throw new Error(`no model could be trained: ${Object.entries(found.skipped).map(([k, why]) => `${k} ${why}`).join("; ")}`);
+  if (!best)
+    throw new Error(
+      `no model could be trained: ${Object.entries(found.skipped)
+        .map(([k, why]) => `${k} ${why}`)
+        .join("; ")}`,
+    );
   return { ...found, best };
 }

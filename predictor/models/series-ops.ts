@@ -42,7 +42,8 @@ export function recentLevel(filled: Float64Array, end: number, window: number, f
   if (end <= from) return floor;
   const recent = Array.from(filled.subarray(from, end), Math.abs).sort((a, b) => a - b);
   const mid = Math.floor(recent.length / 2);
-  const median = recent.length % 2 === 1 ? (recent[mid] ?? 0) : ((recent[mid - 1] ?? 0) + (recent[mid] ?? 0)) / 2;
+  const median =
+    recent.length % 2 === 1 ? (recent[mid] ?? 0) : ((recent[mid - 1] ?? 0) + (recent[mid] ?? 0)) / 2;
   return Math.max(median, floor);
 }
 

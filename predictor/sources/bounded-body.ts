@@ -3,7 +3,11 @@
  * and `tooLarge()` is thrown, whatever a Content-Length claimed. Shared by the scraper, the
  * edge client and the API's request bodies.
  */
-export async function readBoundedText(body: ReadableStream<Uint8Array> | null, maxBytes: number, tooLarge: () => Error): Promise<string> {
+export async function readBoundedText(
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+  tooLarge: () => Error,
+): Promise<string> {
   const reader = body?.getReader();
   if (!reader) return "";
   const chunks: Uint8Array[] = [];

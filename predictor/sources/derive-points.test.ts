@@ -42,7 +42,7 @@ describe("derivePoints", () => {
   });
 
   it("leaves a gap, never a zero, on the first scrape and after a long silence", () => {
-    const first = sampleAt(0, page(10, 0, [10, 10, 10], 'process_cpu_utilization 0.25'));
+    const first = sampleAt(0, page(10, 0, [10, 10, 10], "process_cpu_utilization 0.25"));
     expect(derivePoints(null, first, 300_000)).toEqual({ cpu: 0.25 });
     const muchLater = sampleAt(3_600_000, page(20, 0, [20, 20, 20]));
     expect(derivePoints(first, muchLater, 300_000)).toEqual({});
@@ -60,11 +60,23 @@ describe("derivePoints", () => {
 
 describe("histogramQuantile", () => {
   it("interpolates inside the bucket and answers the highest finite bound for the +Inf bucket", () => {
-    const cumulative = new Map([[0.1, 50], [0.2, 90], [Number.POSITIVE_INFINITY, 100]]);
+    const cumulative = new Map([
+      [0.1, 50],
+      [0.2, 90],
+      [Number.POSITIVE_INFINITY, 100],
+    ]);
     expect(histogramQuantile(0.5, cumulative)).toBeCloseTo(0.1);
     expect(histogramQuantile(0.7, cumulative)).toBeCloseTo(0.15);
     expect(histogramQuantile(0.95, cumulative)).toBe(0.2);
-    expect(histogramQuantile(0.95, new Map([[0.1, 0], [Number.POSITIVE_INFINITY, 0]]))).toBeNull();
+    expect(
+      histogramQuantile(
+        0.95,
+        new Map([
+          [0.1, 0],
+          [Number.POSITIVE_INFINITY, 0],
+        ]),
+      ),
+    ).toBeNull();
   });
 });
 

@@ -7,7 +7,11 @@ import type { OriginSample } from "./origin-sample.ts";
  * restarted), so its increase is its new value; a label set seen for the first time counts from
  * zero. The first scrape, or one after too long a silence, yields no rates (a gap, not a zero).
  */
-export function derivePoints(previous: OriginSample | null, current: OriginSample, maxIntervalMs: number): Partial<Record<MetricName, number>> {
+export function derivePoints(
+  previous: OriginSample | null,
+  current: OriginSample,
+  maxIntervalMs: number,
+): Partial<Record<MetricName, number>> {
   const points: Partial<Record<MetricName, number>> = {};
   if (current.cpu !== undefined) points.cpu = current.cpu;
   if (!previous) return points;

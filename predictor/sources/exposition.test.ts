@@ -47,14 +47,36 @@ describe("parseExposition", () => {
     expect(families.get("http_requests_total")?.type).toBe("counter");
     expect(families.get("http_requests_total")?.help).toBe("The total number of HTTP requests.");
     expect(families.get("http_requests_total")?.samples).toEqual([
-      { name: "http_requests_total", labels: { method: "post", code: "200" }, value: 1027, timestamp: 1395066363000 },
-      { name: "http_requests_total", labels: { method: "post", code: "400" }, value: 3, timestamp: 1395066363000 },
+      {
+        name: "http_requests_total",
+        labels: { method: "post", code: "200" },
+        value: 1027,
+        timestamp: 1395066363000,
+      },
+      {
+        name: "http_requests_total",
+        labels: { method: "post", code: "400" },
+        value: 3,
+        timestamp: 1395066363000,
+      },
     ]);
-    expect(families.get("msdos_file_access_time_seconds")?.samples[0]?.labels).toEqual({ path: "C:\\DIR\\FILE.TXT", error: 'Cannot find file:\n"FILE.TXT"' });
-    expect(families.get("something_weird")?.samples[0]).toEqual({ name: "something_weird", labels: { problem: "division by zero" }, value: Number.POSITIVE_INFINITY, timestamp: -3982045 });
+    expect(families.get("msdos_file_access_time_seconds")?.samples[0]?.labels).toEqual({
+      path: "C:\\DIR\\FILE.TXT",
+      error: 'Cannot find file:\n"FILE.TXT"',
+    });
+    expect(families.get("something_weird")?.samples[0]).toEqual({
+      name: "something_weird",
+      labels: { problem: "division by zero" },
+      value: Number.POSITIVE_INFINITY,
+      timestamp: -3982045,
+    });
     const histogram = families.get("http_request_duration_seconds");
     expect(histogram?.type).toBe("histogram");
-    expect(histogram?.samples.map((s) => s.name)).toEqual([...Array<string>(6).fill("http_request_duration_seconds_bucket"), "http_request_duration_seconds_sum", "http_request_duration_seconds_count"]);
+    expect(histogram?.samples.map((s) => s.name)).toEqual([
+      ...Array<string>(6).fill("http_request_duration_seconds_bucket"),
+      "http_request_duration_seconds_sum",
+      "http_request_duration_seconds_count",
+    ]);
     expect(histogram?.samples[5]?.labels.le).toBe("+Inf");
     expect(families.get("rpc_duration_seconds")?.samples).toHaveLength(7);
   });
@@ -63,29 +85,55 @@ describe("parseExposition", () => {
     for (const contentType of [Registry.PROMETHEUS_CONTENT_TYPE, Registry.OPENMETRICS_CONTENT_TYPE]) {
       const registry = new Registry<typeof contentType>();
       registry.setContentType(contentType);
-      const counter = new Counter({ name: "http_requests_total", help: "Requests.", labelNames: ["code", "path"], registers: [registry] });
-      const histogram = new Histogram({ name: "http_request_duration_seconds", help: "Latency.", buckets: [0.1, 0.5], registers: [registry] });
+      const counter = new Counter({
+        name: "http_requests_total",
+        help: "Requests.",
+        labelNames: ["code", "path"],
+        registers: [registry],
+      });
+      const histogram = new Histogram({
+        name: "http_request_duration_seconds",
+        help: "Latency.",
+        buckets: [0.1, 0.5],
+        registers: [registry],
+      });
       counter.inc({ code: "200", path: '/say "hi"\\now' }, 5);
       histogram.observe(0.05);
       histogram.observe(0.3);
       const families = parseExposition(await registry.metrics());
-      const requests = [...families.values()].flatMap((f) => f.samples).filter((s) => s.name === "http_requests_total");
-      expect(requests).toEqual([{ name: "http_requests_total", labels: { code: "200", path: '/say "hi"\\now' }, value: 5 }]);
-      const buckets = families.get("http_request_duration_seconds")?.samples.filter((s) => s.name.endsWith("_bucket")).map((s) => [s.labels.le, s.value]);
-      expect(buckets).toEqual([["0.1", 1], ["0.5", 2], ["+Inf", 2]]);
+      const requests = [...families.values()]
+        .flatMap((f) => f.samples)
+        .filter((s) => s.name === "http_requests_total");
+      expect(requests).toEqual([
+        { name: "http_requests_total", labels: { code: "200", path: '/say "hi"\\now' }, value: 5 },
+      ]);
+      const buckets = families
+        .get("http_request_duration_seconds")
+        ?.samples.filter((s) => s.name.endsWith("_bucket"))
+        .map((s) => [s.labels.le, s.value]);
+      expect(buckets).toEqual([
+        ["0.1", 1],
+        ["0.5", 2],
+        ["+Inf", 2],
+      ]);
     }
   });
 
   it("accepts NaN values, exemplars, # EOF and Prometheus 3 quoted metric names", () => {
-    const families = parseExposition([
-      "# TYPE requests counter",
-      'requests_total{code="200"} 7 # {trace_id="abc"} 1 1700000000.000',
-      'requests_created{code="200"} 1700000000.5',
-      'gauge_nan NaN',
-      '{"my.dotted.metric", "label.with.dot"="x"} 3',
-      "# EOF",
-    ].join("\n"));
-    expect(families.get("requests")?.samples.map((s) => [s.name, s.value])).toEqual([["requests_total", 7], ["requests_created", 1700000000.5]]);
+    const families = parseExposition(
+      [
+        "# TYPE requests counter",
+        'requests_total{code="200"} 7 # {trace_id="abc"} 1 1700000000.000',
+        'requests_created{code="200"} 1700000000.5',
+        "gauge_nan NaN",
+        '{"my.dotted.metric", "label.with.dot"="x"} 3',
+        "# EOF",
+      ].join("\n"),
+    );
+    expect(families.get("requests")?.samples.map((s) => [s.name, s.value])).toEqual([
+      ["requests_total", 7],
+      ["requests_created", 1700000000.5],
+    ]);
     expect(Number.isNaN(families.get("gauge_nan")?.samples[0]?.value)).toBe(true);
     expect(families.get("my.dotted.metric")?.samples[0]?.labels).toEqual({ "label.with.dot": "x" });
   });
@@ -93,10 +141,10 @@ describe("parseExposition", () => {
   it.each([
     ["an HTML error page", "<html><body>502 Bad Gateway</body></html>", 1],
     ["JSON", '{"status":"ok"}', 1],
-    ["a value that is not a number", "up{job=\"x\"} twelve", 1],
-    ["an unterminated label value", "ok 1\nup{job=\"x} 1", 2],
+    ["a value that is not a number", 'up{job="x"} twelve', 1],
+    ["an unterminated label value", 'ok 1\nup{job="x} 1', 2],
     ["an invalid escape", 'up{job="a\\tb"} 1', 1],
-    ["a missing value", "up{job=\"x\"}", 1],
+    ["a missing value", 'up{job="x"}', 1],
     ["a line cut short", "# TYPE a counter\na_total 1\na_tot", 3],
     ["content after # EOF", "a 1\n# EOF\nb 2", 3],
   ])("rejects %s, naming the line", (_, text, line) => {

@@ -7,7 +7,16 @@
  * integer milliseconds. Like Prometheus, one malformed line fails the whole scrape.
  */
 
-export type MetricType = "counter" | "gauge" | "histogram" | "summary" | "untyped" | "gaugehistogram" | "info" | "stateset" | "unknown";
+export type MetricType =
+  | "counter"
+  | "gauge"
+  | "histogram"
+  | "summary"
+  | "untyped"
+  | "gaugehistogram"
+  | "info"
+  | "stateset"
+  | "unknown";
 
 /** One sample line: full sample name (`x_bucket` for a histogram's bucket), labels, value. */
 export type Sample = { name: string; labels: Record<string, string>; value: number; timestamp?: number };
@@ -27,7 +36,17 @@ export class ExpositionError extends Error {
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const TYPES = new Set<string>(["counter", "gauge", "histogram", "summary", "untyped", "gaugehistogram", "info", "stateset", "unknown"]);
+const TYPES = new Set<string>([
+  "counter",
+  "gauge",
+  "histogram",
+  "summary",
+  "untyped",
+  "gaugehistogram",
+  "info",
+  "stateset",
+  "unknown",
+]);
 /** Sample-name suffixes that belong to the family without them. */
 const SUFFIXES: Record<string, readonly string[]> = {
   histogram: ["_bucket", "_sum", "_count", "_created"],
@@ -66,7 +85,8 @@ export function parseExposition(text: string): Map<string, MetricFamily> {
         const type = rest.trim().toLowerCase();
         if (!TYPES.has(type)) throw new ExpositionError(number, `unknown metric type "${rest.trim()}"`);
         const family = familyOf(name);
-        if (family.samples.length > 0 && family.type !== type) throw new ExpositionError(number, `# TYPE for ${name} comes after its samples`);
+        if (family.samples.length > 0 && family.type !== type)
+          throw new ExpositionError(number, `# TYPE for ${name} comes after its samples`);
         family.type = type as MetricType;
       } else if (keyword === "HELP") {
         familyOf(name).help = unescapeHelp(rest);
@@ -76,7 +96,9 @@ export function parseExposition(text: string): Map<string, MetricFamily> {
     const sample = parseSampleLine(line, number);
     familyOf(familyNameOf(sample.name, families)).samples.push(sample);
   }
-  for (const [name, family] of families) if (family.samples.length === 0 && family.help === undefined && family.type === "untyped") families.delete(name);
+  for (const [name, family] of families)
+    if (family.samples.length === 0 && family.help === undefined && family.type === "untyped")
+      families.delete(name);
   return families;
 }
 
@@ -95,8 +117,15 @@ function familyNameOf(sampleName: string, families: Map<string, MetricFamily>): 
 /** Parses `name{labels} value [timestamp] [# exemplar]`. */
 export function parseSampleLine(line: string, number: number): Sample {
   let pos = 0;
-  const fail = (message: string): never => { throw new ExpositionError(number, `${message} in "${line.length > 120 ? `${line.slice(0, 117)}...` : line}"`); };
-  const skipSpaces = () => { while (line[pos] === " " || line[pos] === "\t") pos++; };
+  const fail = (message: string): never => {
+    throw new ExpositionError(
+      number,
+      `${message} in "${line.length > 120 ? `${line.slice(0, 117)}...` : line}"`,
+    );
+  };
+  const skipSpaces = () => {
+    while (line[pos] === " " || line[pos] === "\t") pos++;
+  };
   let name = "";
   const labels: Record<string, string> = {};
   if (line[pos] !== "{") {
@@ -109,7 +138,10 @@ export function parseSampleLine(line: string, number: number): Sample {
     pos++;
     for (;;) {
       skipSpaces();
-      if (line[pos] === "}") { pos++; break; }
+      if (line[pos] === "}") {
+        pos++;
+        break;
+      }
       let labelName: string;
       if (line[pos] === '"') {
         const [text, end] = readQuoted(line, pos, number);
@@ -139,8 +171,14 @@ export function parseSampleLine(line: string, number: number): Sample {
       labels[labelName] = value;
       pos = end;
       skipSpaces();
-      if (line[pos] === ",") { pos++; continue; }
-      if (line[pos] === "}") { pos++; break; }
+      if (line[pos] === ",") {
+        pos++;
+        continue;
+      }
+      if (line[pos] === "}") {
+        pos++;
+        break;
+      }
       fail(`expected "," or "}" after label ${labelName}`);
     }
   }
@@ -149,7 +187,8 @@ export function parseSampleLine(line: string, number: number): Sample {
   if (!/^[ \t]/.test(rest)) fail("expected a space before the value");
   const withoutExemplar = rest.split(" # ")[0] ?? "";
   const fields = withoutExemplar.trim().split(/[ \t]+/);
-  if (fields.length < 1 || fields.length > 2 || fields[0] === "") fail("expected a value and an optional timestamp");
+  if (fields.length < 1 || fields.length > 2 || fields[0] === "")
+    fail("expected a value and an optional timestamp");
   const value = parseGoFloat(fields[0] ?? "");
   if (value === null) fail(`"${fields[0] ?? ""}" is not a number`);
   const sample: Sample = { name, labels, value: value ?? Number.NaN };
@@ -165,11 +204,13 @@ export function parseSampleLine(line: string, number: number): Sample {
 export function parseGoFloat(text: string): number | null {
   const lower = text.toLowerCase();
   if (lower === "nan") return Number.NaN;
-  if (lower === "+inf" || lower === "inf" || lower === "+infinity" || lower === "infinity") return Number.POSITIVE_INFINITY;
+  if (lower === "+inf" || lower === "inf" || lower === "+infinity" || lower === "infinity")
+    return Number.POSITIVE_INFINITY;
   if (lower === "-inf" || lower === "-infinity") return Number.NEGATIVE_INFINITY;
   // Each digit can match in one place only: `\d+\.?\d*` let a long run of digits followed by
   // garbage be split in n ways, and a 20,000-digit value took seconds (80,000: 40 s).
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) && !/^[+-]?0[xX][0-9a-fA-F]+$/.test(text)) return null;
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) && !/^[+-]?0[xX][0-9a-fA-F]+$/.test(text))
+    return null;
   return Number(text);
 }
 

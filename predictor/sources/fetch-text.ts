@@ -1,7 +1,10 @@
 import { readBoundedText } from "./bounded-body.ts";
 
 /** Fetches a text document over HTTP(S) for a scrape or a Prometheus query. */
-export type FetchText = (url: string, options: { timeoutMs: number; headers?: Record<string, string>; maxBytes: number }) => Promise<string>;
+export type FetchText = (
+  url: string,
+  options: { timeoutMs: number; headers?: Record<string, string>; maxBytes: number },
+) => Promise<string>;
 
 /** A fetch that failed in a way worth recording (status, timeout, size, network). */
 export class FetchError extends Error {
@@ -20,7 +23,9 @@ export const fetchText: FetchText = async (url, { timeoutMs, headers, maxBytes }
   if (!response.ok) {
     // The start of the body usually says why (Prometheus sends a JSON error, proxies a page).
     const snippet = (await response.text().catch(() => "")).slice(0, 200).replace(/\s+/g, " ").trim();
-    throw new FetchError(`${`HTTP ${response.status} ${response.statusText}`.trim()}${snippet ? `: ${snippet}` : ""}`);
+    throw new FetchError(
+      `${`HTTP ${response.status} ${response.statusText}`.trim()}${snippet ? `: ${snippet}` : ""}`,
+    );
   }
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (declared > maxBytes) {
@@ -28,10 +33,17 @@ export const fetchText: FetchText = async (url, { timeoutMs, headers, maxBytes }
     throw new FetchError(`response of ${declared} bytes exceeds the ${maxBytes}-byte limit`);
   }
   try {
-    return await readBoundedText(response.body, maxBytes, () => new FetchError(`response exceeds the ${maxBytes}-byte limit`));
+    return await readBoundedText(
+      response.body,
+      maxBytes,
+      () => new FetchError(`response exceeds the ${maxBytes}-byte limit`),
+    );
   } catch (error) {
     if (error instanceof FetchError) throw error;
-    throw new FetchError(`reading the response failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new FetchError(
+      `reading the response failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 };
 
@@ -40,25 +52,46 @@ export const fetchText: FetchText = async (url, { timeoutMs, headers, maxBytes }
  * redirect to another origin, so a target's other credentials (an `x-api-key`, say) would follow
  * it anywhere. A target with headers of its own is followed within its origin only.
  */
-async function fetchFollowing(url: string, headers: Record<string, string>, signal: AbortSignal, timeoutMs: number): Promise<Response> {
+async function fetchFollowing(
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<Response> {
   let target = new URL(url);
   for (let hop = 0; ; hop++) {
     let response: Response;
     try {
-      response = await fetch(target, { headers: { accept: "text/plain;version=0.0.4, application/openmetrics-text;q=0.5, application/json;q=0.5, */*;q=0.1", ...headers }, signal, redirect: "manual" });
+      response = await fetch(target, {
+        headers: {
+          accept:
+            "text/plain;version=0.0.4, application/openmetrics-text;q=0.5, application/json;q=0.5, */*;q=0.1",
+          ...headers,
+        },
+        signal,
+        redirect: "manual",
+      });
     } catch (error) {
       const name = error instanceof Error ? error.name : "";
-      if (name === "TimeoutError" || name === "AbortError") throw new FetchError(`no answer within ${timeoutMs} ms`, { cause: error });
+      if (name === "TimeoutError" || name === "AbortError")
+        throw new FetchError(`no answer within ${timeoutMs} ms`, { cause: error });
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-      throw new FetchError(`${error instanceof Error ? error.message : String(error)}${cause}`, { cause: error });
+      throw new FetchError(`${error instanceof Error ? error.message : String(error)}${cause}`, {
+        cause: error,
+      });
     }
     const location = response.headers.get("location");
     if (![301, 302, 303, 307, 308].includes(response.status) || location === null) return response;
     await response.body?.cancel();
     const next = URL.parse(location, target);
-    if (next === null || (next.protocol !== "http:" && next.protocol !== "https:")) throw new FetchError(`redirected to "${location.slice(0, 200)}", which is not an http(s) URL`);
-    if (hop >= MAX_REDIRECTS) throw new FetchError(`more than ${MAX_REDIRECTS} redirects (the last to ${next.href})`);
-    if (Object.keys(headers).length > 0 && next.origin !== target.origin) throw new FetchError(`redirected to ${next.origin}, another origin, where this target's headers are not sent: configure ${next.href} as the target`);
+    if (next === null || (next.protocol !== "http:" && next.protocol !== "https:"))
+      throw new FetchError(`redirected to "${location.slice(0, 200)}", which is not an http(s) URL`);
+    if (hop >= MAX_REDIRECTS)
+      throw new FetchError(`more than ${MAX_REDIRECTS} redirects (the last to ${next.href})`);
+    if (Object.keys(headers).length > 0 && next.origin !== target.origin)
+      throw new FetchError(
+        `redirected to ${next.origin}, another origin, where this target's headers are not sent: configure ${next.href} as the target`,
+      );
     target = next;
   }
 }

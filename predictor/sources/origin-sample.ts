@@ -18,7 +18,11 @@ export type OriginSample = {
 
 /** A stable key for a label set (sorted names), leaving out `omit`. */
 export function labelKey(labels: Record<string, string>, omit: readonly string[] = []): string {
-  return Object.keys(labels).filter((k) => !omit.includes(k)).sort().map((k) => `${k}=${JSON.stringify(labels[k])}`).join(",");
+  return Object.keys(labels)
+    .filter((k) => !omit.includes(k))
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
+    .join(",");
 }
 
 /** Picks the origin metrics out of a parsed exposition. NaN samples are ignored, and so are
@@ -44,7 +48,8 @@ export function originSampleOf(families: Map<string, MetricFamily>, at: number):
     const entry = sample.durations[labelKey(s.labels)];
     if (entry) entry.count = s.value;
   }
-  const mean = (list: Sample[]) => (list.length > 0 ? list.reduce((a, s) => a + s.value, 0) / list.length : undefined);
+  const mean = (list: Sample[]) =>
+    list.length > 0 ? list.reduce((a, s) => a + s.value, 0) / list.length : undefined;
   const sum = (list: Sample[]) => (list.length > 0 ? list.reduce((a, s) => a + s.value, 0) : undefined);
   const cpu = mean(named(ORIGIN_METRICS.cpu));
   const replicas = sum(named(ORIGIN_METRICS.replicas));

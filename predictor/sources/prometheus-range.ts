@@ -8,7 +8,12 @@ import type { FetchText } from "./fetch-text.ts";
 export type PrometheusSeries = { origin: string; metric: MetricName; query: string };
 
 /** Where the Prometheus server is and what to read from it. */
-export type PrometheusSource = { url: string; timeoutMs: number; headers?: Record<string, string>; series: PrometheusSeries[] };
+export type PrometheusSource = {
+  url: string;
+  timeoutMs: number;
+  headers?: Record<string, string>;
+  series: PrometheusSeries[];
+};
 
 /** Prometheus refuses a range query of more than 11,000 points per series. */
 export const MAX_POINTS_PER_QUERY = 11_000;
@@ -18,7 +23,12 @@ const responseSchema = v.variant("status", [
     status: v.literal("success"),
     data: v.object({
       resultType: v.literal("matrix", "must be a range vector (matrix)"),
-      result: v.array(v.object({ metric: v.record(v.string(), v.string()), values: v.array(v.tuple([v.number(), v.string()])) })),
+      result: v.array(
+        v.object({
+          metric: v.record(v.string(), v.string()),
+          values: v.array(v.tuple([v.number(), v.string()])),
+        }),
+      ),
     }),
   }),
   v.object({ status: v.literal("error"), errorType: v.optional(v.string()), error: v.optional(v.string()) }),
@@ -32,7 +42,14 @@ export type RangePoint = { t: number; value: number };
  * Prometheus's point limit. NaN and infinite samples are dropped (gaps). An expression that yields
  * several series is refused, naming the fix (aggregate it, e.g. `sum(...)`).
  */
-export async function queryRange(source: PrometheusSource, query: string, startMs: number, endMs: number, stepSeconds: number, fetchText: FetchText): Promise<RangePoint[]> {
+export async function queryRange(
+  source: PrometheusSource,
+  query: string,
+  startMs: number,
+  endMs: number,
+  stepSeconds: number,
+  fetchText: FetchText,
+): Promise<RangePoint[]> {
   const points: RangePoint[] = [];
   const chunkMs = (MAX_POINTS_PER_QUERY - 1) * stepSeconds * 1000;
   for (let from = startMs; from <= endMs; from += chunkMs + stepSeconds * 1000) {
@@ -42,7 +59,11 @@ export async function queryRange(source: PrometheusSource, query: string, startM
     url.searchParams.set("start", String(from / 1000));
     url.searchParams.set("end", String(to / 1000));
     url.searchParams.set("step", `${stepSeconds}s`);
-    const text = await fetchText(url.toString(), { timeoutMs: source.timeoutMs, headers: source.headers, maxBytes: 64 * 1024 * 1024 });
+    const text = await fetchText(url.toString(), {
+      timeoutMs: source.timeoutMs,
+      headers: source.headers,
+      maxBytes: 64 * 1024 * 1024,
+    });
     points.push(...parseRangeResponse(text, query));
   }
   return points;
@@ -57,11 +78,20 @@ export function parseRangeResponse(text: string, query: string): RangePoint[] {
     throw new Error(`Prometheus answered something that is not JSON for ${query}: ${text.slice(0, 120)}`);
   }
   const checked = validateWith(responseSchema, json);
-  if (!checked.ok) throw new Error(`unexpected Prometheus answer for ${query}: ${checked.issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`);
+  if (!checked.ok)
+    throw new Error(
+      `unexpected Prometheus answer for ${query}: ${checked.issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`,
+    );
   const body = checked.value;
-  if (body.status === "error") throw new Error(`Prometheus refused ${query}: ${body.errorType ?? "error"}: ${body.error ?? "(no message)"}`);
+  if (body.status === "error")
+    throw new Error(
+      `Prometheus refused ${query}: ${body.errorType ?? "error"}: ${body.error ?? "(no message)"}`,
+    );
   const result = body.data.result;
-  if (result.length > 1) throw new Error(`${query} yields ${result.length} series; aggregate it to one (for example sum(...) or sum by () (...))`);
+  if (result.length > 1)
+    throw new Error(
+      `${query} yields ${result.length} series; aggregate it to one (for example sum(...) or sum by () (...))`,
+    );
   const points: RangePoint[] = [];
   for (const [seconds, text] of result[0]?.values ?? []) {
     const value = parseGoFloat(text);

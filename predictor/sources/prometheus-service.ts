@@ -8,7 +8,12 @@ import type { ScrapeRound } from "./scrape-service.ts";
 /** Steps re-read at every pull: Prometheus may still be filling in the latest ones. */
 const OVERLAP_STEPS = 5;
 
-export type PrometheusDeps = { fetchText: FetchText; series: SeriesStore; documents: DocumentStore; now: () => number };
+export type PrometheusDeps = {
+  fetchText: FetchText;
+  series: SeriesStore;
+  documents: DocumentStore;
+  now: () => number;
+};
 
 /**
  * Pulls every configured expression from an existing Prometheus into the series store: a series
@@ -27,13 +32,21 @@ export async function pullPrometheus(source: PrometheusSource, deps: PrometheusD
       const latest = await deps.series.latest(item.origin, item.metric);
       const from = latest === null ? oldest : Math.max(oldest, latest - OVERLAP_STEPS * stepMs);
       const points = await queryRange(source, item.query, from, end, deps.series.stepSeconds, deps.fetchText);
-      round.points += await deps.series.write(points.map((p) => ({ origin: item.origin, metric: item.metric, t: p.t, value: p.value })), now);
+      round.points += await deps.series.write(
+        points.map((p) => ({ origin: item.origin, metric: item.metric, t: p.t, value: p.value })),
+        now,
+      );
       round.scraped++;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       round.failed++;
       round.errors.push({ origin: item.origin, error: message });
-      await deps.documents.recordScrapeError({ at: now, target: `${source.url} ${item.metric}: ${item.query}`, origin: item.origin, message });
+      await deps.documents.recordScrapeError({
+        at: now,
+        target: `${source.url} ${item.metric}: ${item.query}`,
+        origin: item.origin,
+        message,
+      });
     }
   }
   return round;

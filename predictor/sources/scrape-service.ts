@@ -8,7 +8,12 @@ import type { FetchText } from "./fetch-text.ts";
 import { originSampleOf } from "./origin-sample.ts";
 
 /** One origin's metrics endpoint. */
-export type ScrapeTarget = { origin: string; url: string; timeoutMs: number; headers?: Record<string, string> };
+export type ScrapeTarget = {
+  origin: string;
+  url: string;
+  timeoutMs: number;
+  headers?: Record<string, string>;
+};
 
 export type ScrapeDeps = {
   fetchText: FetchText;
@@ -21,14 +26,22 @@ export type ScrapeDeps = {
 };
 
 /** The outcome of one scrape round. */
-export type ScrapeRound = { scraped: number; failed: number; points: number; errors: { origin: string; error: string }[] };
+export type ScrapeRound = {
+  scraped: number;
+  failed: number;
+  points: number;
+  errors: { origin: string; error: string }[];
+};
 
 /**
  * Scrapes every target at once. A target that answers garbage, times out or is gone is recorded
  * in the scrape-errors stream and skipped: it never stops the others, and its series simply get
  * no point this step (a gap).
  */
-export async function scrapeTargets(targets: readonly ScrapeTarget[], deps: ScrapeDeps): Promise<ScrapeRound> {
+export async function scrapeTargets(
+  targets: readonly ScrapeTarget[],
+  deps: ScrapeDeps,
+): Promise<ScrapeRound> {
   const round: ScrapeRound = { scraped: 0, failed: 0, points: 0, errors: [] };
   const results = await Promise.allSettled(targets.map((target) => scrapeOne(target, deps)));
   for (const [i, result] of results.entries()) {
@@ -42,24 +55,51 @@ export async function scrapeTargets(targets: readonly ScrapeTarget[], deps: Scra
     round.failed++;
     const message = result.reason instanceof Error ? result.reason.message : String(result.reason);
     round.errors.push({ origin: target.origin, error: message });
-    await deps.documents.recordScrapeError({ at: deps.now(), target: target.url, origin: target.origin, message });
+    await deps.documents.recordScrapeError({
+      at: deps.now(),
+      target: target.url,
+      origin: target.origin,
+      message,
+    });
   }
   return round;
 }
 
 async function scrapeOne(target: ScrapeTarget, deps: ScrapeDeps): Promise<number> {
   const at = deps.now();
-  const text = await deps.fetchText(target.url, { timeoutMs: target.timeoutMs, headers: target.headers, maxBytes: deps.maxBytes });
+  const text = await deps.fetchText(target.url, {
+    timeoutMs: target.timeoutMs,
+    headers: target.headers,
+    maxBytes: deps.maxBytes,
+  });
   const sample = originSampleOf(parseExposition(text), at);
-  const hasAny = Object.keys(sample.requests).length > 0 || Object.keys(sample.durations).length > 0 || sample.cpu !== undefined || sample.replicas !== undefined;
-  if (!hasAny) throw new Error("the exposition has none of the origin metrics (http_requests_total, http_request_duration_seconds, process_cpu_utilization, origin_replicas)");
+  const hasAny =
+    Object.keys(sample.requests).length > 0 ||
+    Object.keys(sample.durations).length > 0 ||
+    sample.cpu !== undefined ||
+    sample.replicas !== undefined;
+  if (!hasAny)
+    throw new Error(
+      "the exposition has none of the origin metrics (http_requests_total, http_request_duration_seconds, process_cpu_utilization, origin_replicas)",
+    );
   const previous = await deps.state.get(target.url);
   // Rates over more than three steps would smear an outage into one point: start afresh.
   const derived = derivePoints(previous, sample, 3 * deps.series.stepMs + 1_000);
-  const points: SeriesPoint[] = Object.entries(derived).map(([metric, value]) => ({ origin: target.origin, metric: metric as MetricName, t: at, value }));
+  const points: SeriesPoint[] = Object.entries(derived).map(([metric, value]) => ({
+    origin: target.origin,
+    metric: metric as MetricName,
+    t: at,
+    value,
+  }));
   const written = await deps.series.write(points, at);
   if (sample.replicas !== undefined) {
-    const capacity = { at: new Date(at).toISOString(), replicas: Math.max(0, Math.round(sample.replicas)), ...(sample.capacityRps !== undefined && sample.capacityRps >= 0 ? { capacityRps: sample.capacityRps } : {}) };
+    const capacity = {
+      at: new Date(at).toISOString(),
+      replicas: Math.max(0, Math.round(sample.replicas)),
+      ...(sample.capacityRps !== undefined && sample.capacityRps >= 0
+        ? { capacityRps: sample.capacityRps }
+        : {}),
+    };
     await deps.series.writeCapacity(target.origin, capacity, at, at);
   }
   // A scrape that answered late, after a newer one was stored, must not turn the clock back.

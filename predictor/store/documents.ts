@@ -1,15 +1,41 @@
 import type { Redis } from "ioredis";
-import type { Decision, Forecast, RedisKeys, ScalerHeartbeat, ScheduledEvent, Slo, ValidationIssue } from "../../contracts/index.ts";
-import { EVENT_RETENTION_DAYS, MAX_EVENTS, ValidationError, validateDecision, validateForecast, validateScalerHeartbeat, validateScheduledEvent, validateSlo } from "../../contracts/index.ts";
+import type {
+  Decision,
+  Forecast,
+  RedisKeys,
+  ScalerHeartbeat,
+  ScheduledEvent,
+  Slo,
+  ValidationIssue,
+} from "../../contracts/index.ts";
+import {
+  EVENT_RETENTION_DAYS,
+  MAX_EVENTS,
+  ValidationError,
+  validateDecision,
+  validateForecast,
+  validateScalerHeartbeat,
+  validateScheduledEvent,
+  validateSlo,
+} from "../../contracts/index.ts";
 
 /** Which decisions to read: a time range (epoch ms) and fields that must match. */
-export type DecisionFilter = { since?: number; until?: number; pool?: string; origin?: string; mode?: Decision["mode"]; applied?: boolean };
+export type DecisionFilter = {
+  since?: number;
+  until?: number;
+  pool?: string;
+  origin?: string;
+  mode?: Decision["mode"];
+  applied?: boolean;
+};
 
 function matches(decision: Decision, filter: DecisionFilter): boolean {
-  return (filter.pool === undefined || decision.pool === filter.pool)
-    && (filter.origin === undefined || decision.origin === filter.origin)
-    && (filter.mode === undefined || decision.mode === filter.mode)
-    && (filter.applied === undefined || decision.applied === filter.applied);
+  return (
+    (filter.pool === undefined || decision.pool === filter.pool) &&
+    (filter.origin === undefined || decision.origin === filter.origin) &&
+    (filter.mode === undefined || decision.mode === filter.mode) &&
+    (filter.applied === undefined || decision.applied === filter.applied)
+  );
 }
 
 /** A stored document that no longer passes its schema (written by an older or buggy writer). */
@@ -21,13 +47,18 @@ export type InvalidDocument = { key: string; issues: ValidationIssue[] };
  * (written by the scaler, shown by the API). Everything read is validated against its contract.
  */
 export class DocumentStore {
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
 
   /** Stores the forecast of one series (validated first: an invalid one is never written). */
   async writeForecast(forecast: Forecast): Promise<void> {
     const checked = validateForecast(forecast);
-    if (!checked.ok) throw new ValidationError(`forecast for ${forecast.origin}/${forecast.metric}`, checked.issues);
-    await this.redis.multi()
+    if (!checked.ok)
+      throw new ValidationError(`forecast for ${forecast.origin}/${forecast.metric}`, checked.issues);
+    await this.redis
+      .multi()
       .set(this.keys.forecast(forecast.origin, forecast.metric), JSON.stringify(checked.value))
       .sadd(this.keys.forecastIndex, `${forecast.origin}/${forecast.metric}`)
       .exec();
@@ -92,13 +123,18 @@ export class DocumentStore {
   async writeEvent(event: ScheduledEvent, now: number): Promise<{ replaced: boolean }> {
     const all = await this.redis.hgetall(this.keys.events);
     const cutoff = now - EVENT_RETENTION_DAYS * 86_400_000;
-    const expired = Object.entries(all).filter(([id, text]) => {
-      const checked = validateScheduledEvent(parseJson(text), id);
-      return id !== event.id && checked.ok && Date.parse(checked.value.end) < cutoff;
-    }).map(([id]) => id);
+    const expired = Object.entries(all)
+      .filter(([id, text]) => {
+        const checked = validateScheduledEvent(parseJson(text), id);
+        return id !== event.id && checked.ok && Date.parse(checked.value.end) < cutoff;
+      })
+      .map(([id]) => id);
     const replaced = event.id in all;
     const count = Object.keys(all).length - expired.length + (replaced ? 0 : 1);
-    if (count > MAX_EVENTS) throw new ValidationError("the scheduled events", [{ path: "", message: `at most ${MAX_EVENTS} events may be stored; delete some first` }]);
+    if (count > MAX_EVENTS)
+      throw new ValidationError("the scheduled events", [
+        { path: "", message: `at most ${MAX_EVENTS} events may be stored; delete some first` },
+      ]);
     const multi = this.redis.multi().hset(this.keys.events, event.id, JSON.stringify(event));
     if (expired.length > 0) multi.hdel(this.keys.events, ...expired);
     await multi.exec();
@@ -108,7 +144,8 @@ export class DocumentStore {
   /** Deletes a scheduled event; the one deleted, or null when there was none (an unreadable one
    * is deleted too, and returned as null). */
   async deleteEvent(id: string): Promise<{ deleted: boolean; event: ScheduledEvent | null }> {
-    const replies = (await this.redis.multi().hget(this.keys.events, id).hdel(this.keys.events, id).exec()) ?? [];
+    const replies =
+      (await this.redis.multi().hget(this.keys.events, id).hdel(this.keys.events, id).exec()) ?? [];
     const text = replies[0]?.[1];
     const removed = replies[1]?.[1];
     const checked = typeof text === "string" ? validateScheduledEvent(parseJson(text), id) : null;
@@ -119,7 +156,10 @@ export class DocumentStore {
    * filter, only those recorded within [since, until] (epoch ms, by stream entry time) that match
    * every given field. Reads the stream in pages, so a rare match is found without reading it all
    * at once. */
-  async readDecisions(limit: number, filter: DecisionFilter = {}): Promise<{ decisions: (Decision & { streamId: string })[]; invalid: InvalidDocument[] }> {
+  async readDecisions(
+    limit: number,
+    filter: DecisionFilter = {},
+  ): Promise<{ decisions: (Decision & { streamId: string })[]; invalid: InvalidDocument[] }> {
     const decisions: (Decision & { streamId: string })[] = [];
     const invalid: InvalidDocument[] = [];
     const page = Math.min(1000, Math.max(limit, 100));
@@ -131,7 +171,8 @@ export class DocumentStore {
         const at = fields.indexOf("decision");
         const checked = validateDecision(parseJson(at >= 0 ? (fields[at + 1] ?? "") : ""));
         if (!checked.ok) invalid.push({ key: `${this.keys.decisions}#${streamId}`, issues: checked.issues });
-        else if (matches(checked.value, filter) && decisions.length < limit) decisions.push({ ...checked.value, streamId });
+        else if (matches(checked.value, filter) && decisions.length < limit)
+          decisions.push({ ...checked.value, streamId });
       }
       const last = entries[entries.length - 1];
       if (entries.length < page || !last) break;
@@ -149,15 +190,39 @@ export class DocumentStore {
   }
 
   /** Appends a scrape error (the stream keeps about the newest 10,000). */
-  async recordScrapeError(error: { at: number; target: string; origin: string; message: string }): Promise<void> {
-    await this.redis.xadd(this.keys.scrapeErrors, "MAXLEN", "~", 10_000, "*", "at", new Date(error.at).toISOString(), "target", error.target, "origin", error.origin, "error", error.message);
+  async recordScrapeError(error: {
+    at: number;
+    target: string;
+    origin: string;
+    message: string;
+  }): Promise<void> {
+    await this.redis.xadd(
+      this.keys.scrapeErrors,
+      "MAXLEN",
+      "~",
+      10_000,
+      "*",
+      "at",
+      new Date(error.at).toISOString(),
+      "target",
+      error.target,
+      "origin",
+      error.origin,
+      "error",
+      error.message,
+    );
   }
 
   /** The newest scrape errors first. */
-  async readScrapeErrors(limit: number): Promise<{ id: string; at: string; target: string; origin: string; error: string }[]> {
+  async readScrapeErrors(
+    limit: number,
+  ): Promise<{ id: string; at: string; target: string; origin: string; error: string }[]> {
     const entries = await this.redis.xrevrange(this.keys.scrapeErrors, "+", "-", "COUNT", limit);
     return entries.map(([id, fields]) => {
-      const get = (name: string) => { const i = fields.indexOf(name); return i >= 0 ? (fields[i + 1] ?? "") : ""; };
+      const get = (name: string) => {
+        const i = fields.indexOf(name);
+        return i >= 0 ? (fields[i + 1] ?? "") : "";
+      };
       return { id, at: get("at"), target: get("target"), origin: get("origin"), error: get("error") };
     });
   }

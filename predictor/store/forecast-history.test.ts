@@ -8,13 +8,23 @@ const NOW = Date.UTC(2026, 0, 5, 12);
 const STEP = 60_000;
 let test: TestRedis;
 
-beforeEach(async () => { test = await openTestRedis("history"); });
-afterEach(async () => { await test.cleanup(); });
+beforeEach(async () => {
+  test = await openTestRedis("history");
+});
+afterEach(async () => {
+  await test.cleanup();
+});
 
 function forecast(generatedAt: number, mean: number[]): Forecast {
   return {
-    origin: "eu-1", metric: "rps", generatedAt: new Date(generatedAt).toISOString(), start: new Date(generatedAt + STEP).toISOString(), stepSeconds: 60,
-    mean, lower: mean.map((x) => x - 1), upper: mean.map((x) => x + 1),
+    origin: "eu-1",
+    metric: "rps",
+    generatedAt: new Date(generatedAt).toISOString(),
+    start: new Date(generatedAt + STEP).toISOString(),
+    stepSeconds: 60,
+    mean,
+    lower: mean.map((x) => x - 1),
+    upper: mean.map((x) => x + 1),
     model: { kind: "lstm", version: "v1", trainedAt: new Date(NOW).toISOString() },
     accuracy: { mase: 0.5, smape: 10, byModel: {} },
   };
@@ -44,8 +54,16 @@ describe("ForecastHistory", () => {
 
   it("skips members it cannot read", async () => {
     const history = new ForecastHistory(test.redis, test.prefix, 1, 86_400);
-    await test.redis.zadd(forecastHistoryKey(test.prefix, "eu-1", "rps"), NOW, "garbage", NOW, `${NOW}:1:0:2:unknown-model`);
+    await test.redis.zadd(
+      forecastHistoryKey(test.prefix, "eu-1", "rps"),
+      NOW,
+      "garbage",
+      NOW,
+      `${NOW}:1:0:2:unknown-model`,
+    );
     await history.record(forecast(NOW - STEP, [4]), NOW);
-    expect(await history.read("eu-1", "rps", 0, NOW * 2)).toEqual([{ t: NOW, mean: 4, lower: 3, upper: 5, model: "lstm" }]);
+    expect(await history.read("eu-1", "rps", 0, NOW * 2)).toEqual([
+      { t: NOW, mean: 4, lower: 3, upper: 5, model: "lstm" },
+    ]);
   });
 });

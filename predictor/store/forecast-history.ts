@@ -22,9 +22,16 @@ const compact = (x: number): string => String(Number(x.toPrecision(6)));
  * fact, what was forecast with what happened.
  */
 export class ForecastHistory {
-  constructor(private readonly redis: Redis, private readonly prefix: string, readonly leadSteps: number, readonly retentionSeconds: number) {
-    if (!Number.isInteger(leadSteps) || leadSteps < 1) throw new RangeError(`the history lead must be a whole number of steps >= 1, got ${leadSteps}`);
-    if (!(retentionSeconds > 0)) throw new RangeError(`the history retention must be positive, got ${retentionSeconds}`);
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    readonly leadSteps: number,
+    readonly retentionSeconds: number,
+  ) {
+    if (!Number.isInteger(leadSteps) || leadSteps < 1)
+      throw new RangeError(`the history lead must be a whole number of steps >= 1, got ${leadSteps}`);
+    if (!(retentionSeconds > 0))
+      throw new RangeError(`the history retention must be positive, got ${retentionSeconds}`);
   }
 
   /** Remembers the forecast's point `leadSteps` ahead (its last point when it is shorter). */
@@ -36,7 +43,8 @@ export class ForecastHistory {
     if (index < 0 || mean === undefined || lower === undefined || upper === undefined) return;
     const t = Date.parse(forecast.start) + index * forecast.stepSeconds * 1000;
     const key = forecastHistoryKey(this.prefix, forecast.origin, forecast.metric);
-    await this.redis.multi()
+    await this.redis
+      .multi()
       .zremrangebyscore(key, t, t)
       .zadd(key, t, `${t}:${compact(mean)}:${compact(lower)}:${compact(upper)}:${forecast.model.kind}`)
       .zremrangebyscore(key, "-inf", `(${now - this.retentionSeconds * 1000}`)
@@ -57,7 +65,12 @@ export class ForecastHistory {
 export function decodePastForecast(member: string): PastForecast | null {
   const [t, mean, lower, upper, model, ...rest] = member.split(":");
   const numbers = [t, mean, lower, upper].map(Number);
-  if (rest.length > 0 || numbers.some((x) => !Number.isFinite(x)) || !(MODEL_KINDS as readonly string[]).includes(model ?? "")) return null;
+  if (
+    rest.length > 0 ||
+    numbers.some((x) => !Number.isFinite(x)) ||
+    !(MODEL_KINDS as readonly string[]).includes(model ?? "")
+  )
+    return null;
   const [tn = 0, m = 0, lo = 0, hi = 0] = numbers;
   return { t: tn, mean: m, lower: lo, upper: hi, model: model as ModelKind };
 }

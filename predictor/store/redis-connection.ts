@@ -8,13 +8,24 @@ export type RedisWatchOptions = {
   onReconnect?: () => Promise<unknown>;
 };
 
-const CONNECTION_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND"]);
+const CONNECTION_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+]);
 
 /** True when an error from a BullMQ queue or worker is part of a Redis outage (which the watcher
  * reports once), so it need not be logged on its own. */
 export function isOutageError(error: Error, redis: Redis): boolean {
   const code = (error as Error & { code?: unknown }).code;
-  return redis.status !== "ready" || (typeof code === "string" && CONNECTION_CODES.has(code)) || error.message === "Connection is closed.";
+  return (
+    redis.status !== "ready" ||
+    (typeof code === "string" && CONNECTION_CODES.has(code)) ||
+    error.message === "Connection is closed."
+  );
 }
 
 /**
@@ -30,14 +41,20 @@ export function watchRedisConnection(redis: Redis, options: RedisWatchOptions): 
     downSince = options.now();
     options.log(`Redis connection lost (${cause}); reconnecting, and work resumes when it answers`);
   };
-  const onError = (error: Error) => { lost(error.message); };
-  const onClose = () => { if (wasReady) lost("connection closed"); };
+  const onError = (error: Error) => {
+    lost(error.message);
+  };
+  const onClose = () => {
+    if (wasReady) lost("connection closed");
+  };
   const onReady = () => {
     wasReady = true;
     if (downSince === null) return;
     options.log(`Redis answers again after ${((options.now() - downSince) / 1000).toFixed(1)} s`);
     downSince = null;
-    options.onReconnect?.().catch((error: unknown) => { options.log(`after reconnecting: ${error instanceof Error ? error.message : String(error)}`); });
+    options.onReconnect?.().catch((error: unknown) => {
+      options.log(`after reconnecting: ${error instanceof Error ? error.message : String(error)}`);
+    });
   };
   redis.on("error", onError);
   redis.on("close", onClose);

@@ -20,7 +20,10 @@ export function scrapeStateKey(prefix: string): string {
 /** The previous scrape of each target, kept in Redis so any worker can compute the next rates. */
 export class ScrapeStateStore {
   private readonly key: string;
-  constructor(private readonly redis: Redis, prefix: string) {
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
     this.key = scrapeStateKey(prefix);
   }
 

@@ -12,15 +12,20 @@ beforeEach(async () => {
   test = await openTestRedis("series");
   store = new SeriesStore(test.redis, redisKeys(test.prefix), 60, 3_600);
 });
-afterEach(async () => { await test.cleanup(); });
+afterEach(async () => {
+  await test.cleanup();
+});
 
 describe("SeriesStore", () => {
   it("reads back points on the step grid with unscraped steps as gaps, never zeros", async () => {
-    await store.write([
-      { origin: "eu-1", metric: "rps", t: T0 + 5_000, value: 10 },
-      { origin: "eu-1", metric: "rps", t: T0 + 120_000 + 59_000, value: 12 },
-      { origin: "eu-1", metric: "rps", t: T0 + 180_000, value: Number.NaN },
-    ], T0 + 200_000);
+    await store.write(
+      [
+        { origin: "eu-1", metric: "rps", t: T0 + 5_000, value: 10 },
+        { origin: "eu-1", metric: "rps", t: T0 + 120_000 + 59_000, value: 12 },
+        { origin: "eu-1", metric: "rps", t: T0 + 180_000, value: Number.NaN },
+      ],
+      T0 + 200_000,
+    );
     const series = await store.read("eu-1", "rps", T0, T0 + 180_000);
     expect(series).toEqual({ start: T0, stepSeconds: 60, values: [10, null, 12, null] });
     expect(await store.list()).toEqual([{ origin: "eu-1", metric: "rps" }]);
@@ -43,13 +48,21 @@ describe("SeriesStore", () => {
   });
 
   it("writes a history of capacity samples at once, one per step, within the retention", async () => {
-    const sample = (replicas: number) => ({ at: new Date(T0).toISOString(), replicas, capacityRps: replicas * 20 });
+    const sample = (replicas: number) => ({
+      at: new Date(T0).toISOString(),
+      replicas,
+      capacityRps: replicas * 20,
+    });
     await store.writeCapacity("eu-1", sample(9), T0 + 60_000, T0);
-    await store.writeCapacityBatch("eu-1", [
-      { t: T0 - 3_700_000, sample: sample(1) },
-      { t: T0 + 10_000, sample: sample(2) },
-      { t: T0 + 70_000, sample: sample(3) },
-    ], T0 + 120_000);
+    await store.writeCapacityBatch(
+      "eu-1",
+      [
+        { t: T0 - 3_700_000, sample: sample(1) },
+        { t: T0 + 10_000, sample: sample(2) },
+        { t: T0 + 70_000, sample: sample(3) },
+      ],
+      T0 + 120_000,
+    );
     const members = await test.redis.zrange(redisKeys(test.prefix).capacity("eu-1"), "0", "-1");
     expect(members.map((member) => (JSON.parse(member) as { replicas: number }).replicas)).toEqual([2, 3]);
   });

@@ -1,6 +1,18 @@
 import type { Redis } from "ioredis";
-import type { CapacitySample, MetricName, RedisKeys, RegularSeries, SeriesWindow } from "../../contracts/index.ts";
-import { capacitySampleSchema, decodeSeriesMember, encodeSeriesMember, parseJsonText, validateWith } from "../../contracts/index.ts";
+import type {
+  CapacitySample,
+  MetricName,
+  RedisKeys,
+  RegularSeries,
+  SeriesWindow,
+} from "../../contracts/index.ts";
+import {
+  capacitySampleSchema,
+  decodeSeriesMember,
+  encodeSeriesMember,
+  parseJsonText,
+  validateWith,
+} from "../../contracts/index.ts";
 
 /** One observation to record: the bucket it falls in is `floor(t / step) * step`. */
 export type SeriesPoint = { origin: string; metric: MetricName; t: number; value: number };
@@ -17,9 +29,16 @@ export type SeriesId = { origin: string; metric: MetricName };
 export class SeriesStore {
   readonly stepMs: number;
 
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys, readonly stepSeconds: number, readonly retentionSeconds: number) {
-    if (!Number.isInteger(stepSeconds) || stepSeconds < 1) throw new RangeError(`step must be a whole number of seconds >= 1, got ${stepSeconds}`);
-    if (!(retentionSeconds >= stepSeconds)) throw new RangeError(`retention (${retentionSeconds} s) must be at least one step (${stepSeconds} s)`);
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    readonly stepSeconds: number,
+    readonly retentionSeconds: number,
+  ) {
+    if (!Number.isInteger(stepSeconds) || stepSeconds < 1)
+      throw new RangeError(`step must be a whole number of seconds >= 1, got ${stepSeconds}`);
+    if (!(retentionSeconds >= stepSeconds))
+      throw new RangeError(`retention (${retentionSeconds} s) must be at least one step (${stepSeconds} s)`);
     this.stepMs = stepSeconds * 1000;
   }
 
@@ -45,7 +64,9 @@ export class SeriesStore {
     }
     for (const id of touched) {
       const [origin = "", metric = ""] = id.split("/");
-      batch.sadd(this.keys.seriesIndex, id).zremrangebyscore(this.keys.series(origin, metric), "-inf", `(${oldest}`);
+      batch
+        .sadd(this.keys.seriesIndex, id)
+        .zremrangebyscore(this.keys.series(origin, metric), "-inf", `(${oldest}`);
     }
     if (written > 0) await batch.exec();
     else batch.discard();
@@ -60,7 +81,11 @@ export class SeriesStore {
     const length = Math.max(0, Math.floor((end - start) / this.stepMs) + 1);
     const sums = new Float64Array(length);
     const counts = new Uint32Array(length);
-    const members = await this.redis.zrangebyscore(this.keys.series(origin, metric), start, end + this.stepMs - 1);
+    const members = await this.redis.zrangebyscore(
+      this.keys.series(origin, metric),
+      start,
+      end + this.stepMs - 1,
+    );
     for (const member of members) {
       const point = decodeSeriesMember(member);
       if (!point) continue;
@@ -69,14 +94,22 @@ export class SeriesStore {
       sums[i] = (sums[i] ?? 0) + point.value;
       counts[i] = (counts[i] ?? 0) + 1;
     }
-    const values = Array.from({ length }, (_, i) => ((counts[i] ?? 0) > 0 ? (sums[i] ?? 0) / (counts[i] ?? 1) : null));
+    const values = Array.from({ length }, (_, i) =>
+      (counts[i] ?? 0) > 0 ? (sums[i] ?? 0) / (counts[i] ?? 1) : null,
+    );
     return { start, stepSeconds: this.stepSeconds, values };
   }
 
   /** The same, shaped as the API's SeriesWindow document. */
   async window(origin: string, metric: MetricName, from: number, to: number): Promise<SeriesWindow> {
     const series = await this.read(origin, metric, from, to);
-    return { origin, metric, stepSeconds: series.stepSeconds, start: new Date(series.start).toISOString(), values: series.values };
+    return {
+      origin,
+      metric,
+      stepSeconds: series.stepSeconds,
+      start: new Date(series.start).toISOString(),
+      values: series.values,
+    };
   }
 
   /** Every series the store holds, sorted. */
@@ -98,7 +131,8 @@ export class SeriesStore {
   async writeCapacity(origin: string, sample: CapacitySample, t: number, now: number): Promise<void> {
     const key = this.keys.capacity(origin);
     const bucket = this.bucketOf(t);
-    await this.redis.multi()
+    await this.redis
+      .multi()
       .zremrangebyscore(key, bucket, bucket)
       .zadd(key, bucket, JSON.stringify(sample))
       .zremrangebyscore(key, "-inf", `(${now - this.retentionSeconds * 1000}`)
@@ -107,7 +141,11 @@ export class SeriesStore {
 
   /** Records many capacity samples of an origin at once (one per bucket, as `writeCapacity`
    * does), in one transaction: how a history is written before the service starts. */
-  async writeCapacityBatch(origin: string, samples: readonly { t: number; sample: CapacitySample }[], now: number): Promise<void> {
+  async writeCapacityBatch(
+    origin: string,
+    samples: readonly { t: number; sample: CapacitySample }[],
+    now: number,
+  ): Promise<void> {
     if (samples.length === 0) return;
     const key = this.keys.capacity(origin);
     const batch = this.redis.multi();

@@ -4,7 +4,16 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runScript } from "../../test/support/run-script.ts";
 
-const KEYS = ["sloViolationMinutes", "overProvisionedReplicaMinutes", "replicaMinutes", "scalingActions", "thetaU", "thetaO", "tauU", "tauO"];
+const KEYS = [
+  "sloViolationMinutes",
+  "overProvisionedReplicaMinutes",
+  "replicaMinutes",
+  "scalingActions",
+  "thetaU",
+  "thetaO",
+  "tauU",
+  "tauO",
+];
 
 let dir = "";
 let trace = "";
@@ -46,7 +55,9 @@ describe("simulate command", () => {
       simulate(...common, "--policy", "static"),
     ]);
     for (const result of [predictive, reactive, fixed]) expect(result.code, result.stderr).toBe(0);
-    const [p, r, s] = [predictive, reactive, fixed].map((result) => JSON.parse(result.stdout) as Record<string, number>);
+    const [p, r, s] = [predictive, reactive, fixed].map(
+      (result) => JSON.parse(result.stdout) as Record<string, number>,
+    );
     if (!p || !r || !s) throw new Error("no output");
     expect(Object.keys(p)).toEqual(KEYS);
     expect(Object.keys(r)).toEqual(KEYS);
@@ -63,7 +74,7 @@ describe("simulate command", () => {
     await writeFile(bad, "timestamp,value\n2026-01-05T00:00:00Z,10\n2026-01-05T00:05:00Z,ten\n");
     const result = await simulate("--csv", bad, "--policy", "reactive", "--json");
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("bad.csv: line 3: value \"ten\" is not a finite number");
+    expect(result.stderr).toContain('bad.csv: line 3: value "ten" is not a finite number');
     expect(result.stdout).toBe("");
   });
 
@@ -71,7 +82,16 @@ describe("simulate command", () => {
     const spiky = path.join(dir, "daily-spike.csv");
     await writeFile(spiky, dailyRampCsv(true));
     const replay = async (...flags: string[]) => {
-      const result = await simulate("--csv", spiky, "--policy", "predictive", "--models", "seasonal-naive", "--json", ...flags);
+      const result = await simulate(
+        "--csv",
+        spiky,
+        "--policy",
+        "predictive",
+        "--models",
+        "seasonal-naive",
+        "--json",
+        ...flags,
+      );
       expect(result.code, result.stderr).toBe(0);
       return JSON.parse(result.stdout) as Record<string, number>;
     };
@@ -96,8 +116,29 @@ describe("simulate command", () => {
     const events = path.join(dir, "launch-events.json");
     // Scheduled with a five-minute margin either side, as an operator would: the replay reads
     // the load between 5-minute bucket means, so it starts rising half a bucket early.
-    await writeFile(events, JSON.stringify([{ id: "launch", start: new Date(surge - 300_000).toISOString(), end: new Date(surge + 3_900_000).toISOString(), expectedRps: 600, note: "product launch" }]));
-    const common = ["--csv", launch, "--policy", "predictive", "--models", "seasonal-naive", "--rps-per-replica", "50", "--json"];
+    await writeFile(
+      events,
+      JSON.stringify([
+        {
+          id: "launch",
+          start: new Date(surge - 300_000).toISOString(),
+          end: new Date(surge + 3_900_000).toISOString(),
+          expectedRps: 600,
+          note: "product launch",
+        },
+      ]),
+    );
+    const common = [
+      "--csv",
+      launch,
+      "--policy",
+      "predictive",
+      "--models",
+      "seasonal-naive",
+      "--rps-per-replica",
+      "50",
+      "--json",
+    ];
     const [blind, told] = await Promise.all([simulate(...common), simulate(...common, "--events", events)]);
     expect(blind.code, blind.stderr).toBe(0);
     expect(told.code, told.stderr).toBe(0);
@@ -110,13 +151,24 @@ describe("simulate command", () => {
 
   it("exits 2 listing every problem of an event file, and refuses events for a policy that cannot use them", async () => {
     const bad = path.join(dir, "bad-events.json");
-    await writeFile(bad, JSON.stringify([
-      { id: "a", start: "2026-01-08T12:00:00Z", end: "2026-01-08T11:00:00Z", expectedRps: 600 },
-      { id: "a", pool: "eu-west", start: "2026-01-08T12:00:00Z", end: "2026-01-08T13:00:00Z", expectedRps: "many" },
-    ]));
+    await writeFile(
+      bad,
+      JSON.stringify([
+        { id: "a", start: "2026-01-08T12:00:00Z", end: "2026-01-08T11:00:00Z", expectedRps: 600 },
+        {
+          id: "a",
+          pool: "eu-west",
+          start: "2026-01-08T12:00:00Z",
+          end: "2026-01-08T13:00:00Z",
+          expectedRps: "many",
+        },
+      ]),
+    );
     const result = await simulate("--csv", trace, "--policy", "predictive", "--events", bad);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${bad} is invalid:\n  [0].end: must be after start (2026-01-08T12:00:00Z)\n  [1].pool: leave it out: a replay has one pool\n  [1].expectedRps: must be a number\n  [1].id: "a" is already the id of [0]`);
+    expect(result.stderr).toContain(
+      `${bad} is invalid:\n  [0].end: must be after start (2026-01-08T12:00:00Z)\n  [1].pool: leave it out: a replay has one pool\n  [1].expectedRps: must be a number\n  [1].id: "a" is already the id of [0]`,
+    );
     const syntax = path.join(dir, "syntax-events.json");
     await writeFile(syntax, '[\n  { "id": "a",\n    "start": "x" "end": "y" }\n]');
     const broken = await simulate("--csv", trace, "--policy", "predictive", "--events", syntax);
@@ -124,13 +176,26 @@ describe("simulate command", () => {
     expect(broken.stderr).toMatch(/\(root\): is not valid JSON or YAML: .* at line 3, column \d+/);
     const reactive = await simulate("--csv", trace, "--policy", "reactive", "--events", bad);
     expect(reactive.code).toBe(2);
-    expect(reactive.stderr).toContain("--events: only the predictive policy is told of scheduled events (not reactive)");
+    expect(reactive.stderr).toContain(
+      "--events: only the predictive policy is told of scheduled events (not reactive)",
+    );
   });
 
   it("exits 2 on a bad flag, listing every problem", async () => {
-    const result = await simulate("--csv", trace, "--policy", "clairvoyant", "--boot-seconds=-5", "--shortfall-price", "0.5", "--band-cap=-1");
+    const result = await simulate(
+      "--csv",
+      trace,
+      "--policy",
+      "clairvoyant",
+      "--boot-seconds=-5",
+      "--shortfall-price",
+      "0.5",
+      "--band-cap=-1",
+    );
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--policy: must be one of predictive, reactive, static (got "clairvoyant")');
+    expect(result.stderr).toContain(
+      '--policy: must be one of predictive, reactive, static (got "clairvoyant")',
+    );
     expect(result.stderr).toContain("--boot-seconds -5: must be at least 0");
     expect(result.stderr).toContain("--shortfall-price 0.5: must be at least 1");
     expect(result.stderr).toContain("--band-cap -1: must be at least 0");
@@ -139,10 +204,26 @@ describe("simulate command", () => {
   it("prints what every option means, with its default, on --help and exits 0", async () => {
     const result = await simulate("--help");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("usage: npm run -s simulate -- --csv FILE --policy predictive|reactive|static");
-    expect(result.stdout).toMatch(/--violation-budget N +share of time an origin may run above its target; 0 sizes at the fixed quantile \(default 0\.02\)/);
-    expect(result.stdout).toMatch(/--boot-seconds N +from a scale-out to the replicas serving \(default 300\)/);
-    for (const flag of ["--csv", "--policy", "--json", "--column", "--models", "--rps-per-replica", "--band-cap", "--seed"]) expect(result.stdout).toContain(`  ${flag} `);
+    expect(result.stdout).toContain(
+      "usage: npm run -s simulate -- --csv FILE --policy predictive|reactive|static",
+    );
+    expect(result.stdout).toMatch(
+      /--violation-budget N +share of time an origin may run above its target; 0 sizes at the fixed quantile \(default 0\.02\)/,
+    );
+    expect(result.stdout).toMatch(
+      /--boot-seconds N +from a scale-out to the replicas serving \(default 300\)/,
+    );
+    for (const flag of [
+      "--csv",
+      "--policy",
+      "--json",
+      "--column",
+      "--models",
+      "--rps-per-replica",
+      "--band-cap",
+      "--seed",
+    ])
+      expect(result.stdout).toContain(`  ${flag} `);
     expect(result.stderr).toBe("");
   });
 });

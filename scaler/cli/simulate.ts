@@ -5,7 +5,14 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import * as v from "valibot";
 import type { ScheduledEvent } from "../../contracts/index.ts";
-import { MODEL_KINDS, TraceCsvError, boundedInteger, boundedNumber, eventOverlaps, validateWith } from "../../contracts/index.ts";
+import {
+  MODEL_KINDS,
+  TraceCsvError,
+  boundedInteger,
+  boundedNumber,
+  eventOverlaps,
+  validateWith,
+} from "../../contracts/index.ts";
 import type { ElasticityReport } from "../sim/elasticity-metrics.ts";
 import type { SimulateOptions } from "../sim/simulate.ts";
 import { DEFAULT_SIMULATE_OPTIONS, POLICIES, replayPlan, simulate, trainOnHead } from "../sim/simulate.ts";
@@ -17,27 +24,99 @@ import { DEFAULT_TUNING } from "../policy/types.ts";
 class UsageError extends Error {}
 
 const FLAGS = {
-  "rps-per-replica": ["rpsPerReplica", boundedNumber(1e-9, 1e12), "load one replica carries at 100 % (default: the trace's 95th percentile / 10)"],
-  "boot-seconds": ["bootSeconds", boundedInteger(0, 86_400), `from a scale-out to the replicas serving (default ${DEFAULT_SIMULATE_OPTIONS.bootSeconds})`],
-  "target-utilization": ["targetUtilization", boundedNumber(0.05, 1), `the SLO's target, and the HPA's (default ${DEFAULT_SIMULATE_OPTIONS.targetUtilization})`],
-  "min-replicas": ["minReplicas", boundedInteger(0, 1_000_000), `fewest replicas (default ${DEFAULT_SIMULATE_OPTIONS.minReplicas})`],
-  "max-replicas": ["maxReplicas", boundedInteger(1, 1_000_000), `most replicas (default ${DEFAULT_SIMULATE_OPTIONS.maxReplicas})`],
-  "lead-seconds": ["leadSeconds", boundedInteger(0, 86_400), "how far ahead the predictive policy acts (default: boot + 60)"],
-  "cooldown-seconds": ["cooldownSeconds", boundedInteger(0, 86_400), `the predictive policy's scale-in cooldown (default ${DEFAULT_SIMULATE_OPTIONS.cooldownSeconds})`],
-  "interval-seconds": ["intervalSeconds", boundedInteger(1, 3600), `the predictive policy's evaluation interval (default ${DEFAULT_SIMULATE_OPTIONS.intervalSeconds})`],
-  "tick-seconds": ["tickSeconds", boundedInteger(1, 3600), `replay resolution (default ${DEFAULT_SIMULATE_OPTIONS.tickSeconds})`],
-  "violation-utilization": ["violationUtilization", boundedNumber(0.05, 10), "utilisation above which a moment violates the SLO (default: the target)"],
-  "train-fraction": ["trainFraction", boundedNumber(0.05, 0.95), `share of the trace the models train on (default ${DEFAULT_SIMULATE_OPTIONS.trainFraction})`],
-  "sizing-quantile": ["sizingQuantile", boundedNumber(0.5, 0.9), `starting (or, with no budget, fixed) sizing quantile (default ${DEFAULT_TUNING.sizingQuantile})`],
-  "violation-budget": ["violationBudget", boundedNumber(0, 0.5), `share of time an origin may run above its target; 0 sizes at the fixed quantile (default ${DEFAULT_TUNING.violationBudget})`],
-  "band-cap": ["tuning.bandCap", boundedNumber(0, 100), `widest the forecast band is read above its mean, as a share of it; 0 reads it as served (default ${DEFAULT_TUNING.bandCap})`],
-  "excursion-price": ["tuning.excursionPrice", boundedNumber(0, 1000), `replica-minutes a minute above the target is worth; 0 covers every forecast spike (default ${DEFAULT_TUNING.excursionPrice})`],
-  "shortfall-price": ["tuning.shortfallPrice", boundedNumber(1, 10), `replica-minutes each missing replica is worth per minute (default ${DEFAULT_TUNING.shortfallPrice})`],
+  "rps-per-replica": [
+    "rpsPerReplica",
+    boundedNumber(1e-9, 1e12),
+    "load one replica carries at 100 % (default: the trace's 95th percentile / 10)",
+  ],
+  "boot-seconds": [
+    "bootSeconds",
+    boundedInteger(0, 86_400),
+    `from a scale-out to the replicas serving (default ${DEFAULT_SIMULATE_OPTIONS.bootSeconds})`,
+  ],
+  "target-utilization": [
+    "targetUtilization",
+    boundedNumber(0.05, 1),
+    `the SLO's target, and the HPA's (default ${DEFAULT_SIMULATE_OPTIONS.targetUtilization})`,
+  ],
+  "min-replicas": [
+    "minReplicas",
+    boundedInteger(0, 1_000_000),
+    `fewest replicas (default ${DEFAULT_SIMULATE_OPTIONS.minReplicas})`,
+  ],
+  "max-replicas": [
+    "maxReplicas",
+    boundedInteger(1, 1_000_000),
+    `most replicas (default ${DEFAULT_SIMULATE_OPTIONS.maxReplicas})`,
+  ],
+  "lead-seconds": [
+    "leadSeconds",
+    boundedInteger(0, 86_400),
+    "how far ahead the predictive policy acts (default: boot + 60)",
+  ],
+  "cooldown-seconds": [
+    "cooldownSeconds",
+    boundedInteger(0, 86_400),
+    `the predictive policy's scale-in cooldown (default ${DEFAULT_SIMULATE_OPTIONS.cooldownSeconds})`,
+  ],
+  "interval-seconds": [
+    "intervalSeconds",
+    boundedInteger(1, 3600),
+    `the predictive policy's evaluation interval (default ${DEFAULT_SIMULATE_OPTIONS.intervalSeconds})`,
+  ],
+  "tick-seconds": [
+    "tickSeconds",
+    boundedInteger(1, 3600),
+    `replay resolution (default ${DEFAULT_SIMULATE_OPTIONS.tickSeconds})`,
+  ],
+  "violation-utilization": [
+    "violationUtilization",
+    boundedNumber(0.05, 10),
+    "utilisation above which a moment violates the SLO (default: the target)",
+  ],
+  "train-fraction": [
+    "trainFraction",
+    boundedNumber(0.05, 0.95),
+    `share of the trace the models train on (default ${DEFAULT_SIMULATE_OPTIONS.trainFraction})`,
+  ],
+  "sizing-quantile": [
+    "sizingQuantile",
+    boundedNumber(0.5, 0.9),
+    `starting (or, with no budget, fixed) sizing quantile (default ${DEFAULT_TUNING.sizingQuantile})`,
+  ],
+  "violation-budget": [
+    "violationBudget",
+    boundedNumber(0, 0.5),
+    `share of time an origin may run above its target; 0 sizes at the fixed quantile (default ${DEFAULT_TUNING.violationBudget})`,
+  ],
+  "band-cap": [
+    "tuning.bandCap",
+    boundedNumber(0, 100),
+    `widest the forecast band is read above its mean, as a share of it; 0 reads it as served (default ${DEFAULT_TUNING.bandCap})`,
+  ],
+  "excursion-price": [
+    "tuning.excursionPrice",
+    boundedNumber(0, 1000),
+    `replica-minutes a minute above the target is worth; 0 covers every forecast spike (default ${DEFAULT_TUNING.excursionPrice})`,
+  ],
+  "shortfall-price": [
+    "tuning.shortfallPrice",
+    boundedNumber(1, 10),
+    `replica-minutes each missing replica is worth per minute (default ${DEFAULT_TUNING.shortfallPrice})`,
+  ],
   "lstm-epochs": ["lstmEpochs", boundedInteger(1, 10_000), "LSTM training epochs (default: the predictor's)"],
-  seed: ["seed", boundedInteger(0, 2 ** 31), `randomness of the model training (default ${DEFAULT_SIMULATE_OPTIONS.seed})`],
+  seed: [
+    "seed",
+    boundedInteger(0, 2 ** 31),
+    `randomness of the model training (default ${DEFAULT_SIMULATE_OPTIONS.seed})`,
+  ],
 } as const;
 
-const USAGE = `usage: npm run -s simulate -- --csv FILE --policy ${POLICIES.join("|")} [--json] [--column NAME] [--models ${MODEL_KINDS.join(",")}] [--events FILE] ${Object.keys(FLAGS).map((f) => `[--${f} N]`).join(" ")}`;
+const USAGE = `usage: npm run -s simulate -- --csv FILE --policy ${POLICIES.join("|")} [--json] [--column NAME] [--models ${MODEL_KINDS.join(",")}] [--events FILE] ${Object.keys(
+  FLAGS,
+)
+  .map((f) => `[--${f} N]`)
+  .join(" ")}`;
 
 /** `--help`: the usage, then what each option means and its default. */
 const HELP = [
@@ -49,13 +128,26 @@ const HELP = [
     ["--policy NAME", POLICIES.join(", ")],
     ["--json", "one JSON object with the documented keys"],
     ["--column NAME", "the CSV column to read (default: the first value column)"],
-    ["--models KINDS", `model kinds to train for predictive, comma-separated (default: all of ${MODEL_KINDS.join(", ")})`],
-    ["--events FILE", "scheduled events the predictive policy is told of: a JSON list of { id, start, end, expectedRps, note? } in the trace's time"],
+    [
+      "--models KINDS",
+      `model kinds to train for predictive, comma-separated (default: all of ${MODEL_KINDS.join(", ")})`,
+    ],
+    [
+      "--events FILE",
+      "scheduled events the predictive policy is told of: a JSON list of { id, start, end, expectedRps, note? } in the trace's time",
+    ],
     ...Object.entries(FLAGS).map(([flag, [, , meaning]]) => [`--${flag} N`, meaning]),
   ].map(([flag, meaning]) => `  ${(flag ?? "").padEnd(28)} ${meaning ?? ""}`),
 ].join("\n");
 
-type Replay = { csv: string; column?: string; events?: string; policy: (typeof POLICIES)[number]; json: boolean; options: SimulateOptions };
+type Replay = {
+  csv: string;
+  column?: string;
+  events?: string;
+  policy: (typeof POLICIES)[number];
+  json: boolean;
+  options: SimulateOptions;
+};
 
 /** The command line: a replay to run, or "help" for --help. */
 function parseOptions(argv: string[]): Replay | "help" {
@@ -64,7 +156,16 @@ function parseOptions(argv: string[]): Replay | "help" {
     parsed = parseArgs({
       args: argv,
       strict: true,
-      options: { help: { type: "boolean", short: "h", default: false }, csv: { type: "string" }, column: { type: "string" }, events: { type: "string" }, policy: { type: "string" }, json: { type: "boolean", default: false }, models: { type: "string" }, ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: "string" as const }])) },
+      options: {
+        help: { type: "boolean", short: "h", default: false },
+        csv: { type: "string" },
+        column: { type: "string" },
+        events: { type: "string" },
+        policy: { type: "string" },
+        json: { type: "boolean", default: false },
+        models: { type: "string" },
+        ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: "string" as const }])),
+      },
     });
   } catch (error) {
     throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
@@ -76,7 +177,10 @@ function parseOptions(argv: string[]): Replay | "help" {
   if (typeof csv !== "string" || csv === "") problems.push("--csv: name the trace file");
   const policy = values.policy;
   const policyOk = (POLICIES as readonly unknown[]).includes(policy);
-  if (!policyOk) problems.push(`--policy: must be one of ${POLICIES.join(", ")}${policy === undefined ? "" : ` (got "${String(policy)}")`}`);
+  if (!policyOk)
+    problems.push(
+      `--policy: must be one of ${POLICIES.join(", ")}${policy === undefined ? "" : ` (got "${String(policy)}")`}`,
+    );
   const options: SimulateOptions = { ...DEFAULT_SIMULATE_OPTIONS };
   const set = options as Record<string, unknown>;
   const tuning: Record<string, number> = {};
@@ -89,15 +193,33 @@ function parseOptions(argv: string[]): Replay | "help" {
     else set[key] = result.value;
   }
   if (Object.keys(tuning).length > 0) options.tuning = tuning;
-  if (options.minReplicas > options.maxReplicas) problems.push(`--min-replicas ${options.minReplicas}: must not exceed --max-replicas ${options.maxReplicas}`);
+  if (options.minReplicas > options.maxReplicas)
+    problems.push(
+      `--min-replicas ${options.minReplicas}: must not exceed --max-replicas ${options.maxReplicas}`,
+    );
   if (typeof values.models === "string") {
-    const kinds = validateWith(v.array(v.picklist(MODEL_KINDS, `must be one of ${MODEL_KINDS.join(", ")}`)), values.models.split(",").map((k) => k.trim()));
+    const kinds = validateWith(
+      v.array(v.picklist(MODEL_KINDS, `must be one of ${MODEL_KINDS.join(", ")}`)),
+      values.models.split(",").map((k) => k.trim()),
+    );
     if (kinds.ok && kinds.value.length > 0) options.kinds = kinds.value;
-    else problems.push(`--models ${values.models}: ${kinds.ok ? "name at least one model" : kinds.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
+    else
+      problems.push(
+        `--models ${values.models}: ${kinds.ok ? "name at least one model" : kinds.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+      );
   }
-  if (typeof values.events === "string" && policyOk && policy !== "predictive") problems.push(`--events: only the predictive policy is told of scheduled events (not ${String(policy)})`);
-  if (problems.length > 0 || typeof csv !== "string" || !policyOk) throw new UsageError(`${problems.join("\n")}\n${USAGE}`);
-  return { csv, ...(typeof values.column === "string" ? { column: values.column } : {}), ...(typeof values.events === "string" ? { events: values.events } : {}), policy: policy as (typeof POLICIES)[number], json: values.json === true, options };
+  if (typeof values.events === "string" && policyOk && policy !== "predictive")
+    problems.push(`--events: only the predictive policy is told of scheduled events (not ${String(policy)})`);
+  if (problems.length > 0 || typeof csv !== "string" || !policyOk)
+    throw new UsageError(`${problems.join("\n")}\n${USAGE}`);
+  return {
+    csv,
+    ...(typeof values.column === "string" ? { column: values.column } : {}),
+    ...(typeof values.events === "string" ? { events: values.events } : {}),
+    policy: policy as (typeof POLICIES)[number],
+    json: values.json === true,
+    options,
+  };
 }
 
 function formatReport(policy: string, report: ElasticityReport): string {
@@ -124,7 +246,10 @@ async function main(): Promise<void> {
   const text = await readText(csv);
   if (replay.events !== undefined) {
     const events = parseEventFile(await readText(replay.events));
-    if (!events.ok) throw new UsageError(`${replay.events} is invalid:\n${events.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}`);
+    if (!events.ok)
+      throw new UsageError(
+        `${replay.events} is invalid:\n${events.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}`,
+      );
     options.events = events.value;
   }
   let series;
@@ -135,7 +260,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const negative = series.values.findIndex((x) => x < 0);
-  if (negative >= 0) throw new UsageError(`${csv}: the load at ${new Date(series.start + negative * series.stepSeconds * 1000).toISOString()} is negative`);
+  if (negative >= 0)
+    throw new UsageError(
+      `${csv}: the load at ${new Date(series.start + negative * series.stepSeconds * 1000).toISOString()} is negative`,
+    );
   if (options.events && options.events.length > 0) warnIfOutside(options.events, series, options);
   let report: ElasticityReport;
   try {
@@ -146,13 +274,35 @@ async function main(): Promise<void> {
     throw error;
   }
   // Exactly the documented keys, in the documented order.
-  const { sloViolationMinutes, overProvisionedReplicaMinutes, replicaMinutes, scalingActions, thetaU, thetaO, tauU, tauO } = report;
-  const out = { sloViolationMinutes, overProvisionedReplicaMinutes, replicaMinutes, scalingActions, thetaU, thetaO, tauU, tauO };
+  const {
+    sloViolationMinutes,
+    overProvisionedReplicaMinutes,
+    replicaMinutes,
+    scalingActions,
+    thetaU,
+    thetaO,
+    tauU,
+    tauO,
+  } = report;
+  const out = {
+    sloViolationMinutes,
+    overProvisionedReplicaMinutes,
+    replicaMinutes,
+    scalingActions,
+    thetaU,
+    thetaO,
+    tauU,
+    tauO,
+  };
   process.stdout.write(json ? `${JSON.stringify(out)}\n` : `${formatReport(policy, out)}\n`);
 }
 
 /** Events that miss the replayed part change nothing: most often a date in another year or zone. */
-function warnIfOutside(events: readonly ScheduledEvent[], series: LoadSeries, options: SimulateOptions): void {
+function warnIfOutside(
+  events: readonly ScheduledEvent[],
+  series: LoadSeries,
+  options: SimulateOptions,
+): void {
   let from: number;
   try {
     from = series.start + replayPlan(series, options).fromIndex * series.stepSeconds * 1000;
@@ -161,14 +311,19 @@ function warnIfOutside(events: readonly ScheduledEvent[], series: LoadSeries, op
   }
   const to = series.start + series.values.length * series.stepSeconds * 1000;
   const outside = events.filter((e) => !eventOverlaps(e, from, to)).map((e) => e.id);
-  if (outside.length > 0) process.stderr.write(`simulate: warning: ${outside.length === events.length ? "no event" : `${outside.length} of ${events.length} events (${outside.join(", ")})`} falls in the replayed part of the trace (${new Date(from).toISOString()} to ${new Date(to).toISOString()}); ${outside.length === 1 ? "it changes" : "they change"} nothing\n`);
+  if (outside.length > 0)
+    process.stderr.write(
+      `simulate: warning: ${outside.length === events.length ? "no event" : `${outside.length} of ${events.length} events (${outside.join(", ")})`} falls in the replayed part of the trace (${new Date(from).toISOString()} to ${new Date(to).toISOString()}); ${outside.length === 1 ? "it changes" : "they change"} nothing\n`,
+    );
 }
 
 async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, "utf8");
   } catch (error) {
-    throw new UsageError(`${file}: cannot be read (${error instanceof Error ? error.message : String(error)})`);
+    throw new UsageError(
+      `${file}: cannot be read (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }
 
@@ -177,6 +332,8 @@ main().catch((error: unknown) => {
     process.stderr.write(`simulate: ${error.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`simulate: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `simulate: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

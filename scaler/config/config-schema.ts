@@ -3,22 +3,48 @@ import { boundedInteger, boundedNumber, originId } from "../../contracts/index.t
 import { DEFAULT_TUNING } from "../policy/types.ts";
 
 /** Name of an environment variable that holds a secret (secrets never live in the file). */
-const envName = v.pipe(v.string("must be a string"), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name such as LB_ADMIN_TOKEN"));
+const envName = v.pipe(
+  v.string("must be a string"),
+  v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name such as LB_ADMIN_TOKEN"),
+);
 
 /** True for an absolute http(s) URL without credentials, query or fragment. */
 function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" && url.username === "" && url.password === "" && url.search === "" && url.hash === "";
+    return (
+      (url.protocol === "http:" || url.protocol === "https:") &&
+      url.hostname !== "" &&
+      url.username === "" &&
+      url.password === "" &&
+      url.search === "" &&
+      url.hash === ""
+    );
   } catch {
     return false;
   }
 }
-const httpUrl = v.pipe(v.string("must be a string"), v.check(isHttpUrl, "must be an http(s) URL with no credentials, query or fragment"));
+const httpUrl = v.pipe(
+  v.string("must be a string"),
+  v.check(isHttpUrl, "must be an http(s) URL with no credentials, query or fragment"),
+);
 
 // Kubernetes object names: namespaces are DNS labels, Deployments DNS subdomains.
-const dnsLabel = v.pipe(v.string("must be a string"), v.regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a DNS label (lower-case letters, digits and '-', at most 63)"));
-const dnsSubdomain = v.pipe(v.string("must be a string"), v.maxLength(253, "must be at most 253 characters"), v.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS subdomain (lower-case letters, digits, '-' and '.')"));
+const dnsLabel = v.pipe(
+  v.string("must be a string"),
+  v.regex(
+    /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    "must be a DNS label (lower-case letters, digits and '-', at most 63)",
+  ),
+);
+const dnsSubdomain = v.pipe(
+  v.string("must be a string"),
+  v.maxLength(253, "must be at most 253 characters"),
+  v.regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    "must be a DNS subdomain (lower-case letters, digits, '-' and '.')",
+  ),
+);
 
 const timeoutMs = v.optional(boundedInteger(100, 120_000));
 
@@ -31,12 +57,20 @@ export const providerConfigSchema = v.variant(
       kind: v.literal("kubernetes"),
       namespace: dnsLabel,
       deployment: dnsSubdomain,
-      credentials: v.optional(v.picklist(["auto", "in-cluster", "kubeconfig"], "must be one of auto, in-cluster, kubeconfig"), "auto"),
+      credentials: v.optional(
+        v.picklist(["auto", "in-cluster", "kubeconfig"], "must be one of auto, in-cluster, kubeconfig"),
+        "auto",
+      ),
       kubeconfig: v.optional(v.pipe(v.string("must be a string"), v.minLength(1, "must not be empty"))),
       context: v.optional(v.pipe(v.string("must be a string"), v.minLength(1, "must not be empty"))),
       timeoutMs,
     }),
-    v.strictObject({ kind: v.literal("simulator"), url: v.optional(httpUrl), tokenEnv: v.optional(envName), timeoutMs }),
+    v.strictObject({
+      kind: v.literal("simulator"),
+      url: v.optional(httpUrl),
+      tokenEnv: v.optional(envName),
+      timeoutMs,
+    }),
   ],
   "must be an object whose kind is one of webhook, kubernetes, simulator",
 );
@@ -70,11 +104,22 @@ export type OriginScalingConfig = v.InferOutput<typeof originScalingSchema>;
 export const weightsTargetSchema = v.variant(
   "kind",
   [
-    v.strictObject({ kind: v.literal("worker-admin"), url: httpUrl, tokenEnv: v.optional(envName, "LB_ADMIN_TOKEN"), timeoutMs }),
+    v.strictObject({
+      kind: v.literal("worker-admin"),
+      url: httpUrl,
+      tokenEnv: v.optional(envName, "LB_ADMIN_TOKEN"),
+      timeoutMs,
+    }),
     v.strictObject({
       kind: v.literal("cloudflare-kv"),
-      accountId: v.pipe(v.string("must be a string"), v.regex(/^[0-9a-f]{32}$/, "must be a 32-character hexadecimal Cloudflare account id")),
-      namespaceId: v.pipe(v.string("must be a string"), v.regex(/^[0-9a-f]{32}$/, "must be a 32-character hexadecimal KV namespace id")),
+      accountId: v.pipe(
+        v.string("must be a string"),
+        v.regex(/^[0-9a-f]{32}$/, "must be a 32-character hexadecimal Cloudflare account id"),
+      ),
+      namespaceId: v.pipe(
+        v.string("must be a string"),
+        v.regex(/^[0-9a-f]{32}$/, "must be a 32-character hexadecimal KV namespace id"),
+      ),
       tokenEnv: v.optional(envName, "CF_API_TOKEN"),
       apiBase: v.optional(httpUrl, "https://api.cloudflare.com/client/v4"),
       timeoutMs,

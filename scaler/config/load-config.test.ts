@@ -34,18 +34,43 @@ describe("scaler configuration", () => {
     const config = await loadScalerConfig(file, { LB_ADMIN_TOKEN: "t", HOOK_SECRET: "s" });
     expect(config.intervalSeconds).toBe(15);
     expect(config.overlayTtlSeconds).toBe(300);
-    expect(config.policy).toEqual({ hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, sizingQuantile: 0.9, bandCap: 0.6, violationBudget: 0.02, violationBudgetGain: 0.005, excursionPrice: 0, shortfallPrice: 1.2 });
+    expect(config.policy).toEqual({
+      hysteresis: 0,
+      weightHoldSeconds: 300,
+      maxSpill: 0.5,
+      breachStep: 0.2,
+      sizingQuantile: 0.9,
+      bandCap: 0.6,
+      violationBudget: 0.02,
+      violationBudgetGain: 0.005,
+      excursionPrice: 0,
+      shortfallPrice: 1.2,
+    });
     expect(config.jobs).toEqual({ attempts: 5, backoffMs: 1000, concurrency: 4 });
-    expect(config.origins["eu-1"]).toEqual({ rpsPerReplica: 100, minReplicas: 2, maxReplicas: 20, bootSeconds: 300, provider: { kind: "simulator" } });
+    expect(config.origins["eu-1"]).toEqual({
+      rpsPerReplica: 100,
+      minReplicas: 2,
+      maxReplicas: 20,
+      bootSeconds: 300,
+      provider: { kind: "simulator" },
+    });
     expect(config.origins["eu-2"]?.maxReplicas).toBe(8);
-    expect(config.origins["eu-2"]?.provider).toEqual({ kind: "kubernetes", namespace: "shop", deployment: "web", credentials: "in-cluster" });
+    expect(config.origins["eu-2"]?.provider).toEqual({
+      kind: "kubernetes",
+      namespace: "shop",
+      deployment: "web",
+      credentials: "in-cluster",
+    });
     expect(config.origins["us-1"]?.rpsPerReplica).toBe(250);
     expect(config.origins["us-1"]?.violationBudget).toBe(0.05);
     expect(config.origins["eu-2"]?.violationBudget).toBe(0);
   });
 
   it("accepts the documented example configuration", async () => {
-    const config = await loadScalerConfig(path.resolve(import.meta.dirname, "../scaler.example.yaml"), { LB_ADMIN_TOKEN: "t", SCALE_WEBHOOK_SECRET: "s" });
+    const config = await loadScalerConfig(path.resolve(import.meta.dirname, "../scaler.example.yaml"), {
+      LB_ADMIN_TOKEN: "t",
+      SCALE_WEBHOOK_SECRET: "s",
+    });
     expect(Object.keys(config.origins)).toEqual(["eu-1", "us-1", "shop-eu", "legacy-dc"]);
     expect(config.origins["legacy-dc"]?.provider.kind).toBe("webhook");
     expect(config.origins["shop-eu"]?.violationBudget).toBe(0.05);
@@ -55,11 +80,27 @@ describe("scaler configuration", () => {
     const result = validateScalerConfig(
       {
         intervalSeconds: 0,
-        policy: { bandCap: -0.5, violationBudget: 0.9, violationBudgetGain: 0, excursionPrice: -1, shortfallPrice: 0.5 },
-        weights: { kind: "cloudflare-kv", accountId: "nope", namespaceId: "0123456789abcdef0123456789abcdef" },
+        policy: {
+          bandCap: -0.5,
+          violationBudget: 0.9,
+          violationBudgetGain: 0,
+          excursionPrice: -1,
+          shortfallPrice: 0.5,
+        },
+        weights: {
+          kind: "cloudflare-kv",
+          accountId: "nope",
+          namespaceId: "0123456789abcdef0123456789abcdef",
+        },
         defaults: { bootSeconds: 300, violationBudget: -0.1 },
         origins: {
-          "eu-1": { rpsPerReplica: -5, violationBudget: 0.7, minReplicas: 2, maxReplicas: 20, provider: { kind: "kubernetes", namespace: "Shop!", deployment: "web" } },
+          "eu-1": {
+            rpsPerReplica: -5,
+            violationBudget: 0.7,
+            minReplicas: 2,
+            maxReplicas: 20,
+            provider: { kind: "kubernetes", namespace: "Shop!", deployment: "web" },
+          },
           "Bad Id": { rpsPerReplica: 1 },
         },
       },
@@ -68,7 +109,22 @@ describe("scaler configuration", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const paths = result.issues.map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(["intervalSeconds", "policy.bandCap", "policy.violationBudget", "policy.violationBudgetGain", "policy.excursionPrice", "policy.shortfallPrice", "weights.accountId", "defaults.violationBudget", 'origins["eu-1"].rpsPerReplica', 'origins["eu-1"].violationBudget', 'origins["eu-1"].provider.namespace', 'origins["Bad Id"]']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "intervalSeconds",
+        "policy.bandCap",
+        "policy.violationBudget",
+        "policy.violationBudgetGain",
+        "policy.excursionPrice",
+        "policy.shortfallPrice",
+        "weights.accountId",
+        "defaults.violationBudget",
+        'origins["eu-1"].rpsPerReplica',
+        'origins["eu-1"].violationBudget',
+        'origins["eu-1"].provider.namespace',
+        'origins["Bad Id"]',
+      ]),
+    );
     for (const issue of result.issues) expect(issue.message.length).toBeGreaterThan(8);
   });
 
@@ -77,18 +133,33 @@ describe("scaler configuration", () => {
       {
         weights: { kind: "worker-admin", url: "http://127.0.0.1:8787", tokenEnv: "ADMIN_TOKEN" },
         policy: { cooldown: 300 },
-        origins: { "eu-1": { rpsPerReplica: "ten", minReplicas: 4, maxReplicas: 2, provider: { kind: "webhook", url: "https://x.example/hook", secretEnv: "HOOK_SECRET" } } },
+        origins: {
+          "eu-1": {
+            rpsPerReplica: "ten",
+            minReplicas: 4,
+            maxReplicas: 2,
+            provider: { kind: "webhook", url: "https://x.example/hook", secretEnv: "HOOK_SECRET" },
+          },
+        },
       },
       {},
     );
     expect(result).toEqual({
       ok: false,
       issues: [
-        { path: "policy.cooldown", message: expect.stringMatching(/^is not a known field \(expected hysteresis, .*shortfallPrice\)$/) as string },
+        {
+          path: "policy.cooldown",
+          message: expect.stringMatching(
+            /^is not a known field \(expected hysteresis, .*shortfallPrice\)$/,
+          ) as string,
+        },
         { path: 'origins["eu-1"].rpsPerReplica', message: "must be a number" },
         { path: 'origins["eu-1"].bootSeconds', message: "is required (set it here or in defaults)" },
         { path: 'origins["eu-1"].minReplicas', message: "must not exceed maxReplicas (2)" },
-        { path: 'origins["eu-1"].provider.secretEnv', message: "names the environment variable HOOK_SECRET, which is not set" },
+        {
+          path: 'origins["eu-1"].provider.secretEnv',
+          message: "names the environment variable HOOK_SECRET, which is not set",
+        },
         { path: "weights.tokenEnv", message: "names the environment variable ADMIN_TOKEN, which is not set" },
       ],
     });
@@ -99,7 +170,13 @@ describe("scaler configuration", () => {
       {
         weights: { kind: "worker-admin", url: "http://127.0.0.1:8787", tokenEnv: "ADMIN_TOKEN" },
         origins: {
-          "eu-1": { rpsPerReplica: 100, minReplicas: 9, maxReplicas: 3, bootSeconds: 60, provider: { kind: "webhook", url: "https://x.example/hook", secretEnv: "HOOK_SECRET" } },
+          "eu-1": {
+            rpsPerReplica: 100,
+            minReplicas: 9,
+            maxReplicas: 3,
+            bootSeconds: 60,
+            provider: { kind: "webhook", url: "https://x.example/hook", secretEnv: "HOOK_SECRET" },
+          },
           "eu-2": { minReplicas: 1 },
         },
       },
@@ -110,7 +187,10 @@ describe("scaler configuration", () => {
     expect(result.issues).toEqual(
       expect.arrayContaining([
         { path: 'origins["eu-1"].minReplicas', message: "must not exceed maxReplicas (3)" },
-        { path: 'origins["eu-1"].provider.secretEnv', message: "names the environment variable HOOK_SECRET, which is not set" },
+        {
+          path: 'origins["eu-1"].provider.secretEnv',
+          message: "names the environment variable HOOK_SECRET, which is not set",
+        },
         { path: 'origins["eu-2"].rpsPerReplica', message: "is required (set it here or in defaults)" },
         { path: 'origins["eu-2"].provider', message: "is required (set it here or in defaults)" },
         { path: "weights.tokenEnv", message: "names the environment variable ADMIN_TOKEN, which is not set" },
@@ -123,7 +203,9 @@ describe("scaler configuration", () => {
     const file = path.join(dir, "broken.yaml");
     await writeFile(file, "weights: [unclosed\n");
     await expect(loadScalerConfig(file, {})).rejects.toThrow(ValidationError);
-    await expect(loadScalerConfig(file, {})).rejects.toThrow(/broken\.yaml is invalid: \(root\): is not valid YAML or JSON/);
+    await expect(loadScalerConfig(file, {})).rejects.toThrow(
+      /broken\.yaml is invalid: \(root\): is not valid YAML or JSON/,
+    );
     await expect(loadScalerConfig(path.join(dir, "missing.yaml"), {})).rejects.toThrow(/cannot be read/);
   });
 });

@@ -14,9 +14,22 @@ const APPEND_ONCE = `if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) the
 /** Appends a decision to the decisions stream (field `decision`, JSON), once per id; returns
  * the stream entry id, or null when it was already there. An invalid decision is a bug and
  * throws a ValidationError naming every problem. */
-export async function appendDecision(redis: Redis, stream: string, keys: ScalerKeys, decision: Decision): Promise<string | null> {
+export async function appendDecision(
+  redis: Redis,
+  stream: string,
+  keys: ScalerKeys,
+  decision: Decision,
+): Promise<string | null> {
   const checked = validateDecision(decision);
   if (!checked.ok) throw new ValidationError(`decision ${decision.id}`, checked.issues);
-  const id = await redis.eval(APPEND_ONCE, 2, keys.recorded(decision.id), stream, JSON.stringify(checked.value), MARKER_TTL_SECONDS, DECISIONS_KEPT);
+  const id = await redis.eval(
+    APPEND_ONCE,
+    2,
+    keys.recorded(decision.id),
+    stream,
+    JSON.stringify(checked.value),
+    MARKER_TTL_SECONDS,
+    DECISIONS_KEPT,
+  );
   return typeof id === "string" ? id : null;
 }

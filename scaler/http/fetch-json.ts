@@ -5,7 +5,13 @@ import { RemoteCallError, isRetryableStatus } from "./http-errors.ts";
 export type JsonAnswer = { status: number; body: unknown; text: string };
 
 /** Options of one call. */
-export type CallOptions = { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; what: string };
+export type CallOptions = {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+  what: string;
+};
 
 /** Calls `url`, turning network errors and timeouts into retryable RemoteCallErrors; any HTTP
  * status is returned for the caller to judge. */
@@ -20,7 +26,12 @@ export async function fetchJson(url: string, options: CallOptions): Promise<Json
       redirect: "error",
     });
   } catch (error) {
-    const detail = error instanceof Error ? (error.name === "TimeoutError" ? `timed out after ${options.timeoutMs ?? 10_000} ms` : `${error.message}${causeOf(error)}`) : String(error);
+    const detail =
+      error instanceof Error
+        ? error.name === "TimeoutError"
+          ? `timed out after ${options.timeoutMs ?? 10_000} ms`
+          : `${error.message}${causeOf(error)}`
+        : String(error);
     throw new RemoteCallError(`${options.what}: ${detail}`, { retryable: true, cause: error });
   }
   const text = await response.text();
@@ -44,5 +55,9 @@ export function statusError(what: string, answer: JsonAnswer): RemoteCallError {
   const detail = typeof body?.error === "string" ? body.error : answer.text.slice(0, 300);
   const issues = Array.isArray(body?.issues) ? (body.issues as ValidationIssue[]) : undefined;
   const listed = issues ? `: ${issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}` : "";
-  return new RemoteCallError(`${what}: HTTP ${answer.status}${detail ? ` ${detail}` : ""}${listed}`, { retryable: isRetryableStatus(answer.status), status: answer.status, ...(issues ? { issues } : {}) });
+  return new RemoteCallError(`${what}: HTTP ${answer.status}${detail ? ` ${detail}` : ""}${listed}`, {
+    retryable: isRetryableStatus(answer.status),
+    status: answer.status,
+    ...(issues ? { issues } : {}),
+  });
 }

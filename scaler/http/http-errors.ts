@@ -9,7 +9,10 @@ export class RemoteCallError extends Error {
   readonly retryable: boolean;
   readonly status: number | undefined;
   readonly issues: ValidationIssue[] | undefined;
-  constructor(message: string, options: { retryable: boolean; status?: number; issues?: ValidationIssue[]; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { retryable: boolean; status?: number; issues?: ValidationIssue[]; cause?: unknown },
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "RemoteCallError";
     this.retryable = options.retryable;

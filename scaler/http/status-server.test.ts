@@ -8,12 +8,25 @@ let server: Server | undefined;
 afterEach(async () => {
   const open = server;
   server = undefined;
-  if (open?.listening) await new Promise((resolve) => { open.close(resolve); });
+  if (open?.listening)
+    await new Promise((resolve) => {
+      open.close(resolve);
+    });
 });
 
 async function start(ok: boolean) {
   const metrics = new ScalerMetrics();
-  server = await startStatusServer({ host: "127.0.0.1", port: 0, metrics, health: () => ({ ok, redis: ok ? "ready" : "reconnecting", worker: "running", lastEvaluation: metrics.lastEvaluationAt() }) });
+  server = await startStatusServer({
+    host: "127.0.0.1",
+    port: 0,
+    metrics,
+    health: () => ({
+      ok,
+      redis: ok ? "ready" : "reconnecting",
+      worker: "running",
+      lastEvaluation: metrics.lastEvaluationAt(),
+    }),
+  });
   return { metrics, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
@@ -22,7 +35,15 @@ describe("the scaler's status server", () => {
     const { metrics, base } = await start(true);
     metrics.evaluated(Date.UTC(2026, 2, 2, 14, 0));
     metrics.skipped();
-    metrics.recorded({ id: "d1", at: "2026-03-02T14:00:00.000Z", pool: "eu-west", mode: "act", action: "scale-out", reason: "r", applied: true });
+    metrics.recorded({
+      id: "d1",
+      at: "2026-03-02T14:00:00.000Z",
+      pool: "eu-west",
+      mode: "act",
+      action: "scale-out",
+      reason: "r",
+      applied: true,
+    });
     metrics.scaleRequest("eu-1", "applied");
     metrics.weightWrite("retrying");
     metrics.jobFailed("scale", false);
@@ -38,14 +59,22 @@ describe("the scaler's status server", () => {
       'scaler_scale_requests_total{origin="eu-1",result="applied"} 1',
       'scaler_weight_writes_total{result="retrying"} 1',
       'scaler_job_failures_total{job="scale",final="false"} 1',
-    ]) expect(text.split("\n")).toContain(line);
+    ])
+      expect(text.split("\n")).toContain(line);
   });
 
   it("answers /healthz with 200 while it can work and 503 when it cannot", async () => {
     const healthy = await start(true);
-    expect(await (await fetch(`${healthy.base}/healthz`)).json()).toEqual({ ok: true, redis: "ready", worker: "running", lastEvaluation: null });
+    expect(await (await fetch(`${healthy.base}/healthz`)).json()).toEqual({
+      ok: true,
+      redis: "ready",
+      worker: "running",
+      lastEvaluation: null,
+    });
     const first = server;
-    await new Promise((resolve) => { first?.close(resolve); });
+    await new Promise((resolve) => {
+      first?.close(resolve);
+    });
     const sick = await start(false);
     const response = await fetch(`${sick.base}/healthz`);
     expect(response.status).toBe(503);

@@ -19,7 +19,10 @@ export async function runApplyWeights(job: Job, ctx: JobContext): Promise<{ vers
     } catch (error) {
       if (!(error instanceof StaleVersionError)) throw error;
       const stored = await ctx.writer.readWeights();
-      if (!stored || !sameOverlay(stored, data.overlay)) throw new UnrecoverableError(`superseded: the edge holds overlay version ${stored?.version ?? "unknown"}, not older than ${data.overlay.version}`);
+      if (!stored || !sameOverlay(stored, data.overlay))
+        throw new UnrecoverableError(
+          `superseded: the edge holds overlay version ${stored?.version ?? "unknown"}, not older than ${data.overlay.version}`,
+        );
     }
   } catch (error) {
     ctx.metrics?.weightWrite(isFinalFailure(job, error) ? "failed" : "retrying");
@@ -31,5 +34,9 @@ export async function runApplyWeights(job: Job, ctx: JobContext): Promise<{ vers
 }
 
 function sameOverlay(a: WeightsOverlay, b: WeightsOverlay): boolean {
-  return a.version === b.version && JSON.stringify(a.factors) === JSON.stringify(b.factors) && JSON.stringify(a.spill ?? {}) === JSON.stringify(b.spill ?? {});
+  return (
+    a.version === b.version &&
+    JSON.stringify(a.factors) === JSON.stringify(b.factors) &&
+    JSON.stringify(a.spill ?? {}) === JSON.stringify(b.spill ?? {})
+  );
 }

@@ -12,7 +12,13 @@ import { recordDecision } from "./record-outcome.ts";
 import type { ApplyWeightsData, ScaleData } from "./job-data.ts";
 
 /** What an evaluation did, kept as the job's return value. */
-export type EvaluateResult = { skipped?: string; decisions: number; scaleJobs: string[]; weightsJob?: string; problems: string[] };
+export type EvaluateResult = {
+  skipped?: string;
+  decisions: number;
+  scaleJobs: string[];
+  weightsJob?: string;
+  problems: string[];
+};
 
 /**
  * The `evaluate` job: under a Redis lock (so several scaler processes never evaluate the same
@@ -43,36 +49,89 @@ async function evaluateHoldingLock(ctx: JobContext, token: string): Promise<Eval
   const table = await ctx.writer.readTable();
   const overlay = await ctx.writer.readWeights();
   const origins = table.pools.flatMap((p) => p.origins.map((o) => o.id));
-  const [{ slos, problems: sloProblems }, { events, problems: eventProblems }, { observations, problems: dataProblems }, outcomes, loaded] = await Promise.all([
+  const [
+    { slos, problems: sloProblems },
+    { events, problems: eventProblems },
+    { observations, problems: dataProblems },
+    outcomes,
+    loaded,
+  ] = await Promise.all([
     readSlos(ctx.redis, ctx.keys),
     readEvents(ctx.redis, ctx.keys),
     readObservations(ctx.redis, ctx.keys, origins, now, ctx.staleAfterMs),
     readOutcomes(ctx.redis, ctx.scalerKeys.outcomes),
     loadState(ctx.redis, ctx.scalerKeys, ctx.newToken),
   ]);
-  const problems = [...sloProblems, ...eventProblems, ...dataProblems, ...(loaded.problem ? [{ key: "state", message: loaded.problem }] : [])];
-  const outcome = withEpochIds(evaluatePolicy({ now, table, slos, scaling: ctx.scaling, observations, overlay, outcomes, state: loaded.state, tuning: ctx.tuning, problems, events }));
+  const problems = [
+    ...sloProblems,
+    ...eventProblems,
+    ...dataProblems,
+    ...(loaded.problem ? [{ key: "state", message: loaded.problem }] : []),
+  ];
+  const outcome = withEpochIds(
+    evaluatePolicy({
+      now,
+      table,
+      slos,
+      scaling: ctx.scaling,
+      observations,
+      overlay,
+      outcomes,
+      state: loaded.state,
+      tuning: ctx.tuning,
+      problems,
+      events,
+    }),
+  );
   for (const report of outcome.reports) ctx.log("warn", report);
   const { epoch } = outcome.state;
   const urls = new Map(table.pools.flatMap((p) => p.origins.map((o) => [o.id, o.url] as const)));
   const scaleJobs = outcome.scale.map((call) => {
-    const data: ScaleData = { epoch, origin: call.origin, pool: call.pool, originUrl: urls.get(call.origin) ?? "", from: call.from, to: call.to, seq: call.seq, decision: call.decision };
+    const data: ScaleData = {
+      epoch,
+      origin: call.origin,
+      pool: call.pool,
+      originUrl: urls.get(call.origin) ?? "",
+      from: call.from,
+      to: call.to,
+      seq: call.seq,
+      decision: call.decision,
+    };
     return { name: JOB_NAMES.scale, data, opts: { jobId: jobIds.scale(epoch, call.origin, call.seq) } };
   });
   const weights = outcome.weights;
-  const weightsData: ApplyWeightsData | undefined = weights ? { epoch, seq: weights.seq, overlay: weights.overlay, decisions: weights.decisions } : undefined;
-  const weightsJob = weightsData ? { name: JOB_NAMES.applyWeights, data: weightsData, opts: { jobId: jobIds.weights(epoch, weightsData.seq) } } : undefined;
+  const weightsData: ApplyWeightsData | undefined = weights
+    ? { epoch, seq: weights.seq, overlay: weights.overlay, decisions: weights.decisions }
+    : undefined;
+  const weightsJob = weightsData
+    ? {
+        name: JOB_NAMES.applyWeights,
+        data: weightsData,
+        opts: { jobId: jobIds.weights(epoch, weightsData.seq) },
+      }
+    : undefined;
   // Weights first: they act at once, while replicas take their boot time anyway.
   await ctx.queue.addBulk([...(weightsJob ? [weightsJob] : []), ...scaleJobs]);
   for (const decision of outcome.decisions) await recordDecision(ctx, decision);
   if (!(await saveStateIfHolder(ctx.redis, ctx.scalerKeys, token, outcome.state))) {
-    throw new Error("the evaluation lock expired before the state was saved; the next attempt re-evaluates (its jobs keep the same ids)");
+    throw new Error(
+      "the evaluation lock expired before the state was saved; the next attempt re-evaluates (its jobs keep the same ids)",
+    );
   }
-  for (const call of outcome.scale) ctx.log("info", call.decision.reason, { origin: call.origin, to: call.to });
-  const heartbeat: ScalerHeartbeat = { at: new Date(now).toISOString(), intervalSeconds: ctx.tuning.evaluationSeconds };
+  for (const call of outcome.scale)
+    ctx.log("info", call.decision.reason, { origin: call.origin, to: call.to });
+  const heartbeat: ScalerHeartbeat = {
+    at: new Date(now).toISOString(),
+    intervalSeconds: ctx.tuning.evaluationSeconds,
+  };
   await ctx.redis.set(ctx.keys.scalerHeartbeat, JSON.stringify(heartbeat));
   ctx.metrics?.evaluated(now);
-  return { decisions: outcome.decisions.length + outcome.scale.length + (weights?.decisions.length ?? 0), scaleJobs: scaleJobs.map((j) => j.opts.jobId), ...(weightsJob ? { weightsJob: weightsJob.opts.jobId } : {}), problems: problems.map((p) => p.message) };
+  return {
+    decisions: outcome.decisions.length + outcome.scale.length + (weights?.decisions.length ?? 0),
+    scaleJobs: scaleJobs.map((j) => j.opts.jobId),
+    ...(weightsJob ? { weightsJob: weightsJob.opts.jobId } : {}),
+    problems: problems.map((p) => p.message),
+  };
 }
 
 /**
@@ -89,6 +148,8 @@ function withEpochIds(outcome: PolicyOutcome): PolicyOutcome {
     ...outcome,
     decisions: outcome.decisions.map(tagged),
     scale: outcome.scale.map((call) => ({ ...call, decision: tagged(call.decision) })),
-    weights: outcome.weights ? { ...outcome.weights, decisions: outcome.weights.decisions.map(tagged) } : null,
+    weights: outcome.weights
+      ? { ...outcome.weights, decisions: outcome.weights.decisions.map(tagged) }
+      : null,
   };
 }

@@ -1,15 +1,29 @@
 import { UnrecoverableError } from "bullmq";
 import * as v from "valibot";
-import { boundedInteger, decisionSchema, originId, poolName, validateWith, weightsOverlaySchema } from "../../contracts/index.ts";
+import {
+  boundedInteger,
+  decisionSchema,
+  originId,
+  poolName,
+  validateWith,
+  weightsOverlaySchema,
+} from "../../contracts/index.ts";
 
 /** Job names on the scaler's queue. */
 export const JOB_NAMES = { evaluate: "evaluate", applyWeights: "apply-weights", scale: "scale" } as const;
 
 /** Data of an `evaluate` job (the scheduler sends `{}`; an operator may add a trigger note). */
-export const evaluateDataSchema = v.strictObject({ trigger: v.optional(v.pipe(v.string(), v.maxLength(200))) });
+export const evaluateDataSchema = v.strictObject({
+  trigger: v.optional(v.pipe(v.string(), v.maxLength(200))),
+});
 
 /** Data of an `apply-weights` job: the overlay to write and the decisions it carries out. */
-export const applyWeightsDataSchema = v.strictObject({ epoch: v.string(), seq: boundedInteger(1, Number.MAX_SAFE_INTEGER), overlay: weightsOverlaySchema, decisions: v.array(decisionSchema) });
+export const applyWeightsDataSchema = v.strictObject({
+  epoch: v.string(),
+  seq: boundedInteger(1, Number.MAX_SAFE_INTEGER),
+  overlay: weightsOverlaySchema,
+  decisions: v.array(decisionSchema),
+});
 export type ApplyWeightsData = v.InferOutput<typeof applyWeightsDataSchema>;
 
 /** Data of a `scale` job: one replica change for one origin. */
@@ -27,9 +41,16 @@ export type ScaleData = v.InferOutput<typeof scaleDataSchema>;
 
 /** Validates job data; invalid data fails the job at once, without retries, naming every
  * problem (BullMQ's UnrecoverableError). */
-export function parseJobData<S extends v.GenericSchema>(schema: S, name: string, data: unknown): v.InferOutput<S> {
+export function parseJobData<S extends v.GenericSchema>(
+  schema: S,
+  name: string,
+  data: unknown,
+): v.InferOutput<S> {
   const result = validateWith(schema, data);
-  if (!result.ok) throw new UnrecoverableError(`invalid ${name} job data: ${result.issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`);
+  if (!result.ok)
+    throw new UnrecoverableError(
+      `invalid ${name} job data: ${result.issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`,
+    );
   return result.value;
 }
 

@@ -22,17 +22,28 @@ export function isFinalFailure(job: Job, error: unknown): boolean {
 
 /** Appends a decision to the decision stream once, and counts it when it was new. */
 export async function recordDecision(ctx: JobContext, decision: Decision): Promise<void> {
-  if ((await appendDecision(ctx.redis, ctx.keys.decisions, ctx.scalerKeys, decision)) !== null) ctx.metrics?.recorded(decision);
+  if ((await appendDecision(ctx.redis, ctx.keys.decisions, ctx.scalerKeys, decision)) !== null)
+    ctx.metrics?.recorded(decision);
 }
 
 /** Records decisions as not carried out, with the reason. */
-export async function recordNotApplied(ctx: JobContext, decisions: readonly Decision[], error: string): Promise<void> {
-  for (const decision of decisions) await recordDecision(ctx, { ...decision, applied: false, error: error.slice(0, 2000) });
+export async function recordNotApplied(
+  ctx: JobContext,
+  decisions: readonly Decision[],
+  error: string,
+): Promise<void> {
+  for (const decision of decisions)
+    await recordDecision(ctx, { ...decision, applied: false, error: error.slice(0, 2000) });
 }
 
 /** Records decisions as carried out. */
-export async function recordApplied(ctx: JobContext, decisions: readonly Decision[], to?: unknown): Promise<void> {
-  for (const decision of decisions) await recordDecision(ctx, { ...decision, applied: true, ...(to !== undefined ? { to } : {}) });
+export async function recordApplied(
+  ctx: JobContext,
+  decisions: readonly Decision[],
+  to?: unknown,
+): Promise<void> {
+  for (const decision of decisions)
+    await recordDecision(ctx, { ...decision, applied: true, ...(to !== undefined ? { to } : {}) });
 }
 
 /**
@@ -41,7 +52,12 @@ export async function recordApplied(ctx: JobContext, decisions: readonly Decisio
  * job for good (UnrecoverableError for the former); any other fault is rethrown so BullMQ retries
  * with exponential back-off.
  */
-export async function settleFailure(ctx: JobContext, job: Job, decisions: readonly Decision[], error: unknown): Promise<never> {
+export async function settleFailure(
+  ctx: JobContext,
+  job: Job,
+  decisions: readonly Decision[],
+  error: unknown,
+): Promise<never> {
   const permanent = isPermanent(error);
   const message = error instanceof Error ? error.message : String(error);
   if (permanent || isLastAttempt(job)) {

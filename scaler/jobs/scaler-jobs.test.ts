@@ -20,7 +20,9 @@ describe("scaler jobs on a real Redis", () => {
     await h.setSlo(sloOf("eu-west"));
     h.startWorker();
     h.startWorker();
-    await h.queue.addBulk([0, 1, 2].map((i) => ({ name: JOB_NAMES.evaluate, data: {}, opts: { jobId: `manual-${i}` } })));
+    await h.queue.addBulk(
+      [0, 1, 2].map((i) => ({ name: JOB_NAMES.evaluate, data: {}, opts: { jobId: `manual-${i}` } })),
+    );
     await h.waitIdle();
     // A later evaluation with the replicas still booting asks for nothing new either.
     h.clock.advance(30_000);
@@ -29,8 +31,16 @@ describe("scaler jobs on a real Redis", () => {
     expect(h.scaleCalls().map((r) => r.body)).toEqual(['{"replicas":10}']);
     const outs = (await h.decisions()).filter((d) => d.action === "scale-out");
     expect(outs).toHaveLength(1);
-    expect(outs[0]).toMatchObject({ pool: "eu-west", origin: "eu-1", applied: true, mode: "act", to: { replicas: 10 } });
-    expect(outs[0]?.reason).toMatch(/^eu-west forecast 660 rps at 14:06 UTC exceeds 70 % of 300 rps capacity; scaling eu-1 from 3 to 10 replicas/);
+    expect(outs[0]).toMatchObject({
+      pool: "eu-west",
+      origin: "eu-1",
+      applied: true,
+      mode: "act",
+      to: { replicas: 10 },
+    });
+    expect(outs[0]?.reason).toMatch(
+      /^eu-west forecast 660 rps at 14:06 UTC exceeds 70 % of 300 rps capacity; scaling eu-1 from 3 to 10 replicas/,
+    );
   });
 
   it("keeps exactly one evaluation schedule however many scaler processes start", async () => {
@@ -71,16 +81,23 @@ describe("scaler jobs on a real Redis", () => {
     const outs = (await h.decisions()).filter((d) => d.action === "scale-out");
     expect(outs).toHaveLength(1);
     expect(outs[0]?.applied).toBe(true);
-    const [job] = await h.queue.getJobs(["completed"]).then((jobs) => jobs.filter((j) => j.name === JOB_NAMES.scale));
+    const [job] = await h.queue
+      .getJobs(["completed"])
+      .then((jobs) => jobs.filter((j) => j.name === JOB_NAMES.scale));
     expect(job?.attemptsMade).toBe(3);
     // The scaler's own metrics count the same story.
     expect(await h.metric("scaler_evaluations_total", { outcome: "evaluated" })).toBe(1);
     expect(await h.metric("scaler_last_evaluation_timestamp_seconds")).toBe(T0 / 1000);
     // The heartbeat the predictor's dashboard reads.
-    expect(JSON.parse((await h.test.redis.get(h.ctx.keys.scalerHeartbeat)) ?? "null")).toEqual({ at: new Date(T0).toISOString(), intervalSeconds: h.ctx.tuning.evaluationSeconds });
+    expect(JSON.parse((await h.test.redis.get(h.ctx.keys.scalerHeartbeat)) ?? "null")).toEqual({
+      at: new Date(T0).toISOString(),
+      intervalSeconds: h.ctx.tuning.evaluationSeconds,
+    });
     expect(await h.metric("scaler_scale_requests_total", { origin: "eu-1", result: "retrying" })).toBe(2);
     expect(await h.metric("scaler_scale_requests_total", { origin: "eu-1", result: "applied" })).toBe(1);
-    expect(await h.metric("scaler_decisions_total", { pool: "eu-west", action: "scale-out", applied: "true" })).toBe(1);
+    expect(
+      await h.metric("scaler_decisions_total", { pool: "eu-west", action: "scale-out", applied: "true" }),
+    ).toBe(1);
     expect(await h.metric("scaler_decisions_total", { action: "scale-out", applied: "false" })).toBe(0);
   });
 
@@ -92,7 +109,12 @@ describe("scaler jobs on a real Redis", () => {
     await h.queue.add(JOB_NAMES.evaluate, {});
     await h.waitIdle();
     const outs = (await h.decisions()).filter((d) => d.action === "scale-out");
-    expect(outs).toEqual([expect.objectContaining({ applied: false, error: expect.stringContaining("HTTP 400 injected 400") as string })]);
+    expect(outs).toEqual([
+      expect.objectContaining({
+        applied: false,
+        error: expect.stringContaining("HTTP 400 injected 400") as string,
+      }),
+    ]);
     const failed = await h.queue.getJobs(["failed"]);
     expect(failed.map((j) => [j.name, j.attemptsMade])).toEqual([[JOB_NAMES.scale, 1]]);
     expect(await h.metric("scaler_scale_requests_total", { origin: "eu-1", result: "failed" })).toBe(1);
@@ -116,8 +138,12 @@ describe("scaler jobs on a real Redis", () => {
     const failed = await h.queue.getJob(job.id ?? "");
     expect(await failed?.isFailed()).toBe(true);
     expect(failed?.attemptsMade).toBe(1);
-    expect(failed?.failedReason).toMatch(/^invalid scale job data: .*origin: must be 1-63 lower-case.*to: must be at least 0/);
-    expect(h.logs.some((l) => l.startsWith("error: scale") && l.includes("invalid scale job data"))).toBe(true);
+    expect(failed?.failedReason).toMatch(
+      /^invalid scale job data: .*origin: must be 1-63 lower-case.*to: must be at least 0/,
+    );
+    expect(h.logs.some((l) => l.startsWith("error: scale") && l.includes("invalid scale job data"))).toBe(
+      true,
+    );
     expect(h.scaleCalls()).toHaveLength(0);
   });
 
@@ -140,15 +166,41 @@ describe("scaler jobs on a real Redis", () => {
 
   it("counts a weights write whose answer was lost as done, and a superseded one as not applied", async () => {
     h = await openHarness("scaler-409");
-    const overlay = { version: T0, updatedAt: new Date(T0).toISOString(), expiresAt: new Date(T0 + 300_000).toISOString(), factors: { "eu-1": 0.5 } };
-    const decision = { id: "1-eu-west-weights", at: new Date(T0).toISOString(), pool: "eu-west", mode: "act" as const, action: "reweight" as const, reason: "test", applied: false };
+    const overlay = {
+      version: T0,
+      updatedAt: new Date(T0).toISOString(),
+      expiresAt: new Date(T0 + 300_000).toISOString(),
+      factors: { "eu-1": 0.5 },
+    };
+    const decision = {
+      id: "1-eu-west-weights",
+      at: new Date(T0).toISOString(),
+      pool: "eu-west",
+      mode: "act" as const,
+      action: "reweight" as const,
+      reason: "test",
+      applied: false,
+    };
     h.admin.state.weights = overlay;
-    await expect(runApplyWeights(fakeJob(JOB_NAMES.applyWeights, { epoch: "e", seq: 1, overlay, decisions: [decision] }), h.ctx)).resolves.toEqual({ version: T0 });
+    await expect(
+      runApplyWeights(
+        fakeJob(JOB_NAMES.applyWeights, { epoch: "e", seq: 1, overlay, decisions: [decision] }),
+        h.ctx,
+      ),
+    ).resolves.toEqual({ version: T0 });
     h.admin.state.weights = { ...overlay, version: T0 + 5 };
     const superseded = { ...decision, id: "2-eu-west-weights" };
-    await expect(runApplyWeights(fakeJob(JOB_NAMES.applyWeights, { epoch: "e", seq: 2, overlay, decisions: [superseded] }), h.ctx)).rejects.toThrow(/superseded: the edge holds overlay version/);
+    await expect(
+      runApplyWeights(
+        fakeJob(JOB_NAMES.applyWeights, { epoch: "e", seq: 2, overlay, decisions: [superseded] }),
+        h.ctx,
+      ),
+    ).rejects.toThrow(/superseded: the edge holds overlay version/);
     const recorded = await h.decisions();
-    expect(recorded.map((d) => [d.id, d.applied])).toEqual([["1-eu-west-weights", true], ["2-eu-west-weights", false]]);
+    expect(recorded.map((d) => [d.id, d.applied])).toEqual([
+      ["1-eu-west-weights", true],
+      ["2-eu-west-weights", false],
+    ]);
     expect(await h.metric("scaler_weight_writes_total", { result: "applied" })).toBe(1);
     expect(await h.metric("scaler_weight_writes_total", { result: "failed" })).toBe(1);
   });
@@ -161,7 +213,9 @@ describe("scaler jobs on a real Redis", () => {
     expect(h.scaleCalls()).toHaveLength(0);
     expect(h.admin.state.weights).toBeNull();
     const advised = (await h.decisions()).filter((d) => d.action !== "hold");
-    expect(advised).toEqual([expect.objectContaining({ action: "scale-out", mode: "advise", applied: false, to: { replicas: 10 } })]);
+    expect(advised).toEqual([
+      expect.objectContaining({ action: "scale-out", mode: "advise", applied: false, to: { replicas: 10 } }),
+    ]);
   });
 
   it("reports an invalid stored SLO with every problem, once, and never acts on it", async () => {
@@ -173,20 +227,38 @@ describe("scaler jobs on a real Redis", () => {
     const decisions = await h.decisions();
     expect(decisions).toHaveLength(1);
     expect(decisions[0]).toMatchObject({ action: "hold", pool: "eu-west", mode: "off", applied: false });
-    expect(decisions[0]?.reason).toMatch(/the stored SLO of eu-west is invalid and ignored until fixed: targetUtilization: must be at most 1; leadSeconds: must be at least 0; scaleInCooldownSeconds: /);
+    expect(decisions[0]?.reason).toMatch(
+      /the stored SLO of eu-west is invalid and ignored until fixed: targetUtilization: must be at most 1; leadSeconds: must be at least 0; scaleInCooldownSeconds: /,
+    );
   });
 
   it("plans for a scheduled event stored in Redis, and reports an invalid one once without acting on it", async () => {
     h = await openHarness("scaler-events");
     await h.setSlo(sloOf("eu-west"));
-    const event = { id: "launch", pool: "eu-west", start: new Date(T0 + 5 * 60_000).toISOString(), end: new Date(T0 + 65 * 60_000).toISOString(), expectedRps: 1000 };
-    await h.test.redis.hset(h.ctx.keys.events, "launch", JSON.stringify(event), "typo", JSON.stringify({ ...event, id: "typo", expectedRps: "lots" }));
+    const event = {
+      id: "launch",
+      pool: "eu-west",
+      start: new Date(T0 + 5 * 60_000).toISOString(),
+      end: new Date(T0 + 65 * 60_000).toISOString(),
+      expectedRps: 1000,
+    };
+    await h.test.redis.hset(
+      h.ctx.keys.events,
+      "launch",
+      JSON.stringify(event),
+      "typo",
+      JSON.stringify({ ...event, id: "typo", expectedRps: "lots" }),
+    );
     h.startWorker();
     await h.evaluateRounds(2);
     expect(h.scaleCalls().map((r) => r.body)).toEqual(['{"replicas":15}']);
     const decisions = await h.decisions();
-    expect(decisions.find((d) => d.action === "scale-out")?.reason).toBe("eu-west expects 1,000 rps for event launch (2026-03-02 14:05 to 15:05 UTC) exceeds 70 % of 300 rps capacity; scaling eu-1 from 3 to 15 replicas");
+    expect(decisions.find((d) => d.action === "scale-out")?.reason).toBe(
+      "eu-west expects 1,000 rps for event launch (2026-03-02 14:05 to 15:05 UTC) exceeds 70 % of 300 rps capacity; scaling eu-1 from 3 to 15 replicas",
+    );
     const holds = decisions.filter((d) => d.action === "hold");
-    expect(holds.map((d) => d.reason)).toEqual(["the stored scheduled event typo is invalid and ignored until fixed: expectedRps: must be a number"]);
+    expect(holds.map((d) => d.reason)).toEqual([
+      "the stored scheduled event typo is invalid and ignored until fixed: expectedRps: must be a number",
+    ]);
   });
 });

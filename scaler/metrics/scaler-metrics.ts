@@ -12,12 +12,41 @@ export type CallResult = "applied" | "superseded" | "retrying" | "failed";
  */
 export class ScalerMetrics {
   readonly registry = new Registry();
-  private readonly evaluations = new Counter({ name: "scaler_evaluations_total", help: "Evaluate jobs this process ran, by outcome (evaluated, or skipped while another process held the lock)", labelNames: ["outcome"] as const, registers: [this.registry] });
-  private readonly lastEvaluation = new Gauge({ name: "scaler_last_evaluation_timestamp_seconds", help: "Unix time of the last evaluation this process completed", registers: [this.registry] });
-  private readonly decisions = new Counter({ name: "scaler_decisions_total", help: "Decisions recorded in the decision stream, by pool, action, mode and whether they were applied", labelNames: ["pool", "action", "mode", "applied"] as const, registers: [this.registry] });
-  private readonly scaleRequests = new Counter({ name: "scaler_scale_requests_total", help: "Replica changes asked of a provider, by origin and result (applied, superseded, retrying, failed)", labelNames: ["origin", "result"] as const, registers: [this.registry] });
-  private readonly weightWrites = new Counter({ name: "scaler_weight_writes_total", help: "Weights overlays written to the edge, by result (applied, retrying, failed)", labelNames: ["result"] as const, registers: [this.registry] });
-  private readonly jobFailures = new Counter({ name: "scaler_job_failures_total", help: "Failed job attempts, by job name and whether the job failed for good", labelNames: ["job", "final"] as const, registers: [this.registry] });
+  private readonly evaluations = new Counter({
+    name: "scaler_evaluations_total",
+    help: "Evaluate jobs this process ran, by outcome (evaluated, or skipped while another process held the lock)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  private readonly lastEvaluation = new Gauge({
+    name: "scaler_last_evaluation_timestamp_seconds",
+    help: "Unix time of the last evaluation this process completed",
+    registers: [this.registry],
+  });
+  private readonly decisions = new Counter({
+    name: "scaler_decisions_total",
+    help: "Decisions recorded in the decision stream, by pool, action, mode and whether they were applied",
+    labelNames: ["pool", "action", "mode", "applied"] as const,
+    registers: [this.registry],
+  });
+  private readonly scaleRequests = new Counter({
+    name: "scaler_scale_requests_total",
+    help: "Replica changes asked of a provider, by origin and result (applied, superseded, retrying, failed)",
+    labelNames: ["origin", "result"] as const,
+    registers: [this.registry],
+  });
+  private readonly weightWrites = new Counter({
+    name: "scaler_weight_writes_total",
+    help: "Weights overlays written to the edge, by result (applied, retrying, failed)",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+  private readonly jobFailures = new Counter({
+    name: "scaler_job_failures_total",
+    help: "Failed job attempts, by job name and whether the job failed for good",
+    labelNames: ["job", "final"] as const,
+    registers: [this.registry],
+  });
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry });
@@ -41,7 +70,12 @@ export class ScalerMetrics {
   }
 
   recorded(decision: Decision): void {
-    this.decisions.inc({ pool: decision.pool, action: decision.action, mode: decision.mode, applied: String(decision.applied) });
+    this.decisions.inc({
+      pool: decision.pool,
+      action: decision.action,
+      mode: decision.mode,
+      applied: String(decision.applied),
+    });
   }
 
   scaleRequest(origin: string, result: CallResult): void {

@@ -14,32 +14,67 @@ export function weightClause(pool: Pool, plan: WeightPlan, baseline: PoolWeights
     const limited = plan.shortfall > plan.spill + 0.005 ? `, all the room ${fallback} has left` : "";
     return `reducing the share spilled to ${fallback} to ${percent(plan.spill)}${limited}`;
   }
-  const moved = Object.entries(plan.factors).filter(([id, f]) => Math.abs(f - (baseline.factors[id] ?? 1)) > 0.02);
+  const moved = Object.entries(plan.factors).filter(
+    ([id, f]) => Math.abs(f - (baseline.factors[id] ?? 1)) > 0.02,
+  );
   if (!plan.protective) return "returning weights toward the operator's";
-  const up = moved.filter(([id, f]) => f > (baseline.factors[id] ?? 1)).map(([id, f]) => `${id} (x${f.toFixed(2)})`);
-  const down = moved.filter(([id, f]) => f < (baseline.factors[id] ?? 1)).map(([id, f]) => `${id} (x${f.toFixed(2)})`);
+  const up = moved
+    .filter(([id, f]) => f > (baseline.factors[id] ?? 1))
+    .map(([id, f]) => `${id} (x${f.toFixed(2)})`);
+  const down = moved
+    .filter(([id, f]) => f < (baseline.factors[id] ?? 1))
+    .map(([id, f]) => `${id} (x${f.toFixed(2)})`);
   return `shifting weight${up.length ? ` toward ${up.join(", ")}` : ""}${up.length && down.length ? " and" : ""}${down.length ? ` away from ${down.join(", ")}` : ""}`;
 }
 
 /** The head of a reason: what crossed which threshold, when. */
-function head(pool: Pool, slo: Slo, plan: PoolPlan, change: ReplicaChange | undefined, hysteresis: number): string {
+function head(
+  pool: Pool,
+  slo: Slo,
+  plan: PoolPlan,
+  change: ReplicaChange | undefined,
+  hysteresis: number,
+): string {
   if (change?.trigger === "breach" && change.breach) return change.breach;
-  if (change?.trigger === "bounds") return `${change.origin} serves ${replicas(change.from)}, outside its configured range`;
+  if (change?.trigger === "bounds")
+    return `${change.origin} serves ${replicas(change.from)}, outside its configured range`;
   if (change?.trigger === "low-demand") {
-    const what = { forecast: "forecast", observed: "observed load", event: "scheduled load" }[plan.horizon.source.kind];
+    const what = { forecast: "forecast", observed: "observed load", event: "scheduled load" }[
+      plan.horizon.source.kind
+    ];
     return `${pool.name} ${what} has stayed under ${percent(slo.targetUtilization * (1 - hysteresis))} of capacity for ${duration(slo.scaleInCooldownSeconds)} (peak ${rps(plan.horizon.total)} until ${clock(plan.windowEnd)})`;
   }
-  if (plan.weights && !plan.weights.protective && plan.weights.shortfall <= 0) return `${pool.name} capacity ${rps(plan.capacity)} now keeps ${rps(plan.window.total)} under ${percent(slo.targetUtilization)} utilisation`;
+  if (plan.weights && !plan.weights.protective && plan.weights.shortfall <= 0)
+    return `${pool.name} capacity ${rps(plan.capacity)} now keeps ${rps(plan.window.total)} under ${percent(slo.targetUtilization)} utilisation`;
   const source = plan.weights?.protective ? { ...plan.weights.demand.source } : plan.window.source;
   return overloadPhrase(pool.name, source, slo.targetUtilization, plan.capacity);
 }
 
-type DecisionBase = Pick<Decision, "at" | "pool" | "mode" | "forecastPeak" | "capacity" | "threshold" | "applied">;
+type DecisionBase = Pick<
+  Decision,
+  "at" | "pool" | "mode" | "forecastPeak" | "capacity" | "threshold" | "applied"
+>;
 
 /** The decisions of one pool's plan: one per replica change, the first carrying the weight
  * clause, and one for the weights when they change without a replica change. */
-export function poolDecisions(pool: Pool, slo: Slo, plan: PoolPlan, baseline: PoolWeights, evaluation: number, at: string, hysteresis: number): { scale: Map<string, Decision>; weights: Decision | null } {
-  const base: DecisionBase = { at, pool: pool.name, mode: slo.mode, forecastPeak: round1(plan.window.total), capacity: round1(plan.capacity), threshold: slo.targetUtilization, applied: false };
+export function poolDecisions(
+  pool: Pool,
+  slo: Slo,
+  plan: PoolPlan,
+  baseline: PoolWeights,
+  evaluation: number,
+  at: string,
+  hysteresis: number,
+): { scale: Map<string, Decision>; weights: Decision | null } {
+  const base: DecisionBase = {
+    at,
+    pool: pool.name,
+    mode: slo.mode,
+    forecastPeak: round1(plan.window.total),
+    capacity: round1(plan.capacity),
+    threshold: slo.targetUtilization,
+    applied: false,
+  };
   const clause = plan.weights ? weightClause(pool, plan.weights, baseline) : "";
   const scale = new Map<string, Decision>();
   plan.changes.forEach((change, i) => {

@@ -2,10 +2,14 @@ import { describe, expect, it } from "vitest";
 import { levelWorthHolding } from "./excursion.ts";
 
 /** A need profile at 30-second steps: `base` replicas, `height` for `minutes` from the start. */
-const spike = (base: number, height: number, minutes: number, total = 40) => ({ needs: Array.from({ length: total * 2 }, (_, i) => (i < minutes * 2 ? height : base)), stepMinutes: 0.5 });
+const spike = (base: number, height: number, minutes: number, total = 40) => ({
+  needs: Array.from({ length: total * 2 }, (_, i) => (i < minutes * 2 ? height : base)),
+  stepMinutes: 0.5,
+});
 const prices = { perMinute: 10, perMissingReplica: 1.2 };
 // A replica is paid through a 6-minute lead and a 5-minute cooldown beyond the time it is needed.
-const worth = (profile: { needs: number[]; stepMinutes: number }, current: number, p = prices) => levelWorthHolding(profile, current, p, 11);
+const worth = (profile: { needs: number[]; stepMinutes: number }, current: number, p = prices) =>
+  levelWorthHolding(profile, current, p, 11);
 
 describe("levelWorthHolding", () => {
   it("leaves a tall, short spike uncovered: its replicas would cost more than the minutes they save", () => {

@@ -25,7 +25,12 @@ export type NeedProfile = { needs: readonly number[]; stepMinutes: number };
  * is covered whatever its height. Never returns less than `current`: releasing replicas is the
  * scale-in rule's business.
  */
-export function levelWorthHolding(profile: NeedProfile, current: number, prices: ExcursionPrices, addMinutes: number): number {
+export function levelWorthHolding(
+  profile: NeedProfile,
+  current: number,
+  prices: ExcursionPrices,
+  addMinutes: number,
+): number {
   const { needs, stepMinutes: dt } = profile;
   const top = needs.reduce((most, n) => Math.max(most, n), current);
   if (top <= current) return current;
@@ -37,7 +42,8 @@ export function levelWorthHolding(profile: NeedProfile, current: number, prices:
     const need = needs[i] ?? 0;
     // Best continuation from k: fall to any k' <= k for free, or rise to k' > k paying the adds.
     rising[top + 1] = Number.POSITIVE_INFINITY;
-    for (let k = top; k >= 0; k--) rising[k] = Math.min(rising[k + 1] ?? Number.POSITIVE_INFINITY, (value[k] ?? 0) + addMinutes * k);
+    for (let k = top; k >= 0; k--)
+      rising[k] = Math.min(rising[k + 1] ?? Number.POSITIVE_INFINITY, (value[k] ?? 0) + addMinutes * k);
     let falling = Number.POSITIVE_INFINITY;
     for (let k = 0; k <= top; k++) {
       falling = Math.min(falling, value[k] ?? 0);

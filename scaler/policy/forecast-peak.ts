@@ -16,7 +16,13 @@ export type ForecastPeak = { value: number; at: number };
  * band above each mean is read no wider than `bandCap` times that mean. Undefined when the range
  * lies outside the forecast (it is stale or too short).
  */
-export function forecastPeak(forecast: Forecast, fromMs: number, toMs: number, position = 1, bandCap = 0): ForecastPeak | undefined {
+export function forecastPeak(
+  forecast: Forecast,
+  fromMs: number,
+  toMs: number,
+  position = 1,
+  bandCap = 0,
+): ForecastPeak | undefined {
   const start = Date.parse(forecast.start);
   const stepMs = forecast.stepSeconds * 1000;
   const values = forecast.mean.map((m, i) => {
@@ -50,7 +56,13 @@ export function forecastPeak(forecast: Forecast, fromMs: number, toMs: number, p
 /** The peak over [fromMs, toMs] as sizing reads it: at `quantile` of the forecast, taken as a
  * normal error around the mean (see bandPosition), with the band no wider than `bandCap` times the
  * mean. */
-export function peakAtQuantile(forecast: Forecast, fromMs: number, toMs: number, quantile: number, bandCap: number): ForecastPeak | undefined {
+export function peakAtQuantile(
+  forecast: Forecast,
+  fromMs: number,
+  toMs: number,
+  quantile: number,
+  bandCap: number,
+): ForecastPeak | undefined {
   return forecastPeak(forecast, fromMs, toMs, bandPosition(quantile), bandCap);
 }
 
@@ -58,4 +70,3 @@ export function peakAtQuantile(forecast: Forecast, fromMs: number, toMs: number,
 export function forecastEnd(forecast: Forecast): number {
   return Date.parse(forecast.start) + forecast.mean.length * forecast.stepSeconds * 1000;
 }
-

@@ -24,7 +24,16 @@ export class NoticeBoard {
     if (this.state.notices[key] !== undefined) return;
     this.state.notices[key] = reason;
     this.reports.push(reason);
-    this.decisions.push({ id: `${this.state.evaluations}-hold-${key}`, at: this.at, pool, mode, action: "hold", reason, applied: false, ...(origin !== undefined ? { origin } : {}) });
+    this.decisions.push({
+      id: `${this.state.evaluations}-hold-${key}`,
+      at: this.at,
+      pool,
+      mode,
+      action: "hold",
+      reason,
+      applied: false,
+      ...(origin !== undefined ? { origin } : {}),
+    });
   }
 
   /** Raises a notice no pool can be named for: reported for the log, never a decision. */
@@ -37,6 +46,8 @@ export class NoticeBoard {
 
   /** Forgets the notices not raised in this evaluation. */
   settle(): void {
-    this.state.notices = Object.fromEntries(Object.entries(this.state.notices).filter(([key]) => this.raised.has(key)));
+    this.state.notices = Object.fromEntries(
+      Object.entries(this.state.notices).filter(([key]) => this.raised.has(key)),
+    );
   }
 }

@@ -25,12 +25,24 @@ export type OriginView = {
 };
 
 /** Builds the policy's view of an origin and settles its last replica request. */
-export function viewOrigin(origin: Origin, scaling: OriginScaling | undefined, observation: OriginObservation, state: OriginState | undefined, outcome: ScaleOutcome | undefined, now: number): OriginView {
+export function viewOrigin(
+  origin: Origin,
+  scaling: OriginScaling | undefined,
+  observation: OriginObservation,
+  state: OriginState | undefined,
+  outcome: ScaleOutcome | undefined,
+  now: number,
+): OriginView {
   const sample = observation.capacity;
   const serving = sample?.replicas;
-  const exportedPerReplica = sample?.capacityRps !== undefined && sample.replicas > 0 ? sample.capacityRps / sample.replicas : undefined;
+  const exportedPerReplica =
+    sample?.capacityRps !== undefined && sample.replicas > 0
+      ? sample.capacityRps / sample.replicas
+      : undefined;
   const perReplica = scaling?.rpsPerReplica ?? exportedPerReplica;
-  const capacityNow = sample?.capacityRps ?? (serving !== undefined && perReplica !== undefined ? serving * perReplica : undefined);
+  const capacityNow =
+    sample?.capacityRps ??
+    (serving !== undefined && perReplica !== undefined ? serving * perReplica : undefined);
   const request = state?.request;
   const requestStatus = settleRequest(request, serving, outcome, scaling, now);
   return {
@@ -48,11 +60,18 @@ export function viewOrigin(origin: Origin, scaling: OriginScaling | undefined, o
 
 /** A request is done once the serving replicas reach it, failed when its job said so, and timed
  * out when the replicas have not come a boot time after they were due. */
-function settleRequest(request: ReplicaRequest | undefined, serving: number | undefined, outcome: ScaleOutcome | undefined, scaling: OriginScaling | undefined, now: number): RequestStatus {
+function settleRequest(
+  request: ReplicaRequest | undefined,
+  serving: number | undefined,
+  outcome: ScaleOutcome | undefined,
+  scaling: OriginScaling | undefined,
+  now: number,
+): RequestStatus {
   if (!request) return "none";
   if (request.failedAt !== undefined || (outcome?.seq === request.seq && !outcome.ok)) return "failed";
   const up = request.replicas > request.from;
-  if (serving !== undefined && (up ? serving >= request.replicas : serving <= request.replicas)) return "done";
+  if (serving !== undefined && (up ? serving >= request.replicas : serving <= request.replicas))
+    return "done";
   const graceMs = Math.max(60_000, (scaling?.bootSeconds ?? 60) * 1000);
   return now > request.readyAt + graceMs ? "timed-out" : "in-flight";
 }
@@ -69,5 +88,7 @@ export function capacityAt(view: OriginView, t: number): number | undefined {
   const request = view.request;
   if (!request || view.serving === undefined || view.perReplica === undefined) return view.capacityNow;
   if (request.replicas < view.serving) return Math.min(view.capacityNow, request.replicas * view.perReplica);
-  return t >= request.readyAt ? view.capacityNow + (request.replicas - view.serving) * view.perReplica : view.capacityNow;
+  return t >= request.readyAt
+    ? view.capacityNow + (request.replicas - view.serving) * view.perReplica
+    : view.capacityNow;
 }

@@ -22,7 +22,15 @@ export type PoolDemand = { total: number; source: DemandSource; forecastMissing:
  * pool that covers some of the range raises the estimate to the load it expects (offered to the
  * pool, so not scaled by the spill): what the operator knows and the forecast cannot.
  */
-export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: number, now: number, currentSpill: number, reading: Pick<PolicyTuning, "sizingQuantile" | "bandCap">, events: readonly ScheduledEvent[] = []): PoolDemand | undefined {
+export function poolDemand(
+  views: readonly OriginView[],
+  fromMs: number,
+  toMs: number,
+  now: number,
+  currentSpill: number,
+  reading: Pick<PolicyTuning, "sizingQuantile" | "bandCap">,
+  events: readonly ScheduledEvent[] = [],
+): PoolDemand | undefined {
   let forecastSum = 0;
   let observedSum = 0;
   let anyForecast = false;
@@ -36,7 +44,15 @@ export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: n
       observedSum += observed;
       anyObserved = true;
     }
-    const peak = view.observation.forecast ? peakAtQuantile(view.observation.forecast, fromMs, toMs, view.sizingQuantile ?? reading.sizingQuantile, reading.bandCap) : undefined;
+    const peak = view.observation.forecast
+      ? peakAtQuantile(
+          view.observation.forecast,
+          fromMs,
+          toMs,
+          view.sizingQuantile ?? reading.sizingQuantile,
+          reading.bandCap,
+        )
+      : undefined;
     if (peak) {
       anyForecast = true;
       forecastSum += peak.value;
@@ -54,14 +70,32 @@ export function poolDemand(views: readonly OriginView[], fromMs: number, toMs: n
   const scale = 1 / (1 - Math.min(0.99, Math.max(0, currentSpill)));
   const useForecast = anyForecast && forecastSum >= observedSum;
   const total = (useForecast ? forecastSum : observedSum) * scale;
-  if (event && event.expectedRps > total) return { total: event.expectedRps, source: { kind: "event", value: event.expectedRps, at: Math.max(fromMs, Date.parse(event.start)), event }, forecastMissing };
-  const source: DemandSource = useForecast ? { kind: "forecast", value: total, at: peakAt } : { kind: "observed", value: total, at: now };
+  if (event && event.expectedRps > total)
+    return {
+      total: event.expectedRps,
+      source: {
+        kind: "event",
+        value: event.expectedRps,
+        at: Math.max(fromMs, Date.parse(event.start)),
+        event,
+      },
+      forecastMissing,
+    };
+  const source: DemandSource = useForecast
+    ? { kind: "forecast", value: total, at: peakAt }
+    : { kind: "observed", value: total, at: now };
   return { total, source, forecastMissing };
 }
 
 /** The event expecting the most load among those covering some of [fromMs, toMs). */
-function largestEvent(events: readonly ScheduledEvent[], fromMs: number, toMs: number): ScheduledEvent | undefined {
+function largestEvent(
+  events: readonly ScheduledEvent[],
+  fromMs: number,
+  toMs: number,
+): ScheduledEvent | undefined {
   let largest: ScheduledEvent | undefined;
-  for (const event of events) if (eventOverlaps(event, fromMs, toMs) && (!largest || event.expectedRps > largest.expectedRps)) largest = event;
+  for (const event of events)
+    if (eventOverlaps(event, fromMs, toMs) && (!largest || event.expectedRps > largest.expectedRps))
+      largest = event;
   return largest;
 }

@@ -15,7 +15,8 @@ export function percent(share: number): string {
 }
 
 /** The time of day in UTC, "14:05" or with seconds "14:05:30". */
-const timeOfDay = (ms: number, seconds = false): string => new Date(ms).toISOString().slice(11, seconds ? 19 : 16);
+const timeOfDay = (ms: number, seconds = false): string =>
+  new Date(ms).toISOString().slice(11, seconds ? 19 : 16);
 
 /** A clock time in UTC: "14:05 UTC". */
 export function clock(ms: number): string {
@@ -44,13 +45,18 @@ export function replicas(n: number): string {
 }
 
 /** What drove a pool's demand estimate, as the head of a reason. */
-export type DemandSource = { kind: "forecast" | "observed"; value: number; at: number } | { kind: "event"; value: number; at: number; event: ScheduledEvent };
+export type DemandSource =
+  | { kind: "forecast" | "observed"; value: number; at: number }
+  | { kind: "event"; value: number; at: number; event: ScheduledEvent };
 
 /** "eu-west forecast 1,840 rps at 14:05 UTC", "eu-west observed 1,840 rps" or "eu-west expects
  * 3,000 rps for event launch (2026-11-27 14:00 to 16:00 UTC)". */
 export function demandPhrase(pool: string, source: DemandSource): string {
-  if (source.kind === "event") return `${pool} expects ${rps(source.value)} for event ${source.event.id} (${dateRange(Date.parse(source.event.start), Date.parse(source.event.end))})`;
-  return source.kind === "forecast" ? `${pool} forecast ${rps(source.value)} at ${clock(source.at)}` : `${pool} observed ${rps(source.value)}`;
+  if (source.kind === "event")
+    return `${pool} expects ${rps(source.value)} for event ${source.event.id} (${dateRange(Date.parse(source.event.start), Date.parse(source.event.end))})`;
+  return source.kind === "forecast"
+    ? `${pool} forecast ${rps(source.value)} at ${clock(source.at)}`
+    : `${pool} observed ${rps(source.value)}`;
 }
 
 /** A stretch of days and times in UTC: "2026-11-27 14:00 to 16:00 UTC", or with both dates when

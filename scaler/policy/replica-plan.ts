@@ -19,7 +19,12 @@ export type ReplicaChange = {
 export type Scalable = OriginView & { scaling: OriginScaling; serving: number; perReplica: number };
 
 export function isScalable(view: OriginView): view is Scalable {
-  return view.scaling !== undefined && view.serving !== undefined && view.perReplica !== undefined && view.perReplica > 0;
+  return (
+    view.scaling !== undefined &&
+    view.serving !== undefined &&
+    view.perReplica !== undefined &&
+    view.perReplica > 0
+  );
 }
 
 /** Replicas needed to carry `load` at `utilisation` per replica. */
@@ -33,10 +38,23 @@ export function replicasFor(load: number, perReplica: number, utilisation: numbe
  * (max replicas for a resizable origin, today's capacity for a fixed one; an origin of unknown
  * capacity keeps its share). So when one origin is at its ceiling, the others grow for it.
  */
-export function scalableLoads(views: readonly OriginView[], demand: number, threshold: number): Map<string, number> {
+export function scalableLoads(
+  views: readonly OriginView[],
+  demand: number,
+  threshold: number,
+): Map<string, number> {
   const fill = views.map((view) => {
-    if (isScalable(view)) return { id: view.id, weight: view.weight, allowed: threshold * view.scaling.maxReplicas * view.perReplica };
-    return { id: view.id, weight: view.weight, allowed: view.capacityNow === undefined ? null : threshold * view.capacityNow };
+    if (isScalable(view))
+      return {
+        id: view.id,
+        weight: view.weight,
+        allowed: threshold * view.scaling.maxReplicas * view.perReplica,
+      };
+    return {
+      id: view.id,
+      weight: view.weight,
+      allowed: view.capacityNow === undefined ? null : threshold * view.capacityNow,
+    };
   });
   const { loads } = fillByWeight(demand, fill);
   const out = new Map<string, number>();
@@ -47,8 +65,10 @@ export function scalableLoads(views: readonly OriginView[], demand: number, thre
 /** What the SLO's latency or error objective says about an origin right now, if broken. */
 export function breachOf(view: OriginView, slo: Slo): string | undefined {
   const { p95Ms, errorRate } = view.observation;
-  if (slo.p95LatencyMs !== undefined && p95Ms !== undefined && p95Ms > slo.p95LatencyMs) return `${view.id} p95 latency ${Math.round(p95Ms)} ms breaks the ${slo.p95LatencyMs} ms SLO`;
-  if (slo.maxErrorRate !== undefined && errorRate !== undefined && errorRate > slo.maxErrorRate) return `${view.id} error rate ${(errorRate * 100).toFixed(1)} % breaks the ${(slo.maxErrorRate * 100).toFixed(1)} % SLO`;
+  if (slo.p95LatencyMs !== undefined && p95Ms !== undefined && p95Ms > slo.p95LatencyMs)
+    return `${view.id} p95 latency ${Math.round(p95Ms)} ms breaks the ${slo.p95LatencyMs} ms SLO`;
+  if (slo.maxErrorRate !== undefined && errorRate !== undefined && errorRate > slo.maxErrorRate)
+    return `${view.id} error rate ${(errorRate * 100).toFixed(1)} % breaks the ${(slo.maxErrorRate * 100).toFixed(1)} % SLO`;
   return undefined;
 }
 
@@ -60,7 +80,12 @@ const clamp = (n: number, s: OriginScaling) => Math.min(s.maxReplicas, Math.max(
  * request in flight, at least `breachStep` more. The target counts replicas already on the way,
  * so a repeated evaluation never asks twice.
  */
-export function planScaleOut(view: Scalable, load: number, slo: Slo, tuning: PolicyTuning): ReplicaChange | undefined {
+export function planScaleOut(
+  view: Scalable,
+  load: number,
+  slo: Slo,
+  tuning: PolicyTuning,
+): ReplicaChange | undefined {
   const inFlight = isScalingOut(view);
   const current = inFlight && view.request ? view.request.replicas : view.serving;
   const needed = replicasFor(load, view.perReplica, slo.targetUtilization);
@@ -68,8 +93,20 @@ export function planScaleOut(view: Scalable, load: number, slo: Slo, tuning: Pol
   const breachNeed = breach ? view.serving + Math.max(1, Math.ceil(view.serving * tuning.breachStep)) : 0;
   const desired = clamp(Math.max(needed, breachNeed), view.scaling);
   if (desired <= current) return undefined;
-  const trigger = needed >= breachNeed ? (current < view.scaling.minReplicas && needed <= view.scaling.minReplicas ? "bounds" : "demand") : "breach";
-  return { origin: view.id, kind: "scale-out", from: current, to: desired, trigger, ...(trigger === "breach" && breach ? { breach } : {}) };
+  const trigger =
+    needed >= breachNeed
+      ? current < view.scaling.minReplicas && needed <= view.scaling.minReplicas
+        ? "bounds"
+        : "demand"
+      : "breach";
+  return {
+    origin: view.id,
+    kind: "scale-out",
+    from: current,
+    to: desired,
+    trigger,
+    ...(trigger === "breach" && breach ? { breach } : {}),
+  };
 }
 
 /**
@@ -78,8 +115,19 @@ export function planScaleOut(view: Scalable, load: number, slo: Slo, tuning: Pol
  * cooldown; then down to the most needed over that time, never below the minimum. Never while a
  * scale-out is in flight in the pool or the SLO breaks. Updates the origin's low-load memory.
  */
-export function planScaleIn(view: Scalable, horizonLoad: number, slo: Slo, tuning: PolicyTuning, memory: OriginState, poolBusy: boolean, now: number): ReplicaChange | undefined {
-  const needed = clamp(replicasFor(horizonLoad, view.perReplica, slo.targetUtilization * (1 - tuning.hysteresis)), view.scaling);
+export function planScaleIn(
+  view: Scalable,
+  horizonLoad: number,
+  slo: Slo,
+  tuning: PolicyTuning,
+  memory: OriginState,
+  poolBusy: boolean,
+  now: number,
+): ReplicaChange | undefined {
+  const needed = clamp(
+    replicasFor(horizonLoad, view.perReplica, slo.targetUtilization * (1 - tuning.hysteresis)),
+    view.scaling,
+  );
   if (poolBusy || view.request !== undefined || needed >= view.serving || breachOf(view, slo) !== undefined) {
     delete memory.lowSince;
     delete memory.lowNeed;
@@ -91,5 +139,12 @@ export function planScaleIn(view: Scalable, horizonLoad: number, slo: Slo, tunin
   const to = memory.lowNeed;
   delete memory.lowSince;
   delete memory.lowNeed;
-  return { origin: view.id, kind: "scale-in", from: view.serving, to, trigger: view.serving > view.scaling.maxReplicas && to === view.scaling.maxReplicas ? "bounds" : "low-demand" };
+  return {
+    origin: view.id,
+    kind: "scale-in",
+    from: view.serving,
+    to,
+    trigger:
+      view.serving > view.scaling.maxReplicas && to === view.scaling.maxReplicas ? "bounds" : "low-demand",
+  };
 }

@@ -15,7 +15,8 @@ describe("probit", () => {
   });
 
   it("refuses values that are not probabilities", () => {
-    for (const p of [0, 1, -0.1, 1.5, Number.NaN]) expect(() => probit(p)).toThrow(/strictly between 0 and 1/);
+    for (const p of [0, 1, -0.1, 1.5, Number.NaN])
+      expect(() => probit(p)).toThrow(/strictly between 0 and 1/);
   });
 });
 

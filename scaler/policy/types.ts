@@ -1,8 +1,21 @@
-import type { Decision, Forecast, OriginTable, ScheduledEvent, Slo, WeightsOverlay } from "../../contracts/index.ts";
+import type {
+  Decision,
+  Forecast,
+  OriginTable,
+  ScheduledEvent,
+  Slo,
+  WeightsOverlay,
+} from "../../contracts/index.ts";
 
 /** What the policy needs to know about an origin's replicas; absent for a fixed-size origin.
  * `violationBudget`, when set, replaces the policy's for this origin. */
-export type OriginScaling = { rpsPerReplica: number; minReplicas: number; maxReplicas: number; bootSeconds: number; violationBudget?: number };
+export type OriginScaling = {
+  rpsPerReplica: number;
+  minReplicas: number;
+  maxReplicas: number;
+  bootSeconds: number;
+  violationBudget?: number;
+};
 
 /** Knobs of the policy (see the README's scaler section). */
 export type PolicyTuning = {
@@ -47,7 +60,20 @@ export type PolicyTuning = {
   evaluationSeconds: number;
 };
 
-export const DEFAULT_TUNING: PolicyTuning = { hysteresis: 0, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, overlayTtlSeconds: 300, sizingQuantile: 0.9, bandCap: 0.6, violationBudget: 0.02, violationBudgetGain: 0.005, excursionPrice: 0, shortfallPrice: 1.2, evaluationSeconds: 30 };
+export const DEFAULT_TUNING: PolicyTuning = {
+  hysteresis: 0,
+  weightHoldSeconds: 300,
+  maxSpill: 0.5,
+  breachStep: 0.2,
+  overlayTtlSeconds: 300,
+  sizingQuantile: 0.9,
+  bandCap: 0.6,
+  violationBudget: 0.02,
+  violationBudgetGain: 0.005,
+  excursionPrice: 0,
+  shortfallPrice: 1.2,
+  evaluationSeconds: 30,
+};
 
 /** The latest fresh observations of one origin (stale ones are left out by the reader). */
 export type OriginObservation = {
@@ -61,7 +87,15 @@ export type OriginObservation = {
 };
 
 /** A replica change the policy asked for (or advised) and is waiting to see take effect. */
-export type ReplicaRequest = { seq: number; from: number; replicas: number; at: number; readyAt: number; mode: "act" | "advise"; failedAt?: number };
+export type ReplicaRequest = {
+  seq: number;
+  from: number;
+  replicas: number;
+  at: number;
+  readyAt: number;
+  mode: "act" | "advise";
+  failedAt?: number;
+};
 
 /** What the policy remembers about an origin between evaluations. */
 export type OriginState = {
@@ -99,7 +133,14 @@ export type PolicyState = {
   notices: Record<string, string>;
 };
 
-export const EMPTY_STATE: PolicyState = { epoch: "0", evaluations: 0, weightsSeq: 0, origins: {}, pools: {}, notices: {} };
+export const EMPTY_STATE: PolicyState = {
+  epoch: "0",
+  evaluations: 0,
+  weightsSeq: 0,
+  origins: {},
+  pools: {},
+  notices: {},
+};
 
 /** How a replica request ended, as reported by the scale job. */
 export type ScaleOutcome = { seq: number; ok: boolean; at: number; error?: string };
@@ -128,7 +169,14 @@ export type PolicyInput = {
 };
 
 /** A replica change to carry out (act mode only). */
-export type ScaleCall = { origin: string; pool: string; from: number; to: number; seq: number; decision: Decision };
+export type ScaleCall = {
+  origin: string;
+  pool: string;
+  from: number;
+  to: number;
+  seq: number;
+  decision: Decision;
+};
 
 /** What one evaluation decided. `decisions` are to be recorded now (advised decisions and
  * holds); act-mode decisions travel inside `scale` and `weights`, and their jobs record them once

@@ -7,10 +7,21 @@ import { forecastOf, sloOf, tableOf } from "./policy-fixtures.ts";
 import { bandPosition } from "./sizing-quantile.ts";
 import type { OriginState, PolicyTuning } from "./types.ts";
 import { DEFAULT_TUNING } from "./types.ts";
-import { beyondReach, MAX_ADAPTED_QUANTILE, MIN_ADAPTED_QUANTILE, sizingQuantileOf, spendViolationBudget } from "./violation-budget.ts";
+import {
+  beyondReach,
+  MAX_ADAPTED_QUANTILE,
+  MIN_ADAPTED_QUANTILE,
+  sizingQuantileOf,
+  spendViolationBudget,
+} from "./violation-budget.ts";
 
 const T0 = Date.UTC(2026, 2, 2, 0, 0);
-const tuning = (overrides: Partial<PolicyTuning> = {}): PolicyTuning => ({ ...DEFAULT_TUNING, violationBudget: 0.02, violationBudgetGain: 0.01, ...overrides });
+const tuning = (overrides: Partial<PolicyTuning> = {}): PolicyTuning => ({
+  ...DEFAULT_TUNING,
+  violationBudget: 0.02,
+  violationBudgetGain: 0.01,
+  ...overrides,
+});
 /** An origin serving `rps` on 10 replicas of 100 rps (1,000 rps of capacity). */
 const viewAt = (rps: number | undefined, capacityNow: number | null = 1000): OriginView => ({
   id: "eu-1",
@@ -21,7 +32,11 @@ const viewAt = (rps: number | undefined, capacityNow: number | null = 1000): Ori
 });
 
 /** An origin of 100 rps per replica serving `rps` with `forecast` as its latest forecast. */
-const servingWith = (forecast: Forecast, rps: number): OriginView => ({ ...viewAt(rps), perReplica: 100, observation: { rps, forecast } });
+const servingWith = (forecast: Forecast, rps: number): OriginView => ({
+  ...viewAt(rps),
+  perReplica: 100,
+  observation: { rps, forecast },
+});
 
 describe("violation budget", () => {
   it("raises the sizing quantile after a moment above the target and lowers it after one under", () => {
@@ -29,7 +44,10 @@ describe("violation budget", () => {
     const slo = sloOf("eu-west");
     expect(spendViolationBudget(viewAt(710), slo, tuning(), memory, T0)).toBeCloseTo(0.9 + 0.01 * 0.98, 12);
     expect(memory.sizingQuantile).toBeCloseTo(0.9098, 12);
-    expect(spendViolationBudget(viewAt(690), slo, tuning(), memory, T0)).toBeCloseTo(0.9098 - 0.01 * 0.02, 12);
+    expect(spendViolationBudget(viewAt(690), slo, tuning(), memory, T0)).toBeCloseTo(
+      0.9098 - 0.01 * 0.02,
+      12,
+    );
   });
 
   it("keeps the quantile between the forecast's mean and its 99th percentile", () => {
@@ -37,7 +55,8 @@ describe("violation budget", () => {
     const low: OriginState = { seq: 0, sizingQuantile: 0.5001 };
     const slo = sloOf("eu-west");
     for (let i = 0; i < 10; i++) spendViolationBudget(viewAt(2000), slo, tuning(), high, T0);
-    for (let i = 0; i < 100; i++) spendViolationBudget(viewAt(10), slo, tuning({ violationBudget: 0.5 }), low, T0);
+    for (let i = 0; i < 100; i++)
+      spendViolationBudget(viewAt(10), slo, tuning({ violationBudget: 0.5 }), low, T0);
     expect(high.sizingQuantile).toBe(MAX_ADAPTED_QUANTILE);
     expect(low.sizingQuantile).toBe(MIN_ADAPTED_QUANTILE);
   });
@@ -48,19 +67,30 @@ describe("violation budget", () => {
     expect(spendViolationBudget(viewAt(undefined), slo, tuning(), memory, T0)).toBe(0.8);
     expect(spendViolationBudget(viewAt(900, null), slo, tuning(), memory, T0)).toBe(0.8);
     expect(spendViolationBudget(viewAt(900, 0), slo, tuning(), memory, T0)).toBe(0.8);
-    expect(spendViolationBudget(viewAt(900), sloOf("eu-west", { mode: "off" }), tuning(), memory, T0)).toBe(0.8);
+    expect(spendViolationBudget(viewAt(900), sloOf("eu-west", { mode: "off" }), tuning(), memory, T0)).toBe(
+      0.8,
+    );
     expect(memory.sizingQuantile).toBe(0.8);
     const fixed: OriginState = { seq: 0 };
-    expect(spendViolationBudget(viewAt(900), slo, tuning({ violationBudget: 0, sizingQuantile: 0.7 }), fixed, T0)).toBe(0.7);
+    expect(
+      spendViolationBudget(viewAt(900), slo, tuning({ violationBudget: 0, sizingQuantile: 0.7 }), fixed, T0),
+    ).toBe(0.7);
     expect(fixed.sizingQuantile).toBeUndefined();
-    expect(sizingQuantileOf({ seq: 0, sizingQuantile: 0.6 }, tuning({ violationBudget: 0, sizingQuantile: 0.7 }))).toBe(0.7);
+    expect(
+      sizingQuantileOf({ seq: 0, sizingQuantile: 0.6 }, tuning({ violationBudget: 0, sizingQuantile: 0.7 })),
+    ).toBe(0.7);
   });
 
   it("spends about the budget in the long run, whatever the forecast's errors", () => {
     // Capacity is sized at the adapted quantile of a band drawn for errors of sd 90 (too narrow)
     // or 200 (too wide) while the real ones have sd 100 around a mean of 1,000: at a fixed 0.9
     // the first runs above target 10.7 % of the time and the second 0.5 %.
-    for (const [budget, bandSd] of [[0.05, 90], [0.1, 90], [0.02, 200], [0.1, 200]] as const) {
+    for (const [budget, bandSd] of [
+      [0.05, 90],
+      [0.1, 90],
+      [0.02, 200],
+      [0.1, 200],
+    ] as const) {
       const rng = seededRng(11);
       const gaussian = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
       const memory: OriginState = { seq: 0 };
@@ -95,14 +125,20 @@ describe("violation budget", () => {
     const later = T0 + 31 * 60_000;
     expect(beyondReach(withForecast(900), slo, later, tuning())).toBe(false);
     expect(spendViolationBudget(withForecast(900), slo, tuning(), memory, later)).toBeCloseTo(0.9196, 12);
-    expect(beyondReach({ ...viewAt(900), observation: { rps: 900, forecast } }, slo, T0, tuning())).toBe(false);
+    expect(beyondReach({ ...viewAt(900), observation: { rps: 900, forecast } }, slo, T0, tuning())).toBe(
+      false,
+    );
   });
 
   it("judges reach on the band as sizing reads it, capped at bandCap of the mean", () => {
     // A band three times the mean of 600 rps: read capped at 0.6, its 99th percentile is
     // 600 + 1.815 x 360 = 1,253.5 rps, 18 replicas of 100 at 70 %, which carry 1,260 rps under the
     // target. Read whole, it would need 40 replicas, so 1,261 rps would be within reach.
-    const withForecast = (rps: number) => servingWith(forecastOf("eu-1", T0 - 60_000, 60, 30, () => 600, 3), rps);
+    const withForecast = (rps: number) =>
+      servingWith(
+        forecastOf("eu-1", T0 - 60_000, 60, 30, () => 600, 3),
+        rps,
+      );
     const slo = sloOf("eu-west");
     expect(beyondReach(withForecast(1259), slo, T0, tuning({ bandCap: 0.6 }))).toBe(false);
     expect(beyondReach(withForecast(1261), slo, T0, tuning({ bandCap: 0.6 }))).toBe(true);
@@ -127,7 +163,11 @@ describe("violation budget", () => {
       const sized = 1000 + bandPosition(sizingQuantileOf(memory, knobs)) * 128.16;
       const capacity = Math.ceil(sized / (slo.targetUtilization * 10)) * 10;
       const load = rng() < 0.03 ? 3000 : 1000 + 100 * gaussian();
-      const view: OriginView = { ...viewAt(load, capacity), perReplica: 10, observation: { rps: load, forecast } };
+      const view: OriginView = {
+        ...viewAt(load, capacity),
+        perReplica: 10,
+        observation: { rps: load, forecast },
+      };
       if (load > slo.targetUtilization * capacity && !beyondReach(view, slo, T0, tuning())) counted++;
       spendViolationBudget(view, slo, knobs, memory, T0);
       if (i >= steps / 2) quantiles += sizingQuantileOf(memory, knobs);
@@ -161,8 +201,22 @@ describe("violation budget", () => {
  * 100 rps: its top needs 10 replicas at 70 %, its mean 9, which also keep the load under the
  * target. `own` is the origin's budget in its scaling configuration, if any. */
 function calmDay(policyBudget: number, own?: number): PolicyWorld {
-  const scaling = { rpsPerReplica: 100, minReplicas: 1, maxReplicas: 20, bootSeconds: 300, ...(own === undefined ? {} : { violationBudget: own }) };
-  const world = new PolicyWorld({ table: tableOf([{ name: "eu-west", origins: [["eu-1", 100]] }]), slos: { "eu-west": sloOf("eu-west", { scaleInCooldownSeconds: 300 }) }, scaling: { "eu-1": scaling }, replicas: { "eu-1": 10 }, load: () => 610, start: T0, tuning: { violationBudget: policyBudget } });
+  const scaling = {
+    rpsPerReplica: 100,
+    minReplicas: 1,
+    maxReplicas: 20,
+    bootSeconds: 300,
+    ...(own === undefined ? {} : { violationBudget: own }),
+  };
+  const world = new PolicyWorld({
+    table: tableOf([{ name: "eu-west", origins: [["eu-1", 100]] }]),
+    slos: { "eu-west": sloOf("eu-west", { scaleInCooldownSeconds: 300 }) },
+    scaling: { "eu-1": scaling },
+    replicas: { "eu-1": 10 },
+    load: () => 610,
+    start: T0,
+    tuning: { violationBudget: policyBudget },
+  });
   world.run(24 * 3600, 30);
   return world;
 }

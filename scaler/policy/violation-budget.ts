@@ -25,13 +25,26 @@ export function originTuning(tuning: PolicyTuning, scaling: OriginScaling | unde
  * forecast read is the freshest there is, so a burst already in the data the forecast saw counts. Without a load, a forecast
  * covering now or a known rate per replica, nothing can be said and the moment counts.
  */
-export function beyondReach(view: OriginView, slo: Slo, now: number, tuning: Pick<PolicyTuning, "evaluationSeconds" | "bandCap">): boolean {
+export function beyondReach(
+  view: OriginView,
+  slo: Slo,
+  now: number,
+  tuning: Pick<PolicyTuning, "evaluationSeconds" | "bandCap">,
+): boolean {
   const { forecast, rps: load } = view.observation;
   const perReplica = view.perReplica;
   if (load === undefined || !forecast || perReplica === undefined || perReplica <= 0) return false;
-  const top = peakAtQuantile(forecast, now, now + tuning.evaluationSeconds * 1000, MAX_ADAPTED_QUANTILE, tuning.bandCap);
+  const top = peakAtQuantile(
+    forecast,
+    now,
+    now + tuning.evaluationSeconds * 1000,
+    MAX_ADAPTED_QUANTILE,
+    tuning.bandCap,
+  );
   if (!top) return false;
-  return load > slo.targetUtilization * replicasFor(top.value, perReplica, slo.targetUtilization) * perReplica;
+  return (
+    load > slo.targetUtilization * replicasFor(top.value, perReplica, slo.targetUtilization) * perReplica
+  );
 }
 
 /** The quantile an origin is sized for: its adapted one when a violation budget is set, else the
@@ -57,15 +70,33 @@ export function sizingQuantileOf(memory: OriginState | undefined, tuning: Policy
  * (unchanged when the moment cannot be judged). Advise mode adapts the same way, so it records
  * the decisions act mode would make in the same situation.
  */
-export function spendViolationBudget(view: OriginView, slo: Slo, tuning: PolicyTuning, memory: OriginState, now: number): number {
+export function spendViolationBudget(
+  view: OriginView,
+  slo: Slo,
+  tuning: PolicyTuning,
+  memory: OriginState,
+  now: number,
+): number {
   const current = sizingQuantileOf(memory, tuning);
   const load = view.observation.rps;
-  if (tuning.violationBudget <= 0 || slo.mode === "off" || load === undefined || view.capacityNow === undefined || view.capacityNow <= 0) return current;
+  if (
+    tuning.violationBudget <= 0 ||
+    slo.mode === "off" ||
+    load === undefined ||
+    view.capacityNow === undefined ||
+    view.capacityNow <= 0
+  )
+    return current;
   const above = load > slo.targetUtilization * view.capacityNow;
   if (above && beyondReach(view, slo, now, tuning)) return current;
   const violating = above ? 1 : 0;
-  const next = Math.min(MAX_ADAPTED_QUANTILE, Math.max(MIN_ADAPTED_QUANTILE, current + tuning.violationBudgetGain * (violating - tuning.violationBudget)));
+  const next = Math.min(
+    MAX_ADAPTED_QUANTILE,
+    Math.max(
+      MIN_ADAPTED_QUANTILE,
+      current + tuning.violationBudgetGain * (violating - tuning.violationBudget),
+    ),
+  );
   memory.sizingQuantile = next;
   return next;
 }
-

@@ -47,7 +47,10 @@ export function fillByWeight(demand: number, origins: readonly FillOrigin[]): Fi
 
 /** The weight factors that make the edge split traffic as `loads` says: an origin's effective
  * weight is its operator weight times its factor, so its share is weight·factor / Σ weight·factor. */
-export function factorsForLoads(origins: readonly FillOrigin[], loads: Readonly<Record<string, number>>): Record<string, number> {
+export function factorsForLoads(
+  origins: readonly FillOrigin[],
+  loads: Readonly<Record<string, number>>,
+): Record<string, number> {
   const total = origins.reduce((sum, o) => sum + o.weight, 0);
   const served = origins.reduce((sum, o) => sum + (loads[o.id] ?? 0), 0);
   const factors: Record<string, number> = {};

@@ -59,7 +59,12 @@ export type WeightOutcome = { plan: WeightPlan | undefined; holdUntil: number | 
 export function planWeights(args: PlanArgs): WeightOutcome {
   const { views, slo, tuning, now, horizonEnd, baseline } = args;
   const threshold = slo.targetUtilization;
-  const cuts = [now, ...views.flatMap((v) => (v.request && v.request.readyAt > now && v.request.readyAt < horizonEnd ? [v.request.readyAt] : []))];
+  const cuts = [
+    now,
+    ...views.flatMap((v) =>
+      v.request && v.request.readyAt > now && v.request.readyAt < horizonEnd ? [v.request.readyAt] : [],
+    ),
+  ];
   const points = [...new Set(cuts)].sort((a, b) => a - b);
   let worst: (WeightPlan & { deviation: number; fill: FillOrigin[] }) | undefined;
   points.forEach((from, i) => {
@@ -72,11 +77,16 @@ export function planWeights(args: PlanArgs): WeightOutcome {
     });
     const { loads, excess } = fillByWeight(demand.total, fill);
     const shortfall = demand.total > 0 ? excess / demand.total : 0;
-    const room = args.fallbackHeadroom === null || demand.total <= 0 ? 0 : args.fallbackHeadroom / demand.total;
+    const room =
+      args.fallbackHeadroom === null || demand.total <= 0 ? 0 : args.fallbackHeadroom / demand.total;
     const spill = round3(Math.min(shortfall, tuning.maxSpill, room));
     const factors = factorsForLoads(fill, loads);
     const deviation = maxDeviation(factors);
-    if (!worst || shortfall > worst.shortfall || (shortfall === worst.shortfall && deviation > worst.deviation)) {
+    if (
+      !worst ||
+      shortfall > worst.shortfall ||
+      (shortfall === worst.shortfall && deviation > worst.deviation)
+    ) {
       worst = { factors, spill, demand, at: from, shortfall, protective: false, deviation, fill };
     }
   });
@@ -86,9 +96,12 @@ export function planWeights(args: PlanArgs): WeightOutcome {
   plan.protective = plan.spill > baseline.spill + 0.005 || overloadedUnder(baseline, fill, plan.demand.total);
   if (plan.protective) return { plan, holdUntil: now + holdFor };
   if (!isShifted(baseline)) return { plan: undefined, holdUntil: undefined };
-  const easing = plan.spill < baseline.spill - 0.005 || maxDeviation(plan.factors) < maxDeviation(baseline.factors) - 0.005;
+  const easing =
+    plan.spill < baseline.spill - 0.005 ||
+    maxDeviation(plan.factors) < maxDeviation(baseline.factors) - 0.005;
   if (!easing) return { plan: undefined, holdUntil: now + holdFor };
-  if (args.holdUntil !== undefined && now < args.holdUntil) return { plan: undefined, holdUntil: args.holdUntil };
+  if (args.holdUntil !== undefined && now < args.holdUntil)
+    return { plan: undefined, holdUntil: args.holdUntil };
   return { plan: relax(plan, baseline), holdUntil: args.holdUntil };
 }
 
@@ -101,7 +114,11 @@ function overloadedUnder(baseline: PoolWeights, fill: readonly FillOrigin[], dem
   const served = demand * (1 - baseline.spill);
   const total = fill.reduce((sum, o) => sum + o.weight * (baseline.factors[o.id] ?? 1), 0);
   if (total <= 0) return false;
-  return fill.some((o) => o.allowed !== null && (served * o.weight * (baseline.factors[o.id] ?? 1)) / total > o.allowed * (1 + 1e-6));
+  return fill.some(
+    (o) =>
+      o.allowed !== null &&
+      (served * o.weight * (baseline.factors[o.id] ?? 1)) / total > o.allowed * (1 + 1e-6),
+  );
 }
 
 /** Moves half-way from the baseline toward the plan, snapping when close. */

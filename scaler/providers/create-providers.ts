@@ -13,14 +13,28 @@ export type ProviderRegistry = { forOrigin(origin: string, originUrl: string): S
 
 /** Builds every origin's provider; Kubernetes credentials are resolved now, so a missing
  * kubeconfig or service account stops the scaler at start with the reason. */
-export async function createProviders(config: ScalerConfig, env: Env, now: Clock, serviceAccountDir?: string): Promise<ProviderRegistry> {
+export async function createProviders(
+  config: ScalerConfig,
+  env: Env,
+  now: Clock,
+  serviceAccountDir?: string,
+): Promise<ProviderRegistry> {
   const kube = new Map<string, KubeCredentials>();
   for (const scaling of Object.values(config.origins)) {
     const p = scaling.provider;
     if (p.kind !== "kubernetes") continue;
     const key = `${p.credentials}|${p.kubeconfig ?? ""}|${p.context ?? ""}`;
     if (!kube.has(key)) {
-      kube.set(key, await resolveKubeCredentials({ mode: p.credentials, env, ...(p.kubeconfig !== undefined ? { kubeconfig: p.kubeconfig } : {}), ...(p.context !== undefined ? { context: p.context } : {}), ...(serviceAccountDir !== undefined ? { serviceAccountDir } : {}) }));
+      kube.set(
+        key,
+        await resolveKubeCredentials({
+          mode: p.credentials,
+          env,
+          ...(p.kubeconfig !== undefined ? { kubeconfig: p.kubeconfig } : {}),
+          ...(p.context !== undefined ? { context: p.context } : {}),
+          ...(serviceAccountDir !== undefined ? { serviceAccountDir } : {}),
+        }),
+      );
     }
   }
   return {
@@ -34,10 +48,16 @@ export async function createProviders(config: ScalerConfig, env: Env, now: Clock
       }
       if (p.kind === "simulator") {
         const token = p.tokenEnv !== undefined ? env[p.tokenEnv] : undefined;
-        return simulatorProvider({ url: p.url ?? originUrl, ...timeout, ...(token !== undefined ? { token } : {}) });
+        return simulatorProvider({
+          url: p.url ?? originUrl,
+          ...timeout,
+          ...(token !== undefined ? { token } : {}),
+        });
       }
       const credentials = kube.get(`${p.credentials}|${p.kubeconfig ?? ""}|${p.context ?? ""}`);
-      return credentials ? kubernetesProvider({ namespace: p.namespace, deployment: p.deployment, credentials, ...timeout }) : undefined;
+      return credentials
+        ? kubernetesProvider({ namespace: p.namespace, deployment: p.deployment, credentials, ...timeout })
+        : undefined;
     },
   };
 }

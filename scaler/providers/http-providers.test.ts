@@ -7,7 +7,15 @@ import { simulatorProvider } from "./simulator-provider.ts";
 import { SIGNATURE_HEADER, webhookProvider } from "./webhook-provider.ts";
 
 const NOW = Date.UTC(2026, 2, 2, 14, 0);
-const request = { origin: "eu-1", pool: "eu-west", current: 4, desired: 6, reason: "eu-west forecast 1,840 rps at 14:05 UTC exceeds 70 % of 2,400 rps capacity; scaling eu-1 from 4 to 6 replicas", decisionId: "7-eu-west-scale-out-eu-1" };
+const request = {
+  origin: "eu-1",
+  pool: "eu-west",
+  current: 4,
+  desired: 6,
+  reason:
+    "eu-west forecast 1,840 rps at 14:05 UTC exceeds 70 % of 2,400 rps capacity; scaling eu-1 from 4 to 6 replicas",
+  decisionId: "7-eu-west-scale-out-eu-1",
+};
 
 let server: LoopbackServer | undefined;
 afterEach(async () => {
@@ -29,24 +37,47 @@ function verifySignature(secret: string, r: RecordedRequest, nowSeconds: number)
 
 describe("webhook provider", () => {
   it("posts the change as signed JSON that a receiver holding the secret can verify", async () => {
-    server = await startLoopbackServer((r) => (verifySignature("s3cret", r, NOW / 1000) ? { status: 202, body: { replicas: 6 } } : { status: 401, body: { error: "bad signature" } }));
-    const result = await webhookProvider({ url: `${server.url}/hooks/scale`, secret: "s3cret", now: () => NOW }).scale(request);
+    server = await startLoopbackServer((r) =>
+      verifySignature("s3cret", r, NOW / 1000)
+        ? { status: 202, body: { replicas: 6 } }
+        : { status: 401, body: { error: "bad signature" } },
+    );
+    const result = await webhookProvider({
+      url: `${server.url}/hooks/scale`,
+      secret: "s3cret",
+      now: () => NOW,
+    }).scale(request);
     expect(result).toEqual({ replicas: 6 });
     const received = server.requests[0];
     expect(received?.method).toBe("POST");
     expect(received?.path).toBe("/hooks/scale");
     expect(received?.headers["idempotency-key"]).toBe(request.decisionId);
-    expect(JSON.parse(received?.body ?? "")).toEqual({ origin: "eu-1", pool: "eu-west", current: 4, desired: 6, reason: request.reason, decisionId: request.decisionId });
+    expect(JSON.parse(received?.body ?? "")).toEqual({
+      origin: "eu-1",
+      pool: "eu-west",
+      current: 4,
+      desired: 6,
+      reason: request.reason,
+      decisionId: request.decisionId,
+    });
   });
 
   it("is refused, without retrying, when signed with the wrong secret", async () => {
-    server = await startLoopbackServer((r) => (verifySignature("s3cret", r, NOW / 1000) ? { status: 202 } : { status: 401, body: { error: "bad signature" } }));
-    const error = await webhookProvider({ url: server.url, secret: "wrong", now: () => NOW }).scale(request).catch((e: unknown) => e);
+    server = await startLoopbackServer((r) =>
+      verifySignature("s3cret", r, NOW / 1000)
+        ? { status: 202 }
+        : { status: 401, body: { error: "bad signature" } },
+    );
+    const error = await webhookProvider({ url: server.url, secret: "wrong", now: () => NOW })
+      .scale(request)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteCallError);
     expect((error as RemoteCallError).retryable).toBe(false);
     expect((error as RemoteCallError).message).toContain("HTTP 401 bad signature");
     expect((error as RemoteCallError).message).toContain("(eu-1 to 6 replicas)");
-    const toOne = await webhookProvider({ url: server.url, secret: "wrong", now: () => NOW }).scale({ ...request, desired: 1 }).catch((e: unknown) => e);
+    const toOne = await webhookProvider({ url: server.url, secret: "wrong", now: () => NOW })
+      .scale({ ...request, desired: 1 })
+      .catch((e: unknown) => e);
     expect((toOne as RemoteCallError).message).toContain("(eu-1 to 1 replica)");
   });
 
@@ -57,7 +88,9 @@ describe("webhook provider", () => {
     const url = server.url;
     await server.close();
     server = undefined;
-    const error = await webhookProvider({ url, now: () => NOW, timeoutMs: 2000 }).scale(request).catch((e: unknown) => e);
+    const error = await webhookProvider({ url, now: () => NOW, timeoutMs: 2000 })
+      .scale(request)
+      .catch((e: unknown) => e);
     expect((error as RemoteCallError).retryable).toBe(true);
   });
 });
@@ -66,15 +99,26 @@ describe("webhook provider", () => {
 function fakeSimulator(token?: string) {
   let desired = 4;
   return (r: RecordedRequest) => {
-    if (token !== undefined && r.headers.authorization !== `Bearer ${token}`) return { status: 401, body: { error: "missing or wrong control token" } };
+    if (token !== undefined && r.headers.authorization !== `Bearer ${token}`)
+      return { status: 401, body: { error: "missing or wrong control token" } };
     if (r.path !== "/__sim/scale") return { status: 404, body: { error: "not found" } };
     if (r.method === "POST") {
       const body = JSON.parse(r.body) as { replicas?: unknown };
-      if (typeof body.replicas !== "number" || !Number.isInteger(body.replicas) || body.replicas < 0) return { status: 400, body: { error: "invalid body", issues: [{ path: "replicas", message: "must be an integer >= 0" }] } };
+      if (typeof body.replicas !== "number" || !Number.isInteger(body.replicas) || body.replicas < 0)
+        return {
+          status: 400,
+          body: { error: "invalid body", issues: [{ path: "replicas", message: "must be an integer >= 0" }] },
+        };
       desired = body.replicas;
-      return { status: 202, body: { replicas: 4, desired, booting: Math.max(0, desired - 4), capacityRps: 400 } };
+      return {
+        status: 202,
+        body: { replicas: 4, desired, booting: Math.max(0, desired - 4), capacityRps: 400 },
+      };
     }
-    return { status: 200, body: { replicas: 4, desired, booting: Math.max(0, desired - 4), capacityRps: 400 } };
+    return {
+      status: 200,
+      body: { replicas: 4, desired, booting: Math.max(0, desired - 4), capacityRps: 400 },
+    };
   };
 }
 
@@ -83,16 +127,24 @@ describe("local simulator provider", () => {
     server = await startLoopbackServer(fakeSimulator("sim-token"));
     const result = await simulatorProvider({ url: server.url, token: "sim-token" }).scale(request);
     expect(result).toEqual({ replicas: 6 });
-    expect(server.requests[0]).toMatchObject({ method: "POST", path: "/__sim/scale", body: '{"replicas":6}' });
+    expect(server.requests[0]).toMatchObject({
+      method: "POST",
+      path: "/__sim/scale",
+      body: '{"replicas":6}',
+    });
   });
 
   it("surfaces the simulator's refusal with its issues, as final", async () => {
     server = await startLoopbackServer(fakeSimulator());
-    const error = await simulatorProvider({ url: server.url }).scale({ ...request, desired: -1 }).catch((e: unknown) => e);
+    const error = await simulatorProvider({ url: server.url })
+      .scale({ ...request, desired: -1 })
+      .catch((e: unknown) => e);
     expect((error as RemoteCallError).retryable).toBe(false);
     expect((error as RemoteCallError).message).toContain("replicas: must be an integer >= 0");
     const guarded = await startLoopbackServer(fakeSimulator("x"));
-    const unauthorised = await simulatorProvider({ url: guarded.url }).scale(request).catch((e: unknown) => e);
+    const unauthorised = await simulatorProvider({ url: guarded.url })
+      .scale(request)
+      .catch((e: unknown) => e);
     await guarded.close();
     expect((unauthorised as RemoteCallError).status).toBe(401);
   });

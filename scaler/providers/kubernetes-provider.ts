@@ -7,7 +7,12 @@ import { requestSummary } from "./scale-provider.ts";
 import { requestJson } from "./tls-request.ts";
 
 /** Options of the Kubernetes provider: the Deployment to resize and how to reach the API. */
-export type KubernetesOptions = { namespace: string; deployment: string; credentials: KubeCredentials; timeoutMs?: number };
+export type KubernetesOptions = {
+  namespace: string;
+  deployment: string;
+  credentials: KubeCredentials;
+  timeoutMs?: number;
+};
 
 /**
  * Resizes a Deployment through its `scale` subresource with a JSON merge patch
@@ -22,15 +27,25 @@ export function kubernetesProvider(options: KubernetesOptions): ScaleProvider {
   return {
     target: `kubernetes ${options.namespace}/${options.deployment}`,
     async scale(request: ScaleRequest): Promise<ScaleResult> {
-      const token = credentials.token ?? (credentials.tokenFile ? (await readFile(credentials.tokenFile, "utf8")).trim() : undefined);
-      const headers: Record<string, string> = { "content-type": "application/merge-patch+json", accept: "application/json" };
+      const token =
+        credentials.token ??
+        (credentials.tokenFile ? (await readFile(credentials.tokenFile, "utf8")).trim() : undefined);
+      const headers: Record<string, string> = {
+        "content-type": "application/merge-patch+json",
+        accept: "application/json",
+      };
       if (token) headers.authorization = `Bearer ${token}`;
       const what = `PATCH ${credentials.server}${path} (${requestSummary(request)})`;
       const answer = await requestJson(credentials.server + path, {
         method: "PATCH",
         headers,
         body: JSON.stringify({ spec: { replicas: request.desired } }),
-        tls: { ...(credentials.ca !== undefined ? { ca: credentials.ca } : {}), ...(credentials.cert !== undefined ? { cert: credentials.cert } : {}), ...(credentials.key !== undefined ? { key: credentials.key } : {}), rejectUnauthorized: credentials.insecureSkipTlsVerify !== true },
+        tls: {
+          ...(credentials.ca !== undefined ? { ca: credentials.ca } : {}),
+          ...(credentials.cert !== undefined ? { cert: credentials.cert } : {}),
+          ...(credentials.key !== undefined ? { key: credentials.key } : {}),
+          rejectUnauthorized: credentials.insecureSkipTlsVerify !== true,
+        },
         timeoutMs: options.timeoutMs ?? 10_000,
         what,
       });
@@ -47,7 +62,11 @@ export function kubernetesProvider(options: KubernetesOptions): ScaleProvider {
 }
 
 /** Kubernetes errors are `Status` objects; their `message` is the useful part. */
-function kubeStatus(answer: { status: number; body: unknown; text: string }): { status: number; body: unknown; text: string } {
+function kubeStatus(answer: { status: number; body: unknown; text: string }): {
+  status: number;
+  body: unknown;
+  text: string;
+} {
   const message = (answer.body as { kind?: unknown; message?: unknown } | undefined)?.message;
   return typeof message === "string" ? { ...answer, body: { error: message } } : answer;
 }

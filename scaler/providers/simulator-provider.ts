@@ -13,13 +13,26 @@ export function simulatorProvider(options: SimulatorOptions): ScaleProvider {
   return {
     target: `simulator ${url}`,
     async scale(request: ScaleRequest): Promise<ScaleResult> {
-      const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        accept: "application/json",
+      };
       if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
       const what = `POST ${url} (${requestSummary(request)})`;
-      const answer = await fetchJson(url, { method: "POST", headers, body: JSON.stringify({ replicas: request.desired }), timeoutMs: options.timeoutMs ?? 5_000, what });
+      const answer = await fetchJson(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ replicas: request.desired }),
+        timeoutMs: options.timeoutMs ?? 5_000,
+        what,
+      });
       if (answer.status !== 202 && answer.status !== 200) throw statusError(what, answer);
       const desired = (answer.body as { desired?: unknown } | undefined)?.desired;
-      if (typeof desired !== "number" || !Number.isInteger(desired)) throw new RemoteCallError(`${what}: the answer lacks an integer "desired" (${answer.text.slice(0, 200)})`, { retryable: false });
+      if (typeof desired !== "number" || !Number.isInteger(desired))
+        throw new RemoteCallError(
+          `${what}: the answer lacks an integer "desired" (${answer.text.slice(0, 200)})`,
+          { retryable: false },
+        );
       return { replicas: desired };
     },
   };

@@ -8,21 +8,51 @@ import type { JsonAnswer } from "../http/fetch-json.ts";
 export type TlsOptions = { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean };
 
 // Certificate problems are configuration errors; retrying them only delays the message.
-const TLS_CONFIG_ERRORS = new Set(["DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "ERR_TLS_CERT_ALTNAME_INVALID", "CERT_HAS_EXPIRED", "ERR_SSL_WRONG_VERSION_NUMBER"]);
+const TLS_CONFIG_ERRORS = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_HAS_EXPIRED",
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+]);
 
 /** An HTTP(S) call with Node's own client, for what fetch cannot do: a private CA and client
  * certificates. Network faults and timeouts are retryable; certificate errors are not. */
-export function requestJson(url: string, options: { method: string; headers: Record<string, string>; body?: string; tls?: TlsOptions; timeoutMs: number; what: string }): Promise<JsonAnswer> {
+export function requestJson(
+  url: string,
+  options: {
+    method: string;
+    headers: Record<string, string>;
+    body?: string;
+    tls?: TlsOptions;
+    timeoutMs: number;
+    what: string;
+  },
+): Promise<JsonAnswer> {
   const target = new URL(url);
   const client = target.protocol === "https:" ? https : http;
   return new Promise<JsonAnswer>((resolve, reject) => {
     const request = client.request(
       target,
-      { method: options.method, headers: { ...options.headers, ...(options.body !== undefined ? { "content-length": String(Buffer.byteLength(options.body)) } : {}) }, timeout: options.timeoutMs, ...(target.protocol === "https:" ? options.tls : {}) },
+      {
+        method: options.method,
+        headers: {
+          ...options.headers,
+          ...(options.body !== undefined
+            ? { "content-length": String(Buffer.byteLength(options.body)) }
+            : {}),
+        },
+        timeout: options.timeoutMs,
+        ...(target.protocol === "https:" ? options.tls : {}),
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", (error) => { reject(new RemoteCallError(`${options.what}: ${error.message}`, { retryable: true, cause: error })); });
+        response.on("error", (error) => {
+          reject(new RemoteCallError(`${options.what}: ${error.message}`, { retryable: true, cause: error }));
+        });
         response.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
           let body: unknown;
@@ -35,10 +65,17 @@ export function requestJson(url: string, options: { method: string; headers: Rec
         });
       },
     );
-    request.on("timeout", () => { request.destroy(new Error(`timed out after ${options.timeoutMs} ms`)); });
+    request.on("timeout", () => {
+      request.destroy(new Error(`timed out after ${options.timeoutMs} ms`));
+    });
     request.on("error", (error: Error & { code?: string }) => {
       const tls = error.code !== undefined && TLS_CONFIG_ERRORS.has(error.code);
-      reject(new RemoteCallError(`${options.what}: ${error.message}${tls ? " (check the cluster's certificate authority)" : ""}`, { retryable: !tls, cause: error }));
+      reject(
+        new RemoteCallError(
+          `${options.what}: ${error.message}${tls ? " (check the cluster's certificate authority)" : ""}`,
+          { retryable: !tls, cause: error },
+        ),
+      );
     });
     request.end(options.body);
   });

@@ -25,14 +25,36 @@ export function webhookProvider(options: WebhookOptions): ScaleProvider {
   return {
     target: `webhook ${options.url}`,
     async scale(request: ScaleRequest): Promise<ScaleResult> {
-      const body = JSON.stringify({ origin: request.origin, pool: request.pool, current: request.current, desired: request.desired, reason: request.reason, decisionId: request.decisionId });
-      const headers: Record<string, string> = { "content-type": "application/json", "idempotency-key": request.decisionId };
-      if (options.secret !== undefined) headers[SIGNATURE_HEADER] = signWebhook(options.secret, body, Math.floor(options.now() / 1000));
+      const body = JSON.stringify({
+        origin: request.origin,
+        pool: request.pool,
+        current: request.current,
+        desired: request.desired,
+        reason: request.reason,
+        decisionId: request.decisionId,
+      });
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        "idempotency-key": request.decisionId,
+      };
+      if (options.secret !== undefined)
+        headers[SIGNATURE_HEADER] = signWebhook(options.secret, body, Math.floor(options.now() / 1000));
       const what = `POST ${options.url} (${requestSummary(request)})`;
-      const answer = await fetchJson(options.url, { method: "POST", headers, body, timeoutMs: options.timeoutMs ?? 10_000, what });
+      const answer = await fetchJson(options.url, {
+        method: "POST",
+        headers,
+        body,
+        timeoutMs: options.timeoutMs ?? 10_000,
+        what,
+      });
       if (answer.status < 200 || answer.status > 299) throw statusError(what, answer);
       const replicas = (answer.body as { replicas?: unknown } | undefined)?.replicas;
-      return { replicas: typeof replicas === "number" && Number.isInteger(replicas) && replicas >= 0 ? replicas : request.desired };
+      return {
+        replicas:
+          typeof replicas === "number" && Number.isInteger(replicas) && replicas >= 0
+            ? replicas
+            : request.desired,
+      };
     },
   };
 }

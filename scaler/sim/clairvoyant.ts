@@ -26,7 +26,11 @@ function rawNeed(load: number, fleet: FleetSettings): number {
 }
 
 /** The replay's ticks from bucket `fromIndex`: each one's need and length in minutes. */
-function replayTicks(series: LoadSeries, fromIndex: number, fleet: FleetSettings): { needs: Int32Array; minutes: Float64Array } {
+function replayTicks(
+  series: LoadSeries,
+  fromIndex: number,
+  fleet: FleetSettings,
+): { needs: Int32Array; minutes: Float64Array } {
   const tickMs = fleet.tickSeconds * 1000;
   const start = series.start + fromIndex * series.stepSeconds * 1000;
   const end = series.start + series.values.length * series.stepSeconds * 1000;
@@ -44,7 +48,12 @@ function replayTicks(series: LoadSeries, fromIndex: number, fleet: FleetSettings
 /** Replica-minutes of the cheapest fleet with no violation: the sliding maximum of the clamped
  * need over [t - cooldown, t + boot] (a replica is paid from a boot time before it is needed
  * until a cooldown after), with a monotonic deque of indices. */
-function noViolationCost(needs: Int32Array, minutes: Float64Array, fleet: FleetSettings, cooldownSeconds: number): number {
+function noViolationCost(
+  needs: Int32Array,
+  minutes: Float64Array,
+  fleet: FleetSettings,
+  cooldownSeconds: number,
+): number {
   const bootTicks = Math.ceil(fleet.bootSeconds / fleet.tickSeconds);
   const cooldownTicks = Math.ceil(cooldownSeconds / fleet.tickSeconds);
   const clamped = Array.from(needs, (n) => Math.min(fleet.maxReplicas, Math.max(fleet.minReplicas, n)));
@@ -54,7 +63,8 @@ function noViolationCost(needs: Int32Array, minutes: Float64Array, fleet: FleetS
   let next = 0;
   for (let i = 0; i < clamped.length; i++) {
     for (; next < clamped.length && next <= i + bootTicks; next++) {
-      while (deque.length > head && (clamped[deque[deque.length - 1] ?? 0] ?? 0) <= (clamped[next] ?? 0)) deque.pop();
+      while (deque.length > head && (clamped[deque[deque.length - 1] ?? 0] ?? 0) <= (clamped[next] ?? 0))
+        deque.pop();
       deque.push(next);
     }
     while (head < deque.length && (deque[head] ?? i) < i - cooldownTicks) head++;
@@ -75,7 +85,14 @@ type Relaxed = { value: number; cost: number; violations: number };
  * fleet free to shrink at once, the cooldown for one that lets a replica go only after the load
  * stayed low enough without it for the cooldown (those minutes are paid and buy nothing).
  */
-function relaxed(needs: Int32Array, minutes: Float64Array, fleet: FleetSettings, levels: number, price: number, release: number): Relaxed {
+function relaxed(
+  needs: Int32Array,
+  minutes: Float64Array,
+  fleet: FleetSettings,
+  levels: number,
+  price: number,
+  release: number,
+): Relaxed {
   const boot = fleet.bootSeconds / 60;
   // Per replica count (minReplicas + k): the cheapest path's replica-minutes and violation minutes.
   let cost = new Float64Array(levels);
@@ -135,34 +152,54 @@ const PRICE_STEPS = 40;
  * the same violations, so what it pays is at least what the cheaper fleet pays plus the cooldown
  * for each replica released, which is the problem solved here.
  */
-export function costBounds(series: LoadSeries, fromIndex: number, fleet: FleetSettings, allowedViolationMinutes: number, cooldownSeconds = 0): CostBounds {
+export function costBounds(
+  series: LoadSeries,
+  fromIndex: number,
+  fleet: FleetSettings,
+  allowedViolationMinutes: number,
+  cooldownSeconds = 0,
+): CostBounds {
   const { needs, minutes } = replayTicks(series, fromIndex, fleet);
   const clairvoyantReplicaMinutes = noViolationCost(needs, minutes, fleet, cooldownSeconds);
-  const top = Math.min(fleet.maxReplicas, needs.reduce((most, n) => Math.max(most, n), fleet.minReplicas));
+  const top = Math.min(
+    fleet.maxReplicas,
+    needs.reduce((most, n) => Math.max(most, n), fleet.minReplicas),
+  );
   const levels = top - fleet.minReplicas + 1;
   // Weak duality: for every price λ ≥ 0, min over profiles of cost + λ·(violations - allowed) is
   // at most the cheapest cost within the allowance. The dual is concave in λ; bisection on its
   // slope (violations - allowed) finds its top, and every profile met within the allowance is a
   // plan a clairvoyant fleet could follow.
   let unavoidable = 0;
-  needs.forEach((need, i) => { if (need > top) unavoidable += minutes[i] ?? 0; });
+  needs.forEach((need, i) => {
+    if (need > top) unavoidable += minutes[i] ?? 0;
+  });
   const allowed = Math.max(allowedViolationMinutes, unavoidable);
   let lower = 0;
   let plan = { cost: clairvoyantReplicaMinutes, violations: 0 };
   const consider = (price: number): number => {
     const r = relaxed(needs, minutes, fleet, levels, price, cooldownSeconds / 60);
     lower = Math.max(lower, r.value - price * allowed);
-    if (r.violations <= allowed + 1e-9 && r.cost < plan.cost) plan = { cost: r.cost, violations: r.violations };
+    if (r.violations <= allowed + 1e-9 && r.cost < plan.cost)
+      plan = { cost: r.cost, violations: r.violations };
     return r.violations - allowed;
   };
   let low = 0;
   let high = 1;
   consider(low);
-  while (consider(high) > 0 && high < 1e12) { low = high; high *= 4; }
+  while (consider(high) > 0 && high < 1e12) {
+    low = high;
+    high *= 4;
+  }
   for (let step = 0; step < PRICE_STEPS && high - low > 1e-9 * high; step++) {
     const mid = (low + high) / 2;
     if (consider(mid) > 0) low = mid;
     else high = mid;
   }
-  return { clairvoyantReplicaMinutes, allowanceReplicaMinutes: plan.cost, lowerBoundReplicaMinutes: Math.min(lower, plan.cost), allowanceViolationMinutes: plan.violations };
+  return {
+    clairvoyantReplicaMinutes,
+    allowanceReplicaMinutes: plan.cost,
+    lowerBoundReplicaMinutes: Math.min(lower, plan.cost),
+    allowanceViolationMinutes: plan.violations,
+  };
 }

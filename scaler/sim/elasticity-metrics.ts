@@ -33,7 +33,11 @@ export class ElasticityMeter {
   private underTime = 0;
   private overTime = 0;
 
-  constructor(private readonly perReplica: number, private readonly targetUtilization: number, private readonly violationUtilization: number) {}
+  constructor(
+    private readonly perReplica: number,
+    private readonly targetUtilization: number,
+    private readonly violationUtilization: number,
+  ) {}
 
   /** Replicas needed for `load` at the target utilisation (at least one). */
   demandReplicas(load: number): number {

@@ -14,17 +14,39 @@ export function parseEventFile(text: string): Validated<ScheduledEvent[]> {
   try {
     json = parseYaml(text, { prettyErrors: true }) as unknown;
   } catch (error) {
-    return { ok: false, issues: [{ path: "", message: `is not valid JSON or YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          path: "",
+          message: `is not valid JSON or YAML: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ],
+    };
   }
-  if (!Array.isArray(json)) return { ok: false, issues: [{ path: "", message: "must be a list of events ([{ \"id\", \"start\", \"end\", \"expectedRps\" }, ...])" }] };
+  if (!Array.isArray(json))
+    return {
+      ok: false,
+      issues: [
+        { path: "", message: 'must be a list of events ([{ "id", "start", "end", "expectedRps" }, ...])' },
+      ],
+    };
   const issues: ValidationIssue[] = [];
   const events: ScheduledEvent[] = [];
   const seen = new Map<string, number>();
   (json as unknown[]).forEach((item, i) => {
     const fields = fieldsOf(item);
-    if ("pool" in fields) issues.push({ path: `[${i}].pool`, message: "leave it out: a replay has one pool" });
-    const checked = validateScheduledEvent(fields === item && !("pool" in fields) ? { ...fields, pool: REPLAY_POOL } : item);
-    if (!checked.ok) issues.push(...checked.issues.filter((issue) => issue.path !== "pool").map((issue) => ({ path: `[${i}]${issue.path ? `.${issue.path}` : ""}`, message: issue.message })));
+    if ("pool" in fields)
+      issues.push({ path: `[${i}].pool`, message: "leave it out: a replay has one pool" });
+    const checked = validateScheduledEvent(
+      fields === item && !("pool" in fields) ? { ...fields, pool: REPLAY_POOL } : item,
+    );
+    if (!checked.ok)
+      issues.push(
+        ...checked.issues
+          .filter((issue) => issue.path !== "pool")
+          .map((issue) => ({ path: `[${i}]${issue.path ? `.${issue.path}` : ""}`, message: issue.message })),
+      );
     else events.push(checked.value);
     const id = fields.id;
     if (typeof id !== "string") return;

@@ -18,8 +18,12 @@ describe("the perfect forecast", () => {
   });
 
   it("refuses a history that was not cut from the trace", async () => {
-    await expect(perfectForecaster(series).forecast({ start: START + 30_000, stepSeconds: 60, values: [1] }, 2)).rejects.toThrow(/not cut from the trace/);
-    await expect(perfectForecaster(series).forecast({ start: START, stepSeconds: 300, values: [1] }, 2)).rejects.toThrow(/not cut from the trace/);
+    await expect(
+      perfectForecaster(series).forecast({ start: START + 30_000, stepSeconds: 60, values: [1] }, 2),
+    ).rejects.toThrow(/not cut from the trace/);
+    await expect(
+      perfectForecaster(series).forecast({ start: START, stepSeconds: 300, values: [1] }, 2),
+    ).rejects.toThrow(/not cut from the trace/);
   });
 
   it("lets the policy keep every minute under target, at no less than the cheapest fleet that does", async () => {

@@ -16,7 +16,12 @@ export function perfectForecaster(series: LoadSeries): Forecaster {
     trainedAt: new Date(series.start).toISOString(),
     forecast(history: RegularSeries, horizon: number): Promise<ForecastBand> {
       const offset = (history.start - series.start) / stepMs;
-      if (!Number.isInteger(offset) || history.stepSeconds !== series.stepSeconds) return Promise.reject(new RangeError(`the history (from ${new Date(history.start).toISOString()} at ${history.stepSeconds} s) is not cut from the trace`));
+      if (!Number.isInteger(offset) || history.stepSeconds !== series.stepSeconds)
+        return Promise.reject(
+          new RangeError(
+            `the history (from ${new Date(history.start).toISOString()} at ${history.stepSeconds} s) is not cut from the trace`,
+          ),
+        );
       const from = offset + history.values.length;
       const last = series.values[series.values.length - 1] ?? 0;
       const mean = Array.from({ length: horizon }, (_, h) => series.values[from + h] ?? last);

@@ -35,12 +35,39 @@ export function forecastHorizon(leadSeconds: number, stepSeconds: number): numbe
  * exactly as the predictor refreshes forecasts each step. It also sees what the service sees:
  * the replicas serving and the load they serve now.
  */
-export function predictiveController(series: LoadSeries, forecaster: Forecaster, score: ModelScore | undefined, fleet: FleetSettings, settings: PredictiveSettings): ReplayController {
+export function predictiveController(
+  series: LoadSeries,
+  forecaster: Forecaster,
+  score: ModelScore | undefined,
+  fleet: FleetSettings,
+  settings: PredictiveSettings,
+): ReplayController {
   const stepMs = series.stepSeconds * 1000;
   const horizon = forecastHorizon(settings.leadSeconds, series.stepSeconds);
-  const table: OriginTable = { version: 1, updatedAt: new Date(series.start).toISOString(), pools: [{ name: REPLAY_POOL, location: { lat: 0, lon: 0 }, origins: [{ id: ORIGIN, url: "http://127.0.0.1:1", weight: 100 }] }] };
-  const slo: Slo = { pool: REPLAY_POOL, mode: "act", targetUtilization: fleet.targetUtilization, leadSeconds: settings.leadSeconds, scaleInCooldownSeconds: settings.cooldownSeconds };
-  const scaling: OriginScaling = { rpsPerReplica: fleet.rpsPerReplica, minReplicas: fleet.minReplicas, maxReplicas: fleet.maxReplicas, bootSeconds: fleet.bootSeconds };
+  const table: OriginTable = {
+    version: 1,
+    updatedAt: new Date(series.start).toISOString(),
+    pools: [
+      {
+        name: REPLAY_POOL,
+        location: { lat: 0, lon: 0 },
+        origins: [{ id: ORIGIN, url: "http://127.0.0.1:1", weight: 100 }],
+      },
+    ],
+  };
+  const slo: Slo = {
+    pool: REPLAY_POOL,
+    mode: "act",
+    targetUtilization: fleet.targetUtilization,
+    leadSeconds: settings.leadSeconds,
+    scaleInCooldownSeconds: settings.cooldownSeconds,
+  };
+  const scaling: OriginScaling = {
+    rpsPerReplica: fleet.rpsPerReplica,
+    minReplicas: fleet.minReplicas,
+    maxReplicas: fleet.maxReplicas,
+    bootSeconds: fleet.bootSeconds,
+  };
   const tuning: PolicyTuning = { ...DEFAULT_TUNING, ...settings.tuning };
   let state: PolicyState = structuredClone(EMPTY_STATE);
   let forecast: Forecast | undefined;
@@ -79,7 +106,13 @@ export function predictiveController(series: LoadSeries, forecaster: Forecaster,
         table,
         slos: { [REPLAY_POOL]: slo },
         scaling: { [ORIGIN]: scaling },
-        observations: { [ORIGIN]: { capacity: { replicas: view.serving }, rps: view.served, ...(forecast ? { forecast } : {}) } },
+        observations: {
+          [ORIGIN]: {
+            capacity: { replicas: view.serving },
+            rps: view.served,
+            ...(forecast ? { forecast } : {}),
+          },
+        },
         overlay: null,
         outcomes: {},
         state,

@@ -14,7 +14,13 @@ export const HPA_DEFAULTS = {
 } as const;
 
 /** What the HPA sees at a sync: replicas in the spec, ready and not-yet-ready pods, the load. */
-export type HpaObservation = { now: number; specReplicas: number; ready: number; unready: number; load: number };
+export type HpaObservation = {
+  now: number;
+  specReplicas: number;
+  ready: number;
+  unready: number;
+  load: number;
+};
 
 /**
  * The HPA's replica calculation and default behaviour, after the Kubernetes controller
@@ -29,14 +35,23 @@ export class ReactiveHpa {
   private recommendations: { at: number; replicas: number }[] = [];
   private scaleEvents: { at: number; change: number }[] = [];
 
-  constructor(private readonly perReplica: number, private readonly target: number, private readonly minReplicas: number, private readonly maxReplicas: number) {}
+  constructor(
+    private readonly perReplica: number,
+    private readonly target: number,
+    private readonly minReplicas: number,
+    private readonly maxReplicas: number,
+  ) {}
 
   /** The spec replicas after this sync (unchanged when the HPA holds). */
   sync(o: HpaObservation): number {
     const proposal = this.proposal(o);
     this.recommendations.push({ at: o.now, replicas: proposal });
-    this.recommendations = this.recommendations.filter((r) => o.now - r.at <= HPA_DEFAULTS.scaleDownStabilizationSeconds * 1000);
-    const upWindow = this.recommendations.filter((r) => o.now - r.at <= HPA_DEFAULTS.scaleUpStabilizationSeconds * 1000);
+    this.recommendations = this.recommendations.filter(
+      (r) => o.now - r.at <= HPA_DEFAULTS.scaleDownStabilizationSeconds * 1000,
+    );
+    const upWindow = this.recommendations.filter(
+      (r) => o.now - r.at <= HPA_DEFAULTS.scaleUpStabilizationSeconds * 1000,
+    );
     const up = Math.min(...upWindow.map((r) => r.replicas));
     const down = Math.max(...this.recommendations.map((r) => r.replicas));
     let desired = o.specReplicas;
@@ -68,9 +83,14 @@ export class ReactiveHpa {
   private limitRate(desired: number, o: HpaObservation): number {
     if (desired <= o.specReplicas) return desired;
     const period = HPA_DEFAULTS.scaleUpPeriodSeconds * 1000;
-    const added = this.scaleEvents.filter((e) => o.now - e.at < period && e.change > 0).reduce((sum, e) => sum + e.change, 0);
+    const added = this.scaleEvents
+      .filter((e) => o.now - e.at < period && e.change > 0)
+      .reduce((sum, e) => sum + e.change, 0);
     const base = o.specReplicas - added;
-    const limit = Math.max(base + HPA_DEFAULTS.scaleUpPods, Math.ceil(base * (1 + HPA_DEFAULTS.scaleUpPercent / 100)));
+    const limit = Math.max(
+      base + HPA_DEFAULTS.scaleUpPods,
+      Math.ceil(base * (1 + HPA_DEFAULTS.scaleUpPercent / 100)),
+    );
     return Math.min(desired, limit);
   }
 }

@@ -18,7 +18,14 @@ export type FleetSettings = {
 };
 
 /** What a controller sees at each tick. */
-export type FleetView = { now: number; load: number; served: number; serving: number; booting: number; desired: number };
+export type FleetView = {
+  now: number;
+  load: number;
+  served: number;
+  serving: number;
+  booting: number;
+  desired: number;
+};
 
 /** A scaling policy under replay: its starting fleet and, at each tick, a new replica count or
  * undefined to leave it. */
@@ -35,20 +42,40 @@ export type ReplayResult = { report: ElasticityReport; overloadMinutes: number }
  * serving, the controller may resize the fleet (new replicas boot for `bootSeconds`), and the
  * meter records the load against the replicas serving until the next tick.
  */
-export async function replayTrace(series: LoadSeries, fromIndex: number, settings: FleetSettings, controller: ReplayController): Promise<ReplayResult> {
+export async function replayTrace(
+  series: LoadSeries,
+  fromIndex: number,
+  settings: FleetSettings,
+  controller: ReplayController,
+): Promise<ReplayResult> {
   const stepMs = series.stepSeconds * 1000;
   const tickMs = settings.tickSeconds * 1000;
   const start = series.start + fromIndex * stepMs;
   const end = series.start + series.values.length * stepMs;
-  const meter = new ElasticityMeter(settings.rpsPerReplica, settings.targetUtilization, settings.violationUtilization);
-  const initial = Math.min(settings.maxReplicas, Math.max(settings.minReplicas, controller.initialReplicas(loadAt(series, start))));
+  const meter = new ElasticityMeter(
+    settings.rpsPerReplica,
+    settings.targetUtilization,
+    settings.violationUtilization,
+  );
+  const initial = Math.min(
+    settings.maxReplicas,
+    Math.max(settings.minReplicas, controller.initialReplicas(loadAt(series, start))),
+  );
   const fleet = new SimulatedFleet(initial, settings.bootSeconds * 1000);
   for (let now = start; now < end; now += tickMs) {
     fleet.advance(now);
     const load = loadAt(series, now);
-    const view: FleetView = { now, load, served: Math.min(load, fleet.serving * settings.rpsPerReplica), serving: fleet.serving, booting: fleet.bootingCount, desired: fleet.desired };
+    const view: FleetView = {
+      now,
+      load,
+      served: Math.min(load, fleet.serving * settings.rpsPerReplica),
+      serving: fleet.serving,
+      booting: fleet.bootingCount,
+      desired: fleet.desired,
+    };
     const desired = await controller.tick(view);
-    if (desired !== undefined) fleet.setDesired(Math.min(settings.maxReplicas, Math.max(settings.minReplicas, desired)), now);
+    if (desired !== undefined)
+      fleet.setDesired(Math.min(settings.maxReplicas, Math.max(settings.minReplicas, desired)), now);
     meter.add(Math.min(tickMs, end - now) / 1000, load, fleet.serving, fleet.provisioned);
   }
   return { report: meter.report(fleet.actions), overloadMinutes: meter.overloadMinutes };

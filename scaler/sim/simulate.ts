@@ -48,7 +48,17 @@ export type SimulateOptions = {
   events?: readonly ScheduledEvent[];
 };
 
-export const DEFAULT_SIMULATE_OPTIONS: SimulateOptions = { bootSeconds: 300, targetUtilization: 0.7, minReplicas: 1, maxReplicas: 10_000, cooldownSeconds: 300, intervalSeconds: 30, tickSeconds: 15, trainFraction: 0.3, seed: 1 };
+export const DEFAULT_SIMULATE_OPTIONS: SimulateOptions = {
+  bootSeconds: 300,
+  targetUtilization: 0.7,
+  minReplicas: 1,
+  maxReplicas: 10_000,
+  cooldownSeconds: 300,
+  intervalSeconds: 30,
+  tickSeconds: 15,
+  trainFraction: 0.3,
+  seed: 1,
+};
 
 /** The trace's 95th percentile / 10: the default capacity of one replica. */
 export function defaultRpsPerReplica(series: LoadSeries): number {
@@ -58,13 +68,20 @@ export function defaultRpsPerReplica(series: LoadSeries): number {
 }
 
 /** Where the replay starts (the end of the training part) and the settings every policy shares. */
-export function replayPlan(series: LoadSeries, options: SimulateOptions): { fromIndex: number; fleet: FleetSettings; leadSeconds: number; horizon: number } {
+export function replayPlan(
+  series: LoadSeries,
+  options: SimulateOptions,
+): { fromIndex: number; fleet: FleetSettings; leadSeconds: number; horizon: number } {
   const leadSeconds = options.leadSeconds ?? options.bootSeconds + 60;
   const horizon = forecastHorizon(leadSeconds, series.stepSeconds);
   const fromIndex = Math.floor(series.values.length * options.trainFraction);
   const minimum = 2 * horizon + 2;
-  if (fromIndex < minimum) throw new RangeError(`the trace has ${series.values.length} points at ${series.stepSeconds} s: training on ${Math.round(options.trainFraction * 100)} % of it leaves ${fromIndex}, fewer than the ${minimum} a ${horizon}-step forecast needs`);
-  if (fromIndex >= series.values.length - 1) throw new RangeError(`--train-fraction ${options.trainFraction} leaves nothing of the trace to replay`);
+  if (fromIndex < minimum)
+    throw new RangeError(
+      `the trace has ${series.values.length} points at ${series.stepSeconds} s: training on ${Math.round(options.trainFraction * 100)} % of it leaves ${fromIndex}, fewer than the ${minimum} a ${horizon}-step forecast needs`,
+    );
+  if (fromIndex >= series.values.length - 1)
+    throw new RangeError(`--train-fraction ${options.trainFraction} leaves nothing of the trace to replay`);
   const fleet: FleetSettings = {
     rpsPerReplica: options.rpsPerReplica ?? defaultRpsPerReplica(series),
     bootSeconds: options.bootSeconds,
@@ -78,7 +95,11 @@ export function replayPlan(series: LoadSeries, options: SimulateOptions): { from
 }
 
 /** Trains the predictor's models on the training part of the trace, as the predictor would. */
-export async function trainOnHead(series: LoadSeries, options: SimulateOptions, onProgress?: (fraction: number, label: string) => void): Promise<TrainedSelection> {
+export async function trainOnHead(
+  series: LoadSeries,
+  options: SimulateOptions,
+  onProgress?: (fraction: number, label: string) => void,
+): Promise<TrainedSelection> {
   const { fromIndex, horizon } = replayPlan(series, options);
   return trainForecasters(headSeries(series, fromIndex), {
     horizon,
@@ -92,9 +113,15 @@ export async function trainOnHead(series: LoadSeries, options: SimulateOptions, 
 
 /** Replays the trace under one policy. The predictive one needs the models trained by
  * trainOnHead (passed in so several replays can share one training). */
-export async function simulate(series: LoadSeries, policy: PolicyName, options: SimulateOptions, trained?: TrainedSelection): Promise<ReplayResult> {
+export async function simulate(
+  series: LoadSeries,
+  policy: PolicyName,
+  options: SimulateOptions,
+  trained?: TrainedSelection,
+): Promise<ReplayResult> {
   const { fromIndex, fleet } = replayPlan(series, options);
-  if (policy === "static") return replayTrace(series, fromIndex, fleet, staticController(median(series.values), fleet));
+  if (policy === "static")
+    return replayTrace(series, fromIndex, fleet, staticController(median(series.values), fleet));
   if (policy === "reactive") return replayTrace(series, fromIndex, fleet, reactiveController(fleet));
   const selection = trained ?? (await trainOnHead(series, options));
   const score: ModelScore | undefined = selection.scores[selection.best.kind];
@@ -109,7 +136,13 @@ export function simulatePerfectForecast(series: LoadSeries, options: SimulateOpt
 
 /** Replays the trace under the predictive policy with forecasts from `forecaster`, which sees the
  * last `historyBuckets` buckets at each refresh. */
-function replayPredictive(series: LoadSeries, options: SimulateOptions, forecaster: Forecaster, score: ModelScore | undefined, historyBuckets: number): Promise<ReplayResult> {
+function replayPredictive(
+  series: LoadSeries,
+  options: SimulateOptions,
+  forecaster: Forecaster,
+  score: ModelScore | undefined,
+  historyBuckets: number,
+): Promise<ReplayResult> {
   const { fromIndex, fleet, leadSeconds } = replayPlan(series, options);
   const tuning: Partial<PolicyTuning> = {
     evaluationSeconds: options.intervalSeconds,
@@ -117,5 +150,17 @@ function replayPredictive(series: LoadSeries, options: SimulateOptions, forecast
     ...(options.sizingQuantile !== undefined ? { sizingQuantile: options.sizingQuantile } : {}),
     ...(options.violationBudget !== undefined ? { violationBudget: options.violationBudget } : {}),
   };
-  return replayTrace(series, fromIndex, fleet, predictiveController(series, forecaster, score, fleet, { leadSeconds, cooldownSeconds: options.cooldownSeconds, intervalSeconds: options.intervalSeconds, historyBuckets, tuning, ...(options.events ? { events: options.events } : {}) }));
+  return replayTrace(
+    series,
+    fromIndex,
+    fleet,
+    predictiveController(series, forecaster, score, fleet, {
+      leadSeconds,
+      cooldownSeconds: options.cooldownSeconds,
+      intervalSeconds: options.intervalSeconds,
+      historyBuckets,
+      tuning,
+      ...(options.events ? { events: options.events } : {}),
+    }),
+  );
 }

@@ -6,7 +6,10 @@ export class SimulatedFleet {
   /** Number of times the desired replica count changed (a scale call). */
   actions = 0;
 
-  constructor(initial: number, private readonly bootMs: number) {
+  constructor(
+    initial: number,
+    private readonly bootMs: number,
+  ) {
     this.servingCount = initial;
     this.desiredCount = initial;
   }

@@ -54,5 +54,9 @@ export function headSeries(series: LoadSeries, count: number): RegularSeries {
 
 /** Buckets [from, to) as a RegularSeries. */
 export function sliceSeries(series: LoadSeries, from: number, to: number): RegularSeries {
-  return { start: series.start + from * series.stepSeconds * 1000, stepSeconds: series.stepSeconds, values: series.values.slice(from, to) };
+  return {
+    start: series.start + from * series.stepSeconds * 1000,
+    stepSeconds: series.stepSeconds,
+    values: series.values.slice(from, to),
+  };
 }

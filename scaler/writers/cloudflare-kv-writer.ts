@@ -1,11 +1,22 @@
 import type { OriginTable, WeightsOverlay } from "../../contracts/index.ts";
-import { KV_KEYS, parseJsonText, validateOriginTable, validateWeightsOverlay } from "../../contracts/index.ts";
+import {
+  KV_KEYS,
+  parseJsonText,
+  validateOriginTable,
+  validateWeightsOverlay,
+} from "../../contracts/index.ts";
 import { fetchJson, statusError } from "../http/fetch-json.ts";
 import { RemoteCallError, StaleVersionError } from "../http/http-errors.ts";
 import type { WeightWriter } from "./weight-writer.ts";
 
 /** Options of the Cloudflare KV REST API writer. */
-export type CloudflareKvOptions = { apiBase: string; accountId: string; namespaceId: string; token: string; timeoutMs?: number };
+export type CloudflareKvOptions = {
+  apiBase: string;
+  accountId: string;
+  namespaceId: string;
+  token: string;
+  timeoutMs?: number;
+};
 
 /**
  * Reads the table and writes the weights straight into the Worker's KV namespace through the
@@ -41,26 +52,58 @@ export function cloudflareKvWriter(options: CloudflareKvOptions): WeightWriter {
     readWeights,
     async readTable(): Promise<OriginTable> {
       const stored = await readKey(KV_KEYS.table);
-      if (stored === undefined) throw new RemoteCallError("Cloudflare KV holds no origin table yet", { retryable: true, status: 404 });
+      if (stored === undefined)
+        throw new RemoteCallError("Cloudflare KV holds no origin table yet", {
+          retryable: true,
+          status: 404,
+        });
       const table = validateOriginTable(stored);
-      if (!table.ok) throw new RemoteCallError(`the origin table in Cloudflare KV is invalid: ${table.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { retryable: true, issues: table.issues });
+      if (!table.ok)
+        throw new RemoteCallError(
+          `the origin table in Cloudflare KV is invalid: ${table.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+          { retryable: true, issues: table.issues },
+        );
       return table.value;
     },
     async writeWeights(overlay: WeightsOverlay): Promise<void> {
       const checked = validateWeightsOverlay(overlay);
-      if (!checked.ok) throw new RemoteCallError(`refusing to write an invalid overlay: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { retryable: false, status: 400, issues: checked.issues });
+      if (!checked.ok)
+        throw new RemoteCallError(
+          `refusing to write an invalid overlay: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+          { retryable: false, status: 400, issues: checked.issues },
+        );
       const stored = await readWeights();
-      if (stored && stored.version >= overlay.version) throw new StaleVersionError(`Cloudflare KV holds overlay version ${stored.version}, not older than ${overlay.version}`);
+      if (stored && stored.version >= overlay.version)
+        throw new StaleVersionError(
+          `Cloudflare KV holds overlay version ${stored.version}, not older than ${overlay.version}`,
+        );
       const what = `PUT Cloudflare KV ${KV_KEYS.weights} (version ${overlay.version})`;
-      const answer = await fetchJson(base + KV_KEYS.weights, { method: "PUT", headers: { ...headers, "content-type": "text/plain" }, body: JSON.stringify(overlay), timeoutMs, what });
+      const answer = await fetchJson(base + KV_KEYS.weights, {
+        method: "PUT",
+        headers: { ...headers, "content-type": "text/plain" },
+        body: JSON.stringify(overlay),
+        timeoutMs,
+        what,
+      });
       if (answer.status < 200 || answer.status > 299) throw statusError(what, cloudflareError(answer));
     },
   };
 }
 
 /** Cloudflare answers errors as `{ success: false, errors: [{ code, message }] }`. */
-function cloudflareError(answer: { status: number; body: unknown; text: string }): { status: number; body: unknown; text: string } {
+function cloudflareError(answer: { status: number; body: unknown; text: string }): {
+  status: number;
+  body: unknown;
+  text: string;
+} {
   const errors = (answer.body as { errors?: { code?: number; message?: string }[] } | undefined)?.errors;
   if (!Array.isArray(errors) || errors.length === 0) return answer;
-  return { ...answer, body: { error: errors.map((e) => `${e.message ?? "error"}${e.code !== undefined ? ` (code ${e.code})` : ""}`).join("; ") } };
+  return {
+    ...answer,
+    body: {
+      error: errors
+        .map((e) => `${e.message ?? "error"}${e.code !== undefined ? ` (code ${e.code})` : ""}`)
+        .join("; "),
+    },
+  };
 }

@@ -9,5 +9,11 @@ export function createWriter(config: ScalerConfig, env: Env): WeightWriter {
   const token = env[target.tokenEnv] ?? "";
   const timeout = target.timeoutMs !== undefined ? { timeoutMs: target.timeoutMs } : {};
   if (target.kind === "worker-admin") return workerAdminWriter({ url: target.url, token, ...timeout });
-  return cloudflareKvWriter({ apiBase: target.apiBase, accountId: target.accountId, namespaceId: target.namespaceId, token, ...timeout });
+  return cloudflareKvWriter({
+    apiBase: target.apiBase,
+    accountId: target.accountId,
+    namespaceId: target.namespaceId,
+    token,
+    ...timeout,
+  });
 }

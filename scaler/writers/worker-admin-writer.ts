@@ -18,16 +18,28 @@ export function workerAdminWriter(options: WorkerAdminOptions): WeightWriter {
     async readTable(): Promise<OriginTable> {
       const what = `GET ${base}${ADMIN_PREFIX}table`;
       const answer = await fetchJson(`${base}${ADMIN_PREFIX}table`, { headers, timeoutMs, what });
-      if (answer.status === 404 && isNoDocument(answer.body)) throw new RemoteCallError(`${what}: the Worker holds no origin table yet`, { retryable: true, status: 404 });
+      if (answer.status === 404 && isNoDocument(answer.body))
+        throw new RemoteCallError(`${what}: the Worker holds no origin table yet`, {
+          retryable: true,
+          status: 404,
+        });
       if (answer.status !== 200) throw statusError(what, answer);
       const table = validateOriginTable(answer.body);
-      if (!table.ok) throw new RemoteCallError(`${what}: the stored table is invalid: ${table.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { retryable: true, issues: table.issues });
+      if (!table.ok)
+        throw new RemoteCallError(
+          `${what}: the stored table is invalid: ${table.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+          { retryable: true, issues: table.issues },
+        );
       return table.value;
     },
     async readWeights(): Promise<WeightsOverlay | null> {
       const what = `GET ${base}${ADMIN_PREFIX}weights`;
       const answer = await fetchJson(`${base}${ADMIN_PREFIX}weights`, { headers, timeoutMs, what });
-      if ((answer.status === 404 && isNoDocument(answer.body)) || (answer.status === 200 && answer.body === null)) return null;
+      if (
+        (answer.status === 404 && isNoDocument(answer.body)) ||
+        (answer.status === 200 && answer.body === null)
+      )
+        return null;
       if (answer.status !== 200) throw statusError(what, answer);
       const overlay = validateWeightsOverlay(answer.body);
       // An unreadable stored overlay is replaced by the next write (its version is unknown, so
@@ -36,7 +48,13 @@ export function workerAdminWriter(options: WorkerAdminOptions): WeightWriter {
     },
     async writeWeights(overlay: WeightsOverlay): Promise<void> {
       const what = `PUT ${base}${ADMIN_PREFIX}weights (version ${overlay.version})`;
-      const answer = await fetchJson(`${base}${ADMIN_PREFIX}weights`, { method: "PUT", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(overlay), timeoutMs, what });
+      const answer = await fetchJson(`${base}${ADMIN_PREFIX}weights`, {
+        method: "PUT",
+        headers: { ...headers, "content-type": "application/json" },
+        body: JSON.stringify(overlay),
+        timeoutMs,
+        what,
+      });
       if (answer.status === 409) throw new StaleVersionError(statusError(what, answer).message);
       if (answer.status < 200 || answer.status > 299) throw statusError(what, answer);
     },

@@ -36,13 +36,39 @@ let seeded: Awaited<ReturnType<typeof seedDashboard>>;
 beforeAll(async () => {
   const now = Date.now();
   test = await openTestRedis("browser");
-  const hostile: Decision = { id: "hostile", at: new Date(now - 60_000).toISOString(), pool: "us-east", origin: "us-1", mode: "advise", action: "reweight", reason: HOSTILE_REASON, applied: false };
+  const hostile: Decision = {
+    id: "hostile",
+    at: new Date(now - 60_000).toISOString(),
+    pool: "us-east",
+    origin: "us-1",
+    mode: "advise",
+    action: "reweight",
+    reason: HOSTILE_REASON,
+    applied: false,
+  };
   seeded = await seedDashboard(test.redis, test.prefix, now, [hostile]);
-  await test.redis.hset(redisKeys(test.prefix).events, "hostile-note", JSON.stringify({ id: "hostile-note", pool: "us-east", start: new Date(now + 3_600_000).toISOString(), end: new Date(now + 7_200_000).toISOString(), expectedRps: 50, note: HOSTILE_REASON }));
+  await test.redis.hset(
+    redisKeys(test.prefix).events,
+    "hostile-note",
+    JSON.stringify({
+      id: "hostile-note",
+      pool: "us-east",
+      start: new Date(now + 3_600_000).toISOString(),
+      end: new Date(now + 7_200_000).toISOString(),
+      expectedRps: 50,
+      note: HOSTILE_REASON,
+    }),
+  );
   const documents = edgeDocuments(now, { "eu-west": [HOSTILE_ID] });
   edge = await startFakeEdge(EDGE_TOKEN, documents.status, documents.table);
   assets = await buildDashboardAssets();
-  app = await startPredictorApp({ ...seeded, assets, adminToken: ADMIN, edge: { url: edge.url, token: EDGE_TOKEN }, horizonSteps: SEED.horizonSteps });
+  app = await startPredictorApp({
+    ...seeded,
+    assets,
+    adminToken: ADMIN,
+    edge: { url: edge.url, token: EDGE_TOKEN },
+    horizonSteps: SEED.horizonSteps,
+  });
   browser = await launchChromium();
 });
 
@@ -61,7 +87,8 @@ async function open(hash: string): Promise<{ page: Page; trouble: PageTrouble; c
   return { page, trouble, csp: response?.headers()["content-security-policy"] ?? "" };
 }
 
-const storedSlo = async (pool: string): Promise<Slo | undefined> => ((await (await fetch(`${app.url}/api/slos`)).json()) as { slos: Slo[] }).slos.find((s) => s.pool === pool);
+const storedSlo = async (pool: string): Promise<Slo | undefined> =>
+  ((await (await fetch(`${app.url}/api/slos`)).json()) as { slos: Slo[] }).slos.find((s) => s.pool === pool);
 
 describe("the dashboard page", () => {
   it("shows a pool's charts with data, its origins at the edge and its models", async () => {
@@ -71,7 +98,10 @@ describe("the dashboard page", () => {
     const series = await page.evaluate(() => {
       const host = document.querySelector("#card-pool-chart .chart-canvas");
       const option = host ? window.echarts?.getInstanceByDom(host as HTMLElement)?.getOption() : undefined;
-      return ((option?.series ?? []) as { name?: string; data?: unknown[] }[]).map((s) => [s.name, s.data?.length ?? 0]);
+      return ((option?.series ?? []) as { name?: string; data?: unknown[] }[]).map((s) => [
+        s.name,
+        s.data?.length ?? 0,
+      ]);
     });
     // The pool's load, its capacity and threshold, the latest forecast and the remembered ones.
     for (const name of ["actual", "capacity", "SLO threshold", "forecast", "made 60 s ahead"]) {
@@ -94,8 +124,12 @@ describe("the dashboard page", () => {
     await page.locator("#card-advised .reason").first().waitFor();
     expect(await page.locator("#card-advised .reason").first().textContent()).toBe(HOSTILE_REASON);
     await page.goto(`${app.url}/#/live/pool%3Aus-east?minutes=60`);
-    await expect.poll(() => page.locator("#card-decisions .reason").allTextContents()).toContain(HOSTILE_REASON);
-    await expect.poll(() => page.locator("#card-events .event-note").allTextContents()).toEqual([HOSTILE_REASON]);
+    await expect
+      .poll(() => page.locator("#card-decisions .reason").allTextContents())
+      .toContain(HOSTILE_REASON);
+    await expect
+      .poll(() => page.locator("#card-events .event-note").allTextContents())
+      .toEqual([HOSTILE_REASON]);
     // Nothing ran, and no element was made from the data: the only image is the logo.
     expect(await page.evaluate(() => (window as unknown as { pwned?: string }).pwned)).toBeUndefined();
     expect(await page.locator("img").count()).toBe(1);
@@ -112,10 +146,14 @@ describe("the dashboard page", () => {
     await page.getByLabel("p95 latency (ms)").fill("fast");
     await page.locator("#slo-token").fill(ADMIN);
     await page.getByRole("button", { name: "Save SLO" }).click();
-    await expect.poll(() => page.locator("#slo-targetUtilization-error").textContent()).toBe("must be at most 1");
+    await expect
+      .poll(() => page.locator("#slo-targetUtilization-error").textContent())
+      .toBe("must be at most 1");
     expect(await page.locator("#slo-p95LatencyMs-error").textContent()).toBe("must be a number");
     expect(await page.getByLabel("Target utilisation").getAttribute("aria-invalid")).toBe("true");
-    expect(await page.locator(".slo-card .form-message").textContent()).toMatch(/Not saved: 2 problems .*unchanged/);
+    expect(await page.locator(".slo-card .form-message").textContent()).toMatch(
+      /Not saved: 2 problems .*unchanged/,
+    );
     expect(await storedSlo("eu-west")).toEqual(before);
 
     await page.locator("#slo-token").fill("not-the-admin-token");
@@ -129,7 +167,12 @@ describe("the dashboard page", () => {
     await page.getByLabel("Mode", { exact: true }).selectOption("advise");
     await page.getByRole("button", { name: "Save SLO" }).click();
     await expect.poll(() => page.locator(".slo-card .form-message").textContent()).toMatch(/^Saved at/);
-    expect(await storedSlo("eu-west")).toEqual({ ...before, mode: "advise", targetUtilization: 0.65, p95LatencyMs: 300 });
+    expect(await storedSlo("eu-west")).toEqual({
+      ...before,
+      mode: "advise",
+      targetUtilization: 0.65,
+      p95LatencyMs: 300,
+    });
     // The page keeps the token for this tab only, never in localStorage or a cookie.
     expect(await page.evaluate(() => [localStorage.length, document.cookie])).toEqual([0, ""]);
     await page.close();
@@ -138,7 +181,9 @@ describe("the dashboard page", () => {
   it("schedules an event from the pool's page, shows the server's problems next to the fields, draws it on the chart and deletes it", async () => {
     const { page, trouble } = await open("#/live/pool%3Aeu-west?minutes=60");
     const card = page.locator("#card-events");
-    await expect.poll(() => card.locator(".event-list").textContent()).toBe("No scheduled events for eu-west.");
+    await expect
+      .poll(() => card.locator(".event-list").textContent())
+      .toBe("No scheduled events for eu-west.");
     const start = new Date(Date.now() - 10 * 60_000);
     const end = new Date(Date.now() + 80 * 60_000);
     const typed = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ");
@@ -150,8 +195,12 @@ describe("the dashboard page", () => {
     await card.getByRole("button", { name: "Schedule event" }).click();
     await expect.poll(() => page.locator("#event-expectedRps-error").textContent()).toBe("must be a number");
     expect(await page.locator("#event-end-error").textContent()).toMatch(/^must be after start/);
-    expect(await card.locator(".form-message").textContent()).toMatch(/^Not saved: 2 problems \(shown next to the fields\); the stored events are unchanged/);
-    expect(((await (await fetch(`${app.url}/api/events?pool=eu-west`)).json()) as { events: unknown[] }).events).toEqual([]);
+    expect(await card.locator(".form-message").textContent()).toMatch(
+      /^Not saved: 2 problems \(shown next to the fields\); the stored events are unchanged/,
+    );
+    expect(
+      ((await (await fetch(`${app.url}/api/events?pool=eu-west`)).json()) as { events: unknown[] }).events,
+    ).toEqual([]);
 
     await card.getByLabel("Starts (UTC)").fill(typed(start));
     await card.getByLabel("Ends (UTC)").fill(typed(end));
@@ -159,15 +208,24 @@ describe("the dashboard page", () => {
     await card.getByLabel("Note").fill("product launch");
     await card.getByRole("button", { name: "Schedule event" }).click();
     await expect.poll(() => card.locator(".form-message").textContent()).toMatch(/^Scheduled launch at/);
-    await expect.poll(() => card.locator(".event .event-when").textContent()).toBe(`${typed(start)} to ${typed(end)} UTC · 2,500 rps`);
+    await expect
+      .poll(() => card.locator(".event .event-when").textContent())
+      .toBe(`${typed(start)} to ${typed(end)} UTC · 2,500 rps`);
     expect(await card.locator(".event .pill").textContent()).toBe("active");
     // The saved token serves the SLO form too.
     expect(await page.locator("#slo-token").getAttribute("placeholder")).toBe("token kept for this tab");
     const drawn = await page.evaluate(() => {
       const host = document.querySelector("#card-pool-chart .chart-canvas");
       const option = host ? window.echarts?.getInstanceByDom(host as HTMLElement)?.getOption() : undefined;
-      const series = (option?.series ?? []) as { name?: string; data?: unknown[]; markArea?: { data?: unknown[] } }[];
-      return { line: series.find((s) => s.name === "scheduled events")?.data?.length ?? 0, areas: series.filter((s) => (s.markArea?.data?.length ?? 0) > 0).length };
+      const series = (option?.series ?? []) as {
+        name?: string;
+        data?: unknown[];
+        markArea?: { data?: unknown[] };
+      }[];
+      return {
+        line: series.find((s) => s.name === "scheduled events")?.data?.length ?? 0,
+        areas: series.filter((s) => (s.markArea?.data?.length ?? 0) > 0).length,
+      };
     });
     expect(drawn.line).toBeGreaterThan(0);
     expect(drawn.areas).toBeGreaterThan(0);
@@ -179,11 +237,17 @@ describe("the dashboard page", () => {
     await card.getByLabel("Expected load (rps)").fill("3000");
     await card.getByRole("button", { name: "Schedule event" }).click();
     await expect.poll(() => card.locator(".form-message").textContent()).toMatch(/^Replaced launch at/);
-    await expect.poll(() => card.locator(".event .event-when").textContent()).toBe(`${typed(start)} to ${typed(end)} UTC · 3,000 rps`);
+    await expect
+      .poll(() => card.locator(".event .event-when").textContent())
+      .toBe(`${typed(start)} to ${typed(end)} UTC · 3,000 rps`);
 
     await card.getByRole("button", { name: "Delete event launch" }).click();
-    await expect.poll(() => card.locator(".event-list").textContent()).toBe("No scheduled events for eu-west.");
-    expect(((await (await fetch(`${app.url}/api/events?pool=eu-west`)).json()) as { events: unknown[] }).events).toEqual([]);
+    await expect
+      .poll(() => card.locator(".event-list").textContent())
+      .toBe("No scheduled events for eu-west.");
+    expect(
+      ((await (await fetch(`${app.url}/api/events?pool=eu-west`)).json()) as { events: unknown[] }).events,
+    ).toEqual([]);
     expect(trouble.errors.filter((e) => e.startsWith("page error"))).toEqual([]);
     await page.close();
   });
@@ -192,25 +256,51 @@ describe("the dashboard page", () => {
     const empty = await openTestRedis("browser-empty");
     const keys = redisKeys(empty.prefix);
     const documents = new DocumentStore(empty.redis, keys);
-    const bare = await startPredictorApp({ series: new SeriesStore(empty.redis, keys, SEED.stepSeconds, 86_400), documents, history: new ForecastHistory(empty.redis, empty.prefix, SEED.horizonSteps, 86_400), assets, adminToken: ADMIN, edge: null, horizonSteps: SEED.horizonSteps });
+    const bare = await startPredictorApp({
+      series: new SeriesStore(empty.redis, keys, SEED.stepSeconds, 86_400),
+      documents,
+      history: new ForecastHistory(empty.redis, empty.prefix, SEED.horizonSteps, 86_400),
+      assets,
+      adminToken: ADMIN,
+      edge: null,
+      horizonSteps: SEED.horizonSteps,
+    });
     const page = await browser.newPage();
     try {
       await page.goto(`${bare.url}/`);
-      await expect.poll(() => page.locator(".empty-state h2").textContent(), { timeout: 20_000 }).toBe("Nothing recorded yet");
-      await documents.writeSlo({ pool: "eu-west", mode: "off", targetUtilization: 0.7, leadSeconds: 60, scaleInCooldownSeconds: 60 });
+      await expect
+        .poll(() => page.locator(".empty-state h2").textContent(), { timeout: 20_000 })
+        .toBe("Nothing recorded yet");
+      await documents.writeSlo({
+        pool: "eu-west",
+        mode: "off",
+        targetUtilization: 0.7,
+        leadSeconds: 60,
+        scaleInCooldownSeconds: 60,
+      });
       await page.reload();
-      await expect.poll(() => page.locator("#card-pool-chart .chart-overlay").textContent(), { timeout: 20_000 }).toBe("This pool has no origins in the edge table.");
+      await expect
+        .poll(() => page.locator("#card-pool-chart .chart-overlay").textContent(), { timeout: 20_000 })
+        .toBe("This pool has no origins in the edge table.");
       expect(await page.locator("#card-edge").textContent()).toMatch(/No edge is configured/);
     } finally {
       await page.close();
       await bare.close();
       await empty.cleanup();
     }
-    const refused = await startPredictorApp({ ...seeded, assets, adminToken: ADMIN, edge: { url: edge.url, token: "not-the-worker-token" }, horizonSteps: SEED.horizonSteps });
+    const refused = await startPredictorApp({
+      ...seeded,
+      assets,
+      adminToken: ADMIN,
+      edge: { url: edge.url, token: "not-the-worker-token" },
+      horizonSteps: SEED.horizonSteps,
+    });
     const second = await browser.newPage();
     try {
       await second.goto(`${refused.url}/`);
-      await expect.poll(() => second.locator("#problems").textContent(), { timeout: 20_000 }).toMatch(/refused the predictor's token \(401\)/);
+      await expect
+        .poll(() => second.locator("#problems").textContent(), { timeout: 20_000 })
+        .toMatch(/refused the predictor's token \(401\)/);
       expect(await second.locator("#card-edge .error").textContent()).toMatch(/Cannot read the edge/);
     } finally {
       await second.close();

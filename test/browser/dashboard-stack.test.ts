@@ -15,14 +15,21 @@ import { startStack } from "../../infra/stack/start-stack.ts";
 import { DEFAULT_TRACE_START } from "../../infra/traces/trace-options.ts";
 import { launchChromium, watchPage } from "./support/chromium.ts";
 
-const SCREENSHOT = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "dashboard.png");
+const SCREENSHOT = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "docs",
+  "dashboard.png",
+);
 const POOL = "eu-west";
 
 let stack: RunningStack;
 let browser: Browser;
 let page: Page;
 
-const api = async <T>(route: string, init?: RequestInit): Promise<T> => (await (await fetch(`${stack.urls.api}${route}`, init)).json()) as T;
+const api = async <T>(route: string, init?: RequestInit): Promise<T> =>
+  (await (await fetch(`${stack.urls.api}${route}`, init)).json()) as T;
 
 /** Polls `check` until it holds, for at most `ms` (the stack is a set of real processes). */
 async function until(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
@@ -36,7 +43,10 @@ async function until(what: string, ms: number, check: () => Promise<boolean>): P
 beforeAll(async () => {
   stack = await startStack({
     prefix: `browser-${randomBytes(4).toString("hex")}`,
-    edgePort: 0, predictorPort: 0, scalerPort: 0, originBasePort: 0,
+    edgePort: 0,
+    predictorPort: 0,
+    scalerPort: 0,
+    originBasePort: 0,
     // Fast models keep the first training within seconds; a low target makes the scaler act.
     models: ["holt-winters", "seasonal-naive"],
     backfillSeconds: 1_800,
@@ -77,7 +87,12 @@ describe("the dashboard of a running stack", () => {
     const lengths = await page.evaluate(() => {
       const host = document.querySelector("#card-pool-chart .chart-canvas");
       const option = host ? window.echarts?.getInstanceByDom(host as HTMLElement)?.getOption() : undefined;
-      return Object.fromEntries(((option?.series ?? []) as { name?: string; data?: [number, number | null][] }[]).map((s) => [s.name ?? "", (s.data ?? []).filter(([, v]) => v !== null).length]));
+      return Object.fromEntries(
+        ((option?.series ?? []) as { name?: string; data?: [number, number | null][] }[]).map((s) => [
+          s.name ?? "",
+          (s.data ?? []).filter(([, v]) => v !== null).length,
+        ]),
+      );
     });
     expect(lengths.actual).toBeGreaterThan(10);
     expect(lengths.forecast).toBeGreaterThan(0);
@@ -89,14 +104,26 @@ describe("the dashboard of a running stack", () => {
     expect(await page.locator(".models-table tbody tr").count()).toBeGreaterThan(0);
     // The predictor remembers its forecasts for the review (each one's point a horizon ahead).
     const origin = stack.table.pools.find((p) => p.name === POOL)?.origins[0]?.id ?? "";
-    const remembered = await api<{ series: { points: unknown[] }[] }>(`forecast-history?origin=${origin}&metric=rps&minutes=5`);
+    const remembered = await api<{ series: { points: unknown[] }[] }>(
+      `forecast-history?origin=${origin}&metric=rps&minutes=5`,
+    );
     expect(remembered.series[0]?.points.length).toBeGreaterThan(0);
     // For the README's picture (not asserted: the scaler's timing is its own), give the scaler time
     // to scale out and the new replicas time to boot, so the chart shows both; then take it
     // once the page has settled after a refresh.
-    const replicas = async () => (await api<{ capacity: { samples: { replicas: number }[] }[] }>(`capacity?minutes=1`)).capacity.reduce((sum, c) => sum + (c.samples.at(-1)?.replicas ?? 0), 0);
+    const replicas = async () =>
+      (await api<{ capacity: { samples: { replicas: number }[] }[] }>(`capacity?minutes=1`)).capacity.reduce(
+        (sum, c) => sum + (c.samples.at(-1)?.replicas ?? 0),
+        0,
+      );
     const initial = await replicas();
-    await until("a scale-out", 30_000, async () => (await api<{ decisions: unknown[] }>(`decisions?pool=${POOL}&limit=1`)).decisions.length > 0 && (await page.locator("#card-decisions .action").allTextContents()).includes("scale-out")).catch(() => undefined);
+    await until(
+      "a scale-out",
+      30_000,
+      async () =>
+        (await api<{ decisions: unknown[] }>(`decisions?pool=${POOL}&limit=1`)).decisions.length > 0 &&
+        (await page.locator("#card-decisions .action").allTextContents()).includes("scale-out"),
+    ).catch(() => undefined);
     await until("booted replicas", 25_000, async () => (await replicas()) > initial).catch(() => undefined);
     // A refresh's busy state lasts milliseconds: wait for a settled page, not for the refresh.
     await page.locator("#status.ok").waitFor({ timeout: 20_000 });
@@ -114,13 +141,17 @@ describe("the dashboard of a running stack", () => {
     await page.getByLabel("Target utilisation").fill("2");
     await page.locator("#slo-token").fill(stack.adminToken);
     await page.getByRole("button", { name: "Save SLO" }).click();
-    await expect.poll(() => page.locator("#slo-targetUtilization-error").textContent()).toBe("must be at most 1");
+    await expect
+      .poll(() => page.locator("#slo-targetUtilization-error").textContent())
+      .toBe("must be at most 1");
     expect(await stored()).toEqual(before);
     await page.getByLabel("Target utilisation").fill("0.5");
     await page.getByRole("button", { name: "Save SLO" }).click();
     await expect.poll(() => page.locator(".slo-card .form-message").textContent()).toMatch(/^Saved at/);
     expect(await stored()).toEqual({ ...before, targetUtilization: 0.5 });
     // The page redraws the threshold at the new target on its next refresh.
-    await expect.poll(() => page.locator(".stat.mode-act .stat-detail").textContent(), { timeout: 15_000 }).toMatch(/^target 50 %/);
+    await expect
+      .poll(() => page.locator(".stat.mode-act .stat-detail").textContent(), { timeout: 15_000 })
+      .toMatch(/^target 50 %/);
   });
 });

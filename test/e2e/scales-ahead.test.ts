@@ -32,11 +32,36 @@ const RAMP_OVER_MINUTES = 5;
 const START_MINUTES = 5;
 const POOL = "eu-west";
 
-const trace = generateRampTrace({ start: DEFAULT_TRACE_START, minutes: 50, stepSeconds: 60, from: 10, to: 100, rampAtMinutes: RAMP_AT_MINUTES, rampOverMinutes: RAMP_OVER_MINUTES }, seededRng(1));
+const trace = generateRampTrace(
+  {
+    start: DEFAULT_TRACE_START,
+    minutes: 50,
+    stepSeconds: 60,
+    from: 10,
+    to: 100,
+    rampAtMinutes: RAMP_AT_MINUTES,
+    rampOverMinutes: RAMP_OVER_MINUTES,
+  },
+  seededRng(1),
+);
 
 const fleet = {
-  defaults: { capacityPerReplicaRps: CAPACITY_PER_REPLICA, initialReplicas: 1, minReplicas: 1, maxReplicas: 4, maxQueueDelayMs: 3_000 },
-  pools: [{ name: POOL, city: "Frankfurt", location: { lat: 50.11, lon: 8.68 }, countries: ["DE"], origins: [{ id: "eu-west-1" }, { id: "eu-west-2" }] }],
+  defaults: {
+    capacityPerReplicaRps: CAPACITY_PER_REPLICA,
+    initialReplicas: 1,
+    minReplicas: 1,
+    maxReplicas: 4,
+    maxQueueDelayMs: 3_000,
+  },
+  pools: [
+    {
+      name: POOL,
+      city: "Frankfurt",
+      location: { lat: 50.11, lon: 8.68 },
+      countries: ["DE"],
+      origins: [{ id: "eu-west-1" }, { id: "eu-west-2" }],
+    },
+  ],
 };
 
 describe("the local stack, end to end", () => {
@@ -49,15 +74,31 @@ describe("the local stack, end to end", () => {
     before = descendants(process.pid);
     stack = await startStack({
       prefix: `e2e-${randomBytes(4).toString("hex")}`,
-      edgePort: 0, predictorPort: 0, scalerPort: 0, originBasePort: 0,
+      edgePort: 0,
+      predictorPort: 0,
+      scalerPort: 0,
+      originBasePort: 0,
       fleet,
       trace: { kind: "points", points: trace, description: "a repeating ramp" },
       startAt: DEFAULT_TRACE_START + START_MINUTES * MINUTE,
-      speed: SPEED, peakRps: PEAK_RPS, loop: true,
-      stepSeconds: 2, backfillSeconds: 800, retentionSeconds: 1_800, horizonSeconds: 20,
-      bootDelaySeconds: 2, scalerIntervalSeconds: 1, healthCheckSeconds: 2,
+      speed: SPEED,
+      peakRps: PEAK_RPS,
+      loop: true,
+      stepSeconds: 2,
+      backfillSeconds: 800,
+      retentionSeconds: 1_800,
+      horizonSeconds: 20,
+      bootDelaySeconds: 2,
+      scalerIntervalSeconds: 1,
+      healthCheckSeconds: 2,
       // Latency and error thresholds out of reach: only the forecast of the load may act here.
-      slo: { targetUtilization: TARGET, leadSeconds: 14, scaleInCooldownSeconds: 300, p95LatencyMs: 60_000, maxErrorRate: 1 },
+      slo: {
+        targetUtilization: TARGET,
+        leadSeconds: 14,
+        scaleInCooldownSeconds: 300,
+        p95LatencyMs: 60_000,
+        maxErrorRate: 1,
+      },
       models: ["seasonal-naive", "holt-winters"],
       seed: 3,
       onArrival: recorder.onArrival,
@@ -80,23 +121,39 @@ describe("the local stack, end to end", () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, plateauAt + 8_000 - Date.now())));
     const summary: ReplayProgress = await stack.traffic.stop();
     recorder.stop();
-    const { decisions } = (await (await fetch(`${stack.urls.api}decisions?limit=1000`)).json()) as { decisions: Decision[] };
+    const { decisions } = (await (await fetch(`${stack.urls.api}decisions?limit=1000`)).json()) as {
+      decisions: Decision[];
+    };
 
     // No client request failed (timeouts, resets, 5xx and requests dropped at the cap all count).
     expect(summary.sent).toBeGreaterThan(1_000);
-    expect(summary.failures).toEqual({ timeout: 0, connect: 0, "http-5xx": 0, "http-4xx": 0, capped: 0, other: 0 });
+    expect(summary.failures).toEqual({
+      timeout: 0,
+      connect: 0,
+      "http-5xx": 0,
+      "http-4xx": 0,
+      capped: 0,
+      other: 0,
+    });
 
     // The load did grow past what the first replicas could carry at the target (the test is not
     // vacuous): the per-origin arrival rate crossed target x the initial capacity on the ramp.
     const rates = recorder.arrivalRates(4_000);
     const loadCrossing = rates.find((r) => r.rps > TARGET * CAPACITY_PER_REPLICA);
     expect(loadCrossing, "the ramp's load never exceeded the target on the initial capacity").toBeDefined();
-    expect(Math.max(...rates.filter((r) => r.at >= plateauAt).map((r) => r.rps))).toBeGreaterThan(CAPACITY_PER_REPLICA);
+    expect(Math.max(...rates.filter((r) => r.at >= plateauAt).map((r) => r.rps))).toBeGreaterThan(
+      CAPACITY_PER_REPLICA,
+    );
 
     // The scaler decided on the forecast, and the new replicas were serving before that load came.
-    const scaleOuts = decisions.filter((d) => d.pool === POOL && d.action === "scale-out" && d.applied).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    const scaleOuts = decisions
+      .filter((d) => d.pool === POOL && d.action === "scale-out" && d.applied)
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     const first = scaleOuts[0];
-    expect(first, `no applied scale-out among ${decisions.map((d) => `${d.action}: ${d.reason}`).join(" | ")}`).toBeDefined();
+    expect(
+      first,
+      `no applied scale-out among ${decisions.map((d) => `${d.action}: ${d.reason}`).join(" | ")}`,
+    ).toBeDefined();
     expect(first?.reason).toMatch(new RegExp(`^${POOL} forecast `));
     const served = recorder.first((s) => s.serving > 1, stack.traffic.startedAt);
     expect(served, "no origin ever served more than its first replica").toBeDefined();
@@ -106,7 +163,19 @@ describe("the local stack, end to end", () => {
     expect(servedAt).toBeLessThan(loadCrossing?.at ?? 0);
 
     // And the simulated origins' own utilisation crossed the target only after that, if ever.
-    console.log("FACTS", JSON.stringify({ start: stack.traffic.startedAt, rampAt: rampAt - stack.traffic.startedAt, decided: decidedAt - stack.traffic.startedAt, served: servedAt - stack.traffic.startedAt, crossing: (loadCrossing?.at ?? 0) - stack.traffic.startedAt, reason: first?.reason, sent: summary.sent, p95: summary.latency }));
+    console.log(
+      "FACTS",
+      JSON.stringify({
+        start: stack.traffic.startedAt,
+        rampAt: rampAt - stack.traffic.startedAt,
+        decided: decidedAt - stack.traffic.startedAt,
+        served: servedAt - stack.traffic.startedAt,
+        crossing: (loadCrossing?.at ?? 0) - stack.traffic.startedAt,
+        reason: first?.reason,
+        sent: summary.sent,
+        p95: summary.latency,
+      }),
+    );
     const hot = recorder.first((s) => s.utilization > TARGET, stack.traffic.startedAt);
     if (hot) expect(hot.at).toBeGreaterThan(servedAt);
   }, 240_000);

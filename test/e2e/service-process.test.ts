@@ -6,13 +6,23 @@ import { startService } from "../../infra/stack/service-process.ts";
 import { isAlive } from "./support/process-tree.ts";
 
 /** Starts the stand-in service and resolves its id and its grandchild's once it prints them. */
-async function startSleeperParent(args: string[]): Promise<{ stop: (graceMs?: number) => Promise<void>; pids: number[] }> {
+async function startSleeperParent(
+  args: string[],
+): Promise<{ stop: (graceMs?: number) => Promise<void>; pids: number[] }> {
   let report: (pids: number[]) => void = () => undefined;
-  const printed = new Promise<number[]>((resolve) => { report = resolve; });
-  const service = startService({ name: "the stand-in", script: "test/e2e/support/parent-of-sleeper.ts", args, env: {}, onLine: (line) => {
-    const match = /^pids (\d+) (\d+)$/.exec(line);
-    if (match) report([Number(match[1]), Number(match[2])]);
-  } });
+  const printed = new Promise<number[]>((resolve) => {
+    report = resolve;
+  });
+  const service = startService({
+    name: "the stand-in",
+    script: "test/e2e/support/parent-of-sleeper.ts",
+    args,
+    env: {},
+    onLine: (line) => {
+      const match = /^pids (\d+) (\d+)$/.exec(line);
+      if (match) report([Number(match[1]), Number(match[2])]);
+    },
+  });
   return { stop: (graceMs) => service.stop(graceMs), pids: await printed };
 }
 
@@ -39,10 +49,17 @@ describe("assertPortsFree", () => {
     await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
     const port = (holder.address() as AddressInfo).port;
     try {
-      const claims = [{ port, what: "the Worker under wrangler dev", setting: "--edge-port / HEADROOM_EDGE_PORT" }];
-      const error = await assertPortsFree(claims, "127.0.0.1").then(() => null, (e: unknown) => e);
+      const claims = [
+        { port, what: "the Worker under wrangler dev", setting: "--edge-port / HEADROOM_EDGE_PORT" },
+      ];
+      const error = await assertPortsFree(claims, "127.0.0.1").then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(PortsInUseError);
-      expect((error as Error).message).toBe(`port ${port} on 127.0.0.1 (the Worker under wrangler dev) is already in use: stop what listens there, or choose another port with --edge-port / HEADROOM_EDGE_PORT`);
+      expect((error as Error).message).toBe(
+        `port ${port} on 127.0.0.1 (the Worker under wrangler dev) is already in use: stop what listens there, or choose another port with --edge-port / HEADROOM_EDGE_PORT`,
+      );
     } finally {
       await new Promise((resolve) => holder.close(resolve));
     }

@@ -8,8 +8,15 @@ import { sendMany } from "./support/traffic.ts";
 let edge: EdgeWorker;
 let origin: TestOrigin;
 const T0 = Date.UTC(2026, 0, 1);
-const table = (version: number) => originTable(version, [{ name: "eu", location: FRANKFURT, origins: [{ origin }] }]);
-const overlay = (version: number) => ({ version, updatedAt: new Date(T0).toISOString(), expiresAt: new Date(T0 + 3_600_000).toISOString(), factors: { adm: 2 }, reason: "forecast peak at 12:00" });
+const table = (version: number) =>
+  originTable(version, [{ name: "eu", location: FRANKFURT, origins: [{ origin }] }]);
+const overlay = (version: number) => ({
+  version,
+  updatedAt: new Date(T0).toISOString(),
+  expiresAt: new Date(T0 + 3_600_000).toISOString(),
+  factors: { adm: 2 },
+  reason: "forecast peak at 12:00",
+});
 
 beforeAll(async () => {
   [edge, origin] = await Promise.all([EdgeWorker.start(), TestOrigin.start("adm")]);
@@ -28,14 +35,24 @@ describe("admin API", () => {
     const missing = await edge.text({ path: "/__lb/table" });
     expect(missing.status).toBe(401);
     expect(missing.headers.get("www-authenticate")).toContain("Bearer");
-    const wrong = await edge.text({ path: "/__lb/status", headers: { authorization: "Bearer not-the-token-at-all" } });
+    const wrong = await edge.text({
+      path: "/__lb/status",
+      headers: { authorization: "Bearer not-the-token-at-all" },
+    });
     expect(wrong.status).toBe(401);
     expect(JSON.parse(wrong.body)).toEqual({ error: expect.stringContaining("bearer token") as string });
   });
 
   it("accepts the bearer scheme in any case, and only the exact token", async () => {
-    for (const authorization of [`bearer ${TEST_ADMIN_TOKEN}`, `BEARER ${TEST_ADMIN_TOKEN}`]) expect((await edge.text({ path: "/__lb/status", headers: { authorization } })).status).toBe(200);
-    for (const authorization of [`Bearer ${TEST_ADMIN_TOKEN}x`, `Bearer ${TEST_ADMIN_TOKEN.slice(0, -1)}`, `Bearer ${TEST_ADMIN_TOKEN.toUpperCase()}`, `Basic ${TEST_ADMIN_TOKEN}`, TEST_ADMIN_TOKEN]) {
+    for (const authorization of [`bearer ${TEST_ADMIN_TOKEN}`, `BEARER ${TEST_ADMIN_TOKEN}`])
+      expect((await edge.text({ path: "/__lb/status", headers: { authorization } })).status).toBe(200);
+    for (const authorization of [
+      `Bearer ${TEST_ADMIN_TOKEN}x`,
+      `Bearer ${TEST_ADMIN_TOKEN.slice(0, -1)}`,
+      `Bearer ${TEST_ADMIN_TOKEN.toUpperCase()}`,
+      `Basic ${TEST_ADMIN_TOKEN}`,
+      TEST_ADMIN_TOKEN,
+    ]) {
       expect((await edge.text({ path: "/__lb/status", headers: { authorization } })).status).toBe(401);
     }
   });
@@ -66,12 +83,19 @@ describe("admin API", () => {
     expect(issues).toEqual(["pools[0].origins[0].url", "pools[0].origins[0].weight"]);
     const notJson = await edge.admin("PUT", "/__lb/table", "{ nope", T0);
     expect(notJson.status).toBe(400);
-    expect((notJson.body as { issues: { path: string; message: string }[] }).issues[0]?.message).toContain("not valid JSON");
+    expect((notJson.body as { issues: { path: string; message: string }[] }).issues[0]?.message).toContain(
+      "not valid JSON",
+    );
     expect((await edge.admin("GET", "/__lb/table")).body).toEqual(table(5));
   });
 
   it("refuses a version that is not greater than the stored one (409), keeping the stored table", async () => {
-    const stale = await edge.admin("PUT", "/__lb/table", { ...table(5), updatedAt: new Date(T0 + 1).toISOString() }, T0);
+    const stale = await edge.admin(
+      "PUT",
+      "/__lb/table",
+      { ...table(5), updatedAt: new Date(T0 + 1).toISOString() },
+      T0,
+    );
     expect(stale.status).toBe(409);
     expect((stale.body as { error: string }).error).toContain("not greater than the stored table version 5");
     expect((await edge.admin("GET", "/__lb/table")).body).toEqual(table(5));
@@ -94,7 +118,18 @@ describe("admin API", () => {
       table: { version: 5 },
       weights: { version: 3, active: true, reason: "forecast peak at 12:00" },
       panic: false,
-      origins: [{ id: "adm", pool: "eu", weight: 100, factor: 2, effectiveWeight: 200, healthy: true, ejected: false, inflight: 0 }],
+      origins: [
+        {
+          id: "adm",
+          pool: "eu",
+          weight: 100,
+          factor: 2,
+          effectiveWeight: 200,
+          healthy: true,
+          ejected: false,
+          inflight: 0,
+        },
+      ],
     });
   });
 
@@ -104,8 +139,10 @@ describe("admin API", () => {
     const text = String(metrics.body);
     expect(text).toContain(`${EDGE_METRICS.requests}{pool="eu",origin="adm",code="200"}`);
     expect(text).toContain(`${EDGE_METRICS.requestDuration}_bucket{pool="eu",origin="adm",le="+Inf"}`);
-    for (const name of [EDGE_METRICS.ejected, EDGE_METRICS.inflight, EDGE_METRICS.latencyEwma]) expect(text).toContain(`${name}{origin="adm"}`);
-    for (const line of text.trim().split("\n")) expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? -?[\d.e+-]+)$/);
+    for (const name of [EDGE_METRICS.ejected, EDGE_METRICS.inflight, EDGE_METRICS.latencyEwma])
+      expect(text).toContain(`${name}{origin="adm"}`);
+    for (const line of text.trim().split("\n"))
+      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? -?[\d.e+-]+)$/);
   });
 
   it("keeps serving through a corrupted table in KV, and reports it", async () => {
@@ -115,8 +152,23 @@ describe("admin API", () => {
     const answers = await sendMany(edge, 60, 4, (i) => ({ geo: PARIS, now: T0 + 10_000 + i * 1_000 }));
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
     const status = await edge.admin("GET", "/__lb/status", undefined, T0 + 80_000);
-    expect((status.body as { problems: { document: string; message: string }[] }).problems).toEqual([expect.objectContaining({ document: "table", message: expect.stringContaining("invalid") as string })]);
-    await kv.put("table", JSON.stringify({ ...table(7), pools: [{ name: "eu", location: FRANKFURT, countries: ["FR"], origins: [{ id: "adm", url: origin.url, weight: "heavy" }] }] }));
+    expect((status.body as { problems: { document: string; message: string }[] }).problems).toEqual([
+      expect.objectContaining({ document: "table", message: expect.stringContaining("invalid") as string }),
+    ]);
+    await kv.put(
+      "table",
+      JSON.stringify({
+        ...table(7),
+        pools: [
+          {
+            name: "eu",
+            location: FRANKFURT,
+            countries: ["FR"],
+            origins: [{ id: "adm", url: origin.url, weight: "heavy" }],
+          },
+        ],
+      }),
+    );
     expect((await edge.text({ geo: PARIS, now: T0 + 90_000 })).status).toBe(200);
   });
 });
@@ -126,7 +178,8 @@ describe("admin API without a token", () => {
     const bare = await EdgeWorker.start({ ADMIN_TOKEN: "" });
     try {
       expect((await bare.text({ path: "/__lb/healthz" })).status).toBe(200);
-      for (const path of ["/__lb/table", "/__lb/status", "/__lb/metrics"]) expect((await bare.admin("GET", path)).status).toBe(404);
+      for (const path of ["/__lb/table", "/__lb/status", "/__lb/metrics"])
+        expect((await bare.admin("GET", path)).status).toBe(404);
       expect((await bare.admin("PUT", "/__lb/table", table(1))).status).toBe(404);
     } finally {
       await bare.stop();

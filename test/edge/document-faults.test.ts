@@ -20,9 +20,32 @@ let kv: Awaited<ReturnType<EdgeWorker["kv"]>>;
 let now = T0;
 
 const valid = {
-  table: () => JSON.stringify(originTable(1, [{ name: "eu", location: FRANKFURT, origins: [{ origin: kept }, { origin: drained }, { origin: sick }] }], { resilience: { panicThreshold: 0, healthCheck: { staleAfterMs: 3_600_000 } } })),
-  weights: () => JSON.stringify({ version: 1, updatedAt: new Date(T0).toISOString(), expiresAt: new Date(T0 + 3_600_000).toISOString(), factors: { [drained.name]: 0 } } satisfies WeightsOverlay),
-  health: () => JSON.stringify({ checkedAt: new Date(T0).toISOString(), origins: { [sick.name]: { healthy: false, consecutiveFailures: 3 } } } satisfies HealthReport),
+  table: () =>
+    JSON.stringify(
+      originTable(
+        1,
+        [
+          {
+            name: "eu",
+            location: FRANKFURT,
+            origins: [{ origin: kept }, { origin: drained }, { origin: sick }],
+          },
+        ],
+        { resilience: { panicThreshold: 0, healthCheck: { staleAfterMs: 3_600_000 } } },
+      ),
+    ),
+  weights: () =>
+    JSON.stringify({
+      version: 1,
+      updatedAt: new Date(T0).toISOString(),
+      expiresAt: new Date(T0 + 3_600_000).toISOString(),
+      factors: { [drained.name]: 0 },
+    } satisfies WeightsOverlay),
+  health: () =>
+    JSON.stringify({
+      checkedAt: new Date(T0).toISOString(),
+      origins: { [sick.name]: { healthy: false, consecutiveFailures: 3 } },
+    } satisfies HealthReport),
 };
 type Name = keyof typeof valid;
 
@@ -30,8 +53,20 @@ type Name = keyof typeof valid;
 const FAULTS: [string, (name: Name) => string | null, RegExp][] = [
   ["missing", () => null, /no table is stored|gone from KV/],
   ["truncated", (name) => valid[name]().slice(0, 50), /invalid JSON \(truncated or corrupted\)/],
-  ["of the wrong shape", (name) => JSON.stringify({ ...(JSON.parse(valid[name]()) as object), ...(name === "health" ? { origins: [] } : { pools: "eu", factors: [0] }) }), /is invalid/],
-  ["of a newer unknown version", (name) => JSON.stringify({ ...(JSON.parse(valid[name]()) as object), schemaVersion: 2 }), /does not know \(schemaVersion\)/],
+  [
+    "of the wrong shape",
+    (name) =>
+      JSON.stringify({
+        ...(JSON.parse(valid[name]()) as object),
+        ...(name === "health" ? { origins: [] } : { pools: "eu", factors: [0] }),
+      }),
+    /is invalid/,
+  ],
+  [
+    "of a newer unknown version",
+    (name) => JSON.stringify({ ...(JSON.parse(valid[name]()) as object), schemaVersion: 2 }),
+    /does not know \(schemaVersion\)/,
+  ],
 ];
 
 async function servedOnlyByKept(): Promise<void> {
@@ -42,7 +77,12 @@ async function servedOnlyByKept(): Promise<void> {
 }
 
 beforeAll(async () => {
-  [edge, kept, drained, sick] = await Promise.all([EdgeWorker.start(), TestOrigin.start("df-kept"), TestOrigin.start("df-drained"), TestOrigin.start("df-sick")]);
+  [edge, kept, drained, sick] = await Promise.all([
+    EdgeWorker.start(),
+    TestOrigin.start("df-kept"),
+    TestOrigin.start("df-drained"),
+    TestOrigin.start("df-sick"),
+  ]);
   kv = await edge.kv();
   for (const name of ["table", "weights", "health"] as const) await kv.put(name, valid[name]());
 });
@@ -57,18 +97,23 @@ describe("faulty documents in KV", () => {
   });
 
   describe.each(["table", "weights", "health"] as const)("the %s document", (name) => {
-    it.each(FAULTS)("keeps serving from the last valid state when it is %s, and says so on /__lb/status", async (_fault, text, message) => {
-      const broken = text(name);
-      if (broken === null) await kv.delete(name);
-      else await kv.put(name, broken);
-      await servedOnlyByKept();
-      const problems = (await statusAt(edge, now)).problems as { document: string; message: string }[];
-      expect(problems).toEqual([expect.objectContaining({ document: name, message: expect.stringMatching(message) as string })]);
-      expect(problems[0]?.message).toMatch(/serving from the last valid one|keeping the last valid/);
-      // Repaired: the problem clears, and the same state keeps serving.
-      await kv.put(name, valid[name]());
-      await servedOnlyByKept();
-      expect((await statusAt(edge, now)).problems).toEqual([]);
-    });
+    it.each(FAULTS)(
+      "keeps serving from the last valid state when it is %s, and says so on /__lb/status",
+      async (_fault, text, message) => {
+        const broken = text(name);
+        if (broken === null) await kv.delete(name);
+        else await kv.put(name, broken);
+        await servedOnlyByKept();
+        const problems = (await statusAt(edge, now)).problems as { document: string; message: string }[];
+        expect(problems).toEqual([
+          expect.objectContaining({ document: name, message: expect.stringMatching(message) as string }),
+        ]);
+        expect(problems[0]?.message).toMatch(/serving from the last valid one|keeping the last valid/);
+        // Repaired: the problem clears, and the same state keeps serving.
+        await kv.put(name, valid[name]());
+        await servedOnlyByKept();
+        expect((await statusAt(edge, now)).problems).toEqual([]);
+      },
+    );
   });
 });

@@ -16,7 +16,9 @@ let edge: EdgeWorker;
 let version = 0;
 const started: TestOrigin[] = [];
 
-async function origins<const Names extends readonly string[]>(...names: Names): Promise<{ [K in keyof Names]: TestOrigin }> {
+async function origins<const Names extends readonly string[]>(
+  ...names: Names
+): Promise<{ [K in keyof Names]: TestOrigin }> {
   const list = await Promise.all(names.map((name) => TestOrigin.start(name)));
   started.push(...list);
   return list as { [K in keyof Names]: TestOrigin };
@@ -45,7 +47,13 @@ afterAll(async () => {
 describe("active health checks", () => {
   it("turns an origin unhealthy after `fall` failed probes and healthy after `rise` passed ones, in one report per run", async () => {
     const [steady, sick] = await origins("hc-steady", "hc-sick");
-    await putTable(originTable(++version, [{ name: "eu", location: FRANKFURT, origins: [{ origin: steady }, { origin: sick }] }], { resilience: { healthCheck: { rise: 2, fall: 3 } } }));
+    await putTable(
+      originTable(
+        ++version,
+        [{ name: "eu", location: FRANKFURT, origins: [{ origin: steady }, { origin: sick }] }],
+        { resilience: { healthCheck: { rise: 2, fall: 3 } } },
+      ),
+    );
     sick.behaviour.healthStatus = 503;
     const healthy: boolean[] = [];
     for (let run = 0; run < 3; run++) {
@@ -60,7 +68,11 @@ describe("active health checks", () => {
     expect(sick.healthHits).toBe(3);
 
     // While unhealthy it gets no traffic.
-    const answers = await sendMany(edge, 40, 4, (i) => ({ geo: PARIS, now: T0 + 2 * MINUTE + 10 + i, seed: i }));
+    const answers = await sendMany(edge, 40, 4, (i) => ({
+      geo: PARIS,
+      now: T0 + 2 * MINUTE + 10 + i,
+      seed: i,
+    }));
     expect(sharesOf(answers)).toEqual({ "hc-steady": 1 });
 
     sick.behaviour.healthStatus = 200;
@@ -72,7 +84,11 @@ describe("active health checks", () => {
 
   it("does not flip a flapping origin on every check", async () => {
     const [flapping] = await origins("hc-flap");
-    await putTable(originTable(++version, [{ name: "eu", location: FRANKFURT, origins: [{ origin: flapping }] }], { resilience: { healthCheck: { rise: 2, fall: 2 } } }));
+    await putTable(
+      originTable(++version, [{ name: "eu", location: FRANKFURT, origins: [{ origin: flapping }] }], {
+        resilience: { healthCheck: { rise: 2, fall: 2 } },
+      }),
+    );
     flapping.behaviour.healthSequence = [200, 503, 200, 503, 200, 503, 200, 503, 200, 503];
     const seen: boolean[] = [];
     for (let run = 0; run < 10; run++) {
@@ -80,15 +96,25 @@ describe("active health checks", () => {
       seen.push(originStatus(await statusAt(edge, T0 + run * MINUTE + 1), "hc-flap").healthy);
     }
     expect(seen).toEqual(Array.from({ length: 10 }, () => true));
-    expect((await statusAt(edge, T0 + 10 * MINUTE)).events.filter((e) => e.kind === "health-changed" && e.origin === "hc-flap")).toEqual([]);
+    expect(
+      (await statusAt(edge, T0 + 10 * MINUTE)).events.filter(
+        (e) => e.kind === "health-changed" && e.origin === "hc-flap",
+      ),
+    ).toEqual([]);
   });
 
   it("sends a pool's traffic to its fallback once checks find all its origins down", async () => {
     const [eu1, eu2, us1] = await origins("hc-eu-1", "hc-eu-2", "hc-us-1");
-    await putTable(originTable(++version, [
-      { name: "eu", location: FRANKFURT, fallback: "us", origins: [{ origin: eu1 }, { origin: eu2 }] },
-      { name: "us", location: ASHBURN, origins: [{ origin: us1 }] },
-    ], { resilience: { healthCheck: { fall: 1 } } }));
+    await putTable(
+      originTable(
+        ++version,
+        [
+          { name: "eu", location: FRANKFURT, fallback: "us", origins: [{ origin: eu1 }, { origin: eu2 }] },
+          { name: "us", location: ASHBURN, origins: [{ origin: us1 }] },
+        ],
+        { resilience: { healthCheck: { fall: 1 } } },
+      ),
+    );
     eu1.behaviour.healthStatus = 500;
     eu2.behaviour.healthStatus = 500;
     const check = await edge.admin("POST", "/__lb/check", undefined, T0);
@@ -101,7 +127,13 @@ describe("active health checks", () => {
 
   it("ignores health when too few origins pass their checks (panic), rather than serving nothing", async () => {
     const [a, b, c, d] = await origins("panic-a", "panic-b", "panic-c", "panic-d");
-    await putTable(originTable(++version, [{ name: "eu", location: FRANKFURT, origins: [a, b, c, d].map((origin) => ({ origin })) }], { resilience: { healthCheck: { fall: 1 }, panicThreshold: 0.5 } }));
+    await putTable(
+      originTable(
+        ++version,
+        [{ name: "eu", location: FRANKFURT, origins: [a, b, c, d].map((origin) => ({ origin })) }],
+        { resilience: { healthCheck: { fall: 1 }, panicThreshold: 0.5 } },
+      ),
+    );
     for (const origin of [a, b, c]) origin.behaviour.healthStatus = 503;
     await edge.cron(T0);
     const answers = await sendMany(edge, 40, 4, (i) => ({ geo: PARIS, now: T0 + 10 + i, seed: i }));
@@ -109,13 +141,22 @@ describe("active health checks", () => {
     expect(Object.keys(sharesOf(answers)).length).toBeGreaterThan(1);
     const status = await statusAt(edge, T0 + 100);
     expect(status.panic).toBe(true);
-    expect(status.events).toContainEqual(expect.objectContaining({ kind: "panic", detail: expect.stringContaining("25 % of origins healthy") as string }));
+    expect(status.events).toContainEqual(
+      expect.objectContaining({
+        kind: "panic",
+        detail: expect.stringContaining("25 % of origins healthy") as string,
+      }),
+    );
     expect(await metricValue(edge, "lb_panic", T0 + 100)).toBe(1);
   });
 
   it("stops trusting a report the checks no longer refresh", async () => {
     const [stale] = await origins("hc-stale");
-    await putTable(originTable(++version, [{ name: "eu", location: FRANKFURT, origins: [{ origin: stale }] }], { resilience: { healthCheck: { fall: 1, staleAfterMs: 300_000 }, panicThreshold: 0 } }));
+    await putTable(
+      originTable(++version, [{ name: "eu", location: FRANKFURT, origins: [{ origin: stale }] }], {
+        resilience: { healthCheck: { fall: 1, staleAfterMs: 300_000 }, panicThreshold: 0 },
+      }),
+    );
     stale.behaviour.healthStatus = 503;
     await edge.cron(T0);
     expect((await edge.text({ geo: PARIS, now: T0 + 1_000 })).status).toBe(503);

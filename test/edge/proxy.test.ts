@@ -11,7 +11,12 @@ const T0 = Date.UTC(2026, 0, 1);
 
 beforeAll(async () => {
   [edge, origin] = await Promise.all([EdgeWorker.start(), TestOrigin.start("px")]);
-  const put = await edge.admin("PUT", "/__lb/table", originTable(1, [{ name: "eu", location: FRANKFURT, origins: [{ origin, basePath: "/base" }] }]), T0);
+  const put = await edge.admin(
+    "PUT",
+    "/__lb/table",
+    originTable(1, [{ name: "eu", location: FRANKFURT, origins: [{ origin, basePath: "/base" }] }]),
+    T0,
+  );
   expect(put.status).toBe(200);
 });
 afterAll(async () => {
@@ -26,7 +31,12 @@ const lastSeen = () => {
 
 describe("proxying", () => {
   it("sends origin url + path + query upstream, whatever Host the client names", async () => {
-    const answer = await edge.text({ path: "/cart/items?id=7&sort=asc", geo: PARIS, now: T0, headers: { host: "attacker.example" } });
+    const answer = await edge.text({
+      path: "/cart/items?id=7&sort=asc",
+      geo: PARIS,
+      now: T0,
+      headers: { host: "attacker.example" },
+    });
     expect(answer.status).toBe(200);
     expect(lastSeen().url).toBe("/base/cart/items?id=7&sort=asc");
     expect(lastSeen().headers.host).toBe(`127.0.0.1:${origin.port}`);
@@ -47,7 +57,16 @@ describe("proxying", () => {
     });
     expect(answer.status).toBe(200);
     const headers = lastSeen().headers;
-    for (const name of ["x-drop", "keep-alive", "proxy-authorization", "te", "x-lb-geo", "x-lb-test-now", "cf-connecting-ip"]) expect(headers[name]).toBeUndefined();
+    for (const name of [
+      "x-drop",
+      "keep-alive",
+      "proxy-authorization",
+      "te",
+      "x-lb-geo",
+      "x-lb-test-now",
+      "cf-connecting-ip",
+    ])
+      expect(headers[name]).toBeUndefined();
     expect(headers["x-kept"]).toBe("yes");
     expect(headers["x-forwarded-for"]).toBe("203.0.113.7");
     expect(headers["x-forwarded-proto"]).toBe("http");
@@ -82,13 +101,20 @@ describe("proxying", () => {
     expect(decoder.decode(first.value)).toBe("first|");
     hold.release();
     let rest = "";
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += decoder.decode(chunk.value);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      rest += decoder.decode(chunk.value);
     expect(rest).toBe("last");
   });
 
   it("streams a large request body upstream", async () => {
     const body = new Uint8Array(1024 * 1024).fill(97);
-    const answer = await edge.text({ method: "POST", geo: PARIS, now: T0, body, headers: { "content-type": "application/octet-stream" } });
+    const answer = await edge.text({
+      method: "POST",
+      geo: PARIS,
+      now: T0,
+      body,
+      headers: { "content-type": "application/octet-stream" },
+    });
     expect(answer.status).toBe(200);
     expect(lastSeen().bodyBytes).toBe(1024 * 1024);
     expect(lastSeen().method).toBe("POST");
@@ -98,10 +124,23 @@ describe("proxying", () => {
     const response = await edge.fetch({ geo: PARIS, now: T0, headers: { upgrade: "websocket" } });
     expect(response.status).toBe(101);
     expect(response.headers.get("x-lb-origin")).toBe("px");
-    const socket = (response as unknown as { webSocket: { accept(): void; send(data: string): void; close(): void; addEventListener(type: "message", listener: (event: { data: unknown }) => void): void } | null }).webSocket;
+    const socket = (
+      response as unknown as {
+        webSocket: {
+          accept(): void;
+          send(data: string): void;
+          close(): void;
+          addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
+        } | null;
+      }
+    ).webSocket;
     if (!socket) throw new Error("no WebSocket in the answer");
     socket.accept();
-    const echoed = new Promise<unknown>((resolve) => { socket.addEventListener("message", (event) => { resolve(event.data); }); });
+    const echoed = new Promise<unknown>((resolve) => {
+      socket.addEventListener("message", (event) => {
+        resolve(event.data);
+      });
+    });
     socket.send("hello");
     expect(await echoed).toBe("px:hello");
     socket.close();

@@ -13,16 +13,25 @@ describe("the retry budget", () => {
   beforeAll(async () => {
     // A fresh isolate: the budget is per isolate and must start empty.
     edge = await EdgeWorker.start();
-    pool = await Promise.all(["budget-1", "budget-2", "budget-3"].map((name) => TestOrigin.start(name, { status: 503 })));
+    pool = await Promise.all(
+      ["budget-1", "budget-2", "budget-3"].map((name) => TestOrigin.start(name, { status: 503 })),
+    );
   });
   afterAll(async () => {
     await Promise.all([edge.stop(), ...pool.map((o) => o.stop())]);
   });
 
   it("caps retries during a full outage at the budget's share of requests plus its floor", async () => {
-    const table = originTable(1, [{ name: "eu", location: FRANKFURT, origins: pool.map((origin) => ({ origin })) }], {
-      resilience: { retry: { maxAttempts: 3, budgetRatio: 0.2, minPerSecond: 1, backoffBaseMs: 0 }, ejection: { consecutiveFailures: 1_000 } },
-    });
+    const table = originTable(
+      1,
+      [{ name: "eu", location: FRANKFURT, origins: pool.map((origin) => ({ origin })) }],
+      {
+        resilience: {
+          retry: { maxAttempts: 3, budgetRatio: 0.2, minPerSecond: 1, backoffBaseMs: 0 },
+          ejection: { consecutiveFailures: 1_000 },
+        },
+      },
+    );
     expect((await edge.admin("PUT", "/__lb/table", table, T0)).status).toBe(200);
     // 200 requests over 2 s; without a budget, three tries each would reach the origins 600 times.
     const answers = await sendMany(edge, 200, 4, (i) => ({ geo: PARIS, now: T0 + 10 * i, seed: i }));
@@ -34,7 +43,9 @@ describe("the retry budget", () => {
     const status = await statusAt(edge, T0 + 2_000);
     expect(status.retryBudget.exhaustedTotal).toBeGreaterThan(100);
     expect(status.events).toContainEqual(expect.objectContaining({ kind: "retry-budget-exhausted" }));
-    expect(await metricValue(edge, "lb_retry_budget_exhausted_total", T0 + 2_000)).toBe(status.retryBudget.exhaustedTotal);
+    expect(await metricValue(edge, "lb_retry_budget_exhausted_total", T0 + 2_000)).toBe(
+      status.retryBudget.exhaustedTotal,
+    );
   });
 });
 
@@ -44,8 +55,15 @@ describe("requests with a body", () => {
   let fine: TestOrigin;
   beforeAll(async () => {
     edge = await EdgeWorker.start();
-    [failing, fine] = await Promise.all([TestOrigin.start("post-503", { status: 503 }), TestOrigin.start("post-200")]);
-    const table = originTable(1, [{ name: "eu", location: FRANKFURT, origins: [{ origin: failing }, { origin: fine }] }], { resilience: { retry: { backoffBaseMs: 0 }, ejection: { consecutiveFailures: 1_000 } } });
+    [failing, fine] = await Promise.all([
+      TestOrigin.start("post-503", { status: 503 }),
+      TestOrigin.start("post-200"),
+    ]);
+    const table = originTable(
+      1,
+      [{ name: "eu", location: FRANKFURT, origins: [{ origin: failing }, { origin: fine }] }],
+      { resilience: { retry: { backoffBaseMs: 0 }, ejection: { consecutiveFailures: 1_000 } } },
+    );
     expect((await edge.admin("PUT", "/__lb/table", table, T0)).status).toBe(200);
   });
   afterAll(async () => {
@@ -53,7 +71,13 @@ describe("requests with a body", () => {
   });
 
   it("never replays a POST whose body was sent upstream", async () => {
-    const answers = await sendMany(edge, 40, 2, (i) => ({ method: "POST", body: `order-${i}`, geo: PARIS, now: T0 + 10 * i, seed: i }));
+    const answers = await sendMany(edge, 40, 2, (i) => ({
+      method: "POST",
+      body: `order-${i}`,
+      geo: PARIS,
+      now: T0 + 10 * i,
+      seed: i,
+    }));
     expect(failing.hits + fine.hits).toBe(40);
     expect(answers.filter((a) => a.status === 503).length).toBe(failing.hits);
     expect(failing.seen.every((seen) => seen.body.startsWith("order-"))).toBe(true);
@@ -67,12 +91,20 @@ describe("requests with a body", () => {
   it("does not retry a POST with a body when the connection fails, and says so", async () => {
     await fine.refuse();
     try {
-      const answers = await sendMany(edge, 30, 1, (i) => ({ method: "POST", body: "x", geo: PARIS, now: T0 + 60_000 + 1_000 * i, seed: 200 + i }));
+      const answers = await sendMany(edge, 30, 1, (i) => ({
+        method: "POST",
+        body: "x",
+        geo: PARIS,
+        now: T0 + 60_000 + 1_000 * i,
+        seed: 200 + i,
+      }));
       const refused = answers.filter((a) => a.status !== 503 || !a.body.includes("post-503"));
       expect(refused.length).toBeGreaterThan(0);
       for (const answer of refused) {
         expect(answer.status).toBe(503);
-        expect(JSON.parse(answer.body)).toEqual({ error: expect.stringContaining("no origin could be reached (last: post-200") as string });
+        expect(JSON.parse(answer.body)).toEqual({
+          error: expect.stringContaining("no origin could be reached (last: post-200") as string,
+        });
       }
     } finally {
       await fine.restore();

@@ -25,10 +25,29 @@ const services: ServiceProcess[] = [];
 
 /** A predictor worker process (no scraping, no API) on the test's prefix and `modelDir`. */
 function startWorker(modelDir: string, preload: string[] = []): ServiceProcess {
-  const service = startService("predictor/main.ts", [
-    "--redis", test.url, "--prefix", test.prefix, "--step", "60s", "--retention", "1d", "--model-dir", modelDir,
-    "--min-train-points", "100", "--roles", "worker", "--port", "0",
-  ], {}, preload);
+  const service = startService(
+    "predictor/main.ts",
+    [
+      "--redis",
+      test.url,
+      "--prefix",
+      test.prefix,
+      "--step",
+      "60s",
+      "--retention",
+      "1d",
+      "--model-dir",
+      modelDir,
+      "--min-train-points",
+      "100",
+      "--roles",
+      "worker",
+      "--port",
+      "0",
+    ],
+    {},
+    preload,
+  );
   services.push(service);
   return service;
 }
@@ -46,7 +65,15 @@ beforeAll(async () => {
   const rng = seededRng(9);
   const now = Date.now();
   const store = new SeriesStore(test.redis, redisKeys(test.prefix), 60, 86_400);
-  await store.write(Array.from({ length: 300 }, (_, i) => ({ origin: "eu-1", metric: "rps" as const, t: now - (299 - i) * 60_000, value: 100 + 30 * Math.sin((2 * Math.PI * i) / 60) + 5 * rng() })), now);
+  await store.write(
+    Array.from({ length: 300 }, (_, i) => ({
+      origin: "eu-1",
+      metric: "rps" as const,
+      t: now - (299 - i) * 60_000,
+      value: 100 + 30 * Math.sin((2 * Math.PI * i) / 60) + 5 * rng(),
+    })),
+    now,
+  );
   const first = startWorker(path.join(root, "first"));
   await train(first, "train-first");
   await first.waitFor(/training eu-1\/rps: serving/, 120_000);
@@ -118,6 +145,9 @@ describe("the predictor killed while saving a model", () => {
     expect(log).not.toMatch(/unreadable/);
     expect(version).toBe(v.parse(savedSeriesModelSchema, JSON.parse(firstModel)).model.version);
     // A fresh one may be another machine's save in progress (shared model directory): kept.
-    expect((await readdir(path.join(dir, "eu-1"))).sort()).toEqual(["rps.json", "rps.json.4242.0badf00d.tmp"]);
+    expect((await readdir(path.join(dir, "eu-1"))).sort()).toEqual([
+      "rps.json",
+      "rps.json.4242.0badf00d.tmp",
+    ]);
   }, 120_000);
 });

@@ -42,7 +42,9 @@ afterEach(async () => {
 /** Starts a private Redis, the origin, the fake Worker, the predictor and the scaler, seeds an
  * SLO and a forecast that makes the scaler scale eu-1 out, and waits until points are being
  * written and that first decision is applied. */
-async function startWorld(persistent: boolean): Promise<{ redis: Redis; predictor: ServiceProcess; scaler: ServiceProcess; api: string }> {
+async function startWorld(
+  persistent: boolean,
+): Promise<{ redis: Redis; predictor: ServiceProcess; scaler: ServiceProcess; api: string }> {
   server = await startPrivateRedis({ persistent });
   const redis = new Redis(server.url, { maxRetriesPerRequest: null });
   redis.on("error", () => undefined);
@@ -55,20 +57,33 @@ async function startWorld(persistent: boolean): Promise<{ redis: Redis; predicto
   services.push(predictor);
   const scaler = await startScaler(dir, server.url, admin.url, origin.url);
   services.push(scaler);
-  await eventually("three scraped rps points", async () => (await redis.zcard(keys.series("eu-1", "rps"))) >= 3, 30_000);
-  await eventually("the first scale-out applied", async () => (await readDecisions(redis, PREFIX)).some((d) => d.action === "scale-out" && d.applied), 30_000);
+  await eventually(
+    "three scraped rps points",
+    async () => (await redis.zcard(keys.series("eu-1", "rps"))) >= 3,
+    30_000,
+  );
+  await eventually(
+    "the first scale-out applied",
+    async () => (await readDecisions(redis, PREFIX)).some((d) => d.action === "scale-out" && d.applied),
+    30_000,
+  );
   return { redis, predictor, scaler, api };
 }
 
 /** Every stored rps point, oldest first. */
 async function rpsPoints(redis: Redis): Promise<{ t: number; value: number }[]> {
-  return (await redis.zrange(keys.series("eu-1", "rps"), "0", "-1")).flatMap((member) => decodeSeriesMember(member) ?? []);
+  return (await redis.zrange(keys.series("eu-1", "rps"), "0", "-1")).flatMap(
+    (member) => decodeSeriesMember(member) ?? [],
+  );
 }
 
 /** A forecast for eu-1 rising to `peak` rps in 5 minutes. */
 async function forecastPeak(redis: Redis, peak: number): Promise<void> {
   const now = Date.now();
-  await redis.set(keys.forecast("eu-1", "rps"), JSON.stringify(forecastOf("eu-1", now, 60, 60, (t) => (t < now + 5 * 60_000 ? 150 : peak))));
+  await redis.set(
+    keys.forecast("eu-1", "rps"),
+    JSON.stringify(forecastOf("eu-1", now, 60, 60, (t) => (t < now + 5 * 60_000 ? 150 : peak))),
+  );
 }
 
 /** Each decision in the stream is there once; each one the platform carried out is recorded as
@@ -79,7 +94,8 @@ function expectEveryDecisionOnce(decisions: Decision[], calls: FaultOrigin["call
   const applied = calls.filter((c) => c.applied).map((c) => c.decisionId);
   expect(new Set(applied).size).toBe(applied.length);
   for (const id of applied) expect(decisions.find((d) => d.id === id)).toMatchObject({ applied: true });
-  for (const decision of decisions.filter((d) => d.action === "scale-out" && d.applied)) expect(applied).toContain(decision.id);
+  for (const decision of decisions.filter((d) => d.action === "scale-out" && d.applied))
+    expect(applied).toContain(decision.id);
 }
 
 describe("Redis crashing and coming back", () => {
@@ -109,14 +125,20 @@ describe("Redis crashing and coming back", () => {
     await predictor.waitFor(/Redis answers again/);
     await scaler.waitFor(/Redis answers again/);
 
-    const heldDecision = await eventually("the decision caught by the crash in the stream", async () => (await readDecisions(redis, PREFIX)).find((d) => d.id === heldId));
-    await eventually("three points scraped after the restart", async () => (await rpsPoints(redis)).filter((p) => p.t > upAt).length >= 3);
+    const heldDecision = await eventually("the decision caught by the crash in the stream", async () =>
+      (await readDecisions(redis, PREFIX)).find((d) => d.id === heldId),
+    );
+    await eventually(
+      "three points scraped after the restart",
+      async () => (await rpsPoints(redis)).filter((p) => p.t > upAt).length >= 3,
+    );
     expect(predictor.running() && scaler.running()).toBe(true);
 
     // Every point is a true rate, the one scraped as Redis died included (stored at its own
     // time, late); the outage is a gap, never a zero.
     const points = await rpsPoints(redis);
-    for (const point of points) expect(point.value, `point at ${new Date(point.t).toISOString()}`).toBeGreaterThan(0.75 * RPS);
+    for (const point of points)
+      expect(point.value, `point at ${new Date(point.t).toISOString()}`).toBeGreaterThan(0.75 * RPS);
     for (const point of points) expect(point.value).toBeLessThan(1.25 * RPS);
     const late = points.filter((p) => p.t <= downAt && !beforeCrash.has(`${p.t}:${p.value}`));
     expect(late).toHaveLength(1);
@@ -124,7 +146,9 @@ describe("Redis crashing and coming back", () => {
     // Nothing could be scraped while Redis was down (the jobs live there): those steps are gaps.
     expect(points.filter((p) => p.t >= downAt + 1000 && p.t + 1000 <= upAt)).toEqual([]);
     const minutes = Math.ceil((Date.now() - downAt) / 60_000) + 1;
-    const shown = (await (await fetch(`${api}/series?origin=eu-1&metric=rps&minutes=${minutes}`)).json()) as { series: { start: string; values: (number | null)[] }[] };
+    const shown = (await (await fetch(`${api}/series?origin=eu-1&metric=rps&minutes=${minutes}`)).json()) as {
+      series: { start: string; values: (number | null)[] }[];
+    };
     const window = shown.series[0];
     expect(window?.values.some((v) => v === null)).toBe(true);
     expect(window?.values.includes(0)).toBe(false);
@@ -156,8 +180,13 @@ describe("Redis crashing and coming back", () => {
     // The operator enters the SLO again; the load is now forecast to need 19 replicas.
     await seedScaleOut(redis, PREFIX, Date.now(), false);
     await forecastPeak(redis, 1200);
-    await eventually("three points scraped after the restart", async () => (await rpsPoints(redis)).length >= 3);
-    const after = await eventually("a scale-out decided after the restart", async () => (await readDecisions(redis, PREFIX)).find((d) => d.action === "scale-out" && d.applied));
+    await eventually(
+      "three points scraped after the restart",
+      async () => (await rpsPoints(redis)).length >= 3,
+    );
+    const after = await eventually("a scale-out decided after the restart", async () =>
+      (await readDecisions(redis, PREFIX)).find((d) => d.action === "scale-out" && d.applied),
+    );
     expect(predictor.running() && scaler.running()).toBe(true);
 
     // The first scrape after the restart had nothing to take a rate from: a gap, not a zero.

@@ -15,7 +15,13 @@ import type { FakeWorkerAdmin } from "../scaler/fake-worker-admin.ts";
 import { startFakeWorkerAdmin } from "../scaler/fake-worker-admin.ts";
 import type { FaultOrigin } from "../faults/support/fault-origin.ts";
 import { startFaultOrigin } from "../faults/support/fault-origin.ts";
-import { eventually, faultTable, readDecisions, seedScaleOut, writeScalerConfig } from "../faults/support/scaler-setup.ts";
+import {
+  eventually,
+  faultTable,
+  readDecisions,
+  seedScaleOut,
+  writeScalerConfig,
+} from "../faults/support/scaler-setup.ts";
 import type { ServiceProcess } from "../faults/support/service-process.ts";
 import { startService } from "../faults/support/service-process.ts";
 import type { TestRedis } from "../support/redis.ts";
@@ -60,27 +66,103 @@ beforeAll(async () => {
   admin = await startFakeWorkerAdmin(SECRETS.workerToken, faultTable(origin.url, now));
   admin.state.failNext.push(503);
   // A second target that redirects to another origin, which records what reaches it.
-  const destination = await serve((req, res) => { elsewhere.push(req.headers); res.end("http_requests_total 1\n"); });
-  const redirector = await serve((_req, res) => { res.writeHead(302, { location: `${destination}/metrics` }); res.end(); });
+  const destination = await serve((req, res) => {
+    elsewhere.push(req.headers);
+    res.end("http_requests_total 1\n");
+  });
+  const redirector = await serve((_req, res) => {
+    res.writeHead(302, { location: `${destination}/metrics` });
+    res.end();
+  });
   dir = await mkdtemp(path.join(tmpdir(), "headroom-secrets-"));
   const targets = path.join(dir, "targets.json");
-  await writeFile(targets, JSON.stringify({ targets: [
-    { url: `${origin.url}/metrics`, origin: "eu-1", headers: { authorization: `Bearer ${SECRETS.targetToken}`, "x-api-key": SECRETS.targetKey } },
-    { url: `${redirector}/metrics`, origin: "eu-2", headers: { "x-api-key": SECRETS.redirectedKey } },
-  ] }));
+  await writeFile(
+    targets,
+    JSON.stringify({
+      targets: [
+        {
+          url: `${origin.url}/metrics`,
+          origin: "eu-1",
+          headers: { authorization: `Bearer ${SECRETS.targetToken}`, "x-api-key": SECRETS.targetKey },
+        },
+        { url: `${redirector}/metrics`, origin: "eu-2", headers: { "x-api-key": SECRETS.redirectedKey } },
+      ],
+    }),
+  );
   await seedScaleOut(test.redis, test.prefix, now, false);
 
-  predictor = startService("predictor/main.ts", ["--prefix", test.prefix, "--step", "1s", "--retention", "1h", "--targets", targets, "--model-dir", path.join(dir, "models"), "--min-train-points", "1000000", "--port", "0"], { REDIS_URL: redisUrl.href, PREDICTOR_ADMIN_TOKEN: SECRETS.predictorToken });
+  predictor = startService(
+    "predictor/main.ts",
+    [
+      "--prefix",
+      test.prefix,
+      "--step",
+      "1s",
+      "--retention",
+      "1h",
+      "--targets",
+      targets,
+      "--model-dir",
+      path.join(dir, "models"),
+      "--min-train-points",
+      "1000000",
+      "--port",
+      "0",
+    ],
+    { REDIS_URL: redisUrl.href, PREDICTOR_ADMIN_TOKEN: SECRETS.predictorToken },
+  );
   [, api = ""] = await predictor.waitFor(/API on (http:\/\/\S+\/api)\//, 60_000);
-  const config = await writeScalerConfig(dir, { adminUrl: admin.url, webhookUrl: `${origin.url}/hooks/scale`, lockSeconds: 30, webhookSecretEnv: "SCALE_WEBHOOK_SECRET" });
-  scaler = startService("scaler/main.ts", ["--config", config], { REDIS_URL: redisUrl.href, REDIS_PREFIX: test.prefix, SCALER_QUEUE: `${test.prefix}-scaler`, LB_ADMIN_TOKEN: SECRETS.workerToken, SCALE_WEBHOOK_SECRET: SECRETS.webhookSecret });
+  const config = await writeScalerConfig(dir, {
+    adminUrl: admin.url,
+    webhookUrl: `${origin.url}/hooks/scale`,
+    lockSeconds: 30,
+    webhookSecretEnv: "SCALE_WEBHOOK_SECRET",
+  });
+  scaler = startService("scaler/main.ts", ["--config", config], {
+    REDIS_URL: redisUrl.href,
+    REDIS_PREFIX: test.prefix,
+    SCALER_QUEUE: `${test.prefix}-scaler`,
+    LB_ADMIN_TOKEN: SECRETS.workerToken,
+    SCALE_WEBHOOK_SECRET: SECRETS.webhookSecret,
+  });
 
   // Let both do everything once: scrape, refuse the redirect, accept a write, scale, reweight.
-  const slo = JSON.stringify({ pool: "us-east", mode: "advise", targetUtilization: 0.7, leadSeconds: 300, scaleInCooldownSeconds: 600 });
-  expect((await fetch(`${api}/slos/us-east`, { method: "PUT", body: slo, headers: { authorization: `Bearer ${SECRETS.predictorToken}` } })).status).toBe(200);
-  expect((await fetch(`${api}/slos/us-east`, { method: "PUT", body: slo, headers: { authorization: `Bearer ${SECRETS.predictorToken.slice(0, -1)}` } })).status).toBe(401);
-  await eventually("the scaler's scale-out", async () => (await readDecisions(test.redis, test.prefix)).some((d) => d.action === "scale-out" && d.applied), 60_000);
-  await eventually("the refused redirect in the scrape errors", async () => (await test.redis.xlen(redisKeys(test.prefix).scrapeErrors)) > 0, 30_000);
+  const slo = JSON.stringify({
+    pool: "us-east",
+    mode: "advise",
+    targetUtilization: 0.7,
+    leadSeconds: 300,
+    scaleInCooldownSeconds: 600,
+  });
+  expect(
+    (
+      await fetch(`${api}/slos/us-east`, {
+        method: "PUT",
+        body: slo,
+        headers: { authorization: `Bearer ${SECRETS.predictorToken}` },
+      })
+    ).status,
+  ).toBe(200);
+  expect(
+    (
+      await fetch(`${api}/slos/us-east`, {
+        method: "PUT",
+        body: slo,
+        headers: { authorization: `Bearer ${SECRETS.predictorToken.slice(0, -1)}` },
+      })
+    ).status,
+  ).toBe(401);
+  await eventually(
+    "the scaler's scale-out",
+    async () =>
+      (await readDecisions(test.redis, test.prefix)).some((d) => d.action === "scale-out" && d.applied),
+    60_000,
+  );
+  await eventually(
+    "the refused redirect in the scrape errors",
+    async () => (await test.redis.xlen(redisKeys(test.prefix).scrapeErrors)) > 0,
+    30_000,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -109,23 +191,35 @@ describe("secrets of the Node services", () => {
 
   it("stay out of the messages of a refused configuration and of an unreachable Redis", async () => {
     const shortToken = "SECRET-short";
-    const refused = startService("predictor/main.ts", ["--admin-token", shortToken, "--redis", `rediss://user:${SECRETS.redisPassword}@ bad host`], {});
+    const refused = startService(
+      "predictor/main.ts",
+      ["--admin-token", shortToken, "--redis", `rediss://user:${SECRETS.redisPassword}@ bad host`],
+      {},
+    );
     await refused.waitFor(/invalid configuration/, 30_000);
-    const unreachable = startService("predictor/main.ts", ["--roles", "api", "--port", "0"], { REDIS_URL: `redis://:${SECRETS.redisPassword}@127.0.0.1:1` });
+    const unreachable = startService("predictor/main.ts", ["--roles", "api", "--port", "0"], {
+      REDIS_URL: `redis://:${SECRETS.redisPassword}@127.0.0.1:1`,
+    });
     await unreachable.waitFor(/cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/, 30_000);
     for (const service of [refused, unreachable]) {
       await service.kill("SIGKILL");
       expect(service.output()).not.toContain(shortToken);
       expect(service.output()).not.toContain(SECRETS.redisPassword);
     }
-    expect(refused.output()).toMatch(/--admin-token \/ PREDICTOR_ADMIN_TOKEN: must be at least 16 characters .*\(got 12 characters\)/);
+    expect(refused.output()).toMatch(
+      /--admin-token \/ PREDICTOR_ADMIN_TOKEN: must be at least 16 characters .*\(got 12 characters\)/,
+    );
   });
 
   it("are refused in a target's URL and never echoed from a targets file's headers", () => {
-    const parsed = parseTargetsFile(JSON.stringify({ targets: [
-      { url: `https://scraper:${SECRETS.targetToken}@10.0.0.1/metrics`, origin: "eu-1" },
-      { url: "http://10.0.0.2/metrics", origin: "eu-2", headers: { "x-api-key": 98_765_432_123 } },
-    ] }));
+    const parsed = parseTargetsFile(
+      JSON.stringify({
+        targets: [
+          { url: `https://scraper:${SECRETS.targetToken}@10.0.0.1/metrics`, origin: "eu-1" },
+          { url: "http://10.0.0.2/metrics", origin: "eu-2", headers: { "x-api-key": 98_765_432_123 } },
+        ],
+      }),
+    );
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.issues.map((i) => i.path)).toEqual(["targets[0].url", 'targets[1].headers["x-api-key"]']);
@@ -139,7 +233,16 @@ describe("secrets of the Node services", () => {
       const type = await test.redis.type(key);
       if (type === "string") dumped.push((await test.redis.get(key)) ?? "");
       if (type === "hash") dumped.push(JSON.stringify(await test.redis.hgetall(key)));
-      if (type === "zset" || type === "list" || type === "set") dumped.push(JSON.stringify(type === "zset" ? await test.redis.zrange(key, "0", "-1") : type === "list" ? await test.redis.lrange(key, 0, -1) : await test.redis.smembers(key)));
+      if (type === "zset" || type === "list" || type === "set")
+        dumped.push(
+          JSON.stringify(
+            type === "zset"
+              ? await test.redis.zrange(key, "0", "-1")
+              : type === "list"
+                ? await test.redis.lrange(key, 0, -1)
+                : await test.redis.smembers(key),
+          ),
+        );
       if (type === "stream") dumped.push(JSON.stringify(await test.redis.xrange(key, "-", "+")));
     }
     expect(dumped.length).toBeGreaterThan(10);
@@ -167,8 +270,11 @@ describe("secrets of the Node services", () => {
 
   it("give the Worker its token and the platform a signature, each only its own", () => {
     expect(admin.requests.length).toBeGreaterThan(0);
-    for (const request of admin.requests) expect(request.headers.authorization).toBe(`Bearer ${SECRETS.workerToken}`);
-    expect(containsSecret(JSON.stringify(admin.requests.map((r) => [r.headers, r.body])))).toEqual([SECRETS.workerToken]);
+    for (const request of admin.requests)
+      expect(request.headers.authorization).toBe(`Bearer ${SECRETS.workerToken}`);
+    expect(containsSecret(JSON.stringify(admin.requests.map((r) => [r.headers, r.body])))).toEqual([
+      SECRETS.workerToken,
+    ]);
     expect(origin.calls.length).toBeGreaterThan(0);
     for (const call of origin.calls) {
       const [, t = "", mac = ""] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(call.signature ?? "") ?? [];

@@ -23,12 +23,28 @@ let bystanderConnections = 0;
 let version = 0;
 const T0 = Date.UTC(2026, 0, 1);
 
-const tableFor = (basePath: string) => originTable(++version, [{ name: "eu", location: FRANKFURT, origins: [{ origin, basePath }] }]);
+const tableFor = (basePath: string) =>
+  originTable(++version, [{ name: "eu", location: FRANKFURT, origins: [{ origin, basePath }] }]);
 /** A table whose one origin has exactly this URL (valid or not). */
-const tableWithUrl = (id: string, url: string): OriginTable => ({ version: ++version, updatedAt: new Date(T0).toISOString(), pools: [{ name: "eu", location: FRANKFURT, origins: [{ id, url, weight: 100 }] }] });
+const tableWithUrl = (id: string, url: string): OriginTable => ({
+  version: ++version,
+  updatedAt: new Date(T0).toISOString(),
+  pools: [{ name: "eu", location: FRANKFURT, origins: [{ id, url, weight: 100 }] }],
+});
 
 function get(target: string, headers: Record<string, string> = {}, method = "GET") {
-  const lines = [`${method} ${target} HTTP/1.1`, ...Object.entries({ host: "edge.test", "x-lb-geo": PARIS, "x-lb-test-now": String(T0), connection: "close", ...headers }).map(([name, value]) => `${name}: ${value}`), "", ""];
+  const lines = [
+    `${method} ${target} HTTP/1.1`,
+    ...Object.entries({
+      host: "edge.test",
+      "x-lb-geo": PARIS,
+      "x-lb-test-now": String(T0),
+      connection: "close",
+      ...headers,
+    }).map(([name, value]) => `${name}: ${value}`),
+    "",
+    "",
+  ];
   return rawExchange(port, lines.join("\r\n"));
 }
 
@@ -53,7 +69,9 @@ afterAll(async () => {
 describe("no open proxy", () => {
   it("never sends an absolute-form request for another host to that host", async () => {
     const hitsBefore = origin.hits;
-    const answer = await get(`http://127.0.0.1:${bystanderPort}/steal?x=1`, { host: `127.0.0.1:${bystanderPort}` });
+    const answer = await get(`http://127.0.0.1:${bystanderPort}/steal?x=1`, {
+      host: `127.0.0.1:${bystanderPort}`,
+    });
     expect(answer.body).not.toContain("stolen");
     if (answer.status === 200) {
       // Confined: the configured origin answered, under its base path.
@@ -85,7 +103,10 @@ describe("no open proxy", () => {
   });
 
   it("ignores a forged Host and replaces a forged x-forwarded-host", async () => {
-    const answer = await get("/page", { host: `127.0.0.1:${bystanderPort}`, "x-forwarded-host": "evil.example" });
+    const answer = await get("/page", {
+      host: `127.0.0.1:${bystanderPort}`,
+      "x-forwarded-host": "evil.example",
+    });
     expect(answer.status).toBe(200);
     const seen = lastSeen();
     expect(seen?.url).toBe("/base/page");
@@ -95,7 +116,9 @@ describe("no open proxy", () => {
   });
 
   it("never follows an origin's redirect to another host: the client gets the redirect", async () => {
-    const redirector = createHttpServer((_request, response) => response.writeHead(302, { location: `http://127.0.0.1:${bystanderPort}/internal` }).end());
+    const redirector = createHttpServer((_request, response) =>
+      response.writeHead(302, { location: `http://127.0.0.1:${bystanderPort}/internal` }).end(),
+    );
     await new Promise<void>((resolve) => redirector.listen(0, "127.0.0.1", resolve));
     try {
       const url = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
@@ -122,22 +145,37 @@ describe("confined to the origin's base path", () => {
     expect(lastSeen()?.url).toBe(seen);
   });
 
-  it.each(["/..%2fadmin", "/x/%2e%2e%2f%2e%2e%2fadmin", "/x/..%5C..%5Cadmin", "/.%2e%2fadmin"])("refuses %s, which an origin that decodes an encoded slash would resolve above the base path", async (target) => {
-    const hitsBefore = origin.hits;
-    const answer = await get(target);
-    expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.body)).toEqual({ error: expect.stringContaining("encoded dot segment") as string });
-    expect(origin.hits).toBe(hitsBefore);
-  });
+  it.each(["/..%2fadmin", "/x/%2e%2e%2f%2e%2e%2fadmin", "/x/..%5C..%5Cadmin", "/.%2e%2fadmin"])(
+    "refuses %s, which an origin that decodes an encoded slash would resolve above the base path",
+    async (target) => {
+      const hitsBefore = origin.hits;
+      const answer = await get(target);
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.body)).toEqual({
+        error: expect.stringContaining("encoded dot segment") as string,
+      });
+      expect(origin.hits).toBe(hitsBefore);
+    },
+  );
 });
 
 describe("a table that names something other than an http(s) origin", () => {
-  const urls = ["file:///etc/passwd", "gopher://127.0.0.1:6379/_FLUSHALL", "ftp://127.0.0.1/", "javascript:alert(1)", "http://user:secret@127.0.0.1/", "http://127.0.0.1:9/?redirect=http://evil.example", "data:text/plain,x"];
+  const urls = [
+    "file:///etc/passwd",
+    "gopher://127.0.0.1:6379/_FLUSHALL",
+    "ftp://127.0.0.1/",
+    "javascript:alert(1)",
+    "http://user:secret@127.0.0.1/",
+    "http://127.0.0.1:9/?redirect=http://evil.example",
+    "data:text/plain,x",
+  ];
 
   it.each(urls)("is refused through the admin API (%s)", async (url) => {
     const answer = await edge.admin("PUT", "/__lb/table", tableWithUrl("bad", url), T0);
     expect(answer.status).toBe(400);
-    expect((answer.body as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toContain("pools[0].origins[0].url");
+    expect((answer.body as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toContain(
+      "pools[0].origins[0].url",
+    );
   });
 
   it("is not adopted when written straight to KV: traffic stays on the last valid table", async () => {

@@ -5,7 +5,13 @@ import { parse } from "yaml";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-type Rule = { alert?: string; expr?: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+type Rule = {
+  alert?: string;
+  expr?: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+};
 
 /** The source of every part (tests left out): what the code can export. */
 function sources(): string {
@@ -22,11 +28,17 @@ function sources(): string {
 }
 
 describe("docs/alerts.yml", () => {
-  const document = parse(readFileSync(path.join(root, "docs/alerts.yml"), "utf8")) as { groups: { name: string; rules: Rule[] }[] };
+  const document = parse(readFileSync(path.join(root, "docs/alerts.yml"), "utf8")) as {
+    groups: { name: string; rules: Rule[] }[];
+  };
   const rules = document.groups.flatMap((group) => group.rules);
 
   it("is a Prometheus rule file: named groups of alerts, each with an expression, a severity and a summary", () => {
-    expect(document.groups.map((g) => g.name)).toEqual(["headroom-scaler", "headroom-predictor", "headroom-edge"]);
+    expect(document.groups.map((g) => g.name)).toEqual([
+      "headroom-scaler",
+      "headroom-predictor",
+      "headroom-edge",
+    ]);
     expect(new Set(rules.map((r) => r.alert)).size).toBe(rules.length);
     for (const rule of rules) {
       expect(rule.alert, JSON.stringify(rule)).toMatch(/^Headroom[A-Z]\w+$/);
@@ -39,7 +51,9 @@ describe("docs/alerts.yml", () => {
 
   it("names only metrics the code exports", () => {
     const code = sources();
-    const named = new Set(rules.flatMap((rule) => rule.expr?.match(/\b(?:lb|predictor|scaler)_[a-z_]+\b/g) ?? []));
+    const named = new Set(
+      rules.flatMap((rule) => rule.expr?.match(/\b(?:lb|predictor|scaler)_[a-z_]+\b/g) ?? []),
+    );
     expect(named.size).toBeGreaterThan(10);
     for (const metric of named) expect(code, metric).toContain(`"${metric}"`);
   });

@@ -9,13 +9,17 @@ describe("npm run bench's options", () => {
     const result = await bench("--help");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("usage: npm run bench [-- --only NAME[,NAME...]] [--quick]");
-    expect(result.stdout).toContain("(balancing, edge-faults, forecast-accuracy, proxy-overhead, replayer, scale, scaling, soak)");
+    expect(result.stdout).toContain(
+      "(balancing, edge-faults, forecast-accuracy, proxy-overhead, replayer, scale, scaling, soak)",
+    );
   });
 
   it("refuses a benchmark name it does not know, naming the ones there are, and runs nothing", async () => {
     const result = await bench("--only", "scaling,scalng");
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("bench: --only scaling,scalng: no benchmark named scalng; there are balancing, edge-faults, forecast-accuracy, proxy-overhead, replayer, scale, scaling, soak\n");
+    expect(result.stderr).toBe(
+      "bench: --only scaling,scalng: no benchmark named scalng; there are balancing, edge-faults, forecast-accuracy, proxy-overhead, replayer, scale, scaling, soak\n",
+    );
   });
 
   it("refuses an unknown option with the usage, without a stack trace", async () => {

@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployProblems } from "../../infra/tools/deploy-edge.ts";
 import { runScript } from "../support/run-script.ts";
 
-const good = { kv_namespaces: [{ binding: "ORIGINS", id: "3f2a9c1e5b7d4f608a1c2e3d4b5a6978" }], vars: { EXPOSE_ORIGIN: "false", TRUST_GEO_HEADER: "false", TEST_HOOKS: "false" }, triggers: { crons: ["* * * * *"] } };
+const good = {
+  kv_namespaces: [{ binding: "ORIGINS", id: "3f2a9c1e5b7d4f608a1c2e3d4b5a6978" }],
+  vars: { EXPOSE_ORIGIN: "false", TRUST_GEO_HEADER: "false", TEST_HOOKS: "false" },
+  triggers: { crons: ["* * * * *"] },
+};
 // Wrangler must neither phone home nor look for updates while tested.
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true" };
 
@@ -16,10 +20,30 @@ describe("deployProblems", () => {
   });
 
   it("names the placeholder namespace, a missing binding, test hooks, a trusted geo header and no cron", () => {
-    expect(deployProblems({ ...good, kv_namespaces: [{ binding: "ORIGINS", id: "00000000000000000000000000000000" }] }).map((p) => p.field)).toEqual(["kv_namespaces.ORIGINS.id"]);
-    expect(deployProblems({ ...good, kv_namespaces: [{ binding: "ORIGINS", id: "my-namespace" }] }).map((p) => p.field)).toEqual(["kv_namespaces.ORIGINS.id"]);
-    expect(deployProblems({ ...good, kv_namespaces: [{ binding: "CACHE", id: "3f2a9c1e5b7d4f608a1c2e3d4b5a6978" }] })).toEqual([{ field: "kv_namespaces", message: expect.stringContaining('no binding "ORIGINS"') as string }]);
-    expect(deployProblems({ ...good, vars: { TEST_HOOKS: "true", TRUST_GEO_HEADER: "true" }, triggers: {} }).map((p) => p.field)).toEqual(["vars.TEST_HOOKS", "vars.TRUST_GEO_HEADER", "triggers.crons"]);
+    expect(
+      deployProblems({
+        ...good,
+        kv_namespaces: [{ binding: "ORIGINS", id: "00000000000000000000000000000000" }],
+      }).map((p) => p.field),
+    ).toEqual(["kv_namespaces.ORIGINS.id"]);
+    expect(
+      deployProblems({ ...good, kv_namespaces: [{ binding: "ORIGINS", id: "my-namespace" }] }).map(
+        (p) => p.field,
+      ),
+    ).toEqual(["kv_namespaces.ORIGINS.id"]);
+    expect(
+      deployProblems({
+        ...good,
+        kv_namespaces: [{ binding: "CACHE", id: "3f2a9c1e5b7d4f608a1c2e3d4b5a6978" }],
+      }),
+    ).toEqual([
+      { field: "kv_namespaces", message: expect.stringContaining('no binding "ORIGINS"') as string },
+    ]);
+    expect(
+      deployProblems({ ...good, vars: { TEST_HOOKS: "true", TRUST_GEO_HEADER: "true" }, triggers: {} }).map(
+        (p) => p.field,
+      ),
+    ).toEqual(["vars.TEST_HOOKS", "vars.TRUST_GEO_HEADER", "triggers.crons"]);
   });
 });
 
@@ -35,7 +59,9 @@ describe("npm run deploy:edge", () => {
   it("refuses to deploy the repository's wrangler.toml as it is, before anything is uploaded", async () => {
     const result = await runScript("infra/tools/deploy-edge.ts", [], env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("wrangler.toml (top level) kv_namespaces.ORIGINS.id is \"00000000000000000000000000000000\"");
+    expect(result.stderr).toContain(
+      'wrangler.toml (top level) kv_namespaces.ORIGINS.id is "00000000000000000000000000000000"',
+    );
     expect(result.stderr).toContain("nothing was deployed");
     expect(result.stdout).toBe("");
   });
@@ -43,7 +69,7 @@ describe("npm run deploy:edge", () => {
   it("refuses the dev environment, which trusts the geo header", async () => {
     const result = await runScript("infra/tools/deploy-edge.ts", ["--env", "dev"], env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("wrangler.toml [env.dev] vars.TRUST_GEO_HEADER is \"true\"");
+    expect(result.stderr).toContain('wrangler.toml [env.dev] vars.TRUST_GEO_HEADER is "true"');
     const unknown = await runScript("infra/tools/deploy-edge.ts", ["--env", "staging"], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("has no [env.staging] (it has: dev)");
@@ -63,10 +89,13 @@ describe("npm run deploy:edge", () => {
 
   it("checks the file --config names", async () => {
     const file = path.join(dir, "prod.toml");
-    await writeFile(file, `name = "edge"\nmain = "${path.resolve("edge/index.ts")}"\ncompatibility_date = "2026-07-30"\nkv_namespaces = [{ binding = "ORIGINS", id = "3f2a9c1e5b7d4f608a1c2e3d4b5a6978" }]\n[vars]\nTEST_HOOKS = "true"\n`);
+    await writeFile(
+      file,
+      `name = "edge"\nmain = "${path.resolve("edge/index.ts")}"\ncompatibility_date = "2026-07-30"\nkv_namespaces = [{ binding = "ORIGINS", id = "3f2a9c1e5b7d4f608a1c2e3d4b5a6978" }]\n[vars]\nTEST_HOOKS = "true"\n`,
+    );
     const result = await runScript("infra/tools/deploy-edge.ts", ["--config", file], env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("prod.toml (top level) vars.TEST_HOOKS is \"true\"");
+    expect(result.stderr).toContain('prod.toml (top level) vars.TEST_HOOKS is "true"');
     expect(result.stderr).toContain("triggers.crons is empty");
     const broken = path.join(dir, "broken.toml");
     await writeFile(broken, 'name = "edge"\nmain = [\n');

@@ -15,8 +15,16 @@ async function origin(options: Parameters<typeof startTestOrigin>[0] = {}): Prom
   return running;
 }
 
-async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(url, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json", ...headers } });
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(url, {
+    method: "POST",
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers: { "content-type": "application/json", ...headers },
+  });
   return { status: response.status, json: await response.json() };
 }
 
@@ -75,15 +83,33 @@ describe("simulated origin over HTTP", () => {
 
   it("adds replicas only after the boot delay and removes them at once, booting ones first", async () => {
     const o = await origin({ spec: { initialReplicas: 2, bootDelaySeconds: 15, capacityPerReplicaRps: 20 } });
-    expect(await post(`${o.url}/__sim/scale`, { replicas: 5 })).toEqual({ status: 202, json: { replicas: 2, desired: 5, booting: 3, capacityRps: 40 } });
+    expect(await post(`${o.url}/__sim/scale`, { replicas: 5 })).toEqual({
+      status: 202,
+      json: { replicas: 2, desired: 5, booting: 3, capacityRps: 40 },
+    });
     o.scheduler.advance(14_999);
-    expect(await getJson(`${o.url}/__sim/scale`)).toEqual({ replicas: 2, desired: 5, booting: 3, capacityRps: 40 });
+    expect(await getJson(`${o.url}/__sim/scale`)).toEqual({
+      replicas: 2,
+      desired: 5,
+      booting: 3,
+      capacityRps: 40,
+    });
     o.scheduler.advance(1);
-    expect(await getJson(`${o.url}/__sim/scale`)).toEqual({ replicas: 5, desired: 5, booting: 0, capacityRps: 100 });
+    expect(await getJson(`${o.url}/__sim/scale`)).toEqual({
+      replicas: 5,
+      desired: 5,
+      booting: 0,
+      capacityRps: 100,
+    });
     expect((await metrics(o)).get(ORIGIN_METRICS.capacityRps)).toBe(100);
 
     await post(`${o.url}/__sim/scale`, { replicas: 7 });
-    expect((await post(`${o.url}/__sim/scale`, { replicas: 3 })).json).toEqual({ replicas: 3, desired: 3, booting: 0, capacityRps: 60 });
+    expect((await post(`${o.url}/__sim/scale`, { replicas: 3 })).json).toEqual({
+      replicas: 3,
+      desired: 3,
+      booting: 0,
+      capacityRps: 60,
+    });
     o.scheduler.advance(60_000);
     expect(((await getJson(`${o.url}/__sim/scale`)) as { replicas: number }).replicas).toBe(3);
   });
@@ -92,21 +118,34 @@ describe("simulated origin over HTTP", () => {
     const o = await origin({ spec: { initialReplicas: 2, minReplicas: 1, maxReplicas: 4 } });
     const tooMany = await post(`${o.url}/__sim/scale`, { replicas: 5 });
     expect(tooMany.status).toBe(400);
-    expect(tooMany.json).toMatchObject({ issues: [{ path: "replicas", message: expect.stringContaining("1..4") as unknown }] });
-    expect((await post(`${o.url}/__sim/scale`, { replicas: 2.5 })).json).toMatchObject({ issues: [{ path: "replicas", message: "must be an integer" }] });
+    expect(tooMany.json).toMatchObject({
+      issues: [{ path: "replicas", message: expect.stringContaining("1..4") as unknown }],
+    });
+    expect((await post(`${o.url}/__sim/scale`, { replicas: 2.5 })).json).toMatchObject({
+      issues: [{ path: "replicas", message: "must be an integer" }],
+    });
     expect((await post(`${o.url}/__sim/scale`, "{nope")).status).toBe(400);
     expect((await post(`${o.url}/__sim/scale`, { replicas: 3, extra: 1 })).status).toBe(400);
     expect((await post(`${o.url}/__sim/scale`, { replicas: 3, pad: "x".repeat(20_000) })).status).toBe(413);
-    expect(await getJson(`${o.url}/__sim/scale`)).toEqual({ replicas: 2, desired: 2, booting: 0, capacityRps: 40 });
+    expect(await getJson(`${o.url}/__sim/scale`)).toEqual({
+      replicas: 2,
+      desired: 2,
+      booting: 0,
+      capacityRps: 40,
+    });
   });
 
   it("guards the control routes with the bearer token when one is set, not health or metrics", async () => {
     const o = await origin({ controlToken: "s3cret" });
     expect((await fetch(`${o.url}/__sim/scale`)).status).toBe(401);
-    expect((await fetch(`${o.url}/__sim/scale`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    expect((await fetch(`${o.url}/__sim/scale`, { headers: { authorization: "Bearer wrong" } })).status).toBe(
+      401,
+    );
     expect((await post(`${o.url}/__sim/fault`, { mode: "error" })).status).toBe(401);
     expect(o.origin.fault.mode).toBe("none");
-    expect((await fetch(`${o.url}/__sim/scale`, { headers: { authorization: "Bearer s3cret" } })).status).toBe(200);
+    expect(
+      (await fetch(`${o.url}/__sim/scale`, { headers: { authorization: "Bearer s3cret" } })).status,
+    ).toBe(200);
     expect((await fetch(`${o.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${o.url}/metrics`)).status).toBe(200);
   });
@@ -131,7 +170,10 @@ describe("simulated origin over HTTP", () => {
 describe("simulated origin faults", () => {
   it("error: answers requests and health checks with the chosen status; metrics keep working", async () => {
     const o = await origin();
-    expect(await post(`${o.url}/__sim/fault`, { mode: "error", status: 502 })).toEqual({ status: 200, json: { mode: "error", status: 502 } });
+    expect(await post(`${o.url}/__sim/fault`, { mode: "error", status: 502 })).toEqual({
+      status: 200,
+      json: { mode: "error", status: 502 },
+    });
     expect((await fetch(`${o.url}/anything`)).status).toBe(502);
     expect((await fetch(`${o.url}/healthz`)).status).toBe(502);
     expect((await metrics(o)).get(`${ORIGIN_METRICS.requests}{code="502"}`)).toBe(1);
@@ -140,7 +182,11 @@ describe("simulated origin faults", () => {
   it("clears itself after the given seconds", async () => {
     const o = await origin();
     const set = await post(`${o.url}/__sim/fault`, { mode: "error", seconds: 2 });
-    expect(set.json).toEqual({ mode: "error", status: 503, until: new Date(o.scheduler.now() + 2000).toISOString() });
+    expect(set.json).toEqual({
+      mode: "error",
+      status: 503,
+      until: new Date(o.scheduler.now() + 2000).toISOString(),
+    });
     o.scheduler.advance(2000);
     expect(await getJson(`${o.url}/__sim/fault`)).toEqual({ mode: "none" });
     expect((await fetch(`${o.url}/healthz`)).status).toBe(200);
@@ -165,8 +211,13 @@ describe("simulated origin faults", () => {
     expect((await post(`${o.url}/__sim/fault`, { mode: "refuse", seconds: 5 })).status).toBe(200);
     const refused = await new Promise<string>((resolve) => {
       const socket = connect(o.port, "127.0.0.1");
-      socket.once("connect", () => { socket.destroy(); resolve("connected"); });
-      socket.once("error", (error: NodeJS.ErrnoException) => { resolve(error.code ?? "error"); });
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve("connected");
+      });
+      socket.once("error", (error: NodeJS.ErrnoException) => {
+        resolve(error.code ?? "error");
+      });
     });
     expect(refused).toBe("ECONNREFUSED");
     await expect(fetch(`${o.url}/healthz`)).rejects.toThrow();
@@ -178,7 +229,10 @@ describe("simulated origin faults", () => {
   it("hang: holds requests without answering, then resets them when the fault clears", async () => {
     const o = await origin();
     await post(`${o.url}/__sim/fault`, { mode: "hang" });
-    const pending = fetch(`${o.url}/x`).then((r) => r.status, () => "reset");
+    const pending = fetch(`${o.url}/x`).then(
+      (r) => r.status,
+      () => "reset",
+    );
     await o.nextArrival();
     o.scheduler.advance(600_000);
     await post(`${o.url}/__sim/fault`, { mode: "none" });
@@ -189,7 +243,10 @@ describe("simulated origin faults", () => {
 
   it("rejects an unknown mode or a field the mode does not take", async () => {
     const o = await origin();
-    expect((await post(`${o.url}/__sim/fault`, { mode: "melt" })).json).toEqual({ error: "invalid fault", issues: [{ path: "mode", message: "must be one of none, refuse, error, slow, hang" }] });
+    expect((await post(`${o.url}/__sim/fault`, { mode: "melt" })).json).toEqual({
+      error: "invalid fault",
+      issues: [{ path: "mode", message: "must be one of none, refuse, error, slow, hang" }],
+    });
     expect((await post(`${o.url}/__sim/fault`, { mode: "refuse" })).status).toBe(400);
     expect((await post(`${o.url}/__sim/fault`, { mode: "slow", status: 500 })).status).toBe(400);
     expect(o.origin.fault).toEqual({ mode: "none" });

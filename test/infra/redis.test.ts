@@ -36,15 +36,22 @@ describe("ensureRedis", () => {
     const port = Number(new URL(url).port);
     const outcome = await new Promise<string>((resolve) => {
       const socket = connect(port, "127.0.0.1");
-      socket.once("connect", () => { socket.destroy(); resolve("connected"); });
-      socket.once("error", (error: NodeJS.ErrnoException) => { resolve(error.code ?? "error"); });
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve("connected");
+      });
+      socket.once("error", (error: NodeJS.ErrnoException) => {
+        resolve(error.code ?? "error");
+      });
     });
     expect(outcome).toBe("ECONNREFUSED");
   });
 
   it("says how to install Redis when nothing answers and redis-server is missing", async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
-    const failure = await ensureRedis({ url, redisServer: "/nonexistent/redis-server" }).catch((error: unknown) => error);
+    const failure = await ensureRedis({ url, redisServer: "/nonexistent/redis-server" }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(RedisUnavailableError);
     expect((failure as Error).message).toMatch(/apt-get install redis-server/);
   });
@@ -52,10 +59,22 @@ describe("ensureRedis", () => {
 
 describe("planLocalRedis", () => {
   it("starts only a plain redis:// Redis on this machine, keeping its port and password", () => {
-    expect(planLocalRedis(new URL("redis://127.0.0.1:6390"))).toEqual({ start: true, port: 6390, bind: "127.0.0.1" });
-    expect(planLocalRedis(new URL("redis://:p%40ss@localhost"))).toEqual({ start: true, port: 6379, bind: "127.0.0.1", password: "p@ss" });
+    expect(planLocalRedis(new URL("redis://127.0.0.1:6390"))).toEqual({
+      start: true,
+      port: 6390,
+      bind: "127.0.0.1",
+    });
+    expect(planLocalRedis(new URL("redis://:p%40ss@localhost"))).toEqual({
+      start: true,
+      port: 6379,
+      bind: "127.0.0.1",
+      password: "p@ss",
+    });
     const remote = planLocalRedis(new URL("redis://:secret@redis.internal:6379"));
-    expect(remote).toMatchObject({ start: false, message: expect.stringContaining("not on this machine") as unknown });
+    expect(remote).toMatchObject({
+      start: false,
+      message: expect.stringContaining("not on this machine") as unknown,
+    });
     expect(JSON.stringify(remote)).not.toContain("secret");
     expect(planLocalRedis(new URL("rediss://127.0.0.1:6380"))).toMatchObject({ start: false });
   });

@@ -31,9 +31,19 @@ async function countingServer(): Promise<{ url: string; geo: Map<string, number>
     response.end("ok");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
+  );
   const address = server.address();
-  return { url: `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`, geo, paths };
+  return {
+    url: `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`,
+    geo,
+    paths,
+  };
 }
 
 describe("traffic replayer", () => {
@@ -43,7 +53,15 @@ describe("traffic replayer", () => {
     cleanups.push(() => sender.close());
     const scheduler = virtualScheduler(0);
     const plan = new RatePlan(flat, { speed: 60, peakRps: 100, startAt: T0, loop: false });
-    const replay = startReplay({ plan, mix: createClientMix(WORLD_CITIES, { followSun: false }), send: sender, scheduler, rng: seededRng(21), concurrency: 10_000, path: "/items" });
+    const replay = startReplay({
+      plan,
+      mix: createClientMix(WORLD_CITIES, { followSun: false }),
+      send: sender,
+      scheduler,
+      rng: seededRng(21),
+      concurrency: 10_000,
+      path: "/items",
+    });
     for (let t = 0; t <= plan.durationMs; t += 5) scheduler.advance(5);
     const summary = await replay.done;
 
@@ -60,8 +78,13 @@ describe("traffic replayer", () => {
     expect([...target.geo.keys()].every((header) => valid.has(header))).toBe(true);
     const totalWeight = WORLD_CITIES.reduce((sum, city) => sum + city.weight, 0);
     for (const country of ["US", "DE", "BR", "JP", "IN"]) {
-      const expected = WORLD_CITIES.filter((city) => city.country === country).reduce((sum, city) => sum + city.weight, 0) / totalWeight;
-      const seen = [...target.geo.entries()].filter(([header]) => header.endsWith(`,${country}`)).reduce((sum, [, count]) => sum + count, 0) / received;
+      const expected =
+        WORLD_CITIES.filter((city) => city.country === country).reduce((sum, city) => sum + city.weight, 0) /
+        totalWeight;
+      const seen =
+        [...target.geo.entries()]
+          .filter(([header]) => header.endsWith(`,${country}`))
+          .reduce((sum, [, count]) => sum + count, 0) / received;
       expect(Math.abs(seen - expected)).toBeLessThan(0.04);
     }
   });
@@ -71,7 +94,18 @@ describe("traffic replayer", () => {
       const headers: string[] = [];
       const scheduler = virtualScheduler(0);
       const plan = new RatePlan(flat, { speed: 600, peakRps: 50, startAt: T0, loop: false });
-      const replay = startReplay({ plan, mix: createClientMix(WORLD_CITIES, { followSun: true }), send: (request) => { headers.push(request.headers["x-lb-geo"] ?? ""); return Promise.resolve({ ok: true, status: 200, latencyMs: 1 }); }, scheduler, rng: seededRng(4), concurrency: 100, tickMs: 7 });
+      const replay = startReplay({
+        plan,
+        mix: createClientMix(WORLD_CITIES, { followSun: true }),
+        send: (request) => {
+          headers.push(request.headers["x-lb-geo"] ?? "");
+          return Promise.resolve({ ok: true, status: 200, latencyMs: 1 });
+        },
+        scheduler,
+        rng: seededRng(4),
+        concurrency: 100,
+        tickMs: 7,
+      });
       scheduler.advance(plan.durationMs + 10);
       await replay.done;
       return headers;
@@ -85,7 +119,14 @@ describe("traffic replayer", () => {
     const scheduler = virtualScheduler(0);
     const plan = new RatePlan(flat, { speed: 60, peakRps: 100, startAt: T0, durationMs: 3000, loop: false });
     const pending: ((result: SendResult) => void)[] = [];
-    const replay = startReplay({ plan, mix: createClientMix(WORLD_CITIES, { followSun: false }), send: () => new Promise((resolve) => pending.push(resolve)), scheduler, rng: seededRng(5), concurrency: 10 });
+    const replay = startReplay({
+      plan,
+      mix: createClientMix(WORLD_CITIES, { followSun: false }),
+      send: () => new Promise((resolve) => pending.push(resolve)),
+      scheduler,
+      rng: seededRng(5),
+      concurrency: 10,
+    });
     scheduler.advance(3000);
     expect(replay.stats.sent).toBe(10);
     expect(replay.stats.failures.capped).toBeGreaterThan(200);
@@ -98,7 +139,11 @@ describe("traffic replayer", () => {
 
 describe("client mix", () => {
   it("follows the sun: the Americas' share swells in their evening and shrinks in their night", () => {
-    const americasShare = (mix: ReturnType<typeof createClientMix>, t: number): number => mix.shares(t).filter((s) => s.city.lon < -30).reduce((sum, s) => sum + s.share, 0);
+    const americasShare = (mix: ReturnType<typeof createClientMix>, t: number): number =>
+      mix
+        .shares(t)
+        .filter((s) => s.city.lon < -30)
+        .reduce((sum, s) => sum + s.share, 0);
     const sun = createClientMix(WORLD_CITIES, { followSun: true });
     const fixed = createClientMix(WORLD_CITIES, { followSun: false });
     const americanNight = Date.UTC(2026, 0, 7, 8);
@@ -118,7 +163,11 @@ describe("HTTP sender", () => {
     cleanups.push(() => sender.close());
 
     origin.origin.setFault({ mode: "error", status: 502 });
-    expect(await sender({ path: "/", headers: {} })).toMatchObject({ ok: false, kind: "http-5xx", status: 502 });
+    expect(await sender({ path: "/", headers: {} })).toMatchObject({
+      ok: false,
+      kind: "http-5xx",
+      status: 502,
+    });
     origin.origin.setFault({ mode: "hang" });
     expect(await sender({ path: "/", headers: {} })).toMatchObject({ ok: false, kind: "timeout" });
     origin.origin.setFault({ mode: "refuse", seconds: 60 });

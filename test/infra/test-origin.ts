@@ -13,7 +13,9 @@ import { SimulatedOrigin } from "../../infra/simulator/simulated-origin.ts";
 export type TestOrigin = RunningOrigin & { scheduler: VirtualScheduler; nextArrival(): Promise<string> };
 
 /** Starts a test origin; `spec` overrides the default settings, `seed` fixes its service times. */
-export async function startTestOrigin(options: { spec?: Partial<OriginSpec>; seed?: number; controlToken?: string } = {}): Promise<TestOrigin> {
+export async function startTestOrigin(
+  options: { spec?: Partial<OriginSpec>; seed?: number; controlToken?: string } = {},
+): Promise<TestOrigin> {
   const scheduler = virtualScheduler();
   const arrivals = new EventEmitter();
   const spec: OriginSpec = { ...DEFAULT_ORIGIN_SETTINGS, id: "origin-a", pool: "pool-a", ...options.spec };
@@ -31,7 +33,10 @@ export async function startTestOrigin(options: { spec?: Partial<OriginSpec>; see
 
 /** Prometheus text exposition parsed into TYPE declarations and samples (`name{labels}` -> value);
  * throws on any line that is not valid exposition format. */
-export function parsePrometheusText(text: string): { types: Map<string, string>; samples: Map<string, number> } {
+export function parsePrometheusText(text: string): {
+  types: Map<string, string>;
+  samples: Map<string, number>;
+} {
   const types = new Map<string, string>();
   const samples = new Map<string, number>();
   for (const [index, line] of text.split("\n").entries()) {
@@ -41,7 +46,10 @@ export function parsePrometheusText(text: string): { types: Map<string, string>;
       types.set(type[1] ?? "", type[2] ?? "");
       continue;
     }
-    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})?) (-?[0-9.]+(?:e[+-]?\d+)?|NaN|\+Inf|-Inf)$/.exec(line);
+    const sample =
+      /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})?) (-?[0-9.]+(?:e[+-]?\d+)?|NaN|\+Inf|-Inf)$/.exec(
+        line,
+      );
     if (!sample) throw new Error(`line ${index + 1} is not Prometheus text format: ${line}`);
     samples.set(sample[1] ?? "", Number(sample[2]));
   }

@@ -23,8 +23,17 @@ beforeEach(async () => {
   const keys = redisKeys(test.prefix);
   series = new SeriesStore(test.redis, keys, 60, 86_400);
   documents = new DocumentStore(test.redis, keys);
-  const router = apiRouter({ series, documents, adminToken: TOKEN, now: manualClock(NOW), maxBodyBytes: 1024 });
-  server = createPredictorServer({ api: async (request) => (await router.fetch(request)) as Response, maxBodyBytes: 1024 });
+  const router = apiRouter({
+    series,
+    documents,
+    adminToken: TOKEN,
+    now: manualClock(NOW),
+    maxBodyBytes: 1024,
+  });
+  server = createPredictorServer({
+    api: async (request) => (await router.fetch(request)) as Response,
+    maxBodyBytes: 1024,
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -33,8 +42,19 @@ afterEach(async () => {
   await test.cleanup();
 });
 
-const slo: Slo = { pool: "eu", mode: "act", targetUtilization: 0.7, leadSeconds: 300, scaleInCooldownSeconds: 600 };
-const put = (body: string, token: string | null = TOKEN) => fetch(`${base}/api/slos/eu`, { method: "PUT", body, headers: token ? { authorization: `Bearer ${token}` } : {} });
+const slo: Slo = {
+  pool: "eu",
+  mode: "act",
+  targetUtilization: 0.7,
+  leadSeconds: 300,
+  scaleInCooldownSeconds: 600,
+};
+const put = (body: string, token: string | null = TOKEN) =>
+  fetch(`${base}/api/slos/eu`, {
+    method: "PUT",
+    body,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
 
 describe("predictor API", () => {
   it("stores an SLO written with the admin token and serves it back", async () => {
@@ -70,29 +90,57 @@ describe("predictor API", () => {
   });
 
   it("serves series with gaps as null and checks its query parameters", async () => {
-    await series.write([{ origin: "eu-1", metric: "rps", t: NOW - 120_000, value: 5 }, { origin: "eu-1", metric: "rps", t: NOW, value: 7 }], NOW);
-    const body = (await (await fetch(`${base}/api/series?origin=eu-1&minutes=2`)).json()) as { stepSeconds: number; series: { values: (number | null)[] }[] };
+    await series.write(
+      [
+        { origin: "eu-1", metric: "rps", t: NOW - 120_000, value: 5 },
+        { origin: "eu-1", metric: "rps", t: NOW, value: 7 },
+      ],
+      NOW,
+    );
+    const body = (await (await fetch(`${base}/api/series?origin=eu-1&minutes=2`)).json()) as {
+      stepSeconds: number;
+      series: { values: (number | null)[] }[];
+    };
     expect(body.stepSeconds).toBe(60);
     expect(body.series.map((s) => s.values)).toEqual([[5, null, 7]]);
     const bad = await fetch(`${base}/api/series?metric=load&minutes=-1`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(["metric", "minutes"]);
+    expect(((await bad.json()) as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual([
+      "metric",
+      "minutes",
+    ]);
   });
 
   it("serves stored forecasts, filtered by origin", async () => {
     const forecast: Forecast = {
-      origin: "eu-1", metric: "rps", generatedAt: new Date(NOW).toISOString(), start: new Date(NOW + 60_000).toISOString(), stepSeconds: 60,
-      mean: [1, 2], lower: [0, 1], upper: [2, 3],
+      origin: "eu-1",
+      metric: "rps",
+      generatedAt: new Date(NOW).toISOString(),
+      start: new Date(NOW + 60_000).toISOString(),
+      stepSeconds: 60,
+      mean: [1, 2],
+      lower: [0, 1],
+      upper: [2, 3],
       model: { kind: "holt-winters", version: "hw1", trainedAt: new Date(NOW).toISOString() },
       accuracy: { mase: 0.5, smape: 10, byModel: { "holt-winters": { mase: 0.5, smape: 10 } } },
     };
     await documents.writeForecast(forecast);
     await documents.writeForecast({ ...forecast, origin: "us-1" });
-    expect(await (await fetch(`${base}/api/forecasts?origin=eu-1`)).json()).toEqual({ forecasts: [forecast] });
+    expect(await (await fetch(`${base}/api/forecasts?origin=eu-1`)).json()).toEqual({
+      forecasts: [forecast],
+    });
   });
 
   it("lists the scaler's decisions newest first, skipping entries that are not decisions", async () => {
-    const decision = (id: string): Decision => ({ id, at: new Date(NOW).toISOString(), pool: "eu", mode: "advise", action: "hold", reason: "forecast under threshold", applied: false });
+    const decision = (id: string): Decision => ({
+      id,
+      at: new Date(NOW).toISOString(),
+      pool: "eu",
+      mode: "advise",
+      action: "hold",
+      reason: "forecast under threshold",
+      applied: false,
+    });
     const key = redisKeys(test.prefix).decisions;
     await test.redis.xadd(key, "*", "decision", JSON.stringify(decision("d1")));
     await test.redis.xadd(key, "*", "decision", "{broken");
@@ -103,18 +151,48 @@ describe("predictor API", () => {
 
   it("serves the deployment's forecast, series, SLO and scrape-error state as Prometheus metrics", async () => {
     const forecast: Forecast = {
-      origin: "eu-1", metric: "rps", generatedAt: new Date(NOW - 90_000).toISOString(), start: new Date(NOW).toISOString(), stepSeconds: 60,
-      mean: [1], lower: [0], upper: [2],
-      model: { kind: "lstm", version: "lstm1 u32", trainedAt: new Date(NOW - 3_600_000).toISOString(), backend: "wasm" },
+      origin: "eu-1",
+      metric: "rps",
+      generatedAt: new Date(NOW - 90_000).toISOString(),
+      start: new Date(NOW).toISOString(),
+      stepSeconds: 60,
+      mean: [1],
+      lower: [0],
+      upper: [2],
+      model: {
+        kind: "lstm",
+        version: "lstm1 u32",
+        trainedAt: new Date(NOW - 3_600_000).toISOString(),
+        backend: "wasm",
+      },
       accuracy: { mase: 0.62, smape: 11.5, byModel: { lstm: { mase: 0.62, smape: 11.5 } } },
     };
     await documents.writeForecast(forecast);
-    await series.write([{ origin: "eu-1", metric: "rps", t: NOW - 180_000, value: 5 }, { origin: "us-1", metric: "rps", t: NOW - 60_000, value: 3 }], NOW);
+    await series.write(
+      [
+        { origin: "eu-1", metric: "rps", t: NOW - 180_000, value: 5 },
+        { origin: "us-1", metric: "rps", t: NOW - 60_000, value: 3 },
+      ],
+      NOW,
+    );
     await documents.writeSlo(slo);
     await test.redis.hset(redisKeys(test.prefix).slos, "broken", "{nope");
-    await test.redis.set(redisKeys(test.prefix).scalerHeartbeat, JSON.stringify({ at: new Date(NOW - 45_000).toISOString(), intervalSeconds: 30 }));
-    await documents.recordScrapeError({ at: NOW - 60_000, target: "http://eu-1/metrics", origin: "eu-1", message: "HTTP 500" });
-    await documents.recordScrapeError({ at: NOW - 2 * 3_600_000, target: "http://eu-1/metrics", origin: "eu-1", message: "old" });
+    await test.redis.set(
+      redisKeys(test.prefix).scalerHeartbeat,
+      JSON.stringify({ at: new Date(NOW - 45_000).toISOString(), intervalSeconds: 30 }),
+    );
+    await documents.recordScrapeError({
+      at: NOW - 60_000,
+      target: "http://eu-1/metrics",
+      origin: "eu-1",
+      message: "HTTP 500",
+    });
+    await documents.recordScrapeError({
+      at: NOW - 2 * 3_600_000,
+      target: "http://eu-1/metrics",
+      origin: "eu-1",
+      message: "old",
+    });
     const response = await fetch(`${base}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -133,7 +211,8 @@ describe("predictor API", () => {
       'predictor_scrape_errors_recent{origin="us-1"} 0',
       "predictor_scaler_last_evaluation_age_seconds 45",
       "predictor_scaler_interval_seconds 30",
-    ]) expect(lines).toContain(line);
+    ])
+      expect(lines).toContain(line);
     expect((await fetch(`${base}/metrics?format=json`)).status).toBe(400);
   });
 
@@ -145,7 +224,10 @@ describe("predictor API", () => {
   });
 
   it("answers a method a route does not take with 405 and the methods it does", async () => {
-    const remove = await fetch(`${base}/api/slos/eu`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
+    const remove = await fetch(`${base}/api/slos/eu`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(remove.status).toBe(405);
     expect(remove.headers.get("allow")).toBe("PUT");
     expect(await remove.json()).toEqual({ error: "DELETE is not allowed on /api/slos/eu (it takes PUT)" });
@@ -157,9 +239,20 @@ describe("predictor API", () => {
   it("refuses a query parameter the route does not take, naming those it does, rather than ignore a misspelt filter", async () => {
     const misspelt = await fetch(`${base}/api/decisions?pol=eu&limit=5`);
     expect(misspelt.status).toBe(400);
-    expect(await misspelt.json()).toEqual({ error: "invalid query parameters", issues: [{ path: "pol", message: "is not a parameter here (this route takes limit, since, until, pool, origin, mode, applied)" }] });
+    expect(await misspelt.json()).toEqual({
+      error: "invalid query parameters",
+      issues: [
+        {
+          path: "pol",
+          message:
+            "is not a parameter here (this route takes limit, since, until, pool, origin, mode, applied)",
+        },
+      ],
+    });
     const series = await fetch(`${base}/api/series?origin=eu-1&from=yesterday`);
-    expect(((await series.json()) as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(["from"]);
+    expect(((await series.json()) as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
+      "from",
+    ]);
     expect((await fetch(`${base}/api/forecasts?origin=eu-1&minutes=5`)).status).toBe(400);
     expect((await fetch(`${base}/api/scrape-errors?since=1`)).status).toBe(400);
     expect((await fetch(`${base}/api/forecasts?origin=eu-1&metric=rps`)).status).toBe(200);

@@ -25,8 +25,17 @@ beforeEach(async () => {
   keys = redisKeys(test.prefix);
   const documents = new DocumentStore(test.redis, keys);
   clock = manualClock(NOW);
-  const router = apiRouter({ series: new SeriesStore(test.redis, keys, 60, 86_400), documents, adminToken: TOKEN, now: clock, maxBodyBytes: 4096 });
-  server = createPredictorServer({ api: async (request) => (await router.fetch(request)) as Response, maxBodyBytes: 4096 });
+  const router = apiRouter({
+    series: new SeriesStore(test.redis, keys, 60, 86_400),
+    documents,
+    adminToken: TOKEN,
+    now: clock,
+    maxBodyBytes: 4096,
+  });
+  server = createPredictorServer({
+    api: async (request) => (await router.fetch(request)) as Response,
+    maxBodyBytes: 4096,
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -35,17 +44,35 @@ afterEach(async () => {
   await test.cleanup();
 });
 
-const sale: ScheduledEvent = { id: "black-friday", pool: "eu", start: iso(NOW + 2 * HOUR), end: iso(NOW + 6 * HOUR), expectedRps: 3000, note: "Black Friday sale" };
+const sale: ScheduledEvent = {
+  id: "black-friday",
+  pool: "eu",
+  start: iso(NOW + 2 * HOUR),
+  end: iso(NOW + 6 * HOUR),
+  expectedRps: 3000,
+  note: "Black Friday sale",
+};
 const put = (id: string, body: unknown, token: string | null = TOKEN) =>
-  fetch(`${base}/api/events/${id}`, { method: "PUT", body: typeof body === "string" ? body : JSON.stringify(body), headers: token ? { authorization: `Bearer ${token}` } : {} });
-const list = async (query = "") => (await (await fetch(`${base}/api/events${query}`)).json()) as { events: ScheduledEvent[] };
+  fetch(`${base}/api/events/${id}`, {
+    method: "PUT",
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+const list = async (query = "") =>
+  (await (await fetch(`${base}/api/events${query}`)).json()) as { events: ScheduledEvent[] };
 
 describe("scheduled events API", () => {
   it("creates (201), replaces (200), lists by start and by pool, and deletes an event", async () => {
     const created = await put("black-friday", sale);
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual({ event: sale, replaced: false });
-    const earlier = { id: "launch", pool: "us", start: iso(NOW + HOUR), end: iso(NOW + 2 * HOUR), expectedRps: 500 };
+    const earlier = {
+      id: "launch",
+      pool: "us",
+      start: iso(NOW + HOUR),
+      end: iso(NOW + 2 * HOUR),
+      expectedRps: 500,
+    };
     expect((await put("launch", earlier)).status).toBe(201);
     const bigger = { ...sale, expectedRps: 4000 };
     const replaced = await put("black-friday", bigger);
@@ -53,10 +80,16 @@ describe("scheduled events API", () => {
     expect(((await replaced.json()) as { replaced: boolean }).replaced).toBe(true);
     expect((await list()).events).toEqual([earlier, bigger]);
     expect((await list("?pool=eu")).events).toEqual([bigger]);
-    const deleted = await fetch(`${base}/api/events/launch`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
+    const deleted = await fetch(`${base}/api/events/launch`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(await deleted.json()).toEqual({ deleted: "launch", event: earlier });
     expect((await list()).events).toEqual([bigger]);
-    const again = await fetch(`${base}/api/events/launch`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
+    const again = await fetch(`${base}/api/events/launch`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(again.status).toBe(404);
     expect(await again.json()).toEqual({ error: "no scheduled event launch" });
   });
@@ -66,21 +99,34 @@ describe("scheduled events API", () => {
     expect((await put("black-friday", withoutId)).status).toBe(201);
     const other = await put("cyber-monday", sale);
     expect(other.status).toBe(400);
-    expect(((await other.json()) as { issues: unknown[] }).issues).toEqual([{ path: "id", message: 'must match the id in the URL ("cyber-monday")' }]);
+    expect(((await other.json()) as { issues: unknown[] }).issues).toEqual([
+      { path: "id", message: 'must match the id in the URL ("cyber-monday")' },
+    ]);
   });
 
   it("answers 400 with every problem, shape and times together, and keeps the stored event", async () => {
     await put("black-friday", sale);
-    const response = await put("black-friday", { ...sale, pool: "EU", expectedRps: -5, end: iso(NOW + HOUR), colour: "red" });
+    const response = await put("black-friday", {
+      ...sale,
+      pool: "EU",
+      expectedRps: -5,
+      end: iso(NOW + HOUR),
+      colour: "red",
+    });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: string; issues: { path: string; message: string }[] };
     expect(body.error).toBe("invalid scheduled event");
-    expect(body.issues).toEqual(expect.arrayContaining([
-      { path: "pool", message: expect.stringMatching(/lower-case/) as string },
-      { path: "expectedRps", message: "must be at least 0.001" },
-      { path: "colour", message: "is not a known field (expected id, pool, start, end, expectedRps, note)" },
-      { path: "end", message: `must be after start (${sale.start})` },
-    ]));
+    expect(body.issues).toEqual(
+      expect.arrayContaining([
+        { path: "pool", message: expect.stringMatching(/lower-case/) as string },
+        { path: "expectedRps", message: "must be at least 0.001" },
+        {
+          path: "colour",
+          message: "is not a known field (expected id, pool, start, end, expectedRps, note)",
+        },
+        { path: "end", message: `must be after start (${sale.start})` },
+      ]),
+    );
     expect(body.issues).toHaveLength(4);
     expect((await put("black-friday", { ...sale, start: "tomorrow at noon" })).status).toBe(400);
     expect((await put("black-friday", { ...sale, end: iso(NOW + 40 * 24 * HOUR) })).status).toBe(400);
@@ -89,9 +135,16 @@ describe("scheduled events API", () => {
   });
 
   it("refuses an event that has already ended, naming the time now", async () => {
-    const response = await put("past", { ...sale, id: "past", start: iso(NOW - 3 * HOUR), end: iso(NOW - HOUR) });
+    const response = await put("past", {
+      ...sale,
+      id: "past",
+      start: iso(NOW - 3 * HOUR),
+      end: iso(NOW - HOUR),
+    });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { issues: unknown[] }).issues).toEqual([{ path: "end", message: `must be in the future (it is ${iso(NOW)} now)` }]);
+    expect(((await response.json()) as { issues: unknown[] }).issues).toEqual([
+      { path: "end", message: `must be in the future (it is ${iso(NOW)} now)` },
+    ]);
     expect((await list()).events).toEqual([]);
   });
 
@@ -110,11 +163,15 @@ describe("scheduled events API", () => {
     await put("next", next);
     expect((await list()).events).toEqual([next]);
 
-    const filler = Object.fromEntries(Array.from({ length: MAX_EVENTS - 1 }, (_, i) => [`e${i}`, JSON.stringify({ ...next, id: `e${i}` })]));
+    const filler = Object.fromEntries(
+      Array.from({ length: MAX_EVENTS - 1 }, (_, i) => [`e${i}`, JSON.stringify({ ...next, id: `e${i}` })]),
+    );
     await test.redis.hset(keys.events, filler);
     const over = await put("one-too-many", { ...next, id: "one-too-many" });
     expect(over.status).toBe(409);
-    expect(((await over.json()) as { issues: unknown[] }).issues).toEqual([{ path: "", message: `at most ${MAX_EVENTS} events may be stored; delete some first` }]);
+    expect(((await over.json()) as { issues: unknown[] }).issues).toEqual([
+      { path: "", message: `at most ${MAX_EVENTS} events may be stored; delete some first` },
+    ]);
     expect(await test.redis.hexists(keys.events, "one-too-many")).toBe(0);
     expect((await put("next", { ...next, expectedRps: 10 })).status).toBe(200);
   });
@@ -122,7 +179,10 @@ describe("scheduled events API", () => {
   it("checks the list's query and serves the events in the metrics", async () => {
     const bad = await fetch(`${base}/api/events?pool=EU&from=now`);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(["from", "pool"]);
+    expect(((await bad.json()) as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual([
+      "from",
+      "pool",
+    ]);
     await put("black-friday", sale);
     await put("running", { ...sale, id: "running", start: iso(NOW - HOUR), end: iso(NOW + HOUR) });
     await test.redis.hset(keys.events, "broken", "{}");

@@ -33,7 +33,11 @@ describe("predictor jobs on a real BullMQ queue", () => {
   it("fails a job with invalid data once, as unrecoverable, without retrying", async () => {
     predictor = await openPredictor();
     const done = predictor.finished("bad-1");
-    await predictor.queue.add("train", { origin: "Not An Id!", metric: "rps" }, { jobId: "bad-1", attempts: 3 });
+    await predictor.queue.add(
+      "train",
+      { origin: "Not An Id!", metric: "rps" },
+      { jobId: "bad-1", attempts: 3 },
+    );
     const outcome = await done;
     expect(outcome.status).toBe("failed");
     if (outcome.status !== "failed") return;
@@ -47,20 +51,31 @@ describe("predictor jobs on a real BullMQ queue", () => {
     const { context, clock } = predictor;
     const rng = seededRng(4);
     const now = clock();
-    const points = Array.from({ length: 600 }, (_, i) => ({ origin: "eu-west-1", metric: "rps" as const, t: now - (599 - i) * 60_000, value: 100 + 30 * Math.sin((2 * Math.PI * i) / 60) + 5 * rng() }));
+    const points = Array.from({ length: 600 }, (_, i) => ({
+      origin: "eu-west-1",
+      metric: "rps" as const,
+      t: now - (599 - i) * 60_000,
+      value: 100 + 30 * Math.sin((2 * Math.PI * i) / 60) + 5 * rng(),
+    }));
     await context.series.write(points, now);
     const done = predictor.finished("train-1");
     await predictor.queue.add("train", { origin: "eu-west-1", metric: "rps" }, { jobId: "train-1" });
     const outcome = await done;
     expect(outcome).toMatchObject({ status: "completed", value: { status: "trained" } });
-    const saved = JSON.parse(await readFile(path.join(predictor.modelDir, "eu-west-1", "rps.json"), "utf8")) as { scores: Record<string, unknown> };
+    const saved = JSON.parse(
+      await readFile(path.join(predictor.modelDir, "eu-west-1", "rps.json"), "utf8"),
+    ) as { scores: Record<string, unknown> };
     expect(Object.keys(saved.scores).sort()).toEqual(["holt-winters", "lstm", "seasonal-naive"]);
-    const forecast = v.parse(forecastSchema, JSON.parse((await predictor.test.redis.get(predictor.keys.forecast("eu-west-1", "rps"))) ?? "null"));
+    const forecast = v.parse(
+      forecastSchema,
+      JSON.parse((await predictor.test.redis.get(predictor.keys.forecast("eu-west-1", "rps"))) ?? "null"),
+    );
     expect(forecast.mean).toHaveLength(5);
     expect(forecast.start).toBe(new Date(now - (now % 60_000) + 60_000).toISOString());
     expect(Object.keys(forecast.accuracy.byModel).sort()).toEqual(["holt-winters", "lstm", "seasonal-naive"]);
     // Only a TensorFlow.js model names its backend; the classical models run no TensorFlow.js.
-    if (forecast.model.kind === "lstm") expect(["wasm", "cpu", "tensorflow"]).toContain(forecast.model.backend);
+    if (forecast.model.kind === "lstm")
+      expect(["wasm", "cpu", "tensorflow"]).toContain(forecast.model.backend);
     else expect(forecast.model).not.toHaveProperty("backend");
   });
 
@@ -69,20 +84,33 @@ describe("predictor jobs on a real BullMQ queue", () => {
     const { context, clock } = predictor;
     const now = clock();
     const cycle = (i: number) => 50 + 20 * Math.sin((2 * Math.PI * i) / 60);
-    await context.series.write(Array.from({ length: 300 }, (_, i) => ({ origin: "eu-1", metric: "p95_ms" as const, t: now - (299 - i) * 60_000, value: cycle(i) })), now);
+    await context.series.write(
+      Array.from({ length: 300 }, (_, i) => ({
+        origin: "eu-1",
+        metric: "p95_ms" as const,
+        t: now - (299 - i) * 60_000,
+        value: cycle(i),
+      })),
+      now,
+    );
     const trained = predictor.finished("train-eu");
     await predictor.queue.add("train", { origin: "eu-1", metric: "p95_ms" }, { jobId: "train-eu" });
     await trained;
     await context.series.write([{ origin: "us-1", metric: "rps", t: now, value: 1 }], now);
     clock.advance(60_000);
-    await context.series.write([{ origin: "eu-1", metric: "p95_ms", t: clock(), value: cycle(300) }], clock());
+    await context.series.write(
+      [{ origin: "eu-1", metric: "p95_ms", t: clock(), value: cycle(300) }],
+      clock(),
+    );
     const bucket = clock() - (clock() % 60_000);
     const forecastDone = predictor.finished(`forecast-eu-1-p95_ms-${bucket}`);
     const all = predictor.finished("all-1");
     await predictor.queue.add("forecast-all", {}, { jobId: "all-1" });
     expect(await all).toMatchObject({ status: "completed", value: { forecasts: 1, trainings: 1 } });
     expect(await forecastDone).toMatchObject({ status: "completed", value: { status: "forecast" } });
-    const forecast = JSON.parse((await predictor.test.redis.get(predictor.keys.forecast("eu-1", "p95_ms"))) ?? "{}") as { generatedAt: string; start: string; model: Record<string, unknown> };
+    const forecast = JSON.parse(
+      (await predictor.test.redis.get(predictor.keys.forecast("eu-1", "p95_ms"))) ?? "{}",
+    ) as { generatedAt: string; start: string; model: Record<string, unknown> };
     expect(forecast.generatedAt).toBe(new Date(clock()).toISOString());
     // Seasonal naive and Holt-Winters run no TensorFlow.js, so the forecast names no backend.
     expect(forecast.model).not.toHaveProperty("backend");
@@ -95,26 +123,41 @@ describe("predictor jobs on a real BullMQ queue", () => {
     expect(await installSchedules(predictor.queue, config)).toEqual(["scrape", "retrain-all"]);
     expect(await installSchedules(predictor.queue, config)).toEqual(["scrape", "retrain-all"]);
     const schedulers = await predictor.queue.getJobSchedulers();
-    expect(schedulers.map((s) => [s.key, s.every]).sort()).toEqual([["retrain-all", 3_600_000], ["scrape", 30_000]]);
+    expect(schedulers.map((s) => [s.key, s.every]).sort()).toEqual([
+      ["retrain-all", 3_600_000],
+      ["scrape", 30_000],
+    ]);
     await installSchedules(predictor.queue, { ...config, scrape: false });
-    expect((await predictor.queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual(["forecast-all", "retrain-all"]);
+    expect((await predictor.queue.getJobSchedulers()).map((s) => s.key).sort()).toEqual([
+      "forecast-all",
+      "retrain-all",
+    ]);
   });
 
   it("scrapes a healthy origin while garbage, timeouts and missing targets are recorded as scrape errors", async () => {
     let requests = 1000;
     const healthy = await serve((_req, res) => {
-      res.end([
-        `http_requests_total{code="200"} ${requests}`,
-        `http_request_duration_seconds_bucket{le="0.1"} ${requests}`,
-        `http_request_duration_seconds_bucket{le="+Inf"} ${requests}`,
-        `http_request_duration_seconds_count ${requests}`,
-        "origin_replicas 3",
-        "origin_capacity_rps 30",
-      ].join("\n"));
+      res.end(
+        [
+          `http_requests_total{code="200"} ${requests}`,
+          `http_request_duration_seconds_bucket{le="0.1"} ${requests}`,
+          `http_request_duration_seconds_bucket{le="+Inf"} ${requests}`,
+          `http_request_duration_seconds_count ${requests}`,
+          "origin_replicas 3",
+          "origin_capacity_rps 30",
+        ].join("\n"),
+      );
     });
-    const garbage = await serve((_req, res) => { res.end("<html>oops</html>"); });
-    const silent = await serve(() => { /* never answers */ });
-    const gone = await serve((_req, res) => { res.statusCode = 404; res.end("not found"); });
+    const garbage = await serve((_req, res) => {
+      res.end("<html>oops</html>");
+    });
+    const silent = await serve(() => {
+      /* never answers */
+    });
+    const gone = await serve((_req, res) => {
+      res.statusCode = 404;
+      res.end("not found");
+    });
     predictor = await openPredictor({
       targets: [
         { origin: "good", url: `${healthy}/metrics`, timeoutMs: 2_000 },
@@ -142,6 +185,10 @@ describe("predictor jobs on a real BullMQ queue", () => {
     expect(errors.find((e) => e.origin === "gone")?.error).toMatch(/HTTP 404/);
     expect(errors.find((e) => e.origin === "garbage")?.error).toMatch(/line 1/);
     const capacity = await predictor.test.redis.zrange(predictor.keys.capacity("good"), "0", "-1");
-    expect(capacity.map((c) => JSON.parse(c) as unknown)).toContainEqual({ at: new Date(now).toISOString(), replicas: 3, capacityRps: 30 });
+    expect(capacity.map((c) => JSON.parse(c) as unknown)).toContainEqual({
+      at: new Date(now).toISOString(),
+      replicas: 3,
+      capacityRps: 30,
+    });
   });
 });

@@ -20,7 +20,14 @@ import { openTestRedis } from "../support/redis.ts";
 
 /** A predictor wired to a real Redis (unique prefix), a real BullMQ queue and worker, a temporary
  * model directory and a manual clock; `close()` undoes all of it. */
-export async function openPredictor(options: { targets?: ScrapeTarget[]; stepSeconds?: number; kinds?: readonly ModelKind[]; startMs?: number } = {}) {
+export async function openPredictor(
+  options: {
+    targets?: ScrapeTarget[];
+    stepSeconds?: number;
+    kinds?: readonly ModelKind[];
+    startMs?: number;
+  } = {},
+) {
   const test: TestRedis = await openTestRedis("predictor");
   const modelDir = await mkdtemp(path.join(tmpdir(), "headroom-models-"));
   const clock = manualClock(options.startMs ?? Date.UTC(2026, 0, 5, 12));
@@ -28,10 +35,17 @@ export async function openPredictor(options: { targets?: ScrapeTarget[]; stepSec
   const series = new SeriesStore(test.redis, keys, options.stepSeconds ?? 60, 86_400);
   const documents = new DocumentStore(test.redis, keys);
   const prefix = `${test.prefix}:bull`;
-  const queue = new Queue(QUEUE_NAMES.predictor, { connection: test.redis, prefix, defaultJobOptions: PREDICTOR_JOB_OPTIONS });
+  const queue = new Queue(QUEUE_NAMES.predictor, {
+    connection: test.redis,
+    prefix,
+    defaultJobOptions: PREDICTOR_JOB_OPTIONS,
+  });
   const registry = new ModelRegistry(new ModelFiles(modelDir));
   const context: PredictorContext = {
-    queue, series, documents, registry,
+    queue,
+    series,
+    documents,
+    registry,
     state: new ScrapeStateStore(test.redis, test.prefix),
     targets: options.targets ?? [],
     prometheus: null,
@@ -48,18 +62,44 @@ export async function openPredictor(options: { targets?: ScrapeTarget[]; stepSec
     log: () => undefined,
     progress: () => ({ update: () => undefined, stop: () => undefined }),
   };
-  const worker = new Worker(QUEUE_NAMES.predictor, createJobProcessor(context), { connection: test.redis, prefix, concurrency: 4 });
+  const worker = new Worker(QUEUE_NAMES.predictor, createJobProcessor(context), {
+    connection: test.redis,
+    prefix,
+    concurrency: 4,
+  });
   return {
-    test, context, clock, queue, worker, modelDir, keys,
+    test,
+    context,
+    clock,
+    queue,
+    worker,
+    modelDir,
+    keys,
     /** Waits for the job with this id to complete (its return value) or fail (its error). */
-    finished(id: string): Promise<{ status: "completed"; value: unknown } | { status: "failed"; error: Error; job: Job }> {
+    finished(
+      id: string,
+    ): Promise<{ status: "completed"; value: unknown } | { status: "failed"; error: Error; job: Job }> {
       return new Promise((resolve) => {
-        const onCompleted = (job: Job, value: unknown) => { if (job.id === id) { off(); resolve({ status: "completed", value }); } };
+        const onCompleted = (job: Job, value: unknown) => {
+          if (job.id === id) {
+            off();
+            resolve({ status: "completed", value });
+          }
+        };
         const onFailed = (job: Job | undefined, error: Error) => {
           // A failure that will be retried is not the end of the job.
-          if (job?.id === id && (job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === "UnrecoverableError")) { off(); resolve({ status: "failed", error, job }); }
+          if (
+            job?.id === id &&
+            (job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === "UnrecoverableError")
+          ) {
+            off();
+            resolve({ status: "failed", error, job });
+          }
         };
-        const off = () => { worker.off("completed", onCompleted); worker.off("failed", onFailed); };
+        const off = () => {
+          worker.off("completed", onCompleted);
+          worker.off("failed", onFailed);
+        };
         worker.on("completed", onCompleted);
         worker.on("failed", onFailed);
       });

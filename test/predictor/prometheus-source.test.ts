@@ -34,7 +34,13 @@ beforeEach(async () => {
       res.end(JSON.stringify({ status: "error", errorType: "bad_data", error: "parse error at char 8" }));
       return;
     }
-    const result = query === "split" ? [{ metric: { a: "1" }, values }, { metric: { a: "2" }, values }] : [{ metric: {}, values }];
+    const result =
+      query === "split"
+        ? [
+            { metric: { a: "1" }, values },
+            { metric: { a: "2" }, values },
+          ]
+        : [{ metric: {}, values }];
     res.end(JSON.stringify({ status: "success", data: { resultType: "matrix", result } }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -51,7 +57,11 @@ describe("reading series from an existing Prometheus", () => {
     const series = new SeriesStore(test.redis, keys, 60, 3_600);
     const documents = new DocumentStore(test.redis, keys);
     const clock = manualClock(NOW);
-    const source = { url, timeoutMs: 2_000, series: [{ origin: "eu-1", metric: "rps" as const, query: "sum(rate(http_requests_total[1m]))" }] };
+    const source = {
+      url,
+      timeoutMs: 2_000,
+      series: [{ origin: "eu-1", metric: "rps" as const, query: "sum(rate(http_requests_total[1m]))" }],
+    };
     const first = await pullPrometheus(source, { fetchText, series, documents, now: clock });
     expect(first).toMatchObject({ scraped: 1, failed: 0, points: 59 });
     expect(Number(asked[0]?.get("start")) * 1000).toBe(NOW - 3_600_000 + 60_000);
@@ -68,23 +78,33 @@ describe("reading series from an existing Prometheus", () => {
     const keys = redisKeys(test.prefix);
     const series = new SeriesStore(test.redis, keys, 60, 3_600);
     const documents = new DocumentStore(test.redis, keys);
-    const source = { url, timeoutMs: 2_000, series: [
-      { origin: "eu-1", metric: "rps" as const, query: "split" },
-      { origin: "eu-2", metric: "rps" as const, query: "broken(" },
-      { origin: "eu-3", metric: "rps" as const, query: "up" },
-    ] };
+    const source = {
+      url,
+      timeoutMs: 2_000,
+      series: [
+        { origin: "eu-1", metric: "rps" as const, query: "split" },
+        { origin: "eu-2", metric: "rps" as const, query: "broken(" },
+        { origin: "eu-3", metric: "rps" as const, query: "up" },
+      ],
+    };
     const round = await pullPrometheus(source, { fetchText, series, documents, now: manualClock(NOW) });
     expect(round).toMatchObject({ scraped: 1, failed: 2 });
     const errors = await documents.readScrapeErrors(10);
     expect(errors.find((e) => e.origin === "eu-1")?.error).toMatch(/yields 2 series; aggregate it/);
-    expect(errors.find((e) => e.origin === "eu-2")?.error).toMatch(/HTTP 400 Bad Request: .*parse error at char 8/);
+    expect(errors.find((e) => e.origin === "eu-2")?.error).toMatch(
+      /HTTP 400 Bad Request: .*parse error at char 8/,
+    );
   });
 });
 
 describe("parseRangeResponse", () => {
   it("reads Prometheus's error body and refuses instant vectors", () => {
-    expect(() => parseRangeResponse('{"status":"error","errorType":"timeout","error":"query timed out"}', "q")).toThrow(/timeout: query timed out/);
-    expect(() => parseRangeResponse('{"status":"success","data":{"resultType":"vector","result":[]}}', "q")).toThrow(/range vector/);
+    expect(() =>
+      parseRangeResponse('{"status":"error","errorType":"timeout","error":"query timed out"}', "q"),
+    ).toThrow(/timeout: query timed out/);
+    expect(() =>
+      parseRangeResponse('{"status":"success","data":{"resultType":"vector","result":[]}}', "q"),
+    ).toThrow(/range vector/);
     expect(() => parseRangeResponse("<html>", "q")).toThrow(/not JSON/);
   });
 });

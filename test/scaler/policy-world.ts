@@ -3,7 +3,13 @@
 import type { Decision, OriginTable, ScheduledEvent, Slo, WeightsOverlay } from "../../contracts/index.ts";
 import { evaluatePolicy } from "../../scaler/policy/evaluate-policy.ts";
 import { forecastOf } from "../../scaler/policy/policy-fixtures.ts";
-import type { OriginObservation, OriginScaling, PolicyOutcome, PolicyState, PolicyTuning } from "../../scaler/policy/types.ts";
+import type {
+  OriginObservation,
+  OriginScaling,
+  PolicyOutcome,
+  PolicyState,
+  PolicyTuning,
+} from "../../scaler/policy/types.ts";
 import { DEFAULT_TUNING, EMPTY_STATE } from "../../scaler/policy/types.ts";
 
 type Replicas = { serving: number; booting: { readyAt: number }[] };
@@ -62,7 +68,9 @@ export class PolicyWorld {
   poolLoad(pool: string, t: number): number {
     const live = this.overlay && Date.parse(this.overlay.expiresAt) > this.now ? this.overlay : null;
     let load = this.options.load(pool, t);
-    for (const other of this.options.table.pools) if (other.fallback === pool) load += this.options.load(other.name, t) * (live?.spill?.[other.name] ?? 0);
+    for (const other of this.options.table.pools)
+      if (other.fallback === pool)
+        load += this.options.load(other.name, t) * (live?.spill?.[other.name] ?? 0);
     return load;
   }
 
@@ -90,7 +98,14 @@ export class PolicyWorld {
           capacity: { replicas: serving, capacityRps: serving * rate },
           rps: this.poolLoad(pool.name, this.now) * share,
           ...(p95 !== undefined ? { p95Ms: p95 } : {}),
-          forecast: forecastOf(origin.id, bucket, step, 120, (t) => (this.options.forecastLoad?.(pool.name, t) ?? this.poolLoad(pool.name, t)) * share, this.options.upperRatio ?? 1.1),
+          forecast: forecastOf(
+            origin.id,
+            bucket,
+            step,
+            120,
+            (t) => (this.options.forecastLoad?.(pool.name, t) ?? this.poolLoad(pool.name, t)) * share,
+            this.options.upperRatio ?? 1.1,
+          ),
         };
       }
     }
@@ -118,13 +133,18 @@ export class PolicyWorld {
     });
     this.state = outcome.state;
     this.outcomes.push(outcome);
-    this.decisions.push(...outcome.decisions, ...outcome.scale.map((s) => s.decision), ...(outcome.weights?.decisions ?? []));
+    this.decisions.push(
+      ...outcome.decisions,
+      ...outcome.scale.map((s) => s.decision),
+      ...(outcome.weights?.decisions ?? []),
+    );
     for (const call of outcome.scale) {
       const replicas = this.fleet.get(call.origin);
       if (!replicas) continue;
       const boot = (this.options.scaling[call.origin]?.bootSeconds ?? 0) * 1000;
       const total = replicas.serving + replicas.booting.length;
-      if (call.to > total) for (let i = total; i < call.to; i++) replicas.booting.push({ readyAt: this.now + boot });
+      if (call.to > total)
+        for (let i = total; i < call.to; i++) replicas.booting.push({ readyAt: this.now + boot });
       else {
         replicas.booting = replicas.booting.slice(0, Math.max(0, call.to - replicas.serving));
         replicas.serving = Math.min(replicas.serving, call.to);

@@ -62,33 +62,115 @@ export async function openHarness(label: string): Promise<Harness> {
     const failure = originFailures.shift();
     if (failure !== undefined) return { status: failure, body: { error: `injected ${failure}` } };
     const replicas = (JSON.parse(r.body || "{}") as { replicas?: number }).replicas ?? 0;
-    return { status: 202, body: { replicas: 3, desired: replicas, booting: Math.max(0, replicas - 3), capacityRps: 300 } };
+    return {
+      status: 202,
+      body: { replicas: 3, desired: replicas, booting: Math.max(0, replicas - 3), capacityRps: 300 },
+    };
   });
   const table: OriginTable = {
     version: 1,
     updatedAt: new Date(T0).toISOString(),
     pools: [
-      { name: "eu-west", location: { lat: 50, lon: 8 }, fallback: "us-east", origins: [{ id: "eu-1", url: origin.url, weight: 100 }] },
-      { name: "us-east", location: { lat: 39, lon: -77 }, origins: [{ id: "us-1", url: "http://127.0.0.1:9", weight: 100 }] },
+      {
+        name: "eu-west",
+        location: { lat: 50, lon: 8 },
+        fallback: "us-east",
+        origins: [{ id: "eu-1", url: origin.url, weight: 100 }],
+      },
+      {
+        name: "us-east",
+        location: { lat: 39, lon: -77 },
+        origins: [{ id: "us-1", url: "http://127.0.0.1:9", weight: 100 }],
+      },
     ],
   };
   const admin = await startFakeWorkerAdmin("admin-token", table);
-  const scaling = { "eu-1": { rpsPerReplica: 100, minReplicas: 1, maxReplicas: 20, bootSeconds: 300, provider: { kind: "simulator" as const } } };
-  const providers = await createProviders({ intervalSeconds: 30, overlayTtlSeconds: 300, staleAfterSeconds: 180, weights: { kind: "worker-admin", url: admin.url, tokenEnv: "X" }, policy: { hysteresis: 0.1, weightHoldSeconds: 300, maxSpill: 0.5, breachStep: 0.2, sizingQuantile: 0.9, bandCap: 0.6, violationBudget: 0.02, violationBudgetGain: 0.005, excursionPrice: 0, shortfallPrice: 1.2 }, jobs: { attempts: 4, backoffMs: 10, concurrency: 2 }, origins: scaling }, {}, clock);
+  const scaling = {
+    "eu-1": {
+      rpsPerReplica: 100,
+      minReplicas: 1,
+      maxReplicas: 20,
+      bootSeconds: 300,
+      provider: { kind: "simulator" as const },
+    },
+  };
+  const providers = await createProviders(
+    {
+      intervalSeconds: 30,
+      overlayTtlSeconds: 300,
+      staleAfterSeconds: 180,
+      weights: { kind: "worker-admin", url: admin.url, tokenEnv: "X" },
+      policy: {
+        hysteresis: 0.1,
+        weightHoldSeconds: 300,
+        maxSpill: 0.5,
+        breachStep: 0.2,
+        sizingQuantile: 0.9,
+        bandCap: 0.6,
+        violationBudget: 0.02,
+        violationBudgetGain: 0.005,
+        excursionPrice: 0,
+        shortfallPrice: 1.2,
+      },
+      jobs: { attempts: 4, backoffMs: 10, concurrency: 2 },
+      origins: scaling,
+    },
+    {},
+    clock,
+  );
   const redis = test.redis;
-  await redis.set(keys.forecast("eu-1", "rps"), JSON.stringify(forecastOf("eu-1", T0, 60, 60, (t) => (t < T0 + 6 * 60_000 ? 150 : 600), 1.1)));
+  await redis.set(
+    keys.forecast("eu-1", "rps"),
+    JSON.stringify(forecastOf("eu-1", T0, 60, 60, (t) => (t < T0 + 6 * 60_000 ? 150 : 600), 1.1)),
+  );
   const queueName = `${test.prefix}-scaler`;
-  const queue = openScalerQueue(redis, { name: queueName, attempts: 4, backoffMs: 10, concurrency: 2, intervalSeconds: 30 });
+  const queue = openScalerQueue(redis, {
+    name: queueName,
+    attempts: 4,
+    backoffMs: 10,
+    concurrency: 2,
+    intervalSeconds: 30,
+  });
   const logs: string[] = [];
-  const log: Log = (level, message) => { logs.push(`${level}: ${message}`); };
+  const log: Log = (level, message) => {
+    logs.push(`${level}: ${message}`);
+  };
   let tokens = 0;
-  const ctx: JobContext = { redis, keys, scalerKeys: scalerKeys(test.prefix), queue, writer: workerAdminWriter({ url: admin.url, token: "admin-token" }), providers, scaling, tuning: DEFAULT_TUNING, staleAfterMs: 180_000, lockTtlMs: 30_000, now: clock, newToken: () => `token-${++tokens}`, log, metrics: new ScalerMetrics() };
+  const ctx: JobContext = {
+    redis,
+    keys,
+    scalerKeys: scalerKeys(test.prefix),
+    queue,
+    writer: workerAdminWriter({ url: admin.url, token: "admin-token" }),
+    providers,
+    scaling,
+    tuning: DEFAULT_TUNING,
+    staleAfterMs: 180_000,
+    lockTtlMs: 30_000,
+    now: clock,
+    newToken: () => `token-${++tokens}`,
+    log,
+    metrics: new ScalerMetrics(),
+  };
   const workers: Worker[] = [];
   const harness: Harness = {
-    test, admin, origin, queue, queueName, clock, ctx, logs, originFailures,
+    test,
+    admin,
+    origin,
+    queue,
+    queueName,
+    clock,
+    ctx,
+    logs,
+    originFailures,
     startWorker() {
-      const worker = new Worker(queueName, scalerProcessor(ctx, queue), { connection: redis, concurrency: 2 });
-      worker.on("failed", (job: Job | undefined, error: Error) => { log("error", `${job?.name ?? ""} ${job?.id ?? ""} failed: ${error.message}`); });
+      const worker = new Worker(queueName, scalerProcessor(ctx, queue), {
+        connection: redis,
+        concurrency: 2,
+      });
+      worker.on("failed", (job: Job | undefined, error: Error) => {
+        log("error", `${job?.name ?? ""} ${job?.id ?? ""} failed: ${error.message}`);
+      });
       workers.push(worker);
       return worker;
     },
@@ -97,7 +179,11 @@ export async function openHarness(label: string): Promise<Harness> {
     },
     async observe(replicas, rps) {
       const now = clock();
-      await redis.zadd(keys.capacity("eu-1"), now, JSON.stringify({ at: new Date(now).toISOString(), replicas, capacityRps: replicas * 100 }));
+      await redis.zadd(
+        keys.capacity("eu-1"),
+        now,
+        JSON.stringify({ at: new Date(now).toISOString(), replicas, capacityRps: replicas * 100 }),
+      );
       await redis.zadd(keys.series("eu-1", "rps"), now, encodeSeriesMember(now, rps));
     },
     async decisions() {
@@ -107,7 +193,9 @@ export async function openHarness(label: string): Promise<Harness> {
     async metric(name, labels = {}) {
       const all = await ctx.metrics?.registry.getMetricsAsJSON();
       const values = all?.find((m) => m.name === name)?.values ?? [];
-      return values.filter((v) => Object.entries(labels).every(([key, value]) => String(v.labels[key]) === value)).reduce((sum, v) => sum + v.value, 0);
+      return values
+        .filter((v) => Object.entries(labels).every(([key, value]) => String(v.labels[key]) === value))
+        .reduce((sum, v) => sum + v.value, 0);
     },
     scaleCalls: () => origin.requests.filter((r) => r.method === "POST" && r.path === "/__sim/scale"),
     async waitIdle() {
@@ -119,8 +207,12 @@ export async function openHarness(label: string): Promise<Harness> {
         if (Object.values(counts).every((n) => n === 0)) return;
         if (Date.now() > deadline) throw new Error(`the queue did not settle: ${JSON.stringify(counts)}`);
         const controller = new AbortController();
-        const events = workers.flatMap((w) => ["drained", "completed", "failed"].map((name) => once(w, name, { signal: controller.signal })));
-        await Promise.race([...events, new Promise((resolve) => setTimeout(resolve, 250))]).catch(() => undefined);
+        const events = workers.flatMap((w) =>
+          ["drained", "completed", "failed"].map((name) => once(w, name, { signal: controller.signal })),
+        );
+        await Promise.race([...events, new Promise((resolve) => setTimeout(resolve, 250))]).catch(
+          () => undefined,
+        );
         controller.abort();
       }
     },

@@ -17,8 +17,18 @@ afterAll(async () => {
   await edge?.stop();
 });
 
-const table = tableOf([{ name: "eu-west", fallback: "us-east", origins: [["eu-1", 100]] }, { name: "us-east", origins: [["us-1", 100]] }]);
-const overlay = (version: number): WeightsOverlay => ({ version, updatedAt: "2026-03-02T14:00:00.000Z", expiresAt: "2099-01-01T00:00:00.000Z", factors: { "eu-1": 0.6 }, spill: { "eu-west": 0.25 }, reason: "integration" });
+const table = tableOf([
+  { name: "eu-west", fallback: "us-east", origins: [["eu-1", 100]] },
+  { name: "us-east", origins: [["us-1", 100]] },
+]);
+const overlay = (version: number): WeightsOverlay => ({
+  version,
+  updatedAt: "2026-03-02T14:00:00.000Z",
+  expiresAt: "2099-01-01T00:00:00.000Z",
+  factors: { "eu-1": 0.6 },
+  spill: { "eu-west": 0.25 },
+  reason: "integration",
+});
 
 describe("Worker admin writer against the real Worker", () => {
   it("reads the stored table, writes overlays the Worker applies, and gets a 409 for a stale one", async () => {
@@ -31,7 +41,9 @@ describe("Worker admin writer against the real Worker", () => {
     await writer.writeWeights(overlay(1_000));
     expect(await writer.readWeights()).toEqual(overlay(1_000));
     await expect(writer.writeWeights(overlay(999))).rejects.toBeInstanceOf(StaleVersionError);
-    const refused = await workerAdminWriter({ url, token: "wrong" }).writeWeights(overlay(2_000)).catch((e: unknown) => e);
+    const refused = await workerAdminWriter({ url, token: "wrong" })
+      .writeWeights(overlay(2_000))
+      .catch((e: unknown) => e);
     expect(refused).toMatchObject({ retryable: false });
     expect(await writer.readWeights()).toEqual(overlay(1_000));
   });

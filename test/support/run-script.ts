@@ -10,9 +10,16 @@ export type ScriptResult = { code: number; stdout: string; stderr: string };
 
 /** Runs `script` (a path from the project's root) under tsx with `args` and waits for it to
  * exit; `env` replaces the environment when given. Never throws for a non-zero exit. */
-export async function runScript(script: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<ScriptResult> {
+export async function runScript(
+  script: string,
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<ScriptResult> {
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, ...(env ? { env } : {}) });
+    const { stdout, stderr } = await execFileAsync(process.execPath, ["--import", "tsx", script, ...args], {
+      cwd: root,
+      ...(env ? { env } : {}),
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

@@ -34,8 +34,10 @@ export class EventQueue<T> {
         const left = 2 * i + 1;
         const right = left + 1;
         let smallest = i;
-        if (left < this.times.length && (this.times[left] ?? 0) < (this.times[smallest] ?? 0)) smallest = left;
-        if (right < this.times.length && (this.times[right] ?? 0) < (this.times[smallest] ?? 0)) smallest = right;
+        if (left < this.times.length && (this.times[left] ?? 0) < (this.times[smallest] ?? 0))
+          smallest = left;
+        if (right < this.times.length && (this.times[right] ?? 0) < (this.times[smallest] ?? 0))
+          smallest = right;
         if (smallest === i) break;
         this.swap(i, smallest);
         i = smallest;

@@ -9,7 +9,12 @@ export type FixedRateResult = { sent: number; ok: number; failed: number; second
  * rate below both saturation points, two servers do the same work per second, so their CPU per
  * request compares the work itself rather than how well each batches under saturation.
  */
-export async function runFixedRate(url: string, rps: number, seconds: number, connections = 32): Promise<FixedRateResult> {
+export async function runFixedRate(
+  url: string,
+  rps: number,
+  seconds: number,
+  connections = 32,
+): Promise<FixedRateResult> {
   const target = new URL(url);
   const pool = new Pool(target.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
   const path = target.pathname + target.search;
@@ -23,11 +28,18 @@ export async function runFixedRate(url: string, rps: number, seconds: number, co
       const due = started + (k * 1000) / rps;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      pending.push(pool.request({ path, method: "GET" }).then(async (answer) => {
-        await answer.body.dump();
-        if (answer.statusCode === 200) ok++;
-        else failed++;
-      }, () => { failed++; }));
+      pending.push(
+        pool.request({ path, method: "GET" }).then(
+          async (answer) => {
+            await answer.body.dump();
+            if (answer.statusCode === 200) ok++;
+            else failed++;
+          },
+          () => {
+            failed++;
+          },
+        ),
+      );
     }
     await Promise.all(pending);
   } finally {

@@ -17,7 +17,10 @@ export class LoopbackOrigin {
   });
   port = 0;
 
-  private constructor(readonly name: string, private readonly delayMs: number) {
+  private constructor(
+    readonly name: string,
+    private readonly delayMs: number,
+  ) {
     this.server.on("connection", (socket) => {
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
@@ -35,7 +38,11 @@ export class LoopbackOrigin {
   }
 
   async kill(): Promise<void> {
-    const closed = new Promise<void>((resolve) => { this.server.close(() => { resolve(); }); });
+    const closed = new Promise<void>((resolve) => {
+      this.server.close(() => {
+        resolve();
+      });
+    });
     for (const socket of this.sockets) socket.destroy();
     await closed;
   }
@@ -68,7 +75,13 @@ export async function freePortPair(): Promise<number> {
 function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
-    probe.once("error", () => { resolve(false); });
-    probe.listen(port, "127.0.0.1", () => { probe.close(() => { resolve(true); }); });
+    probe.once("error", () => {
+      resolve(false);
+    });
+    probe.listen(port, "127.0.0.1", () => {
+      probe.close(() => {
+        resolve(true);
+      });
+    });
   });
 }

@@ -16,7 +16,12 @@ export async function measure(target: Target, options: WrkOptions): Promise<Meas
   const result = await runWrk(`${target.url}/bench/item?id=7`, options);
   const wallNs = Number(process.hrtime.bigint() - started);
   const cpuNs = (await treeCpuNanos(target.pid)) - cpuBefore;
-  return { ...result, target: target.name, cpuNsPerRequest: cpuNs / Math.max(1, result.requests), cpuShare: cpuNs / wallNs };
+  return {
+    ...result,
+    target: target.name,
+    cpuNsPerRequest: cpuNs / Math.max(1, result.requests),
+    cpuShare: cpuNs / wallNs,
+  };
 }
 
 /** The median of a list (the mean of the two middle values for an even length). */
@@ -24,18 +29,27 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? Number.NaN)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** Runs `rounds` interleaved rounds over the targets (A B A B ...), so that a slow spell of a
  * shared machine hits every target alike instead of one of them. */
-export async function interleaved(targets: readonly Target[], rounds: number, options: WrkOptions, log: (message: string) => void): Promise<Map<string, Measurement[]>> {
+export async function interleaved(
+  targets: readonly Target[],
+  rounds: number,
+  options: WrkOptions,
+  log: (message: string) => void,
+): Promise<Map<string, Measurement[]>> {
   const out = new Map<string, Measurement[]>(targets.map((target) => [target.name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const target of targets) {
       const result = await measure(target, options);
       out.get(target.name)?.push(result);
-      log(`round ${round + 1}/${rounds} ${target.name}: ${Math.round(result.rps)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${(result.cpuNsPerRequest / 1000).toFixed(1)} µs CPU/request`);
+      log(
+        `round ${round + 1}/${rounds} ${target.name}: ${Math.round(result.rps)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${(result.cpuNsPerRequest / 1000).toFixed(1)} µs CPU/request`,
+      );
     }
   }
   return out;

@@ -22,7 +22,13 @@ export type PoolScenario = {
   seed: number;
 };
 
-export type PoolOutcome = { requests: number; succeeded: number; latencies: Float64Array; toSlowDuringSlowdown: number; duringSlowdown: number };
+export type PoolOutcome = {
+  requests: number;
+  succeeded: number;
+  latencies: Float64Array;
+  toSlowDuringSlowdown: number;
+  duringSlowdown: number;
+};
 
 type Job = { id: number; origin: number; sentAt: number; done: boolean };
 type Event = { kind: "arrival" } | { kind: "finish"; job: Job } | { kind: "timeout"; job: Job };
@@ -39,7 +45,11 @@ export function simulatePool(strategy: BalancingStrategy, scenario: PoolScenario
   const capacityPerMs = (scenario.origins * scenario.workersPerOrigin) / scenario.serviceMs;
   const meanGapMs = 1 / (capacityPerMs * scenario.utilisation);
   const members = Array.from({ length: scenario.origins }, (_, i) => i);
-  const candidates = buildCandidates(members, members.map(() => 100), 0);
+  const candidates = buildCandidates(
+    members,
+    members.map(() => 100),
+    0,
+  );
   const loads: OriginLoad[] = members.map(() => ({ inflight: 0, ewmaMs: 0, ewmaAt: 0 }));
   const poolLatency: LatencyEstimate[] = [{ ewmaMs: 0, ewmaAt: 0 }];
   const view: LoadView = { loads, poolLatency, maxInFlight: 0, decayMs: DEFAULT_DECAY_MS };
@@ -67,7 +77,10 @@ export function simulatePool(strategy: BalancingStrategy, scenario: PoolScenario
   const start = (job: Job, now: number): void => {
     busy[job.origin] = (busy[job.origin] ?? 0) + 1;
     const slow = job.origin === 0 && now >= scenario.slowFromMs && now < scenario.slowToMs;
-    events.push(now + exponential(rng, scenario.serviceMs * (slow ? scenario.slowFactor : 1)), { kind: "finish", job });
+    events.push(now + exponential(rng, scenario.serviceMs * (slow ? scenario.slowFactor : 1)), {
+      kind: "finish",
+      job,
+    });
   };
 
   events.push(0, { kind: "arrival" });
@@ -101,7 +114,13 @@ export function simulatePool(strategy: BalancingStrategy, scenario: PoolScenario
       settle(item.job, now, scenario.clientTimeoutMs);
     }
   }
-  return { requests: nextId, succeeded, latencies: Float64Array.from(latencies), toSlowDuringSlowdown: toSlow, duringSlowdown: inSlowdown };
+  return {
+    requests: nextId,
+    succeeded,
+    latencies: Float64Array.from(latencies),
+    toSlowDuringSlowdown: toSlow,
+    duringSlowdown: inSlowdown,
+  };
 }
 
 /** The q-quantile (0..1) of sorted values. */

@@ -29,10 +29,12 @@ async function commandOf(pid: number): Promise<string> {
 export async function descendantsOf(root: number): Promise<number[]> {
   const pids = (await readdir("/proc")).filter((name) => /^\d+$/.test(name)).map(Number);
   const parents = new Map<number, number>();
-  await Promise.all(pids.map(async (pid) => {
-    const parent = await parentOf(pid);
-    if (parent !== null) parents.set(pid, parent);
-  }));
+  await Promise.all(
+    pids.map(async (pid) => {
+      const parent = await parentOf(pid);
+      if (parent !== null) parents.set(pid, parent);
+    }),
+  );
   const out: number[] = [];
   const frontier = [root];
   while (frontier.length > 0) {
@@ -51,7 +53,8 @@ export async function descendantsOf(root: number): Promise<number[]> {
  * among those not in `known`): the workerd a Miniflare instance just spawned. */
 export async function newChildNamed(command: string, known: ReadonlySet<number>): Promise<number> {
   const found: number[] = [];
-  for (const pid of await descendantsOf(process.pid)) if (!known.has(pid) && (await commandOf(pid)) === command) found.push(pid);
+  for (const pid of await descendantsOf(process.pid))
+    if (!known.has(pid) && (await commandOf(pid)) === command) found.push(pid);
   const pid = found.sort((a, b) => b - a)[0];
   if (pid === undefined) throw new Error(`no new ${command} process among this process's children`);
   return pid;

@@ -8,10 +8,18 @@ import type { BalancingStrategy } from "../../../edge/balancing/strategy.ts";
 export function selectionCostNs(strategy: BalancingStrategy, size: number, picks: number): number {
   const rng = seededRng(size);
   const members = Array.from({ length: size }, (_, i) => i);
-  const candidates = buildCandidates(members, members.map(() => 1 + Math.floor(rng() * 1000)), 0);
+  const candidates = buildCandidates(
+    members,
+    members.map(() => 1 + Math.floor(rng() * 1000)),
+    0,
+  );
   const now = 1_000_000;
   const view: LoadView = {
-    loads: members.map(() => ({ inflight: Math.floor(rng() * 8), ewmaMs: 5 + rng() * 50, ewmaAt: now - rng() * 5_000 })),
+    loads: members.map(() => ({
+      inflight: Math.floor(rng() * 8),
+      ewmaMs: 5 + rng() * 50,
+      ewmaAt: now - rng() * 5_000,
+    })),
     poolLatency: [{ ewmaMs: 25, ewmaAt: now }],
     maxInFlight: 1_000,
     decayMs: 10_000,

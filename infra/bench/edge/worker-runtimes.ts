@@ -25,7 +25,17 @@ async function serve(options: ConstructorParameters<typeof Miniflare>[0]): Promi
   // Request logging off: with it, Miniflare's entry worker rebuilds every answer.
   // workerd reports every client that hangs up mid-keep-alive (wrk does at the end of a run) on
   // stderr: drained, not shown.
-  const mf = new Miniflare({ ...options, host: "127.0.0.1", logRequests: false, cf: false, compatibilityDate: COMPATIBILITY_DATE, handleRuntimeStdio: (stdout: Readable, stderr: Readable) => { stdout.resume(); stderr.resume(); } });
+  const mf = new Miniflare({
+    ...options,
+    host: "127.0.0.1",
+    logRequests: false,
+    cf: false,
+    compatibilityDate: COMPATIBILITY_DATE,
+    handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+      stdout.resume();
+      stderr.resume();
+    },
+  });
   const url = await mf.ready;
   const workerdPid = await newChildNamed("workerd", before);
   return { url: url.href.replace(/\/$/, ""), workerdPid, stop: () => mf.dispose() };
@@ -38,15 +48,28 @@ export function startBareWorker(port: number, origin: string): Promise<RunningWo
 
 /** Serves the product's Worker (edge/index.ts, bundled as for wrangler) on `port` with the
  * production vars (no exposed origin, no geo header, no test hooks), and stores `table`. */
-export async function startProductWorker(port: number, adminToken: string, table: OriginTable): Promise<RunningWorker> {
+export async function startProductWorker(
+  port: number,
+  adminToken: string,
+  table: OriginTable,
+): Promise<RunningWorker> {
   const running = await serve({
     modules: true,
     scriptPath: await workerBundle(),
     port,
     kvNamespaces: ["ORIGINS"],
-    bindings: { ADMIN_TOKEN: adminToken, EXPOSE_ORIGIN: "false", TRUST_GEO_HEADER: "false", TEST_HOOKS: "false" },
+    bindings: {
+      ADMIN_TOKEN: adminToken,
+      EXPOSE_ORIGIN: "false",
+      TRUST_GEO_HEADER: "false",
+      TEST_HOOKS: "false",
+    },
   });
-  const put = await fetch(`${running.url}/__lb/table`, { method: "PUT", headers: { authorization: `Bearer ${adminToken}` }, body: JSON.stringify(table) });
+  const put = await fetch(`${running.url}/__lb/table`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify(table),
+  });
   if (!put.ok) {
     await running.stop();
     throw new Error(`storing the benchmark's table answered ${put.status}: ${await put.text()}`);

@@ -20,12 +20,15 @@ export async function startBenchRedis(): Promise<BenchRedis> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const { port: free } = server.address() as AddressInfo;
-      server.close(() => { resolve(free); });
+      server.close(() => {
+        resolve(free);
+      });
     });
   });
   const url = `redis://127.0.0.1:${port}`;
   const handle = await ensureRedis({ url });
-  if (!handle.started) throw new Error(`something already answered at ${url}; the benchmark needs a Redis of its own`);
+  if (!handle.started)
+    throw new Error(`something already answered at ${url}; the benchmark needs a Redis of its own`);
   const redis = new Redis(url, { maxRetriesPerRequest: null });
   return {
     url,
@@ -40,7 +43,10 @@ export async function startBenchRedis(): Promise<BenchRedis> {
 /** `days` of per-minute load for origin number `index`: the local stack's realistic generator
  * (daily and weekly cycles, noise, a flash crowd), each origin with its own seed and level. */
 export function originLoad(index: number, days: number, end: number): { t: number; value: number }[] {
-  const trace = generateTrace({ days, stepSeconds: 60, baseLevel: 50 + (index % 17) * 20, flashCrowds: 1 }, seededRng(1000 + index));
+  const trace = generateTrace(
+    { days, stepSeconds: 60, baseLevel: 50 + (index % 17) * 20, flashCrowds: 1 },
+    seededRng(1000 + index),
+  );
   const shift = end - (trace.points.at(-1)?.t ?? end);
   return trace.points.map((p) => ({ t: p.t + shift, value: p.value }));
 }

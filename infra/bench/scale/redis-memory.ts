@@ -17,7 +17,12 @@ export type MemoryResult = {
   perOrigin: { forecasts: number; scrapeState: number };
   bytesPerPoint: { oneDay: number; fourteenDays: number };
   /** The same 14-day series stored as a listpack (`zset-max-listpack-entries 32768`). */
-  listpack: { bytesPerPoint: number; writeUs: { skiplist: number; listpack: number }; redisCpuUs: { skiplist: number; listpack: number }; readMs: { skiplist: number; listpack: number } };
+  listpack: {
+    bytesPerPoint: number;
+    writeUs: { skiplist: number; listpack: number };
+    redisCpuUs: { skiplist: number; listpack: number };
+    readMs: { skiplist: number; listpack: number };
+  };
 };
 
 /** CPU the Redis server has used so far (user + system), in µs. */
@@ -40,7 +45,11 @@ async function delta(redis: Redis, write: () => Promise<unknown>): Promise<numbe
 }
 
 /** Writes one day of everything for `origins` origins and measures what each kind costs. */
-export async function measureRedisMemory(redis: Redis, origins: number, log: (m: string) => void): Promise<MemoryResult> {
+export async function measureRedisMemory(
+  redis: Redis,
+  origins: number,
+  log: (m: string) => void,
+): Promise<MemoryResult> {
   const prefix = "mem";
   const keys = redisKeys(prefix);
   const store = benchSeriesStore(redis, prefix, 14);
@@ -52,10 +61,17 @@ export async function measureRedisMemory(redis: Redis, origins: number, log: (m:
   log(`memory: ${origins} origin-days of series written`);
   const capacity = await delta(redis, async () => {
     for (const origin of ids) {
-      await Promise.all(Array.from({ length: 1440 }, (_, step) => {
-        const t = end - (1439 - step) * 60_000;
-        return store.writeCapacity(origin, { at: new Date(t).toISOString(), replicas: 4, capacityRps: 80 }, t, end);
-      }));
+      await Promise.all(
+        Array.from({ length: 1440 }, (_, step) => {
+          const t = end - (1439 - step) * 60_000;
+          return store.writeCapacity(
+            origin,
+            { at: new Date(t).toISOString(), replicas: 4, capacityRps: 80 },
+            t,
+            end,
+          );
+        }),
+      );
     }
   });
   // The forecast history keeps one point per step and series; ten origins are enough to weigh it.
@@ -66,28 +82,65 @@ export async function measureRedisMemory(redis: Redis, origins: number, log: (m:
       const load = originLoad(i, 1, end);
       for (const metric of METRICS) {
         // A forecast made four steps before t, whose fifth point (the history's lead) is for t.
-        await Promise.all(load.map(({ t, value }) => history.record({ ...forecastOf(origin, t - 4 * 60_000, 60, 15, () => value * 1.0123), metric }, t)));
+        await Promise.all(
+          load.map(({ t, value }) =>
+            history.record(
+              { ...forecastOf(origin, t - 4 * 60_000, 60, 15, () => value * 1.0123), metric },
+              t,
+            ),
+          ),
+        );
       }
     }
   });
   const documents = new DocumentStore(redis, keys);
   const forecasts = await delta(redis, async () => {
-    for (const origin of ids) for (const metric of METRICS) await documents.writeForecast({ ...forecastOf(origin, end, 60, 15, (t) => 100 + (t % 7_000) / 77.7), metric });
+    for (const origin of ids)
+      for (const metric of METRICS)
+        await documents.writeForecast({
+          ...forecastOf(origin, end, 60, 15, (t) => 100 + (t % 7_000) / 77.7),
+          metric,
+        });
   });
   const state = new ScrapeStateStore(redis, prefix);
-  const buckets = Object.fromEntries(["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "Infinity"].map((le, i) => [le, 1_000_000 + i * 12_345]));
+  const buckets = Object.fromEntries(
+    ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "Infinity"].map(
+      (le, i) => [le, 1_000_000 + i * 12_345],
+    ),
+  );
   const scrapeState = await delta(redis, async () => {
-    for (const origin of ids) await state.set(`http://10.0.${origin.length}.1:9100/metrics/${origin}`, { at: end, requests: { 'code="200"': { code: "200", value: 1_234_567 }, 'code="503"': { code: "503", value: 1_234 } }, durations: { "": { buckets, count: 1_235_801 } }, cpu: 0.4321, replicas: 4, capacityRps: 80 });
+    for (const origin of ids)
+      await state.set(`http://10.0.${origin.length}.1:9100/metrics/${origin}`, {
+        at: end,
+        requests: {
+          'code="200"': { code: "200", value: 1_234_567 },
+          'code="503"': { code: "503", value: 1_234 },
+        },
+        durations: { "": { buckets, count: 1_235_801 } },
+        cpu: 0.4321,
+        replicas: 4,
+        capacityRps: 80,
+      });
   });
   // Bytes per stored point, from the key itself, for one day and for fourteen.
-  const oneDay = Number(await redis.call("MEMORY", "USAGE", keys.series(ids[0] ?? "o000", "rps"), "SAMPLES", "0")) / 1440;
+  const oneDay =
+    Number(await redis.call("MEMORY", "USAGE", keys.series(ids[0] ?? "o000", "rps"), "SAMPLES", "0")) / 1440;
   const longStore = benchSeriesStore(redis, "mem14", 14);
-  await longStore.write(originSeries("long", 0, 14, end).filter((p) => p.metric === "rps"), end);
-  const fourteen = Number(await redis.call("MEMORY", "USAGE", redisKeys("mem14").series("long", "rps"), "SAMPLES", "0")) / (14 * 1440);
+  await longStore.write(
+    originSeries("long", 0, 14, end).filter((p) => p.metric === "rps"),
+    end,
+  );
+  const fourteen =
+    Number(await redis.call("MEMORY", "USAGE", redisKeys("mem14").series("long", "rps"), "SAMPLES", "0")) /
+    (14 * 1440);
   const listpack = await compareListpack(redis, end, log);
   return {
     origins,
-    perOriginDay: { series: series / origins, capacity: capacity / origins, history: historyBytes / historyOrigins.length },
+    perOriginDay: {
+      series: series / origins,
+      capacity: capacity / origins,
+      history: historyBytes / historyOrigins.length,
+    },
     perOrigin: { forecasts: forecasts / origins, scrapeState: scrapeState / origins },
     bytesPerPoint: { oneDay, fourteenDays: fourteen },
     listpack,
@@ -96,7 +149,11 @@ export async function measureRedisMemory(redis: Redis, origins: number, log: (m:
 
 /** A 14-day series as Redis stores it by default (a skiplist beyond 128 entries) and as a
  * listpack: bytes per point, the time of one step's write at its end, and of reading it all. */
-async function compareListpack(redis: Redis, end: number, log: (m: string) => void): Promise<MemoryResult["listpack"]> {
+async function compareListpack(
+  redis: Redis,
+  end: number,
+  log: (m: string) => void,
+): Promise<MemoryResult["listpack"]> {
   const previous = await redis.config("GET", "zset-max-listpack-entries");
   const timed = async (prefix: string) => {
     const store = benchSeriesStore(redis, prefix, 14);
@@ -109,14 +166,28 @@ async function compareListpack(redis: Redis, end: number, log: (m: string) => vo
     const cpuUs = ((await redisCpuUs(redis)) - cpu0) / 200;
     const r0 = performance.now();
     for (let i = 0; i < 20; i++) await store.read("cmp", "rps", end - 14 * 86_400_000, end);
-    return { writeUs, cpuUs, readMs: (performance.now() - r0) / 20, bytes: Number(await redis.call("MEMORY", "USAGE", redisKeys(prefix).series("cmp", "rps"), "SAMPLES", "0")) / points.length };
+    return {
+      writeUs,
+      cpuUs,
+      readMs: (performance.now() - r0) / 20,
+      bytes:
+        Number(await redis.call("MEMORY", "USAGE", redisKeys(prefix).series("cmp", "rps"), "SAMPLES", "0")) /
+        points.length,
+    };
   };
   const skiplist = await timed("cmp-skiplist");
   await redis.config("SET", "zset-max-listpack-entries", "32768");
   try {
     const packed = await timed("cmp-listpack");
-    log(`memory: 14-day series ${skiplist.bytes.toFixed(0)} B/point as a skiplist, ${packed.bytes.toFixed(0)} B/point as a listpack`);
-    return { bytesPerPoint: packed.bytes, writeUs: { skiplist: skiplist.writeUs, listpack: packed.writeUs }, redisCpuUs: { skiplist: skiplist.cpuUs, listpack: packed.cpuUs }, readMs: { skiplist: skiplist.readMs, listpack: packed.readMs } };
+    log(
+      `memory: 14-day series ${skiplist.bytes.toFixed(0)} B/point as a skiplist, ${packed.bytes.toFixed(0)} B/point as a listpack`,
+    );
+    return {
+      bytesPerPoint: packed.bytes,
+      writeUs: { skiplist: skiplist.writeUs, listpack: packed.writeUs },
+      redisCpuUs: { skiplist: skiplist.cpuUs, listpack: packed.cpuUs },
+      readMs: { skiplist: skiplist.readMs, listpack: packed.readMs },
+    };
   } finally {
     await redis.config("SET", "zset-max-listpack-entries", previous[1] ?? "128");
   }

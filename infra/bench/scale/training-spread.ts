@@ -19,8 +19,20 @@ import { predictorQueue } from "./predictor-worker.ts";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../../..");
 
-export type KindTimes = { days: number; points: number; wallSeconds: number; perKind: Partial<Record<ModelKind, number>>; served: string };
-export type SpreadResult = { series: number; days: number; lstmEpochs: number; seconds: Record<number, number>; cpuSeconds: Record<number, number[]> };
+export type KindTimes = {
+  days: number;
+  points: number;
+  wallSeconds: number;
+  perKind: Partial<Record<ModelKind, number>>;
+  served: string;
+};
+export type SpreadResult = {
+  series: number;
+  days: number;
+  lstmEpochs: number;
+  seconds: Record<number, number>;
+  cpuSeconds: Record<number, number[]>;
+};
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
 async function cpuSecondsOf(pid: number | undefined): Promise<number> {
@@ -39,15 +51,31 @@ export async function measureKindTimes(redis: Redis, days: number): Promise<Kind
   const prefix = "kinds";
   const store = benchSeriesStore(redis, prefix, days + 1);
   const now = Date.now();
-  await store.write(originSeries("k000", 3, days, now).filter((p) => p.metric === "rps"), now);
+  await store.write(
+    originSeries("k000", 3, days, now).filter((p) => p.metric === "rps"),
+    now,
+  );
   const dir = await mkdtemp(path.join(tmpdir(), "headroom-bench-kinds-"));
   try {
     const files = new ModelFiles(dir);
     const t0 = performance.now();
-    const outcome = await trainSeries("k000", "rps", { series: store, registry: new ModelRegistry(files), now: () => now, rng: () => seededRng(2), horizon: 15, minPoints: 120 });
+    const outcome = await trainSeries("k000", "rps", {
+      series: store,
+      registry: new ModelRegistry(files),
+      now: () => now,
+      rng: () => seededRng(2),
+      horizon: 15,
+      minPoints: 120,
+    });
     const wallSeconds = (performance.now() - t0) / 1000;
     const saved = JSON.parse(await readFile(files.fileOf("k000", "rps"), "utf8")) as SavedSeriesModel;
-    return { days, points: saved.historySteps, wallSeconds, perKind: saved.trainSeconds, served: outcome.status === "trained" ? outcome.kind : outcome.reason };
+    return {
+      days,
+      points: saved.historySteps,
+      wallSeconds,
+      perKind: saved.trainSeconds,
+      served: outcome.status === "trained" ? outcome.kind : outcome.reason,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -55,17 +83,38 @@ export async function measureKindTimes(redis: Redis, days: number): Promise<Kind
 
 /** Starts `n` worker processes and resolves once each is ready. */
 async function startWorkers(n: number, env: Record<string, string>): Promise<ChildProcess[]> {
-  return Promise.all(Array.from({ length: n }, () => new Promise<ChildProcess>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "predictor-worker.ts")], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-    child.once("error", reject);
-    child.once("exit", (code) => { reject(new Error(`a training worker exited with ${String(code)} before it was ready`)); });
-    child.stdout.on("data", (chunk: Buffer) => { if (chunk.toString().includes("ready")) resolve(child); });
-  })));
+  return Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ChildProcess>((resolve, reject) => {
+          const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "predictor-worker.ts")], {
+            cwd: root,
+            env: { ...process.env, ...env },
+            stdio: ["ignore", "pipe", "inherit"],
+          });
+          child.once("error", reject);
+          child.once("exit", (code) => {
+            reject(new Error(`a training worker exited with ${String(code)} before it was ready`));
+          });
+          child.stdout.on("data", (chunk: Buffer) => {
+            if (chunk.toString().includes("ready")) resolve(child);
+          });
+        }),
+    ),
+  );
 }
 
 /** Trains `count` series of `days` (every model kind, the LSTM for `lstmEpochs` epochs at most)
  * through 1 and then 2 worker processes. */
-export async function measureSpread(redis: Redis, redisUrl: string, count: number, days: number, lstmEpochs: number, log: (m: string) => void): Promise<SpreadResult> {
+export async function measureSpread(
+  redis: Redis,
+  redisUrl: string,
+  count: number,
+  days: number,
+  lstmEpochs: number,
+  log: (m: string) => void,
+): Promise<SpreadResult> {
   const seconds: Record<number, number> = {};
   const cpuSeconds: Record<number, number[]> = {};
   for (const processes of [1, 2]) {
@@ -73,20 +122,38 @@ export async function measureSpread(redis: Redis, redisUrl: string, count: numbe
     const store = benchSeriesStore(redis, prefix, days + 1);
     const now = Date.now();
     const ids = Array.from({ length: count }, (_, i) => originId(i));
-    for (const [i, origin] of ids.entries()) await store.write(originSeries(origin, i, days, now).filter((p) => p.metric === "rps"), now);
+    for (const [i, origin] of ids.entries())
+      await store.write(
+        originSeries(origin, i, days, now).filter((p) => p.metric === "rps"),
+        now,
+      );
     const dir = await mkdtemp(path.join(tmpdir(), "headroom-bench-spread-"));
-    const workers = await startWorkers(processes, { BENCH_REDIS_URL: redisUrl, BENCH_PREFIX: prefix, BENCH_MODEL_DIR: dir, BENCH_KINDS: MODEL_KINDS.join(","), BENCH_LSTM_EPOCHS: String(lstmEpochs), BENCH_RETENTION_DAYS: String(days + 1) });
+    const workers = await startWorkers(processes, {
+      BENCH_REDIS_URL: redisUrl,
+      BENCH_PREFIX: prefix,
+      BENCH_MODEL_DIR: dir,
+      BENCH_KINDS: MODEL_KINDS.join(","),
+      BENCH_LSTM_EPOCHS: String(lstmEpochs),
+      BENCH_RETENTION_DAYS: String(days + 1),
+    });
     const queue = predictorQueue(redis, prefix);
     try {
       const cpuBefore = await Promise.all(workers.map((w) => cpuSecondsOf(w.pid)));
       const started = performance.now();
-      await queue.addBulk(ids.map((origin) => ({ name: "train", data: { origin, metric: "rps" }, opts: { jobId: `train-${origin}` } })));
+      await queue.addBulk(
+        ids.map((origin) => ({
+          name: "train",
+          data: { origin, metric: "rps" },
+          opts: { jobId: `train-${origin}` },
+        })),
+      );
       // Bounded polling of jobs that other processes run.
       for (;;) {
         const counts = await queue.getJobCounts("completed", "failed");
         if ((counts.failed ?? 0) > 0) throw new Error(`${counts.failed ?? 0} training jobs failed`);
         if ((counts.completed ?? 0) >= count) break;
-        if (performance.now() - started > 600_000) throw new Error("training did not finish within 10 minutes");
+        if (performance.now() - started > 600_000)
+          throw new Error("training did not finish within 10 minutes");
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       seconds[processes] = (performance.now() - started) / 1000;
@@ -94,12 +161,19 @@ export async function measureSpread(redis: Redis, redisUrl: string, count: numbe
       const perWorker = cpuAfter.map((after, i) => after - (cpuBefore[i] ?? Number.NaN));
       cpuSeconds[processes] = perWorker;
       log(`training: CPU seconds per worker process: ${perWorker.map((c) => c.toFixed(1)).join(", ")}`);
-      log(`training: ${count} series through ${processes} worker process(es) in ${(seconds[processes] ?? 0).toFixed(1)} s`);
+      log(
+        `training: ${count} series through ${processes} worker process(es) in ${(seconds[processes] ?? 0).toFixed(1)} s`,
+      );
     } finally {
-      await Promise.all(workers.map((worker) => new Promise((resolve) => {
-        worker.once("exit", resolve);
-        worker.kill("SIGTERM");
-      })));
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise((resolve) => {
+              worker.once("exit", resolve);
+              worker.kill("SIGTERM");
+            }),
+        ),
+      );
       await queue.close();
       await rm(dir, { recursive: true, force: true });
     }

@@ -12,7 +12,11 @@ export async function rssMiB(pid: number): Promise<number | null> {
 }
 
 type InspectorTarget = { webSocketDebuggerUrl?: string };
-type InspectorReply = { id?: number; result?: { usedSize?: number; totalSize?: number }; error?: { message?: string } };
+type InspectorReply = {
+  id?: number;
+  result?: { usedSize?: number; totalSize?: number };
+  error?: { message?: string };
+};
 
 /**
  * The used V8 heap of the Worker's isolate in MiB, through workerd's inspector (DevTools
@@ -20,30 +24,47 @@ type InspectorReply = { id?: number; result?: { usedSize?: number; totalSize?: n
  * then `Runtime.getHeapUsage`.
  */
 export async function isolateHeapMiB(inspectorPort: number, timeoutMs = 10_000): Promise<number> {
-  const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`, { signal: AbortSignal.timeout(timeoutMs) })).json()) as InspectorTarget[];
+  const targets = (await (
+    await fetch(`http://127.0.0.1:${inspectorPort}/json`, { signal: AbortSignal.timeout(timeoutMs) })
+  ).json()) as InspectorTarget[];
   const url = targets.find((t) => t.webSocketDebuggerUrl !== undefined)?.webSocketDebuggerUrl;
   if (url === undefined) throw new Error(`the inspector on port ${inspectorPort} lists no isolate`);
   const socket = new WebSocket(url);
   try {
     await new Promise<void>((resolve, reject) => {
-      socket.addEventListener("open", () => { resolve(); }, { once: true });
-      socket.addEventListener("error", () => { reject(new Error(`cannot connect to ${url}`)); }, { once: true });
+      socket.addEventListener(
+        "open",
+        () => {
+          resolve();
+        },
+        { once: true },
+      );
+      socket.addEventListener(
+        "error",
+        () => {
+          reject(new Error(`cannot connect to ${url}`));
+        },
+        { once: true },
+      );
     });
     let next = 0;
-    const call = (method: string): Promise<InspectorReply> => new Promise((resolve, reject) => {
-      const id = ++next;
-      const timer = setTimeout(() => { reject(new Error(`${method} got no answer in ${timeoutMs} ms`)); }, timeoutMs);
-      const onMessage = (event: MessageEvent): void => {
-        const reply = JSON.parse(String(event.data)) as InspectorReply;
-        if (reply.id !== id) return;
-        clearTimeout(timer);
-        socket.removeEventListener("message", onMessage);
-        if (reply.error) reject(new Error(`${method}: ${reply.error.message ?? "failed"}`));
-        else resolve(reply);
-      };
-      socket.addEventListener("message", onMessage);
-      socket.send(JSON.stringify({ id, method }));
-    });
+    const call = (method: string): Promise<InspectorReply> =>
+      new Promise((resolve, reject) => {
+        const id = ++next;
+        const timer = setTimeout(() => {
+          reject(new Error(`${method} got no answer in ${timeoutMs} ms`));
+        }, timeoutMs);
+        const onMessage = (event: MessageEvent): void => {
+          const reply = JSON.parse(String(event.data)) as InspectorReply;
+          if (reply.id !== id) return;
+          clearTimeout(timer);
+          socket.removeEventListener("message", onMessage);
+          if (reply.error) reject(new Error(`${method}: ${reply.error.message ?? "failed"}`));
+          else resolve(reply);
+        };
+        socket.addEventListener("message", onMessage);
+        socket.send(JSON.stringify({ id, method }));
+      });
     await call("HeapProfiler.collectGarbage");
     const usage = await call("Runtime.getHeapUsage");
     const used = usage.result?.usedSize;

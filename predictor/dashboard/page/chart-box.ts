@@ -11,7 +11,11 @@ declare global {
 }
 
 /** What a chart shows now: data, a message while loading, nothing to draw yet, or an error. */
-export type ChartState = { kind: "loading" } | { kind: "ready"; spec: ChartSpec } | { kind: "empty"; message: string } | { kind: "error"; message: string };
+export type ChartState =
+  | { kind: "loading" }
+  | { kind: "ready"; spec: ChartSpec }
+  | { kind: "empty"; message: string }
+  | { kind: "error"; message: string };
 
 /**
  * One chart on the page: an ECharts instance (canvas renderer, so series names and labels are
@@ -25,11 +29,19 @@ export class ChartBox {
   private chart: Echarts.ECharts | null = null;
   private readonly resize = new ResizeObserver(() => this.chart?.resize());
 
-  constructor(readonly height: number, label: string) {
+  constructor(
+    readonly height: number,
+    label: string,
+  ) {
     this.canvasHost = h("div", { class: "chart-canvas", attrs: { role: "img", "aria-label": label } });
     this.canvasHost.style.height = `${height}px`;
     this.overlay = h("div", { class: "chart-overlay" });
-    this.element = h("div", { class: "chart", attrs: { "data-state": "loading" } }, this.canvasHost, this.overlay);
+    this.element = h(
+      "div",
+      { class: "chart", attrs: { "data-state": "loading" } },
+      this.canvasHost,
+      this.overlay,
+    );
     this.resize.observe(this.canvasHost);
     this.show({ kind: "loading" });
   }
@@ -41,7 +53,10 @@ export class ChartBox {
       this.overlay.hidden = true;
       // Replacing the data components but merging the rest keeps what the operator chose in the
       // legend across refreshes.
-      this.instance().setOption(chartOption(state.spec), { replaceMerge: ["series", "grid", "xAxis", "yAxis", "title"], lazyUpdate: true });
+      this.instance().setOption(chartOption(state.spec), {
+        replaceMerge: ["series", "grid", "xAxis", "yAxis", "title"],
+        lazyUpdate: true,
+      });
       return;
     }
     this.overlay.hidden = false;

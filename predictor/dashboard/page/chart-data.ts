@@ -29,14 +29,24 @@ export function forecastPoints(forecast: Forecast | undefined): { mean: Pt[]; ba
   const stepMs = forecast.stepSeconds * 1000;
   return {
     mean: forecast.mean.map((value, i): Pt => [start + i * stepMs, value]),
-    band: forecast.mean.map((_, i) => ({ t: start + i * stepMs, lower: forecast.lower[i] ?? 0, upper: forecast.upper[i] ?? 0 })),
+    band: forecast.mean.map((_, i) => ({
+      t: start + i * stepMs,
+      lower: forecast.lower[i] ?? 0,
+      upper: forecast.upper[i] ?? 0,
+    })),
   };
 }
 
 /** Remembered forecasts (those for times up to `until`) as a mean line and a band. */
-export function pastForecastPoints(points: readonly ReviewPoint[], until = Number.POSITIVE_INFINITY): { mean: Pt[]; band: BandPt[] } {
+export function pastForecastPoints(
+  points: readonly ReviewPoint[],
+  until = Number.POSITIVE_INFINITY,
+): { mean: Pt[]; band: BandPt[] } {
   const kept = points.filter((p) => p.t <= until);
-  return { mean: kept.map((p): Pt => [p.t, p.mean]), band: kept.map((p) => ({ t: p.t, lower: p.lower, upper: p.upper })) };
+  return {
+    mean: kept.map((p): Pt => [p.t, p.mean]),
+    band: kept.map((p) => ({ t: p.t, lower: p.lower, upper: p.upper })),
+  };
 }
 
 /** The sum at each time of several series (times of any of them; a time where every series has
@@ -97,7 +107,10 @@ export function holdUntil(points: readonly Pt[], until: number, staleMs: number)
 
 /** A constant line over [from, to]. */
 export function constantLine(value: number, from: number, to: number): Pt[] {
-  return [[from, value], [to, value]];
+  return [
+    [from, value],
+    [to, value],
+  ];
 }
 
 /** The newest non-null value of a series, with its time. */

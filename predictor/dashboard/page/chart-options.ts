@@ -1,4 +1,8 @@
-import type { EChartsOption, LineSeriesOption, TooltipComponentFormatterCallbackParams as TopLevelFormatterParams } from "echarts";
+import type {
+  EChartsOption,
+  LineSeriesOption,
+  TooltipComponentFormatterCallbackParams as TopLevelFormatterParams,
+} from "echarts";
 import type { BandPt, Pt } from "./chart-data.ts";
 
 /** A line of a panel. */
@@ -22,8 +26,15 @@ export type MarkerSpec = { t: number; color: string; label: string; title: strin
 /** A stretch of time shaded on every panel (a scheduled event), named on the first. */
 export type AreaSpec = { from: number; to: number; label: string; color: string };
 /** What the tooltip knows of each series, by series id. */
-export type SeriesMeta = Map<string, { panel: number; name: string; unit: string; role: "line" | "band-base" | "band" | "markers" }>;
-export type TooltipFactory = (meta: SeriesMeta, markers: readonly MarkerSpec[], unitOf: (panel: number) => string) => (params: TopLevelFormatterParams) => HTMLElement | string;
+export type SeriesMeta = Map<
+  string,
+  { panel: number; name: string; unit: string; role: "line" | "band-base" | "band" | "markers" }
+>;
+export type TooltipFactory = (
+  meta: SeriesMeta,
+  markers: readonly MarkerSpec[],
+  unitOf: (panel: number) => string,
+) => (params: TopLevelFormatterParams) => HTMLElement | string;
 
 export type ChartSpec = {
   panels: PanelSpec[];
@@ -85,18 +96,51 @@ export function chartOption(spec: ChartSpec): EChartsOption {
       const id = `${i}:band:${band.name}`;
       meta.set(baseId, { panel: i, name: band.name, unit: panel.unit, role: "band-base" });
       meta.set(id, { panel: i, name: band.name, unit: panel.unit, role: "band" });
-      series.push({ type: "line", id: baseId, name: band.name, ...axes, stack: id, data: band.points.map((p) => [p.t, p.lower]), symbol: "none", lineStyle: { opacity: 0 }, itemStyle: { color: band.color }, silent: true, animation: false });
-      series.push({ type: "line", id, name: band.name, ...axes, stack: id, data: band.points.map((p) => [p.t, p.upper - p.lower, p.lower, p.upper]), encode: { x: 0, y: 1 }, symbol: "none", lineStyle: { opacity: 0 }, itemStyle: { color: band.color }, areaStyle: { color: band.color, opacity: band.opacity }, silent: true, animation: false });
+      series.push({
+        type: "line",
+        id: baseId,
+        name: band.name,
+        ...axes,
+        stack: id,
+        data: band.points.map((p) => [p.t, p.lower]),
+        symbol: "none",
+        lineStyle: { opacity: 0 },
+        itemStyle: { color: band.color },
+        silent: true,
+        animation: false,
+      });
+      series.push({
+        type: "line",
+        id,
+        name: band.name,
+        ...axes,
+        stack: id,
+        data: band.points.map((p) => [p.t, p.upper - p.lower, p.lower, p.upper]),
+        encode: { x: 0, y: 1 },
+        symbol: "none",
+        lineStyle: { opacity: 0 },
+        itemStyle: { color: band.color },
+        areaStyle: { color: band.color, opacity: band.opacity },
+        silent: true,
+        animation: false,
+      });
     }
     for (const line of panel.lines) {
       if (!legend.includes(line.name)) legend.push(line.name);
       const id = `${i}:line:${line.name}`;
       meta.set(id, { panel: i, name: line.name, unit: panel.unit, role: "line" });
       series.push({
-        type: "line", id, name: line.name, ...axes,
+        type: "line",
+        id,
+        name: line.name,
+        ...axes,
         data: line.points.map(([t, v]) => [t, v]),
-        showSymbol: false, symbol: "circle", symbolSize: 4,
-        connectNulls: false, sampling: "lttb", animation: false,
+        showSymbol: false,
+        symbol: "circle",
+        symbolSize: 4,
+        connectNulls: false,
+        sampling: "lttb",
+        animation: false,
         ...(line.step ? { step: "end" as const } : {}),
         lineStyle: { color: line.color, width: line.width ?? 1.6, type: line.style ?? "solid" },
         itemStyle: { color: line.color },
@@ -106,23 +150,77 @@ export function chartOption(spec: ChartSpec): EChartsOption {
     const markersId = `${i}:markers`;
     meta.set(markersId, { panel: i, name: "decisions", unit: panel.unit, role: "markers" });
     series.push({
-      type: "line", id: markersId, name: "decisions", ...axes, data: [[spec.from, null], [spec.to, null]], symbol: "none", silent: false, animation: false, legendHoverLink: false,
+      type: "line",
+      id: markersId,
+      name: "decisions",
+      ...axes,
+      data: [
+        [spec.from, null],
+        [spec.to, null],
+      ],
+      symbol: "none",
+      silent: false,
+      animation: false,
+      legendHoverLink: false,
       markLine: {
-        symbol: ["none", "none"], animation: false, silent: false,
+        symbol: ["none", "none"],
+        animation: false,
+        silent: false,
         data: [
-          ...spec.markers.map((m) => ({ xAxis: m.t, lineStyle: { color: m.color, width: 1.5, type: "solid" as const, opacity: 0.85 }, label: { show: false }, emphasis: { label: { show: true, formatter: m.label, position: "insideEndTop" as const, color: m.color, fontSize: 11 }, lineStyle: { width: 2.5 } } })),
-          ...(spec.now !== null ? [{ xAxis: spec.now, lineStyle: { color: "#94a3b8", width: 1, type: "dashed" as const }, label: { show: i === 0, formatter: "now", position: "end" as const, color: AXIS_TEXT, fontSize: 10 } }] : []),
+          ...spec.markers.map((m) => ({
+            xAxis: m.t,
+            lineStyle: { color: m.color, width: 1.5, type: "solid" as const, opacity: 0.85 },
+            label: { show: false },
+            emphasis: {
+              label: {
+                show: true,
+                formatter: m.label,
+                position: "insideEndTop" as const,
+                color: m.color,
+                fontSize: 11,
+              },
+              lineStyle: { width: 2.5 },
+            },
+          })),
+          ...(spec.now !== null
+            ? [
+                {
+                  xAxis: spec.now,
+                  lineStyle: { color: "#94a3b8", width: 1, type: "dashed" as const },
+                  label: {
+                    show: i === 0,
+                    formatter: "now",
+                    position: "end" as const,
+                    color: AXIS_TEXT,
+                    fontSize: 10,
+                  },
+                },
+              ]
+            : []),
         ],
       },
-      ...(spec.areas && spec.areas.length > 0 ? {
-        markArea: {
-          silent: true, animation: false,
-          data: spec.areas.map((a) => [
-            { xAxis: Math.max(a.from, spec.from), itemStyle: { color: a.color, opacity: 0.1 }, label: { show: i === 0, formatter: a.label, position: "insideTop" as const, color: a.color, fontSize: 10 } },
-            { xAxis: Math.min(a.to, spec.to) },
-          ]),
-        },
-      } : {}),
+      ...(spec.areas && spec.areas.length > 0
+        ? {
+            markArea: {
+              silent: true,
+              animation: false,
+              data: spec.areas.map((a) => [
+                {
+                  xAxis: Math.max(a.from, spec.from),
+                  itemStyle: { color: a.color, opacity: 0.1 },
+                  label: {
+                    show: i === 0,
+                    formatter: a.label,
+                    position: "insideTop" as const,
+                    color: a.color,
+                    fontSize: 10,
+                  },
+                },
+                { xAxis: Math.min(a.to, spec.to) },
+              ]),
+            },
+          }
+        : {}),
     });
   });
   const last = spec.panels.length - 1;
@@ -131,13 +229,53 @@ export function chartOption(spec: ChartSpec): EChartsOption {
     useUTC: true,
     animation: false,
     textStyle: { fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" },
-    legend: { show: spec.legend !== false, top: 0, left: 50, right: 10, type: "scroll", data: legend, itemWidth: 18, itemHeight: 8, textStyle: { color: "#334155", fontSize: 11 } },
-    title: spec.panels.map((panel, i) => ({ text: panel.title, left: 58, top: (grids[i]?.top ?? 0) - 22, textStyle: { fontSize: 12, fontWeight: 600, color: "#0f172a" } })),
+    legend: {
+      show: spec.legend !== false,
+      top: 0,
+      left: 50,
+      right: 10,
+      type: "scroll",
+      data: legend,
+      itemWidth: 18,
+      itemHeight: 8,
+      textStyle: { color: "#334155", fontSize: 11 },
+    },
+    title: spec.panels.map((panel, i) => ({
+      text: panel.title,
+      left: 58,
+      top: (grids[i]?.top ?? 0) - 22,
+      textStyle: { fontSize: 12, fontWeight: 600, color: "#0f172a" },
+    })),
     grid: grids,
     axisPointer: { link: [{ xAxisIndex: "all" }], lineStyle: { color: "#94a3b8" } },
-    tooltip: { trigger: "axis", confine: true, className: "chart-tooltip", transitionDuration: 0, formatter: spec.tooltip(meta, spec.markers, unitOf) },
-    xAxis: spec.panels.map((_, i) => ({ type: "time" as const, gridIndex: i, min: spec.from, max: spec.to, axisLabel: { show: i === last, color: AXIS_TEXT, fontSize: 11, hideOverlap: true }, axisTick: { show: i === last }, axisLine: { lineStyle: { color: "#cbd5e1" } }, splitLine: { show: true, lineStyle: { color: GRID_LINE } } })),
-    yAxis: spec.panels.map((panel, i) => ({ type: "value" as const, gridIndex: i, min: 0, name: panel.unit, nameGap: 8, nameTextStyle: { color: AXIS_TEXT, fontSize: 10, align: "right" as const }, splitNumber: 3, axisLabel: { color: AXIS_TEXT, fontSize: 11, formatter: axisNumber }, splitLine: { lineStyle: { color: GRID_LINE } } })),
+    tooltip: {
+      trigger: "axis",
+      confine: true,
+      className: "chart-tooltip",
+      transitionDuration: 0,
+      formatter: spec.tooltip(meta, spec.markers, unitOf),
+    },
+    xAxis: spec.panels.map((_, i) => ({
+      type: "time" as const,
+      gridIndex: i,
+      min: spec.from,
+      max: spec.to,
+      axisLabel: { show: i === last, color: AXIS_TEXT, fontSize: 11, hideOverlap: true },
+      axisTick: { show: i === last },
+      axisLine: { lineStyle: { color: "#cbd5e1" } },
+      splitLine: { show: true, lineStyle: { color: GRID_LINE } },
+    })),
+    yAxis: spec.panels.map((panel, i) => ({
+      type: "value" as const,
+      gridIndex: i,
+      min: 0,
+      name: panel.unit,
+      nameGap: 8,
+      nameTextStyle: { color: AXIS_TEXT, fontSize: 10, align: "right" as const },
+      splitNumber: 3,
+      axisLabel: { color: AXIS_TEXT, fontSize: 11, formatter: axisNumber },
+      splitLine: { lineStyle: { color: GRID_LINE } },
+    })),
     series,
   };
 }

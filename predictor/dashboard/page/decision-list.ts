@@ -17,15 +17,29 @@ export function renderDecisionList(target: HTMLElement, decisions: readonly Deci
     action.style.borderColor = ACTION_COLORS[d.action];
     action.style.color = ACTION_COLORS[d.action];
     const outcome = decisionOutcome(d);
-    return h("li", { class: `decision outcome-${outcome.replace(" ", "-")}` },
-      h("div", { class: "decision-head" },
-        h("time", { attrs: { datetime: d.at, title: dateTime(Date.parse(d.at)) } }, clockTime(Date.parse(d.at))),
+    return h(
+      "li",
+      { class: `decision outcome-${outcome.replace(" ", "-")}` },
+      h(
+        "div",
+        { class: "decision-head" },
+        h(
+          "time",
+          { attrs: { datetime: d.at, title: dateTime(Date.parse(d.at)) } },
+          clockTime(Date.parse(d.at)),
+        ),
         action,
         h("span", { class: "decision-target" }, d.origin ?? d.pool),
         h("span", { class: "outcome" }, outcome),
-        decisionChange(d)),
+        decisionChange(d),
+      ),
       h("div", { class: "reason" }, d.reason),
-      d.error !== undefined ? h("div", { class: "decision-error" }, `failed: ${d.error}`) : null);
+      d.error !== undefined ? h("div", { class: "decision-error" }, `failed: ${d.error}`) : null,
+    );
   });
-  replace(target, h("ol", { class: "decisions" }, ...rows), decisions.length > SHOWN ? h("p", { class: "more" }, `and ${decisions.length - SHOWN} older`) : null);
+  replace(
+    target,
+    h("ol", { class: "decisions" }, ...rows),
+    decisions.length > SHOWN ? h("p", { class: "more" }, `and ${decisions.length - SHOWN} older`) : null,
+  );
 }

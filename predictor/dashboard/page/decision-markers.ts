@@ -19,7 +19,10 @@ export function decisionOutcome(decision: Decision): "applied" | "advised" | "fa
 
 /** A short summary of what a decision changes: "4 → 7 replicas". */
 export function decisionChange(decision: Decision): string | null {
-  const replicas = (side: unknown) => (typeof side === "object" && side !== null && "replicas" in side && typeof side.replicas === "number" ? side.replicas : null);
+  const replicas = (side: unknown) =>
+    typeof side === "object" && side !== null && "replicas" in side && typeof side.replicas === "number"
+      ? side.replicas
+      : null;
   const from = replicas(decision.from);
   const to = replicas(decision.to);
   return from !== null && to !== null ? `${from} → ${to} ${to === 1 ? "replica" : "replicas"}` : null;

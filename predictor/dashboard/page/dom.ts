@@ -12,15 +12,21 @@ export type Props = {
  * Creates an element. Every string becomes a Text node, so names and reasons that contain markup
  * show as the characters they are; nothing here (or anywhere in the page) assigns innerHTML.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props | null = null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   if (props?.class) element.className = props.class;
   for (const [name, value] of Object.entries(props?.attrs ?? {})) {
-    if (/^on/i.test(name) || name.toLowerCase() === "style") throw new Error(`refusing attribute ${name}: use listeners and classes`);
+    if (/^on/i.test(name) || name.toLowerCase() === "style")
+      throw new Error(`refusing attribute ${name}: use listeners and classes`);
     if (value === undefined || value === false) continue;
     element.setAttribute(name, value === true ? "" : String(value));
   }
-  for (const [type, listener] of Object.entries(props?.on ?? {})) element.addEventListener(type, listener as EventListener);
+  for (const [type, listener] of Object.entries(props?.on ?? {}))
+    element.addEventListener(type, listener as EventListener);
   append(element, children);
   return element;
 }
@@ -29,7 +35,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props | 
 export function append(parent: Node, children: readonly Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    parent.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+    parent.appendChild(
+      typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child,
+    );
   }
 }
 

@@ -18,13 +18,26 @@ export type EdgeOrigin = {
   slowStart: number | null;
   url: string | null;
 };
-export type EdgePool = { name: string; fallback: string | null; serving: number | null; passedOver: boolean; spill: number; latencyMs: number | null; location: string | null };
+export type EdgePool = {
+  name: string;
+  fallback: string | null;
+  serving: number | null;
+  passedOver: boolean;
+  spill: number;
+  latencyMs: number | null;
+  location: string | null;
+};
 export type EdgeView = {
   now: string | null;
   tableVersion: number | null;
   panic: boolean;
   healthyShare: number | null;
-  overlay: { version: number | null; active: boolean; expiresAt: string | null; reason: string | null } | null;
+  overlay: {
+    version: number | null;
+    active: boolean;
+    expiresAt: string | null;
+    reason: string | null;
+  } | null;
   pools: EdgePool[];
   origins: EdgeOrigin[];
   problems: { document: string; message: string; since: string | null }[];
@@ -32,7 +45,8 @@ export type EdgeView = {
 };
 
 type Json = Record<string, unknown>;
-const record = (v: unknown): Json => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Json) : {});
+const record = (v: unknown): Json =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Json) : {};
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const numb = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -49,7 +63,8 @@ export function readEdgeView(status: unknown, table: unknown): EdgeView {
     const lat = numb(location.lat);
     const lon = numb(location.lon);
     const name = str(p.name);
-    if (name !== null && lat !== null && lon !== null) locations.set(name, `${lat.toFixed(2)}, ${lon.toFixed(2)}`);
+    if (name !== null && lat !== null && lon !== null)
+      locations.set(name, `${lat.toFixed(2)}, ${lon.toFixed(2)}`);
     for (const origin of list(p.origins)) {
       const o = record(origin);
       const id = str(o.id);
@@ -63,11 +78,26 @@ export function readEdgeView(status: unknown, table: unknown): EdgeView {
     tableVersion: numb(record(s.table).version),
     panic: bool(s.panic) ?? false,
     healthyShare: numb(s.healthyShare),
-    overlay: weights ? { version: numb(weights.version), active: bool(weights.active) ?? false, expiresAt: str(weights.expiresAt), reason: str(weights.reason) } : null,
+    overlay: weights
+      ? {
+          version: numb(weights.version),
+          active: bool(weights.active) ?? false,
+          expiresAt: str(weights.expiresAt),
+          reason: str(weights.reason),
+        }
+      : null,
     pools: list(s.pools).map((pool) => {
       const p = record(pool);
       const name = str(p.name) ?? "?";
-      return { name, fallback: str(p.fallback), serving: numb(p.serving), passedOver: bool(p.passedOver) ?? false, spill: numb(p.spill) ?? 0, latencyMs: numb(p.latencyMs), location: locations.get(name) ?? null };
+      return {
+        name,
+        fallback: str(p.fallback),
+        serving: numb(p.serving),
+        passedOver: bool(p.passedOver) ?? false,
+        spill: numb(p.spill) ?? 0,
+        latencyMs: numb(p.latencyMs),
+        location: locations.get(name) ?? null,
+      };
     }),
     origins: list(s.origins).map((origin) => {
       const o = record(origin);
@@ -92,11 +122,20 @@ export function readEdgeView(status: unknown, table: unknown): EdgeView {
     }),
     problems: list(s.problems).map((problem) => {
       const p = record(problem);
-      return { document: str(p.document) ?? "?", message: str(p.message) ?? JSON.stringify(problem), since: str(p.since) };
+      return {
+        document: str(p.document) ?? "?",
+        message: str(p.message) ?? JSON.stringify(problem),
+        since: str(p.since),
+      };
     }),
     events: list(s.events).map((event) => {
       const e = record(event);
-      return { at: str(e.at) ?? "", kind: str(e.kind) ?? "?", origin: str(e.origin), detail: str(e.detail) ?? "" };
+      return {
+        at: str(e.at) ?? "",
+        kind: str(e.kind) ?? "?",
+        origin: str(e.origin),
+        detail: str(e.detail) ?? "",
+      };
     }),
   };
 }

@@ -3,10 +3,18 @@ import { dateTime } from "./format.ts";
 
 /** The event form's fields, in order: the event field each edits, its label and its hint. */
 export const EVENT_FIELDS = [
-  { name: "id", label: "Name", hint: "lower-case letters, digits, '-', '_' or '.'; saving an existing name replaces that event" },
+  {
+    name: "id",
+    label: "Name",
+    hint: "lower-case letters, digits, '-', '_' or '.'; saving an existing name replaces that event",
+  },
   { name: "start", label: "Starts (UTC)", hint: "e.g. 2026-11-27 14:00" },
   { name: "end", label: "Ends (UTC)", hint: "after the start, at most 31 days later" },
-  { name: "expectedRps", label: "Expected load (rps)", hint: "the pool's whole load during the event; the scaler plans for at least this, a lead time ahead" },
+  {
+    name: "expectedRps",
+    label: "Expected load (rps)",
+    hint: "the pool's whole load during the event; the scaler plans for at least this, a lead time ahead",
+  },
   { name: "note", label: "Note", hint: "optional, shown with the event" },
 ] as const;
 

@@ -20,27 +20,67 @@ export class EventsCard {
   private readonly list = h("div", { class: "event-list" });
   private readonly fields = new FormFields<EventFieldName>();
   private readonly token: TokenField;
-  private readonly message = h("div", { class: "form-message", attrs: { role: "status", "aria-live": "polite" } });
+  private readonly message = h("div", {
+    class: "form-message",
+    attrs: { role: "status", "aria-live": "polite" },
+  });
   private readonly save = h("button", { class: "primary", attrs: { type: "submit" } }, "Schedule event");
   private readonly form: HTMLFormElement;
   private pool: string | null = null;
 
-  constructor(tokens: TokenStore, private readonly writes: boolean, private readonly onChanged: () => void) {
+  constructor(
+    tokens: TokenStore,
+    private readonly writes: boolean,
+    private readonly onChanged: () => void,
+  ) {
     const rows = EVENT_FIELDS.map((field) => {
       const id = `event-${field.name}`;
-      const input = h("input", { attrs: { id, name: field.name, type: "text", autocomplete: "off", spellcheck: "false", ...(field.name === "expectedRps" ? { inputmode: "decimal" } : {}) } });
+      const input = h("input", {
+        attrs: {
+          id,
+          name: field.name,
+          type: "text",
+          autocomplete: "off",
+          spellcheck: "false",
+          ...(field.name === "expectedRps" ? { inputmode: "decimal" } : {}),
+        },
+      });
       return this.fields.row(field.name, field.label, field.hint, input);
     });
     if (!writes) this.fields.disable();
     this.token = new TokenField(tokens, "event", writes);
     this.save.disabled = !writes;
-    this.form = h("form", { class: "event-form", attrs: { novalidate: true, "aria-label": "Schedule an event" }, on: { submit: (event) => { event.preventDefault(); void this.submit(); } } },
-      h("div", { class: "fields" }, ...rows), this.token.element, h("div", { class: "form-actions" }, this.save, this.message));
-    if (!writes) this.message.textContent = "Editing is off: this predictor has no admin token configured (PREDICTOR_ADMIN_TOKEN).";
-    this.element = h("section", { class: "card events-card", attrs: { id: "card-events", "aria-labelledby": "card-events-title" } },
+    this.form = h(
+      "form",
+      {
+        class: "event-form",
+        attrs: { novalidate: true, "aria-label": "Schedule an event" },
+        on: {
+          submit: (event) => {
+            event.preventDefault();
+            void this.submit();
+          },
+        },
+      },
+      h("div", { class: "fields" }, ...rows),
+      this.token.element,
+      h("div", { class: "form-actions" }, this.save, this.message),
+    );
+    if (!writes)
+      this.message.textContent =
+        "Editing is off: this predictor has no admin token configured (PREDICTOR_ADMIN_TOKEN).";
+    this.element = h(
+      "section",
+      { class: "card events-card", attrs: { id: "card-events", "aria-labelledby": "card-events-title" } },
       h("div", { class: "card-head" }, h("h2", { attrs: { id: "card-events-title" } }, "Scheduled events")),
-      h("p", { class: "note" }, "Load the forecast cannot know: the scaler plans for at least the expected load over each event, a lead time ahead, as it does for a forecast."),
-      this.list, this.form);
+      h(
+        "p",
+        { class: "note" },
+        "Load the forecast cannot know: the scaler plans for at least the expected load over each event, a lead time ahead, as it does for a forecast.",
+      ),
+      this.list,
+      this.form,
+    );
   }
 
   /** Shows a pool's events (or why there are none); keeps what is being typed. */
@@ -49,7 +89,14 @@ export class EventsCard {
     this.form.hidden = pool === null;
     this.token.refresh();
     if (pool === null) {
-      replace(this.list, h("p", { class: "empty" }, "These origins are in no pool of the edge table: events are set per pool."));
+      replace(
+        this.list,
+        h(
+          "p",
+          { class: "empty" },
+          "These origins are in no pool of the edge table: events are set per pool.",
+        ),
+      );
       return;
     }
     if (events instanceof Error) {
@@ -60,23 +107,78 @@ export class EventsCard {
       replace(this.list, h("p", { class: "empty" }, `No scheduled events for ${pool}.`));
       return;
     }
-    replace(this.list, h("ul", { class: "events" }, ...events.map((event) => {
-      const state = eventState(event, now);
-      const remove = h("button", { class: "link danger", attrs: { type: "button", "aria-label": `Delete event ${event.id}` }, on: { click: () => { void this.remove(event.id); } } }, "Delete");
-      const edit = h("button", { class: "link", attrs: { type: "button", "aria-label": `Edit event ${event.id}` }, on: { click: () => { this.edit(event); } } }, "Edit");
-      remove.disabled = !this.writes;
-      edit.disabled = !this.writes || state === "ended";
-      return h("li", { class: `event state-${state}`, attrs: { "data-event": event.id } },
-        h("div", { class: "event-head" }, h("span", { class: "event-name mono" }, event.id), h("span", { class: `pill ${state === "active" ? "warn" : state === "ended" ? "" : "ok"}`.trim() }, state), edit, remove),
-        h("div", { class: "event-when" }, `${eventTimeText(event.start)} to ${eventTimeText(event.end)} UTC · ${withUnit(event.expectedRps, "rps")}`),
-        event.note !== undefined ? h("div", { class: "event-note" }, event.note) : null);
-    })));
+    replace(
+      this.list,
+      h(
+        "ul",
+        { class: "events" },
+        ...events.map((event) => {
+          const state = eventState(event, now);
+          const remove = h(
+            "button",
+            {
+              class: "link danger",
+              attrs: { type: "button", "aria-label": `Delete event ${event.id}` },
+              on: {
+                click: () => {
+                  void this.remove(event.id);
+                },
+              },
+            },
+            "Delete",
+          );
+          const edit = h(
+            "button",
+            {
+              class: "link",
+              attrs: { type: "button", "aria-label": `Edit event ${event.id}` },
+              on: {
+                click: () => {
+                  this.edit(event);
+                },
+              },
+            },
+            "Edit",
+          );
+          remove.disabled = !this.writes;
+          edit.disabled = !this.writes || state === "ended";
+          return h(
+            "li",
+            { class: `event state-${state}`, attrs: { "data-event": event.id } },
+            h(
+              "div",
+              { class: "event-head" },
+              h("span", { class: "event-name mono" }, event.id),
+              h(
+                "span",
+                { class: `pill ${state === "active" ? "warn" : state === "ended" ? "" : "ok"}`.trim() },
+                state,
+              ),
+              edit,
+              remove,
+            ),
+            h(
+              "div",
+              { class: "event-when" },
+              `${eventTimeText(event.start)} to ${eventTimeText(event.end)} UTC · ${withUnit(event.expectedRps, "rps")}`,
+            ),
+            event.note !== undefined ? h("div", { class: "event-note" }, event.note) : null,
+          );
+        }),
+      ),
+    );
   }
 
   /** Fills the form with an event, to change it: saving under the same name replaces it. */
   private edit(event: ScheduledEvent): void {
     this.clearAll();
-    const values: Record<EventFieldName, string> = { id: event.id, start: eventTimeText(event.start), end: eventTimeText(event.end), expectedRps: String(event.expectedRps), note: event.note ?? "" };
+    const values: Record<EventFieldName, string> = {
+      id: event.id,
+      start: eventTimeText(event.start),
+      end: eventTimeText(event.end),
+      expectedRps: String(event.expectedRps),
+      note: event.note ?? "",
+    };
     for (const name of this.fields.names()) this.fields.set(name, values[name]);
     this.message.textContent = `Editing ${event.id}: save to replace it.`;
   }

@@ -14,12 +14,28 @@ export class FormFields<N extends string> {
   private readonly controls = new Map<N, Control>();
 
   /** A labelled row around `input` (whose id names the row's hint and error), registered as `name`. */
-  row(name: N, label: string, hint: string, input: HTMLInputElement | HTMLSelectElement, onEdit?: () => void): HTMLElement {
+  row(
+    name: N,
+    label: string,
+    hint: string,
+    input: HTMLInputElement | HTMLSelectElement,
+    onEdit?: () => void,
+  ): HTMLElement {
     const id = input.id;
     input.setAttribute("aria-describedby", `${id}-hint ${id}-error`);
-    input.addEventListener("input", () => { this.clear(name); onEdit?.(); });
+    input.addEventListener("input", () => {
+      this.clear(name);
+      onEdit?.();
+    });
     const error = h("div", { class: "field-error", attrs: { id: `${id}-error`, "aria-live": "polite" } });
-    const row = h("div", { class: "field" }, h("label", { attrs: { for: id } }, label), input, h("div", { class: "field-hint", attrs: { id: `${id}-hint` } }, hint), error);
+    const row = h(
+      "div",
+      { class: "field" },
+      h("label", { attrs: { for: id } }, label),
+      input,
+      h("div", { class: "field-hint", attrs: { id: `${id}-hint` } }, hint),
+      error,
+    );
     this.controls.set(name, { input, error, row });
     return row;
   }
@@ -48,7 +64,9 @@ export class FormFields<N extends string> {
   mark(name: N, message: string): void {
     const control = this.controls.get(name);
     if (!control) return;
-    control.error.textContent = control.error.textContent ? `${control.error.textContent}; ${message}` : message;
+    control.error.textContent = control.error.textContent
+      ? `${control.error.textContent}; ${message}`
+      : message;
     control.input.setAttribute("aria-invalid", "true");
     control.row.classList.add("invalid");
   }
@@ -78,7 +96,11 @@ export class FormFields<N extends string> {
 }
 
 /** Clears what the last attempt showed (problems, the message's tone). */
-export function clearForm<N extends string>(fields: FormFields<N>, token: TokenField, message: HTMLElement): void {
+export function clearForm<N extends string>(
+  fields: FormFields<N>,
+  token: TokenField,
+  message: HTMLElement,
+): void {
   fields.clearAll();
   token.clear();
   message.className = "form-message";
@@ -86,7 +108,11 @@ export function clearForm<N extends string>(fields: FormFields<N>, token: TokenF
 
 /** The start of a write: clears the last attempt's problems, then the token to send and every
  * field's text, or null (after asking for the token) when there is none. */
-export function beginWrite<N extends string>(fields: FormFields<N>, token: TokenField, message: HTMLElement): { token: string; values: Record<N, string> } | null {
+export function beginWrite<N extends string>(
+  fields: FormFields<N>,
+  token: TokenField,
+  message: HTMLElement,
+): { token: string; values: Record<N, string> } | null {
   clearForm(fields, token, message);
   const taken = token.take();
   return taken === null ? null : { token: taken, values: fields.values() };
@@ -97,7 +123,13 @@ export function beginWrite<N extends string>(fields: FormFields<N>, token: Token
  * problems next to their fields, anything else in the form's message, which always says that
  * nothing changed (`unchanged`: "the stored SLO is unchanged").
  */
-export function showWriteFailure<N extends string>(error: unknown, fields: FormFields<N>, token: TokenField, message: HTMLElement, unchanged: string): void {
+export function showWriteFailure<N extends string>(
+  error: unknown,
+  fields: FormFields<N>,
+  token: TokenField,
+  message: HTMLElement,
+  unchanged: string,
+): void {
   message.className = "form-message error";
   if (!(error instanceof ApiError)) {
     message.textContent = `Not saved: ${String(error)}`;
@@ -110,7 +142,8 @@ export function showWriteFailure<N extends string>(error: unknown, fields: FormF
   }
   const general = fields.showIssues(error.issues);
   const count = error.issues.length;
-  message.textContent = count > 0
-    ? `Not saved: ${count === 1 ? "one problem" : `${count} problems`} (shown next to the fields); ${unchanged}.${general.length ? ` ${general.join("; ")}` : ""}`
-    : `Not saved: ${error.message}; ${unchanged}.`;
+  message.textContent =
+    count > 0
+      ? `Not saved: ${count === 1 ? "one problem" : `${count} problems`} (shown next to the fields); ${unchanged}.${general.length ? ` ${general.join("; ")}` : ""}`
+      : `Not saved: ${error.message}; ${unchanged}.`;
 }

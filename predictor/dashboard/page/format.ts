@@ -32,7 +32,9 @@ export function withUnit(value: number | null | undefined, unit: string): string
 
 /** A share as a percentage: 0.734 -> `73.4 %`. */
 export function percent(share: number | null | undefined, digits = 1): string {
-  return share === null || share === undefined || !Number.isFinite(share) ? "–" : `${num(share * 100, digits)} %`;
+  return share === null || share === undefined || !Number.isFinite(share)
+    ? "–"
+    : `${num(share * 100, digits)} %`;
 }
 
 /** A duration in seconds, in the largest sensible unit: `90 s`, `15 min`, `6 h`, `2 d`. */

@@ -59,30 +59,76 @@ async function readEdge(): Promise<{ edge: EdgeView | null; error: string | null
   try {
     const statusDoc = await api.edgeStatus();
     const version = readEdgeView(statusDoc, null).tableVersion;
-    if (version !== edgeTable.version || edgeTable.table === null) edgeTable = { version, table: await api.edgeTable().catch(() => null) };
+    if (version !== edgeTable.version || edgeTable.table === null)
+      edgeTable = { version, table: await api.edgeTable().catch(() => null) };
     return { edge: readEdgeView(statusDoc, edgeTable.table), error: null };
   } catch (error) {
-    return { edge: null, error: `Cannot read the edge: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      edge: null,
+      error: `Cannot read the edge: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 
-function renderToolbar(route: Route, pools: readonly PoolEntry[], selected: PoolEntry | null, options: readonly number[]): void {
-  replace(poolNav, ...pools.map((pool) => {
-    const link = h("a", { class: `pool-tab${pool === selected ? " active" : ""}`, attrs: { href: routeHash({ ...route, pool: pool.key }), "aria-current": pool === selected ? "page" : undefined } },
-      h("span", { class: "pool-label" }, pool.label), pool.slo ? h("span", { class: `mode-dot mode-${pool.slo.mode}`, attrs: { title: `SLO mode ${pool.slo.mode}` } }) : null);
-    return link;
-  }));
+function renderToolbar(
+  route: Route,
+  pools: readonly PoolEntry[],
+  selected: PoolEntry | null,
+  options: readonly number[],
+): void {
+  replace(
+    poolNav,
+    ...pools.map((pool) => {
+      const link = h(
+        "a",
+        {
+          class: `pool-tab${pool === selected ? " active" : ""}`,
+          attrs: {
+            href: routeHash({ ...route, pool: pool.key }),
+            "aria-current": pool === selected ? "page" : undefined,
+          },
+        },
+        h("span", { class: "pool-label" }, pool.label),
+        pool.slo
+          ? h("span", {
+              class: `mode-dot mode-${pool.slo.mode}`,
+              attrs: { title: `SLO mode ${pool.slo.mode}` },
+            })
+          : null,
+      );
+      return link;
+    }),
+  );
   if (pools.length === 0) replace(poolNav, h("span", { class: "muted" }, "No pools yet"));
-  replace(rangeNav, h("span", { class: "range-label" }, "Window"), ...options.map((minutes) =>
-    h("a", { class: `range-option${minutes === route.minutes ? " active" : ""}`, attrs: { href: routeHash({ ...route, minutes }), "aria-current": minutes === route.minutes ? "true" : undefined } }, duration(minutes * 60).replace(".0", ""))));
-  for (const id of ["nav-live", "nav-review"] as const) byId(id, HTMLAnchorElement).classList.toggle("active", id === `nav-${route.view}`);
+  replace(
+    rangeNav,
+    h("span", { class: "range-label" }, "Window"),
+    ...options.map((minutes) =>
+      h(
+        "a",
+        {
+          class: `range-option${minutes === route.minutes ? " active" : ""}`,
+          attrs: {
+            href: routeHash({ ...route, minutes }),
+            "aria-current": minutes === route.minutes ? "true" : undefined,
+          },
+        },
+        duration(minutes * 60).replace(".0", ""),
+      ),
+    ),
+  );
+  for (const id of ["nav-live", "nav-review"] as const)
+    byId(id, HTMLAnchorElement).classList.toggle("active", id === `nav-${route.view}`);
   byId("nav-live", HTMLAnchorElement).href = routeHash({ ...route, view: "live", minutes: null });
   byId("nav-review", HTMLAnchorElement).href = routeHash({ ...route, view: "review", minutes: null });
 }
 
 /** The window choices of a view, within what the predictor keeps. */
 function windowOptions(kind: Route["view"], current: Info): number[] {
-  const kept = kind === "review" && current.history ? Math.min(current.history.retentionSeconds, current.retentionSeconds) : current.retentionSeconds;
+  const kept =
+    kind === "review" && current.history
+      ? Math.min(current.history.retentionSeconds, current.retentionSeconds)
+      : current.retentionSeconds;
   const keep = Math.max(1, Math.floor(kept / 60));
   const all = kind === "live" ? [15, 60, 360, 1440] : [60, 360, 1440];
   const options = all.filter((m) => m <= keep);
@@ -100,8 +146,18 @@ async function renderProblems(edgeError: string | null): Promise<void> {
   const items: HTMLElement[] = [];
   if (edgeError && info?.edge.configured) items.push(h("li", null, edgeError));
   try {
-    const recent = (await api.scrapeErrors(5)).errors.filter((e) => Date.now() + clockSkew - Date.parse(e.at) < 10 * 60_000);
-    for (const e of recent) items.push(h("li", null, h("time", null, clockTime(Date.parse(e.at))), ` scrape of ${e.origin} (${e.target}) failed: ${e.error}`));
+    const recent = (await api.scrapeErrors(5)).errors.filter(
+      (e) => Date.now() + clockSkew - Date.parse(e.at) < 10 * 60_000,
+    );
+    for (const e of recent)
+      items.push(
+        h(
+          "li",
+          null,
+          h("time", null, clockTime(Date.parse(e.at))),
+          ` scrape of ${e.origin} (${e.target}) failed: ${e.error}`,
+        ),
+      );
   } catch {
     // The banner already says when the predictor cannot be reached.
   }
@@ -127,30 +183,63 @@ async function refresh(): Promise<void> {
     const pools = buildPools(edge.edge, slos.slos, origins);
     const selected = pools.find((p) => p.key === route.pool) ?? pools[0] ?? null;
     const options = windowOptions(route.view, current);
-    const minutes = route.minutes !== null && options.includes(route.minutes) ? route.minutes : defaultWindow(route.view, current, options);
+    const minutes =
+      route.minutes !== null && options.includes(route.minutes)
+        ? route.minutes
+        : defaultWindow(route.view, current, options);
     renderToolbar({ ...route, pool: selected?.key ?? null, minutes }, pools, selected, options);
     if (!selected) {
       view?.instance.dispose();
       view = null;
-      replace(viewHost, h("div", { class: "card empty-state" }, h("h2", null, "Nothing recorded yet"), h("p", null, "The predictor has no series and the edge lists no pools. Once the predictor scrapes its targets (see its --targets file), their load, latency and forecasts appear here.")));
+      replace(
+        viewHost,
+        h(
+          "div",
+          { class: "card empty-state" },
+          h("h2", null, "Nothing recorded yet"),
+          h(
+            "p",
+            null,
+            "The predictor has no series and the edge lists no pools. Once the predictor scrapes its targets (see its --targets file), their load, latency and forecasts appear here.",
+          ),
+        ),
+      );
     } else {
       if (view?.kind !== route.view) {
         view?.instance.dispose();
-        view = { kind: route.view, instance: route.view === "live" ? new LiveView(tokens, current.writes, onChanged) : new ReviewView() };
+        view = {
+          kind: route.view,
+          instance:
+            route.view === "live" ? new LiveView(tokens, current.writes, onChanged) : new ReviewView(),
+        };
         viewHost.replaceChildren(view.instance.element);
       }
-      const ctx: ViewContext = { info: current, pool: selected, edge: edge.edge, edgeError: edge.error, minutes, now: Date.now() + clockSkew, current: () => mine === generation };
+      const ctx: ViewContext = {
+        info: current,
+        pool: selected,
+        edge: edge.edge,
+        edgeError: edge.error,
+        minutes,
+        now: Date.now() + clockSkew,
+        current: () => mine === generation,
+      };
       await view.instance.update(ctx);
     }
     if (mine !== generation) return;
     await renderProblems(edge.error);
     showBanner(null);
-    setStatus(`Live · updated ${clockTime(Date.now() + clockSkew)} UTC · every ${REFRESH_MS[route.view] / 1000} s`, "ok");
+    setStatus(
+      `Live · updated ${clockTime(Date.now() + clockSkew)} UTC · every ${REFRESH_MS[route.view] / 1000} s`,
+      "ok",
+    );
     setScalerStatus(current, Date.now() + clockSkew);
   } catch (error) {
     if (mine !== generation) return;
-    const message = error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);
-    showBanner(`Cannot refresh: ${message}. Retrying in ${REFRESH_MS[route.view] / 1000} s; what is shown is from the last successful refresh.`);
+    const message =
+      error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);
+    showBanner(
+      `Cannot refresh: ${message}. Retrying in ${REFRESH_MS[route.view] / 1000} s; what is shown is from the last successful refresh.`,
+    );
     setStatus("Offline · retrying", "bad");
   } finally {
     if (mine === generation) schedule(route.view);
@@ -159,7 +248,10 @@ async function refresh(): Promise<void> {
 
 function schedule(kind: Route["view"]): void {
   window.clearTimeout(timer);
-  timer = window.setTimeout(() => { if (!document.hidden) void refresh(); else schedule(kind); }, REFRESH_MS[kind]);
+  timer = window.setTimeout(() => {
+    if (!document.hidden) void refresh();
+    else schedule(kind);
+  }, REFRESH_MS[kind]);
 }
 
 /** After the operator saved an SLO or changed a scheduled event: show it at once. */
@@ -167,6 +259,10 @@ function onChanged(): void {
   void refresh();
 }
 
-window.addEventListener("hashchange", () => { void refresh(); });
-document.addEventListener("visibilitychange", () => { if (!document.hidden) void refresh(); });
+window.addEventListener("hashchange", () => {
+  void refresh();
+});
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden) void refresh();
+});
 void refresh();

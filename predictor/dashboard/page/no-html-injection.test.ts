@@ -12,7 +12,15 @@ describe("the dashboard page's code", () => {
     const offenders: string[] = [];
     for (const name of files) {
       const text = await readFile(path.join(here, name), "utf8");
-      for (const pattern of [/\.innerHTML\b/, /\.outerHTML\b/, /insertAdjacentHTML/, /document\.write/, /\beval\(/, /new Function\(/, /setAttribute\(\s*["']style["']/]) {
+      for (const pattern of [
+        /\.innerHTML\b/,
+        /\.outerHTML\b/,
+        /insertAdjacentHTML/,
+        /document\.write/,
+        /\beval\(/,
+        /new Function\(/,
+        /setAttribute\(\s*["']style["']/,
+      ]) {
         if (pattern.test(text)) offenders.push(`${name}: ${pattern.source}`);
       }
     }

@@ -15,7 +15,11 @@ export type OriginData = {
 
 /** Reads one origin's series, forecasts, capacity and (when kept) forecast history; a part that
  * fails is reported in `errors` and the others still show. */
-export async function loadOrigin(origin: string, minutes: number, parts: { forecasts: boolean; history: boolean }): Promise<OriginData> {
+export async function loadOrigin(
+  origin: string,
+  minutes: number,
+  parts: { forecasts: boolean; history: boolean },
+): Promise<OriginData> {
   const [series, forecasts, capacity, history] = await Promise.allSettled([
     api.series(origin, minutes),
     parts.forecasts ? api.forecasts(origin) : Promise.resolve({ forecasts: [] }),

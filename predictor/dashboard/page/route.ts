@@ -13,7 +13,11 @@ export function parseRoute(hash: string): Route {
   } catch {
     pool = null;
   }
-  return { view: viewName === "review" ? "review" : "live", pool, minutes: Number.isInteger(minutes) && minutes > 0 ? minutes : null };
+  return {
+    view: viewName === "review" ? "review" : "live",
+    pool,
+    minutes: Number.isInteger(minutes) && minutes > 0 ? minutes : null,
+  };
 }
 
 /** The hash of a route. */

@@ -2,18 +2,47 @@ import type { Slo } from "../../../contracts/index.ts";
 
 /** The SLO form's fields, in order: the SLO field each edits, its label and its hint. */
 export const SLO_FIELDS = [
-  { name: "mode", label: "Mode", hint: "off: leave the pool alone · advise: record decisions, change nothing · act: scale and shift weights" },
-  { name: "targetUtilization", label: "Target utilisation", hint: "0.05 to 1: forecast load ÷ capacity must stay under it (0.7 = 70 %)" },
-  { name: "p95LatencyMs", label: "p95 latency (ms)", hint: "optional: an observed p95 above it adds replicas at once" },
-  { name: "maxErrorRate", label: "Max error rate", hint: "optional, 0 to 1: an observed 5xx share above it adds replicas at once" },
-  { name: "leadSeconds", label: "Lead time (s)", hint: "act this far ahead of the forecast load; at least the replicas' boot time" },
-  { name: "scaleInCooldownSeconds", label: "Scale-in cooldown (s)", hint: "demand must stay low this long before replicas are released" },
+  {
+    name: "mode",
+    label: "Mode",
+    hint: "off: leave the pool alone · advise: record decisions, change nothing · act: scale and shift weights",
+  },
+  {
+    name: "targetUtilization",
+    label: "Target utilisation",
+    hint: "0.05 to 1: forecast load ÷ capacity must stay under it (0.7 = 70 %)",
+  },
+  {
+    name: "p95LatencyMs",
+    label: "p95 latency (ms)",
+    hint: "optional: an observed p95 above it adds replicas at once",
+  },
+  {
+    name: "maxErrorRate",
+    label: "Max error rate",
+    hint: "optional, 0 to 1: an observed 5xx share above it adds replicas at once",
+  },
+  {
+    name: "leadSeconds",
+    label: "Lead time (s)",
+    hint: "act this far ahead of the forecast load; at least the replicas' boot time",
+  },
+  {
+    name: "scaleInCooldownSeconds",
+    label: "Scale-in cooldown (s)",
+    hint: "demand must stay low this long before replicas are released",
+  },
 ] as const;
 
 export type SloFieldName = (typeof SLO_FIELDS)[number]["name"];
 
 /** The values a new pool's form starts from (the scaler's usual defaults). */
-export const NEW_SLO: Omit<Slo, "pool"> = { mode: "advise", targetUtilization: 0.7, leadSeconds: 300, scaleInCooldownSeconds: 600 };
+export const NEW_SLO: Omit<Slo, "pool"> = {
+  mode: "advise",
+  targetUtilization: 0.7,
+  leadSeconds: 300,
+  scaleInCooldownSeconds: 600,
+};
 
 /** The field values of an SLO, as the form's text. */
 export function sloToFields(slo: Omit<Slo, "pool">): Record<SloFieldName, string> {
@@ -34,7 +63,13 @@ export function sloToFields(slo: Omit<Slo, "pool">): Record<SloFieldName, string
  */
 export function fieldsToBody(fields: Record<SloFieldName, string>): Record<string, unknown> {
   const body: Record<string, unknown> = { mode: fields.mode };
-  for (const name of ["targetUtilization", "p95LatencyMs", "maxErrorRate", "leadSeconds", "scaleInCooldownSeconds"] as const) {
+  for (const name of [
+    "targetUtilization",
+    "p95LatencyMs",
+    "maxErrorRate",
+    "leadSeconds",
+    "scaleInCooldownSeconds",
+  ] as const) {
     const text = fields[name].trim();
     if (text === "" && (name === "p95LatencyMs" || name === "maxErrorRate")) continue;
     const value = Number(text);

@@ -27,29 +27,67 @@ export class SloForm {
   private shown: string | null = null;
   private dirty = false;
 
-  constructor(tokens: TokenStore, private readonly writes: boolean, private readonly onSaved: (slo: Slo) => void) {
+  constructor(
+    tokens: TokenStore,
+    private readonly writes: boolean,
+    private readonly onSaved: (slo: Slo) => void,
+  ) {
     this.title = h("h2", null, "SLO");
     this.badge = h("span", { class: "badge" });
     const rows = SLO_FIELDS.map((field) => {
       const id = `slo-${field.name}`;
-      const input = field.name === "mode"
-        ? h("select", { attrs: { id, name: field.name } }, ...SLO_MODES.map((mode) => h("option", { attrs: { value: mode } }, mode)))
-        : h("input", { attrs: { id, name: field.name, type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false" } });
-      return this.fields.row(field.name, field.label, field.hint, input, () => { this.dirty = true; });
+      const input =
+        field.name === "mode"
+          ? h(
+              "select",
+              { attrs: { id, name: field.name } },
+              ...SLO_MODES.map((mode) => h("option", { attrs: { value: mode } }, mode)),
+            )
+          : h("input", {
+              attrs: {
+                id,
+                name: field.name,
+                type: "text",
+                inputmode: "decimal",
+                autocomplete: "off",
+                spellcheck: "false",
+              },
+            });
+      return this.fields.row(field.name, field.label, field.hint, input, () => {
+        this.dirty = true;
+      });
     });
     this.token = new TokenField(tokens, "slo", writes);
     this.message = h("div", { class: "form-message", attrs: { role: "status", "aria-live": "polite" } });
     this.save = h("button", { class: "primary", attrs: { type: "submit" } }, "Save SLO");
-    const form = h("form", { class: "slo-form", attrs: { novalidate: true, "aria-label": "SLO" }, on: { submit: (event) => { event.preventDefault(); void this.submit(); } } },
+    const form = h(
+      "form",
+      {
+        class: "slo-form",
+        attrs: { novalidate: true, "aria-label": "SLO" },
+        on: {
+          submit: (event) => {
+            event.preventDefault();
+            void this.submit();
+          },
+        },
+      },
       h("div", { class: "fields" }, ...rows),
       this.token.element,
-      h("div", { class: "form-actions" }, this.save, this.message));
-    this.element = h("section", { class: "card slo-card", attrs: { "aria-labelledby": "slo-title" } }, h("div", { class: "card-head" }, this.title, this.badge), form);
+      h("div", { class: "form-actions" }, this.save, this.message),
+    );
+    this.element = h(
+      "section",
+      { class: "card slo-card", attrs: { "aria-labelledby": "slo-title" } },
+      h("div", { class: "card-head" }, this.title, this.badge),
+      form,
+    );
     this.title.id = "slo-title";
     if (!writes) {
       this.fields.disable();
       this.save.disabled = true;
-      this.message.textContent = "Editing is off: this predictor has no admin token configured (PREDICTOR_ADMIN_TOKEN).";
+      this.message.textContent =
+        "Editing is off: this predictor has no admin token configured (PREDICTOR_ADMIN_TOKEN).";
     }
   }
 

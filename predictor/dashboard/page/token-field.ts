@@ -12,15 +12,52 @@ export class TokenField {
   private readonly error: HTMLElement;
   private readonly forget: HTMLButtonElement;
 
-  constructor(private readonly tokens: TokenStore, idPrefix: string, enabled: boolean) {
+  constructor(
+    private readonly tokens: TokenStore,
+    idPrefix: string,
+    enabled: boolean,
+  ) {
     const id = `${idPrefix}-token`;
-    this.input = h("input", { attrs: { id, type: "password", autocomplete: "off", spellcheck: "false", "aria-describedby": `${id}-hint ${id}-error`, placeholder: "admin token" } });
+    this.input = h("input", {
+      attrs: {
+        id,
+        type: "password",
+        autocomplete: "off",
+        spellcheck: "false",
+        "aria-describedby": `${id}-hint ${id}-error`,
+        placeholder: "admin token",
+      },
+    });
     this.error = h("div", { class: "field-error", attrs: { id: `${id}-error`, "aria-live": "polite" } });
-    this.forget = h("button", { class: "link", attrs: { type: "button" }, on: { click: () => { this.tokens.forget(); this.input.value = ""; this.refresh(); } } }, "Forget the token");
-    this.element = h("div", { class: "field token" },
-      h("label", { attrs: { for: id } }, "Admin token"), this.input,
-      h("div", { class: "field-hint", attrs: { id: `${id}-hint` } }, "Needed to save; kept in this browser tab only and sent only to this predictor.", " ", this.forget),
-      this.error);
+    this.forget = h(
+      "button",
+      {
+        class: "link",
+        attrs: { type: "button" },
+        on: {
+          click: () => {
+            this.tokens.forget();
+            this.input.value = "";
+            this.refresh();
+          },
+        },
+      },
+      "Forget the token",
+    );
+    this.element = h(
+      "div",
+      { class: "field token" },
+      h("label", { attrs: { for: id } }, "Admin token"),
+      this.input,
+      h(
+        "div",
+        { class: "field-hint", attrs: { id: `${id}-hint` } },
+        "Needed to save; kept in this browser tab only and sent only to this predictor.",
+        " ",
+        this.forget,
+      ),
+      this.error,
+    );
     this.input.disabled = !enabled;
     this.refresh();
   }

@@ -27,7 +27,9 @@ export async function switchBackend(backend: TfBackend): Promise<boolean> {
 }
 
 async function pickBackend(preferred?: TfBackend): Promise<TfBackend> {
-  const order = preferred ? [preferred, ...BACKEND_PREFERENCE.filter((b) => b !== preferred)] : BACKEND_PREFERENCE;
+  const order = preferred
+    ? [preferred, ...BACKEND_PREFERENCE.filter((b) => b !== preferred)]
+    : BACKEND_PREFERENCE;
   for (const backend of order) if (await loadBackend(backend)) return backend;
   throw new Error("no TensorFlow.js backend could be initialised");
 }

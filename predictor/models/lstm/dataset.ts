@@ -17,7 +17,13 @@ export type WindowBatch = {
 };
 
 /** Builds the inputs, targets and references of every origin. */
-export function buildWindows(spec: FeatureSpec, values: readonly (number | null)[], filled: Float64Array, start: number, origins: readonly number[]): WindowBatch {
+export function buildWindows(
+  spec: FeatureSpec,
+  values: readonly (number | null)[],
+  filled: Float64Array,
+  start: number,
+  origins: readonly number[],
+): WindowBatch {
   const count = origins.length;
   const perSeq = spec.window * stepFeatureCount(spec);
   const perCtx = Math.max(1, contextFeatureCount(spec));
@@ -31,9 +37,21 @@ export function buildWindows(spec: FeatureSpec, values: readonly (number | null)
     reference: new Float32Array(count),
   };
   const observed = new Uint8Array(values.length);
-  values.forEach((value, i) => { observed[i] = value === null ? 0 : 1; });
+  values.forEach((value, i) => {
+    observed[i] = value === null ? 0 : 1;
+  });
   origins.forEach((o, i) => {
-    const level = writeFeatures(spec, filled, observed, start, o, batch.seq, i * perSeq, batch.ctx, i * perCtx);
+    const level = writeFeatures(
+      spec,
+      filled,
+      observed,
+      start,
+      o,
+      batch.seq,
+      i * perSeq,
+      batch.ctx,
+      i * perCtx,
+    );
     const reference = toUnits(filled[Math.max(0, o - 1)] ?? level, level);
     batch.levels[i] = level;
     batch.reference[i] = reference;

@@ -33,15 +33,29 @@ export class LstmModel implements ForecastModel {
     return forecastFromEnd(this, history, horizon);
   }
 
-  forecastOrigins(series: RegularSeries, origins: readonly number[], horizon: number): Promise<ForecastBand[]> {
-    return forecastWithAdaptiveIntervals(series, origins, horizon, (all, h) => this.staticBands(series, all, h));
+  forecastOrigins(
+    series: RegularSeries,
+    origins: readonly number[],
+    horizon: number,
+  ): Promise<ForecastBand[]> {
+    return forecastWithAdaptiveIntervals(series, origins, horizon, (all, h) =>
+      this.staticBands(series, all, h),
+    );
   }
 
   /** Bands as calibrated at training time, before adapting to recent misses. */
-  async staticBands(series: RegularSeries, origins: readonly number[], horizon: number): Promise<ForecastBand[]> {
+  async staticBands(
+    series: RegularSeries,
+    origins: readonly number[],
+    horizon: number,
+  ): Promise<ForecastBand[]> {
     const { spec, conformal } = this.params;
-    if (horizon > spec.horizon) throw new RangeError(`this LSTM forecasts ${spec.horizon} steps; ${horizon} were asked`);
-    if (series.stepSeconds !== spec.stepSeconds) throw new RangeError(`this LSTM was trained on ${spec.stepSeconds} s steps; the series has ${series.stepSeconds} s`);
+    if (horizon > spec.horizon)
+      throw new RangeError(`this LSTM forecasts ${spec.horizon} steps; ${horizon} were asked`);
+    if (series.stepSeconds !== spec.stepSeconds)
+      throw new RangeError(
+        `this LSTM was trained on ${spec.stepSeconds} s steps; the series has ${series.stepSeconds} s`,
+      );
     const filled = fillGaps(series.values);
     const bands: ForecastBand[] = [];
     for (let from = 0; from < origins.length; from += PREDICT_BATCH) {
@@ -56,7 +70,9 @@ export class LstmModel implements ForecastModel {
           const at = i * width + h * QUANTILES.length;
           const reference = batch.reference[i] ?? 0;
           // Sorting repairs the rare crossing of independently learnt quantiles.
-          const [q10, q50, q90] = [data[at] ?? 0, data[at + 1] ?? 0, data[at + 2] ?? 0].map((q) => q + reference).sort((a, b) => a - b);
+          const [q10, q50, q90] = [data[at] ?? 0, data[at + 1] ?? 0, data[at + 2] ?? 0]
+            .map((q) => q + reference)
+            .sort((a, b) => a - b);
           const widen = conformal[h] ?? 0;
           const median = fromUnits(q50 ?? 0, level);
           band.mean.push(median);
@@ -74,17 +90,35 @@ export class LstmModel implements ForecastModel {
   }
 
   async snapshot(): Promise<ModelSnapshot> {
-    const members = await Promise.all(this.networks.map(async (network) => Promise.all(network.getWeights().map(async (w) => {
-      const data = await w.data();
-      return { shape: w.shape, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64") };
-    }))));
-    return { kind: this.kind, version: this.version, trainedAt: this.trainedAt, params: { ...this.params, members } };
+    const members = await Promise.all(
+      this.networks.map(async (network) =>
+        Promise.all(
+          network.getWeights().map(async (w) => {
+            const data = await w.data();
+            return {
+              shape: w.shape,
+              data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64"),
+            };
+          }),
+        ),
+      ),
+    );
+    return {
+      kind: this.kind,
+      version: this.version,
+      trainedAt: this.trainedAt,
+      params: { ...this.params, members },
+    };
   }
 }
 
 /** The networks' outputs for a batch of windows, averaged over the ensemble's members (quantile
  * averaging, "Vincentization", keeps each quantile a quantile). */
-export async function predictQuantiles(networks: readonly tf.LayersModel[], batch: WindowBatch, shape: NetworkShape): Promise<Float32Array> {
+export async function predictQuantiles(
+  networks: readonly tf.LayersModel[],
+  batch: WindowBatch,
+  shape: NetworkShape,
+): Promise<Float32Array> {
   const output = tf.tidy(() => {
     const seq = tf.tensor3d(batch.seq, [batch.count, shape.window, shape.stepFeatures]);
     const ctx = tf.tensor2d(batch.ctx, [batch.count, batch.ctx.length / Math.max(1, batch.count)]);

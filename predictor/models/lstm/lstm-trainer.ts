@@ -15,7 +15,14 @@ import { buildNetwork, QUANTILES } from "./network.ts";
 import { trainNetwork } from "./train-loop.ts";
 
 /** Defaults, chosen by the measurements in BENCHMARKS.md (forecast-accuracy). */
-export const LSTM_DEFAULTS: Required<LstmOptions> = { units: 32, epochs: 40, maxWindows: 6_000, window: 12, seed: 42, members: 1 };
+export const LSTM_DEFAULTS: Required<LstmOptions> = {
+  units: 32,
+  epochs: 40,
+  maxWindows: 6_000,
+  window: 12,
+  seed: 42,
+  members: 1,
+};
 const BATCH_SIZE = 128;
 const LEARNING_RATE = 0.002;
 const PATIENCE = 10;
@@ -37,20 +44,29 @@ export function seasonalLags(seasonSteps: number, stepSeconds: number): number[]
 export function lstmTrainer(overrides: LstmOptions = {}): ModelTrainer {
   const options = { ...LSTM_DEFAULTS, ...overrides };
   for (const [name, value] of Object.entries(options)) {
-    if (!Number.isInteger(value) || (name !== "seed" && value < 1)) throw new RangeError(`LSTM option ${name} must be a whole number${name === "seed" ? "" : " >= 1"}, got ${value}`);
+    if (!Number.isInteger(value) || (name !== "seed" && value < 1))
+      throw new RangeError(
+        `LSTM option ${name} must be a whole number${name === "seed" ? "" : " >= 1"}, got ${value}`,
+      );
   }
   return {
     kind: "lstm",
     unsuitable(series, { horizon, seasonSteps }) {
       const lags = seasonalLags(seasonSteps, series.stepSeconds);
       const need = options.window + (lags[0] ?? 0) + 1 + 200 + 2 * horizon;
-      return series.values.length < need ? `needs at least ${need} points (a season, the window and 200 training windows)` : null;
+      return series.values.length < need
+        ? `needs at least ${need} points (a season, the window and 200 training windows)`
+        : null;
     },
     train: (series, context) => trainLstm(series, context, options),
   };
 }
 
-async function trainLstm(series: RegularSeries, context: TrainContext, options: Required<LstmOptions>): Promise<ForecastModel> {
+async function trainLstm(
+  series: RegularSeries,
+  context: TrainContext,
+  options: Required<LstmOptions>,
+): Promise<ForecastModel> {
   const backend = await useBackend();
   const { horizon } = context;
   const filled = fillGaps(series.values);
@@ -73,7 +89,13 @@ async function trainLstm(series: RegularSeries, context: TrainContext, options: 
   const holdoutOrigins = spacedOrigins(holdoutStart, last, MAX_HOLDOUT);
   const train = buildWindows(spec, series.values, filled, series.start, trainOrigins);
   const holdout = buildWindows(spec, series.values, filled, series.start, holdoutOrigins);
-  const shape = { window: spec.window, stepFeatures: stepFeatureCount(spec), contextFeatures: Math.max(1, contextFeatureCount(spec)), horizon, units: options.units };
+  const shape = {
+    window: spec.window,
+    stepFeatures: stepFeatureCount(spec),
+    contextFeatures: Math.max(1, contextFeatureCount(spec)),
+    horizon,
+    units: options.units,
+  };
   const networks: tf.LayersModel[] = [];
   const epochsRun: number[] = [];
   for (let member = 0; member < options.members; member++) {
@@ -94,7 +116,12 @@ async function trainLstm(series: RegularSeries, context: TrainContext, options: 
   }
   const conformal = await conformalWidening(networks, holdout, shape);
   const version = `lstm1 u${options.units} w${spec.window} h${horizon} lags${spec.lags.join("+") || "0"} x${options.members} e${epochsRun.join("+")}`;
-  return new LstmModel(version, new Date(context.now()).toISOString(), backend, networks, { spec, shape, seed: options.seed, conformal });
+  return new LstmModel(version, new Date(context.now()).toISOString(), backend, networks, {
+    spec,
+    shape,
+    seed: options.seed,
+    conformal,
+  });
 }
 
 /**
@@ -102,7 +129,11 @@ async function trainLstm(series: RegularSeries, context: TrainContext, options: 
  * far actual values fall outside the learnt 10 %-90 % band; widening (or narrowing, when
  * negative) the band by the conformal quantile of that distance gives about 80 % coverage.
  */
-async function conformalWidening(networks: readonly tf.LayersModel[], holdout: WindowBatch, shape: NetworkShape): Promise<number[]> {
+async function conformalWidening(
+  networks: readonly tf.LayersModel[],
+  holdout: WindowBatch,
+  shape: NetworkShape,
+): Promise<number[]> {
   const data = await predictQuantiles(networks, holdout, shape);
   const widening: number[] = [];
   for (let h = 0; h < shape.horizon; h++) {
@@ -115,7 +146,10 @@ async function conformalWidening(networks: readonly tf.LayersModel[], holdout: W
       scores.push(Math.max((sorted[0] ?? 0) - y, y - (sorted[2] ?? 0)));
     }
     scores.sort((a, b) => a - b);
-    const level = scores.length > 0 ? Math.min(1, Math.ceil((scores.length + 1) * INTERVAL_COVERAGE) / scores.length) : INTERVAL_COVERAGE;
+    const level =
+      scores.length > 0
+        ? Math.min(1, Math.ceil((scores.length + 1) * INTERVAL_COVERAGE) / scores.length)
+        : INTERVAL_COVERAGE;
     widening.push(quantileSorted(scores, level));
   }
   return widening;

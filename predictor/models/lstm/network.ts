@@ -4,7 +4,13 @@ import * as tf from "@tensorflow/tfjs";
 export const QUANTILES = [0.1, 0.5, 0.9] as const;
 
 /** Shape of the network. */
-export type NetworkShape = { window: number; stepFeatures: number; contextFeatures: number; horizon: number; units: number };
+export type NetworkShape = {
+  window: number;
+  stepFeatures: number;
+  contextFeatures: number;
+  horizon: number;
+  units: number;
+};
 
 /**
  * Recent window -> LSTM -> concatenated with the context (seasonal lags, calendar) -> a ReLU
@@ -17,14 +23,22 @@ export function buildNetwork(shape: NetworkShape, seed: number): tf.LayersModel 
   const sequence = tf.input({ shape: [shape.window, shape.stepFeatures], name: "recent" });
   const context = tf.input({ shape: [Math.max(1, shape.contextFeatures)], name: "context" });
   const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed + offset });
-  const memory = tf.layers.lstm({ units: shape.units, kernelInitializer: init(1), recurrentInitializer: init(2), name: "lstm" }).apply(sequence) as tf.SymbolicTensor;
+  const memory = tf.layers
+    .lstm({ units: shape.units, kernelInitializer: init(1), recurrentInitializer: init(2), name: "lstm" })
+    .apply(sequence) as tf.SymbolicTensor;
   const joined = tf.layers.concatenate({ name: "join" }).apply([memory, context]) as tf.SymbolicTensor;
-  const hidden = tf.layers.dense({ units: shape.units, activation: "relu", kernelInitializer: init(3), name: "hidden" }).apply(joined) as tf.SymbolicTensor;
+  const hidden = tf.layers
+    .dense({ units: shape.units, activation: "relu", kernelInitializer: init(3), name: "hidden" })
+    .apply(joined) as tf.SymbolicTensor;
   const outputs = shape.horizon * QUANTILES.length;
   // Output layers start at zero, so an untrained network forecasts its reference (the last
   // value) and training only adds what it can justify (residual learning).
-  const deep = tf.layers.dense({ units: outputs, kernelInitializer: "zeros", name: "deep" }).apply(hidden) as tf.SymbolicTensor;
-  const wide = tf.layers.dense({ units: outputs, kernelInitializer: "zeros", name: "wide" }).apply(joined) as tf.SymbolicTensor;
+  const deep = tf.layers
+    .dense({ units: outputs, kernelInitializer: "zeros", name: "deep" })
+    .apply(hidden) as tf.SymbolicTensor;
+  const wide = tf.layers
+    .dense({ units: outputs, kernelInitializer: "zeros", name: "wide" })
+    .apply(joined) as tf.SymbolicTensor;
   const output = tf.layers.add({ name: "quantiles" }).apply([deep, wide]) as tf.SymbolicTensor;
   return tf.model({ inputs: [sequence, context], outputs: output, name: "headroom_lstm" });
 }

@@ -29,11 +29,19 @@ function tensorsOf(batch: WindowBatch, window: number, stepFeatures: number, hor
  * Math.random), keeping the weights of the epoch with the lowest validation loss (early stopping,
  * Prechelt 1998). Returns that loss.
  */
-export async function trainNetwork(model: tf.LayersModel, train: WindowBatch, validation: WindowBatch, shape: { window: number; stepFeatures: number; horizon: number }, options: TrainLoopOptions): Promise<number> {
+export async function trainNetwork(
+  model: tf.LayersModel,
+  train: WindowBatch,
+  validation: WindowBatch,
+  shape: { window: number; stepFeatures: number; horizon: number },
+  options: TrainLoopOptions,
+): Promise<number> {
   const t = tensorsOf(train, shape.window, shape.stepFeatures, shape.horizon);
   const v = tensorsOf(validation, shape.window, shape.stepFeatures, shape.horizon);
   const optimizer = tf.train.adam(options.learningRate);
-  const variables = model.trainableWeights.map((w) => w.read()).filter((x): x is tf.Variable => x instanceof tf.Variable);
+  const variables = model.trainableWeights
+    .map((w) => w.read())
+    .filter((x): x is tf.Variable => x instanceof tf.Variable);
   let best = Number.POSITIVE_INFINITY;
   let bestWeights: tf.Tensor[] | null = null;
   let sinceBest = 0;
@@ -43,10 +51,16 @@ export async function trainNetwork(model: tf.LayersModel, train: WindowBatch, va
       let lossSum = 0;
       for (let from = 0; from < train.count; from += options.batchSize) {
         const indices = tf.tensor1d(order.subarray(from, from + options.batchSize), "int32");
-        const cost = optimizer.minimize(() => {
-          const predicted = model.apply([tf.gather(t.seq, indices), tf.gather(t.ctx, indices)], { training: true }) as tf.Tensor2D;
-          return pinballLoss(predicted, tf.gather(t.target, indices), tf.gather(t.mask, indices));
-        }, true, variables);
+        const cost = optimizer.minimize(
+          () => {
+            const predicted = model.apply([tf.gather(t.seq, indices), tf.gather(t.ctx, indices)], {
+              training: true,
+            }) as tf.Tensor2D;
+            return pinballLoss(predicted, tf.gather(t.target, indices), tf.gather(t.mask, indices));
+          },
+          true,
+          variables,
+        );
         indices.dispose();
         if (cost) {
           lossSum += (await cost.data())[0] ?? 0;
@@ -56,14 +70,18 @@ export async function trainNetwork(model: tf.LayersModel, train: WindowBatch, va
         // training would starve timers (BullMQ's lock renewal) and HTTP requests for minutes.
         await new Promise((resolve) => setImmediate(resolve));
       }
-      const validationLoss = tf.tidy(() => pinballLoss(model.apply([v.seq, v.ctx]) as tf.Tensor2D, v.target, v.mask));
+      const validationLoss = tf.tidy(() =>
+        pinballLoss(model.apply([v.seq, v.ctx]) as tf.Tensor2D, v.target, v.mask),
+      );
       const vl = (await validationLoss.data())[0] ?? Number.POSITIVE_INFINITY;
       validationLoss.dispose();
       options.onEpoch(epoch, lossSum / Math.ceil(train.count / options.batchSize), vl);
       if (vl < best - 1e-6) {
         best = vl;
         sinceBest = 0;
-        bestWeights?.forEach((w) => { w.dispose(); });
+        bestWeights?.forEach((w) => {
+          w.dispose();
+        });
         bestWeights = model.getWeights().map((w) => w.clone());
       } else if (++sinceBest >= options.patience) {
         break;
@@ -72,7 +90,9 @@ export async function trainNetwork(model: tf.LayersModel, train: WindowBatch, va
     if (bestWeights) model.setWeights(bestWeights);
     return best;
   } finally {
-    bestWeights?.forEach((w) => { w.dispose(); });
+    bestWeights?.forEach((w) => {
+      w.dispose();
+    });
     optimizer.dispose();
     for (const tensor of [...Object.values(t), ...Object.values(v)]) tensor.dispose();
   }

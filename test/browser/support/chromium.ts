@@ -10,9 +10,14 @@ export async function launchChromium(): Promise<Browser> {
   try {
     await access(CHROMIUM);
   } catch {
-    throw new Error(`The browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install chromium (CI's .ci/run installs it)`);
+    throw new Error(
+      `The browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install chromium (CI's .ci/run installs it)`,
+    );
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
 }
 
 /** What went wrong in a page: uncaught errors, console errors and Content-Security-Policy
@@ -23,11 +28,18 @@ export type PageTrouble = { errors: string[]; violations(): Promise<string[]> };
 export async function watchPage(page: Page): Promise<PageTrouble> {
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
-  page.on("console", (message) => { if (message.type() === "error") errors.push(`console: ${message.text()}`); });
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console: ${message.text()}`);
+  });
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener("securitypolicyviolation", (event) => { seen.push(`${event.violatedDirective} ${event.blockedURI}`); });
+    document.addEventListener("securitypolicyviolation", (event) => {
+      seen.push(`${event.violatedDirective} ${event.blockedURI}`);
+    });
   });
-  return { errors, violations: () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations) };
+  return {
+    errors,
+    violations: () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+  };
 }

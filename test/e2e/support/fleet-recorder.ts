@@ -29,7 +29,14 @@ export class FleetRecorder {
       const at = Date.now();
       for (const running of fleet.origins) {
         const origin = running.origin;
-        this.samples.push({ at, origin: origin.spec.id, utilization: origin.queue.busyFraction(), serving: origin.replicas.serving, desired: origin.replicas.desired, arrivals: this.#arrivals.get(origin.spec.id) ?? 0 });
+        this.samples.push({
+          at,
+          origin: origin.spec.id,
+          utilization: origin.queue.busyFraction(),
+          serving: origin.replicas.serving,
+          desired: origin.replicas.desired,
+          arrivals: this.#arrivals.get(origin.spec.id) ?? 0,
+        });
       }
     };
     sample();
@@ -49,14 +56,19 @@ export class FleetRecorder {
   arrivalRates(windowMs: number): { at: number; origin: string; rps: number }[] {
     const out: { at: number; origin: string; rps: number }[] = [];
     const byOrigin = new Map<string, OriginSample[]>();
-    for (const sample of this.samples) byOrigin.set(sample.origin, [...(byOrigin.get(sample.origin) ?? []), sample]);
+    for (const sample of this.samples)
+      byOrigin.set(sample.origin, [...(byOrigin.get(sample.origin) ?? []), sample]);
     for (const [origin, list] of byOrigin) {
       let start = 0;
       for (const sample of list) {
         while ((list[start]?.at ?? sample.at) < sample.at - windowMs) start++;
         const first = list[start];
         if (!first || sample.at - first.at < windowMs / 2) continue;
-        out.push({ at: sample.at, origin, rps: ((sample.arrivals - first.arrivals) * 1000) / (sample.at - first.at) });
+        out.push({
+          at: sample.at,
+          origin,
+          rps: ((sample.arrivals - first.arrivals) * 1000) / (sample.at - first.at),
+        });
       }
     }
     return out.sort((a, b) => a.at - b.at);

@@ -44,9 +44,16 @@ export class EdgeWorker {
       kvNamespaces: ["ORIGINS"],
       compatibilityDate: "2026-07-30",
       cf: false,
-      bindings: { EXPOSE_ORIGIN: "true", TRUST_GEO_HEADER: "true", TEST_HOOKS: "true", ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...bindings },
+      bindings: {
+        EXPOSE_ORIGIN: "true",
+        TRUST_GEO_HEADER: "true",
+        TEST_HOOKS: "true",
+        ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+        ...bindings,
+      },
       handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
-        for (const stream of [stdout, stderr]) stream.on("data", (chunk: Buffer) => logs.push(chunk.toString("utf8")));
+        for (const stream of [stdout, stderr])
+          stream.on("data", (chunk: Buffer) => logs.push(chunk.toString("utf8")));
       },
     });
     await mf.ready;
@@ -77,7 +84,12 @@ export class EdgeWorker {
   }
 
   /** Sends an admin request and parses the JSON answer. */
-  async admin(method: string, path: string, body?: unknown, now?: number): Promise<{ status: number; body: unknown; headers: Headers }> {
+  async admin(
+    method: string,
+    path: string,
+    body?: unknown,
+    now?: number,
+  ): Promise<{ status: number; body: unknown; headers: Headers }> {
     const request: EdgeRequest = { method, path, admin: true };
     if (body !== undefined) request.body = typeof body === "string" ? body : JSON.stringify(body);
     if (now !== undefined) request.now = now;
@@ -94,14 +106,21 @@ export class EdgeWorker {
 
   /** Sends a request over a plain HTTP connection to workerd, with headers exactly as given
    * (fetch clients refuse to send some, such as Connection). */
-  async raw(path: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  async raw(
+    path: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
     const url = new URL(path, await this.mf.ready);
     return new Promise((resolve, reject) => {
       const request = httpRequest(url, { method: "GET", headers }, (response) => {
         let body = "";
         response.setEncoding("utf8");
-        response.on("data", (chunk: string) => { body += chunk; });
-        response.on("end", () => { resolve({ status: response.statusCode ?? 0, headers: response.headers, body }); });
+        response.on("data", (chunk: string) => {
+          body += chunk;
+        });
+        response.on("end", () => {
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
+        });
       });
       request.on("error", reject);
       request.end();
@@ -110,32 +129,57 @@ export class EdgeWorker {
 
   /** Opens a request on its own HTTP connection and resolves at the answer's headers, leaving
    * the body to stream (requests held open must not share a pooled connection). */
-  async open(request: EdgeRequest): Promise<{ status: number; header: (name: string) => string | undefined; text: () => Promise<string> }> {
+  async open(
+    request: EdgeRequest,
+  ): Promise<{ status: number; header: (name: string) => string | undefined; text: () => Promise<string> }> {
     const headers: Record<string, string> = { ...request.headers };
     if (request.now !== undefined) headers["x-lb-test-now"] = String(Math.round(request.now));
     if (request.seed !== undefined) headers["x-lb-test-seed"] = String(request.seed);
     if (request.geo !== undefined) headers["x-lb-geo"] = request.geo;
     const url = new URL(request.path ?? "/", await this.mf.ready);
     return new Promise((resolve, reject) => {
-      const outgoing = httpRequest(url, { method: request.method ?? "GET", headers, agent: false }, (response) => {
-        response.setEncoding("utf8");
-        let body = "";
-        const ended = new Promise<string>((done, failed) => {
-          response.on("data", (chunk: string) => { body += chunk; });
-          response.on("end", () => { done(body); });
-          response.on("error", failed);
-        });
-        resolve({ status: response.statusCode ?? 0, header: (name) => { const value = response.headers[name.toLowerCase()]; return Array.isArray(value) ? value.join(", ") : value; }, text: () => ended });
-      });
+      const outgoing = httpRequest(
+        url,
+        { method: request.method ?? "GET", headers, agent: false },
+        (response) => {
+          response.setEncoding("utf8");
+          let body = "";
+          const ended = new Promise<string>((done, failed) => {
+            response.on("data", (chunk: string) => {
+              body += chunk;
+            });
+            response.on("end", () => {
+              done(body);
+            });
+            response.on("error", failed);
+          });
+          resolve({
+            status: response.statusCode ?? 0,
+            header: (name) => {
+              const value = response.headers[name.toLowerCase()];
+              return Array.isArray(value) ? value.join(", ") : value;
+            },
+            text: () => ended,
+          });
+        },
+      );
       outgoing.on("error", reject);
       outgoing.end();
     });
   }
 
   /** The KV namespace, to read or corrupt documents directly. */
-  async kv(): Promise<{ get(key: string): Promise<string | null>; put(key: string, value: string): Promise<void>; delete(key: string): Promise<void> }> {
+  async kv(): Promise<{
+    get(key: string): Promise<string | null>;
+    put(key: string, value: string): Promise<void>;
+    delete(key: string): Promise<void>;
+  }> {
     const namespace = await this.mf.getKVNamespace("ORIGINS");
-    return { get: (key) => namespace.get(key, "text"), put: (key, value) => namespace.put(key, value), delete: (key) => namespace.delete(key) };
+    return {
+      get: (key) => namespace.get(key, "text"),
+      put: (key, value) => namespace.put(key, value),
+      delete: (key) => namespace.delete(key),
+    };
   }
 
   /** Fires the cron trigger at `scheduledTime`, as Cloudflare does every minute. */

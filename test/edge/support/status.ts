@@ -1,7 +1,23 @@
 import type { EdgeWorker } from "./edge-worker.ts";
 
-export type OriginStatus = { id: string; healthy: boolean; serving: boolean; ejected: boolean; ejectedUntil: string | null; ejections: number; slowStart: number | null; effectiveWeight: number; inflight: number };
-export type StatusBody = { panic: boolean; origins: OriginStatus[]; events: { kind: string; origin?: string; detail: string }[]; retryBudget: { retriesLeft: number; exhaustedTotal: number }; problems: unknown[] };
+export type OriginStatus = {
+  id: string;
+  healthy: boolean;
+  serving: boolean;
+  ejected: boolean;
+  ejectedUntil: string | null;
+  ejections: number;
+  slowStart: number | null;
+  effectiveWeight: number;
+  inflight: number;
+};
+export type StatusBody = {
+  panic: boolean;
+  origins: OriginStatus[];
+  events: { kind: string; origin?: string; detail: string }[];
+  retryBudget: { retriesLeft: number; exhaustedTotal: number };
+  problems: unknown[];
+};
 
 /** GET /__lb/status at `now`. */
 export async function statusAt(edge: EdgeWorker, now: number): Promise<StatusBody> {

@@ -11,17 +11,34 @@ export const PARIS = "48.86,2.35,FR";
 export const TOKYO = "35.68,139.69,JP";
 export const NEW_YORK = "40.71,-74.01,US";
 
-export type PoolSpec = Omit<Pool, "origins"> & { origins: { origin: TestOrigin; id?: string; weight?: number; enabled?: boolean; basePath?: string; healthPath?: string }[] };
+export type PoolSpec = Omit<Pool, "origins"> & {
+  origins: {
+    origin: TestOrigin;
+    id?: string;
+    weight?: number;
+    enabled?: boolean;
+    basePath?: string;
+    healthPath?: string;
+  }[];
+};
 
 /** A valid origin table over test origins (each origin's id defaults to its name). */
-export function originTable(version: number, pools: PoolSpec[], extra: Partial<Omit<OriginTable, "version" | "updatedAt" | "pools">> = {}): OriginTable {
+export function originTable(
+  version: number,
+  pools: PoolSpec[],
+  extra: Partial<Omit<OriginTable, "version" | "updatedAt" | "pools">> = {},
+): OriginTable {
   return {
     version,
     updatedAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
     pools: pools.map((pool) => ({
       ...pool,
       origins: pool.origins.map((entry) => {
-        const origin: Pool["origins"][number] = { id: entry.id ?? entry.origin.name, url: entry.origin.url + (entry.basePath ?? ""), weight: entry.weight ?? 100 };
+        const origin: Pool["origins"][number] = {
+          id: entry.id ?? entry.origin.name,
+          url: entry.origin.url + (entry.basePath ?? ""),
+          weight: entry.weight ?? 100,
+        };
         if (entry.enabled !== undefined) origin.enabled = entry.enabled;
         if (entry.healthPath !== undefined) origin.healthPath = entry.healthPath;
         return origin;

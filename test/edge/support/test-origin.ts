@@ -15,13 +15,21 @@ export type OriginBehaviour = {
 };
 
 /** What the origin saw of one request. */
-export type SeenRequest = { method: string; url: string; headers: IncomingHttpHeaders; bodyBytes: number; body: string };
+export type SeenRequest = {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  bodyBytes: number;
+  body: string;
+};
 
 type Hold = { gate: Promise<void>; markStarted: () => void };
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = (): void => undefined;
-  const promise = new Promise<void>((done) => { resolve = done; });
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
   return { promise, resolve };
 }
 
@@ -35,13 +43,18 @@ export class TestOrigin {
   /** Headers of the health probes received, newest last. */
   readonly healthSeen: IncomingHttpHeaders[] = [];
   private readonly sockets = new Set<Socket>();
-  private readonly server = createServer((request, response) => { this.handle(request, response); });
+  private readonly server = createServer((request, response) => {
+    this.handle(request, response);
+  });
   private readonly wss = new WebSocketServer({ noServer: true });
   private holds: Hold[] = [];
   private listening = false;
   port = 0;
 
-  private constructor(readonly name: string, behaviour: Partial<OriginBehaviour>) {
+  private constructor(
+    readonly name: string,
+    behaviour: Partial<OriginBehaviour>,
+  ) {
     this.behaviour = { status: 200, delayMs: 0, healthStatus: 200, healthSequence: [], ...behaviour };
     this.server.keepAliveTimeout = 1000;
     this.server.on("connection", (socket) => {
@@ -50,7 +63,9 @@ export class TestOrigin {
     });
     this.server.on("upgrade", (request: IncomingMessage, socket: Socket, head: Buffer) => {
       this.wss.handleUpgrade(request, socket, head, (ws) => {
-        ws.on("message", (data: Buffer) => { ws.send(`${this.name}:${data.toString()}`); });
+        ws.on("message", (data: Buffer) => {
+          ws.send(`${this.name}:${data.toString()}`);
+        });
       });
     });
   }
@@ -79,7 +94,11 @@ export class TestOrigin {
   async refuse(): Promise<void> {
     if (!this.listening) return;
     this.listening = false;
-    const closed = new Promise<void>((resolve) => { this.server.close(() => { resolve(); }); });
+    const closed = new Promise<void>((resolve) => {
+      this.server.close(() => {
+        resolve();
+      });
+    });
     for (const socket of this.sockets) socket.destroy();
     await closed;
   }
@@ -122,7 +141,13 @@ export class TestOrigin {
       }
       this.hits++;
       const body = Buffer.concat(chunks).toString("utf8");
-      this.seen.push({ method: request.method ?? "", url: request.url ?? "", headers: request.headers, bodyBytes: Buffer.concat(chunks).length, body });
+      this.seen.push({
+        method: request.method ?? "",
+        url: request.url ?? "",
+        headers: request.headers,
+        bodyBytes: Buffer.concat(chunks).length,
+        body,
+      });
       if (this.seen.length > 500) this.seen.shift();
       const hold = this.holds.shift();
       if (hold) {
@@ -133,8 +158,21 @@ export class TestOrigin {
         return;
       }
       const answer = (): void => {
-        response.writeHead(this.behaviour.status, { "content-type": "application/json", "x-origin": this.name, connection: "keep-alive, x-custom-hop", "keep-alive": "timeout=5", "x-custom-hop": "drop-me" });
-        response.end(JSON.stringify({ origin: this.name, method: request.method, url: request.url, bodyBytes: body.length }));
+        response.writeHead(this.behaviour.status, {
+          "content-type": "application/json",
+          "x-origin": this.name,
+          connection: "keep-alive, x-custom-hop",
+          "keep-alive": "timeout=5",
+          "x-custom-hop": "drop-me",
+        });
+        response.end(
+          JSON.stringify({
+            origin: this.name,
+            method: request.method,
+            url: request.url,
+            bodyBytes: body.length,
+          }),
+        );
       };
       if (this.behaviour.delayMs > 0) setTimeout(answer, this.behaviour.delayMs);
       else answer();

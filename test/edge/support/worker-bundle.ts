@@ -9,11 +9,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const files = await Promise.all(entries.map(async (entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") ? [full] : [];
-  }));
+  const files = await Promise.all(
+    entries.map(async (entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return sourceFiles(full);
+      return entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") ? [full] : [];
+    }),
+  );
   return files.flat().sort();
 }
 
@@ -24,16 +26,31 @@ let bundled: Promise<string> | null = null;
 export function workerBundle(): Promise<string> {
   bundled ??= (async () => {
     const hash = createHash("sha256");
-    for (const file of [...(await sourceFiles(path.join(root, "edge"))), ...(await sourceFiles(path.join(root, "contracts")))]) {
+    for (const file of [
+      ...(await sourceFiles(path.join(root, "edge"))),
+      ...(await sourceFiles(path.join(root, "contracts"))),
+    ]) {
       hash.update(file).update(await readFile(file));
     }
-    const lock = JSON.parse(await readFile(path.join(root, "package-lock.json"), "utf8")) as { packages?: Record<string, unknown> };
+    const lock = JSON.parse(await readFile(path.join(root, "package-lock.json"), "utf8")) as {
+      packages?: Record<string, unknown>;
+    };
     hash.update(JSON.stringify(lock.packages?.["node_modules/itty-router"] ?? null));
     const dir = path.join(root, "node_modules/.cache/headroom-edge");
     const file = path.join(dir, `worker-${hash.digest("hex").slice(0, 16)}.mjs`);
     if (existsSync(file)) return file;
     await mkdir(dir, { recursive: true });
-    const result = await build({ entryPoints: [path.join(root, "edge/index.ts")], bundle: true, format: "esm", platform: "neutral", target: "es2022", conditions: ["workerd", "worker", "browser"], mainFields: ["module", "main"], write: false, logLevel: "silent" });
+    const result = await build({
+      entryPoints: [path.join(root, "edge/index.ts")],
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      target: "es2022",
+      conditions: ["workerd", "worker", "browser"],
+      mainFields: ["module", "main"],
+      write: false,
+      logLevel: "silent",
+    });
     const output = result.outputFiles[0];
     if (!output) throw new Error("esbuild produced no output for edge/index.ts");
     const temp = `${file}.${process.pid}.tmp`;

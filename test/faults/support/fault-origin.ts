@@ -7,7 +7,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** One call the scale webhook received. */
-export type ScaleCall = { decisionId: string; desired: number; body: string; signature: string | undefined; applied: boolean };
+export type ScaleCall = {
+  decisionId: string;
+  desired: number;
+  body: string;
+  signature: string | undefined;
+  applied: boolean;
+};
 
 /** A request the test holds. `release()` answers it: a /metrics page with the counters as they
  * were when the request arrived (an answer delayed on the way), a scale call by carrying it out
@@ -29,7 +35,12 @@ export type FaultOrigin = {
 };
 
 /** Starts the origin on a free loopback port with `replicas` serving, each worth `rpsPerReplica`. */
-export async function startFaultOrigin(options: { rps: number; replicas: number; rpsPerReplica: number; now?: () => number }): Promise<FaultOrigin> {
+export async function startFaultOrigin(options: {
+  rps: number;
+  replicas: number;
+  rpsPerReplica: number;
+  now?: () => number;
+}): Promise<FaultOrigin> {
   const now = options.now ?? Date.now;
   const startedAt = now();
   let replicas = options.replicas;
@@ -68,7 +79,13 @@ export async function startFaultOrigin(options: { rps: number; replicas: number;
       replicas = desired;
     }
     const signature = headers["x-headroom-signature"];
-    calls.push({ decisionId, desired, body, signature: typeof signature === "string" ? signature : undefined, applied: first });
+    calls.push({
+      decisionId,
+      desired,
+      body,
+      signature: typeof signature === "string" ? signature : undefined,
+      applied: first,
+    });
     return [200, { replicas: applied.get(decisionId) }];
   };
 
@@ -80,7 +97,9 @@ export async function startFaultOrigin(options: { rps: number; replicas: number;
       seen.push({ path, headers: req.headers });
       const send = (status: number, body: unknown) => {
         if (res.destroyed) return;
-        res.writeHead(status, { "content-type": typeof body === "string" ? "text/plain; version=0.0.4" : "application/json" });
+        res.writeHead(status, {
+          "content-type": typeof body === "string" ? "text/plain; version=0.0.4" : "application/json",
+        });
         res.end(typeof body === "string" ? body : JSON.stringify(body));
       };
       const page = path === "/metrics" ? metrics() : null;
@@ -109,7 +128,16 @@ export async function startFaultOrigin(options: { rps: number; replicas: number;
     replicas: () => replicas,
     calls,
     seen,
-    holdNext: (pattern) => new Promise((resolve) => { holds.push({ pattern, arrived: resolve }); }),
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }),
+    holdNext: (pattern) =>
+      new Promise((resolve) => {
+        holds.push({ pattern, arrived: resolve });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 }

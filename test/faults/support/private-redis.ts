@@ -42,15 +42,30 @@ export async function startPrivateRedis(options: { persistent: boolean }): Promi
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
   let output = "";
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--daemonize", "no",
-    ...(options.persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"])];
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--daemonize",
+    "no",
+    ...(options.persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]),
+  ];
   const handle: PrivateRedis = {
-    url, port, dir,
+    url,
+    port,
+    dir,
     async start() {
       if (child) throw new Error("the private Redis is already running");
       const started = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
       child = started;
-      const collect = (chunk: Buffer) => { output = (output + chunk.toString("utf8")).slice(-2000); };
+      const collect = (chunk: Buffer) => {
+        output = (output + chunk.toString("utf8")).slice(-2000);
+      };
       started.stdout.on("data", collect);
       started.stderr.on("data", collect);
       await waitForPing(url, started, () => output);
@@ -78,15 +93,24 @@ export async function startPrivateRedis(options: { persistent: boolean }): Promi
 async function waitForPing(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}: ${output()}`);
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+    if (child.exitCode !== null)
+      throw new Error(`redis-server exited with code ${child.exitCode}: ${output()}`);
+    const redis = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      enableOfflineQueue: false,
+    });
     redis.on("error", () => undefined);
     try {
       await redis.connect();
       await redis.ping();
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`redis-server on ${url} did not answer within 10 s: ${String(error)} ${output()}`, { cause: error });
+      if (Date.now() > deadline)
+        throw new Error(`redis-server on ${url} did not answer within 10 s: ${String(error)} ${output()}`, {
+          cause: error,
+        });
     } finally {
       redis.disconnect();
     }

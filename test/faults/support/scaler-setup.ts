@@ -16,22 +16,49 @@ export function faultTable(originUrl: string, now: number): OriginTable {
     version: 1,
     updatedAt: new Date(now).toISOString(),
     pools: [
-      { name: "eu-west", location: { lat: 50, lon: 8 }, fallback: "us-east", origins: [{ id: "eu-1", url: originUrl, weight: 100 }] },
-      { name: "us-east", location: { lat: 39, lon: -77 }, origins: [{ id: "us-1", url: "http://127.0.0.1:9", weight: 100 }] },
+      {
+        name: "eu-west",
+        location: { lat: 50, lon: 8 },
+        fallback: "us-east",
+        origins: [{ id: "eu-1", url: originUrl, weight: 100 }],
+      },
+      {
+        name: "us-east",
+        location: { lat: 39, lon: -77 },
+        origins: [{ id: "us-1", url: "http://127.0.0.1:9", weight: 100 }],
+      },
     ],
   };
 }
 
 /** Writes the scaler's configuration: eu-1 resized through the origin's webhook. */
-export async function writeScalerConfig(dir: string, options: { adminUrl: string; webhookUrl: string; lockSeconds: number; webhookSecretEnv?: string }): Promise<string> {
+export async function writeScalerConfig(
+  dir: string,
+  options: { adminUrl: string; webhookUrl: string; lockSeconds: number; webhookSecretEnv?: string },
+): Promise<string> {
   const file = path.join(dir, "scaler.json");
-  await writeFile(file, JSON.stringify({
-    intervalSeconds: 1,
-    staleAfterSeconds: 60,
-    weights: { kind: "worker-admin", url: options.adminUrl, tokenEnv: "LB_ADMIN_TOKEN" },
-    jobs: { attempts: 5, backoffMs: 200, concurrency: 2, lockSeconds: options.lockSeconds },
-    origins: { "eu-1": { rpsPerReplica: 100, minReplicas: 1, maxReplicas: 20, bootSeconds: 120, provider: { kind: "webhook", url: options.webhookUrl, ...(options.webhookSecretEnv !== undefined ? { secretEnv: options.webhookSecretEnv } : {}) } } },
-  }));
+  await writeFile(
+    file,
+    JSON.stringify({
+      intervalSeconds: 1,
+      staleAfterSeconds: 60,
+      weights: { kind: "worker-admin", url: options.adminUrl, tokenEnv: "LB_ADMIN_TOKEN" },
+      jobs: { attempts: 5, backoffMs: 200, concurrency: 2, lockSeconds: options.lockSeconds },
+      origins: {
+        "eu-1": {
+          rpsPerReplica: 100,
+          minReplicas: 1,
+          maxReplicas: 20,
+          bootSeconds: 120,
+          provider: {
+            kind: "webhook",
+            url: options.webhookUrl,
+            ...(options.webhookSecretEnv !== undefined ? { secretEnv: options.webhookSecretEnv } : {}),
+          },
+        },
+      },
+    }),
+  );
   return file;
 }
 
@@ -39,12 +66,24 @@ export async function writeScalerConfig(dir: string, options: { adminUrl: string
  * of 150 rps rising to 600 rps in 5 minutes, so the scaler's first evaluation scales eu-1 out to
  * 10 replicas, ready (2-minute boot) before the load arrives. With `observed`, the capacity sample
  * and observed rps are written too (when no predictor scrapes the origin). */
-export async function seedScaleOut(redis: Redis, prefix: string, now: number, observed: boolean): Promise<void> {
+export async function seedScaleOut(
+  redis: Redis,
+  prefix: string,
+  now: number,
+  observed: boolean,
+): Promise<void> {
   const keys = redisKeys(prefix);
   await redis.hset(keys.slos, "eu-west", JSON.stringify(sloOf("eu-west")));
-  await redis.set(keys.forecast("eu-1", "rps"), JSON.stringify(forecastOf("eu-1", now, 60, 60, (t) => (t < now + 5 * 60_000 ? 150 : 600))));
+  await redis.set(
+    keys.forecast("eu-1", "rps"),
+    JSON.stringify(forecastOf("eu-1", now, 60, 60, (t) => (t < now + 5 * 60_000 ? 150 : 600))),
+  );
   if (!observed) return;
-  await redis.zadd(keys.capacity("eu-1"), now, JSON.stringify({ at: new Date(now).toISOString(), replicas: 3, capacityRps: 300 }));
+  await redis.zadd(
+    keys.capacity("eu-1"),
+    now,
+    JSON.stringify({ at: new Date(now).toISOString(), replicas: 3, capacityRps: 300 }),
+  );
   await redis.zadd(keys.series("eu-1", "rps"), now, encodeSeriesMember(now, 150));
 }
 
@@ -56,7 +95,11 @@ export async function readDecisions(redis: Redis, prefix: string): Promise<Decis
 
 /** Bounded polling of state that another process changes: resolves with the first truthy value
  * of `probe`, or fails naming `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -24,12 +24,21 @@ export type ServiceProcess = {
 
 /** Starts `tsx <script> ...args` in the project root with `env` added to this process's;
  * `preload` modules (TypeScript, test fixtures) are imported before the script. */
-export function startService(script: string, args: readonly string[], env: Record<string, string>, preload: readonly string[] = []): ServiceProcess {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...preload.flatMap((file) => ["--import", `./${file}`]), script, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+export function startService(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  preload: readonly string[] = [],
+): ServiceProcess {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", ...preload.flatMap((file) => ["--import", `./${file}`]), script, ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let text = "";
   const waiters = new Set<() => void>();
   const collect = (chunk: Buffer) => {
@@ -38,7 +47,9 @@ export function startService(script: string, args: readonly string[], env: Recor
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
-  child.on("exit", () => { for (const wake of waiters) wake(); });
+  child.on("exit", () => {
+    for (const wake of waiters) wake();
+  });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${script}`);
   const running = () => child.exitCode === null && child.signalCode === null;
@@ -50,10 +61,28 @@ export function startService(script: string, args: readonly string[], env: Recor
       return new Promise((resolve, reject) => {
         const check = () => {
           const match = pattern.exec(text);
-          if (match) finish(() => { resolve(match); });
-          else if (!running()) finish(() => { reject(new Error(`${script} exited (${String(child.exitCode ?? child.signalCode)}) before printing ${String(pattern)}; its output:\n${text.slice(-3000)}`)); });
+          if (match)
+            finish(() => {
+              resolve(match);
+            });
+          else if (!running())
+            finish(() => {
+              reject(
+                new Error(
+                  `${script} exited (${String(child.exitCode ?? child.signalCode)}) before printing ${String(pattern)}; its output:\n${text.slice(-3000)}`,
+                ),
+              );
+            });
         };
-        const timer = setTimeout(() => { finish(() => { reject(new Error(`${script} did not print ${String(pattern)} within ${timeoutMs} ms; its output:\n${text.slice(-3000)}`)); }); }, timeoutMs);
+        const timer = setTimeout(() => {
+          finish(() => {
+            reject(
+              new Error(
+                `${script} did not print ${String(pattern)} within ${timeoutMs} ms; its output:\n${text.slice(-3000)}`,
+              ),
+            );
+          });
+        }, timeoutMs);
         const finish = (settle: () => void) => {
           clearTimeout(timer);
           waiters.delete(check);

@@ -6,15 +6,52 @@ export const VALID_DOCUMENTS = {
     version: 3,
     updatedAt: "2026-01-01T00:00:00.000Z",
     pools: [
-      { name: "eu", location: { lat: 50.11, lon: 8.68 }, countries: ["DE", "FR"], fallback: "us", minHealthy: 1, origins: [{ id: "eu-1", url: "http://127.0.0.1:9/base", weight: 100 }, { id: "eu-2", url: "https://eu-2.example.com", weight: 50, enabled: true, healthPath: "/healthz" }] },
-      { name: "us", location: { lat: 39.04, lon: -77.49 }, origins: [{ id: "us-1", url: "http://127.0.0.1:10", weight: 1 }] },
+      {
+        name: "eu",
+        location: { lat: 50.11, lon: 8.68 },
+        countries: ["DE", "FR"],
+        fallback: "us",
+        minHealthy: 1,
+        origins: [
+          { id: "eu-1", url: "http://127.0.0.1:9/base", weight: 100 },
+          { id: "eu-2", url: "https://eu-2.example.com", weight: 50, enabled: true, healthPath: "/healthz" },
+        ],
+      },
+      {
+        name: "us",
+        location: { lat: 39.04, lon: -77.49 },
+        origins: [{ id: "us-1", url: "http://127.0.0.1:10", weight: 1 }],
+      },
     ],
     affinity: { by: "cookie", name: "sticky", ttlSeconds: 600 },
     timeoutMs: 5000,
-    resilience: { ejection: { consecutiveFailures: 3 }, retry: { maxAttempts: 2 }, rateLimit: { requestsPerSecond: 5, burst: 10, by: "header", header: "x-client" } },
+    resilience: {
+      ejection: { consecutiveFailures: 3 },
+      retry: { maxAttempts: 2 },
+      rateLimit: { requestsPerSecond: 5, burst: 10, by: "header", header: "x-client" },
+    },
   },
-  weights: { version: 3, updatedAt: "2026-01-01T00:00:00.000Z", expiresAt: "2026-01-01T01:00:00.000Z", factors: { "eu-1": 2, "us-1": 0 }, spill: { eu: 0.25 }, reason: "forecast peak" },
-  health: { checkedAt: "2026-01-01T00:00:00.000Z", origins: { "eu-1": { healthy: false, status: 503, rttMs: 12.5, error: "answered 503", consecutiveFailures: 3, consecutiveSuccesses: 0 } } },
+  weights: {
+    version: 3,
+    updatedAt: "2026-01-01T00:00:00.000Z",
+    expiresAt: "2026-01-01T01:00:00.000Z",
+    factors: { "eu-1": 2, "us-1": 0 },
+    spill: { eu: 0.25 },
+    reason: "forecast peak",
+  },
+  health: {
+    checkedAt: "2026-01-01T00:00:00.000Z",
+    origins: {
+      "eu-1": {
+        healthy: false,
+        status: 503,
+        rttMs: 12.5,
+        error: "answered 503",
+        consecutiveFailures: 3,
+        consecutiveSuccesses: 0,
+      },
+    },
+  },
 } as const;
 
 export type DocumentKind = keyof typeof VALID_DOCUMENTS;
@@ -25,7 +62,8 @@ type Path = (string | number)[];
 function pathsOf(value: Json, prefix: Path = []): Path[] {
   const out: Path[] = [prefix];
   if (Array.isArray(value)) value.forEach((item, k) => out.push(...pathsOf(item, [...prefix, k])));
-  else if (value !== null && typeof value === "object") for (const [key, item] of Object.entries(value)) out.push(...pathsOf(item, [...prefix, key]));
+  else if (value !== null && typeof value === "object")
+    for (const [key, item] of Object.entries(value)) out.push(...pathsOf(item, [...prefix, key]));
   return out;
 }
 
@@ -55,18 +93,44 @@ function apply(root: Json, mutation: Mutation): Json {
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   op: fc.constantFrom("replace", "delete", "add", "wrap"),
   at: fc.nat(),
-  value: fc.oneof(fc.jsonValue() as fc.Arbitrary<Json>, fc.constantFrom<Json>(-1, 0, 1e308, -0.5, Number.MAX_SAFE_INTEGER + 2, "", "ftp://x", "http://user:pw@h", "../../etc", "<script>", "__proto__", [], {})),
-  key: fc.oneof(fc.constantFrom("schemaVersion", "__proto__", "constructor", "toString", ""), fc.string({ maxLength: 8 })),
+  value: fc.oneof(
+    fc.jsonValue() as fc.Arbitrary<Json>,
+    fc.constantFrom<Json>(
+      -1,
+      0,
+      1e308,
+      -0.5,
+      Number.MAX_SAFE_INTEGER + 2,
+      "",
+      "ftp://x",
+      "http://user:pw@h",
+      "../../etc",
+      "<script>",
+      "__proto__",
+      [],
+      {},
+    ),
+  ),
+  key: fc.oneof(
+    fc.constantFrom("schemaVersion", "__proto__", "constructor", "toString", ""),
+    fc.string({ maxLength: 8 }),
+  ),
 });
 
 /** JSON text of a valid document (of `kind`, or any) with 1 to 3 random mutations, sometimes
  * cut short as a truncated write would leave it. */
 export function mutatedJson(kind?: DocumentKind): fc.Arbitrary<string> {
   const kinds = kind ? fc.constant(kind) : fc.constantFrom<DocumentKind>("table", "weights", "health");
-  return fc.record({ kind: kinds, mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }), cut: fc.option(fc.nat(), { freq: 4 }) }).map(({ kind: chosen, mutations, cut }) => {
-    let value = structuredClone(VALID_DOCUMENTS[chosen]) as unknown as Json;
-    for (const m of mutations) value = apply(value, m);
-    const text = JSON.stringify(value);
-    return cut === null ? text : text.slice(0, cut % Math.max(1, text.length));
-  });
+  return fc
+    .record({
+      kind: kinds,
+      mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }),
+      cut: fc.option(fc.nat(), { freq: 4 }),
+    })
+    .map(({ kind: chosen, mutations, cut }) => {
+      let value = structuredClone(VALID_DOCUMENTS[chosen]) as unknown as Json;
+      for (const m of mutations) value = apply(value, m);
+      const text = JSON.stringify(value);
+      return cut === null ? text : text.slice(0, cut % Math.max(1, text.length));
+    });
 }

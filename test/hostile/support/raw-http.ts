@@ -57,11 +57,22 @@ export function rawExchange(port: number, text: string, timeoutMs = 3_000): Prom
  * resolves with the answer's status once its status line arrives (0 if the connection ends or
  * `timeoutMs` passes without one). An answer proves that the server did not wait for the body's
  * end; since everything sent has been read, no reset can swallow the answer. */
-export function sendUnendedBody(port: number, method: string, path: string, headers: Record<string, string>, bytes: number, timeoutMs = 5_000): Promise<number> {
+export function sendUnendedBody(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  bytes: number,
+  timeoutMs = 5_000,
+): Promise<number> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");
     const piece = Buffer.alloc(64 * 1024, 0x20);
-    const chunk = Buffer.concat([Buffer.from(`${piece.byteLength.toString(16)}\r\n`), piece, Buffer.from("\r\n")]);
+    const chunk = Buffer.concat([
+      Buffer.from(`${piece.byteLength.toString(16)}\r\n`),
+      piece,
+      Buffer.from("\r\n"),
+    ]);
     let received = "";
     let done = false;
     const finish = (): void => {
@@ -79,7 +90,16 @@ export function sendUnendedBody(port: number, method: string, path: string, head
     });
     socket.on("error", finish);
     socket.on("close", finish);
-    socket.write([`${method} ${path} HTTP/1.1`, "host: edge.test", "transfer-encoding: chunked", ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`), "", ""].join("\r\n"));
+    socket.write(
+      [
+        `${method} ${path} HTTP/1.1`,
+        "host: edge.test",
+        "transfer-encoding: chunked",
+        ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+        "",
+        "",
+      ].join("\r\n"),
+    );
     for (let sent = 0; sent < bytes; sent += piece.byteLength) socket.write(chunk);
   });
 }
