@@ -378,6 +378,39 @@ describe("scaling policy on hand-made forecasts", () => {
     expect(second.reports.filter((r) => r.includes("eu-wset") || r.includes("eu-9"))).toEqual([]);
   });
 
+  it("says once that a pool with origins configured for scaling has no SLO (as after a Redis lost its data)", () => {
+    const twoPools = tableOf([
+      { name: "eu-west", origins: [["eu-1", 100]] },
+      { name: "us-east", origins: [["us-1", 100]] },
+    ]);
+    const input = {
+      now: T0,
+      table: twoPools,
+      slos: {},
+      scaling: { "eu-1": scaling() },
+      observations: { "eu-1": { capacity: { replicas: 2 }, rps: 100 } },
+      overlay: null,
+      outcomes: {},
+      state: EMPTY_STATE,
+      tuning: DEFAULT_TUNING,
+    };
+    const first = evaluatePolicy(input);
+    expect(first.reports.filter((r) => r.includes("no SLO"))).toEqual([
+      "pool eu-west has origins configured for scaling (eu-1) but no SLO; nothing is decided for it until one is set (PUT /api/slos/eu-west, the dashboard, or the predictor's --slos-file)",
+    ]);
+    const second = evaluatePolicy({ ...input, now: T0 + 30_000, state: first.state });
+    expect(second.reports.filter((r) => r.includes("no SLO"))).toEqual([]);
+    // Once an SLO is set the notice clears, so a later loss is reported again.
+    const withSlo = evaluatePolicy({
+      ...input,
+      now: T0 + 60_000,
+      state: second.state,
+      slos: { "eu-west": sloOf("eu-west") },
+    });
+    const lostAgain = evaluatePolicy({ ...input, now: T0 + 90_000, state: withSlo.state });
+    expect(lostAgain.reports.filter((r) => r.includes("no SLO"))).toHaveLength(1);
+  });
+
   it("sizes an origin without a forecast on its observed load, and says which window no forecast covers", () => {
     const input = (leadSeconds: number, evaluationSeconds: number, now: number) => ({
       now,

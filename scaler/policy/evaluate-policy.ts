@@ -129,6 +129,15 @@ function reportStrays(input: PolicyInput, notices: NoticeBoard): void {
         `scheduled event ${event.id} is for pool ${event.pool}, which has no SLO in act or advise mode; it drives nothing until one is set`,
       );
   }
+  // The symptom of a Redis that lost its SLOs: the scaler runs, configured, and decides nothing.
+  for (const pool of input.table.pools) {
+    const configured = pool.origins.filter((origin) => input.scaling[origin.id] !== undefined);
+    if (configured.length === 0 || input.slos[pool.name] !== undefined) continue;
+    notices.report(
+      `no-slo:${pool.name}`,
+      `pool ${pool.name} has origins configured for scaling (${configured.map((o) => o.id).join(", ")}) but no SLO; nothing is decided for it until one is set (PUT /api/slos/${pool.name}, the dashboard, or the predictor's --slos-file)`,
+    );
+  }
   const origins = new Set(input.table.pools.flatMap((pool) => pool.origins.map((origin) => origin.id)));
   const strays = Object.keys(input.scaling).filter((id) => !origins.has(id));
   if (strays.length > 0)
