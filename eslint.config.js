@@ -60,8 +60,32 @@ export default tseslint.config(
           patterns: [
             { regex: "^node:", message: "edge/ and contracts/ run in workerd: no Node built-ins." },
             {
-              regex: "^(predictor|scaler|infra)/|/(predictor|scaler|infra)/",
-              message: "edge/ and contracts/ import only contracts/.",
+              regex: "^(predictor|scaler|infra|node-shared)/|/(predictor|scaler|infra|node-shared)/",
+              message: "edge/ and contracts/ import only contracts/ (node-shared/ needs Node).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The Node services' shared helpers (Redis watcher, HTTP errors, bearer check, bounded bodies):
+    // they stand below predictor/, scaler/ and infra/, so they import only contracts/ and libraries.
+    files: ["node-shared/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(predictor|scaler|infra|edge)/|/(predictor|scaler|infra|edge)/",
+              message: "node-shared/ imports only contracts/ and libraries.",
+            },
+            {
+              regex:
+                "^(?!node:)(fs|path|http|https|net|os|crypto|child_process|stream|url|util|events|zlib|readline|worker_threads)(/.*)?$",
+              message: "Use the node: prefix for Node built-ins.",
             },
           ],
         },

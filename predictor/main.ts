@@ -24,7 +24,7 @@ import { useBackend } from "./models/lstm/backend.ts";
 import { fetchText } from "./sources/fetch-text.ts";
 import { DocumentStore } from "./store/documents.ts";
 import { ForecastHistory } from "./store/forecast-history.ts";
-import { isOutageError, watchRedisConnection } from "./store/redis-connection.ts";
+import { isOutageError, watchRedisConnection } from "../node-shared/redis-connection.ts";
 import { ScrapeStateStore } from "./store/scrape-state.ts";
 import { SeriesStore } from "./store/series-store.ts";
 

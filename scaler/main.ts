@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { DEFAULT_REDIS_PREFIX, QUEUE_NAMES, ValidationError, redisKeys } from "../contracts/index.ts";
 import { loadScalerConfig } from "./config/load-config.ts";
-import { watchRedisConnection } from "./inputs/redis-connection.ts";
+import { watchRedisConnection } from "../node-shared/redis-connection.ts";
 import { scalerKeys } from "./inputs/scaler-keys.ts";
 import { startScalerService } from "./jobs/scaler-service.ts";
 import { startStatusServer } from "./http/status-server.ts";

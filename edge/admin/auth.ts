@@ -1,4 +1,4 @@
-import { bearerToken } from "./bearer-token.ts";
+import { bearerToken } from "../../contracts/bearer-token.ts";
 
 const encoder = new TextEncoder();
 

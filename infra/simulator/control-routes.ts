@@ -2,19 +2,24 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseJsonText, validateSimScaleRequest } from "../../contracts/index.ts";
 import type { Validated } from "../../contracts/index.ts";
 import { validateFault } from "./fault.ts";
-import { hasBearerToken, MAX_BODY_BYTES, readBody, sendError, sendJson } from "./http-io.ts";
+import { checkBearer } from "../../node-shared/bearer-auth.ts";
+import { readBoundedText } from "../../node-shared/bounded-body.ts";
+import { PayloadTooLarge } from "../../node-shared/http-error.ts";
+import { MAX_BODY_BYTES, sendError, sendJson } from "./http-io.ts";
 import type { SimulatedOrigin } from "./simulated-origin.ts";
 
 async function readJson(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<Validated<unknown> | null> {
-  const text = await readBody(request);
-  if (text === null) {
-    sendError(response, 413, `body larger than ${MAX_BODY_BYTES} bytes`);
+  try {
+    const tooLarge = () => new PayloadTooLarge(`body larger than ${MAX_BODY_BYTES} bytes`);
+    return parseJsonText(await readBoundedText(request, MAX_BODY_BYTES, tooLarge));
+  } catch (error) {
+    if (!(error instanceof PayloadTooLarge)) throw error;
+    sendError(response, error.status, error.message);
     return null;
   }
-  return parseJsonText(text);
 }
 
 /** Serves `/__sim/scale` and `/__sim/fault` (GET reads, POST changes); with a control token set,
@@ -26,7 +31,7 @@ export async function handleControl(
   response: ServerResponse,
   controlToken: string | undefined,
 ): Promise<void> {
-  if (controlToken !== undefined && !hasBearerToken(request, controlToken)) {
+  if (controlToken !== undefined && checkBearer(request.headers.authorization, controlToken) !== "valid") {
     sendError(
       response,
       401,

@@ -1,18 +1,15 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-import { HttpError } from "./http-error.ts";
+import { checkBearer } from "../../node-shared/bearer-auth.ts";
+import { Forbidden, Unauthorized } from "../../node-shared/http-error.ts";
 
-/** Checks `Authorization: Bearer <token>` against the admin token in constant time (both sides
- * hashed first, so neither their contents nor their lengths leak through timing). */
+/** Lets a write in only with `Authorization: Bearer <admin token>` (checked in constant time by
+ * node-shared/bearer-auth.ts); 403 when this predictor has no admin token at all. */
 export function requireAdmin(request: Request, adminToken: string | null): void {
   if (adminToken === null)
-    throw new HttpError(
-      403,
+    throw new Forbidden(
       "writes are disabled: the predictor has no admin token configured (PREDICTOR_ADMIN_TOKEN)",
     );
-  const header = request.headers.get("authorization") ?? "";
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  if (!match) throw new HttpError(401, "missing bearer token: send Authorization: Bearer <admin token>");
-  const digest = (text: string) => createHash("sha256").update(text).digest();
-  if (!timingSafeEqual(digest(match[1] ?? ""), digest(adminToken)))
-    throw new HttpError(401, "invalid admin token");
+  const check = checkBearer(request.headers.get("authorization"), adminToken);
+  if (check === "missing")
+    throw new Unauthorized("missing bearer token: send Authorization: Bearer <admin token>");
+  if (check === "wrong") throw new Unauthorized("invalid admin token");
 }

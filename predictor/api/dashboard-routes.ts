@@ -5,7 +5,7 @@ import type { DocumentStore } from "../store/documents.ts";
 import type { ForecastHistory } from "../store/forecast-history.ts";
 import type { SeriesStore } from "../store/series-store.ts";
 import type { EdgeClient } from "./edge-client.ts";
-import { HttpError } from "./http-error.ts";
+import { NotFound, ServiceUnavailable } from "../../node-shared/http-error.ts";
 import { integerParam, onlyParams, rejectIssues, seriesFilter } from "./query-params.ts";
 
 /** What the dashboard's routes read, besides the stores every route has. */
@@ -67,7 +67,7 @@ export function addDashboardRoutes(router: RouterType<IRequest, []>, context: Da
     })
     .get("/api/forecast-history", async (request) => {
       const history = context.history;
-      if (!history) throw new HttpError(404, "this predictor keeps no forecast history");
+      if (!history) throw new NotFound("this predictor keeps no forecast history");
       const issues: ValidationIssue[] = [];
       onlyParams(request.query, ["origin", "metric", "minutes"], issues);
       const filter = seriesFilter(request.query, issues);
@@ -103,8 +103,7 @@ export function addDashboardRoutes(router: RouterType<IRequest, []>, context: Da
 
 function requireEdge(context: DashboardContext): EdgeClient {
   if (!context.edge)
-    throw new HttpError(
-      503,
+    throw new ServiceUnavailable(
       "no edge is configured: start the predictor with --edge-url and --edge-token (PREDICTOR_EDGE_URL, PREDICTOR_EDGE_TOKEN)",
     );
   return context.edge;

@@ -1,5 +1,5 @@
-import { readBoundedText } from "../sources/bounded-body.ts";
-import { HttpError } from "./http-error.ts";
+import { readBoundedText } from "../../node-shared/bounded-body.ts";
+import { BadGateway, GatewayTimeout } from "../../node-shared/http-error.ts";
 
 /** The Worker admin documents the dashboard shows. */
 export type EdgeDocument = "status" | "table";
@@ -44,40 +44,36 @@ export function edgeClient(options: EdgeClientOptions): EdgeClient {
       });
     } catch (error) {
       if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
-        throw new HttpError(
-          504,
+        throw new GatewayTimeout(
           `the edge did not answer GET /__lb/${document} within ${timeoutMs} ms (${options.url})`,
         );
-      throw new HttpError(502, `cannot reach the edge at ${options.url}: ${describeFetchError(error)}`);
+      throw new BadGateway(`cannot reach the edge at ${options.url}: ${describeFetchError(error)}`);
     }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
-      throw new HttpError(
-        502,
+      throw new BadGateway(
         `the edge refused the predictor's token (${response.status}): PREDICTOR_EDGE_TOKEN must be the Worker's ADMIN_TOKEN`,
       );
     }
     if (response.status === 404) {
       await response.body?.cancel();
-      throw new HttpError(
-        502,
+      throw new BadGateway(
         `the edge answered 404 for /__lb/${document}: is ADMIN_TOKEN set on the Worker at ${options.url}?`,
       );
     }
     const text = await readLimited(response, maxBytes, document);
     if (!response.ok)
-      throw new HttpError(
-        502,
+      throw new BadGateway(
         `the edge answered ${response.status} for /__lb/${document}: ${text.slice(0, 200)}`,
       );
     let value: unknown;
     try {
       value = JSON.parse(text) as unknown;
     } catch {
-      throw new HttpError(502, `the edge's /__lb/${document} is not JSON: ${text.slice(0, 120)}`);
+      throw new BadGateway(`the edge's /__lb/${document} is not JSON: ${text.slice(0, 120)}`);
     }
     if (typeof value !== "object" || value === null || Array.isArray(value))
-      throw new HttpError(502, `the edge's /__lb/${document} is not a JSON object`);
+      throw new BadGateway(`the edge's /__lb/${document} is not a JSON object`);
     return value;
   }
 
@@ -101,7 +97,7 @@ function readLimited(response: Response, maxBytes: number, document: EdgeDocumen
   return readBoundedText(
     response.body,
     maxBytes,
-    () => new HttpError(502, `the edge's /__lb/${document} is larger than ${maxBytes} bytes`),
+    () => new BadGateway(`the edge's /__lb/${document} is larger than ${maxBytes} bytes`),
   );
 }
 

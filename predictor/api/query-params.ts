@@ -1,6 +1,6 @@
 import type { MetricName, ValidationIssue } from "../../contracts/index.ts";
 import { METRICS, ORIGIN_ID_PATTERN, POOL_NAME_PATTERN } from "../../contracts/index.ts";
-import { HttpError } from "./http-error.ts";
+import { BadRequest } from "../../node-shared/http-error.ts";
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -74,7 +74,7 @@ export function onlyParams(query: Query, names: readonly string[], issues: Valid
 
 /** Throws a 400 with every collected issue, if any. */
 export function rejectIssues(issues: ValidationIssue[]): void {
-  if (issues.length > 0) throw new HttpError(400, "invalid query parameters", issues);
+  if (issues.length > 0) throw new BadRequest("invalid query parameters", issues);
 }
 
 function single(query: Query, name: string, issues: ValidationIssue[]): string | undefined {

@@ -1,4 +1,3 @@
-import { readBoundedText } from "../sources/bounded-body.ts";
 import type { IRequest } from "itty-router";
 import { Router } from "itty-router";
 import type { ValidationIssue } from "../../contracts/index.ts";
@@ -11,11 +10,20 @@ import {
 import type { DocumentStore } from "../store/documents.ts";
 import type { ForecastHistory } from "../store/forecast-history.ts";
 import type { SeriesStore } from "../store/series-store.ts";
+import { readBoundedText } from "../../node-shared/bounded-body.ts";
+import {
+  BadRequest,
+  Conflict,
+  HttpError,
+  InternalError,
+  MethodNotAllowed,
+  NotFound,
+  PayloadTooLarge,
+} from "../../node-shared/http-error.ts";
 import { requireAdmin } from "./admin-token.ts";
 import { addDashboardRoutes } from "./dashboard-routes.ts";
 import { decisionFilter } from "./decision-params.ts";
 import type { EdgeClient } from "./edge-client.ts";
-import { HttpError } from "./http-error.ts";
 import { predictorMetrics } from "./metrics-text.ts";
 import { integerParam, onlyParams, poolFilter, rejectIssues, seriesFilter } from "./query-params.ts";
 
@@ -44,8 +52,7 @@ export function apiRouter(context: ApiContext) {
   const router = Router<IRequest, []>({
     catch: (error: unknown) => {
       if (error instanceof HttpError) return error.toResponse();
-      return new HttpError(
-        500,
+      return new InternalError(
         `internal error: ${error instanceof Error ? error.message : String(error)}`,
       ).toResponse();
     },
@@ -102,7 +109,7 @@ export function apiRouter(context: ApiContext) {
     .get("/api/slos", async () => Response.json({ slos: (await context.documents.readSlos()).slos }))
     .put("/api/slos/:pool", async (request) => {
       const checked = validateSlo(await adminJsonBody(request, context), request.params.pool ?? "");
-      if (!checked.ok) throw new HttpError(400, "invalid SLO", checked.issues);
+      if (!checked.ok) throw new BadRequest("invalid SLO", checked.issues);
       await context.documents.writeSlo(checked.value);
       return Response.json({ slo: checked.value });
     })
@@ -116,17 +123,17 @@ export function apiRouter(context: ApiContext) {
     })
     .put("/api/events/:id", async (request) => {
       const checked = validateScheduledEvent(await adminJsonBody(request, context), request.params.id ?? "");
-      if (!checked.ok) throw new HttpError(400, "invalid scheduled event", checked.issues);
+      if (!checked.ok) throw new BadRequest("invalid scheduled event", checked.issues);
       const now = context.now();
       if (Date.parse(checked.value.end) <= now)
-        throw new HttpError(400, "invalid scheduled event", [
+        throw new BadRequest("invalid scheduled event", [
           { path: "end", message: `must be in the future (it is ${new Date(now).toISOString()} now)` },
         ]);
       try {
         const { replaced } = await context.documents.writeEvent(checked.value, now);
         return Response.json({ event: checked.value, replaced }, { status: replaced ? 200 : 201 });
       } catch (error) {
-        if (error instanceof ValidationError) throw new HttpError(409, error.message, error.issues);
+        if (error instanceof ValidationError) throw new Conflict(error.message, error.issues);
         throw error;
       }
     })
@@ -134,7 +141,7 @@ export function apiRouter(context: ApiContext) {
       requireAdmin(request, context.adminToken);
       const id = request.params.id ?? "";
       const { deleted, event } = await context.documents.deleteEvent(id);
-      if (!deleted) throw new HttpError(404, `no scheduled event ${id}`);
+      if (!deleted) throw new NotFound(`no scheduled event ${id}`);
       return Response.json({ deleted: id, event });
     })
     .get("/api/decisions", async (request) => {
@@ -172,13 +179,11 @@ export function apiRouter(context: ApiContext) {
       ),
     ];
     if (methods.length > 0)
-      throw new HttpError(
-        405,
+      throw new MethodNotAllowed(
         `${request.method} is not allowed on ${pathname} (it takes ${methods.join(", ")})`,
-        undefined,
-        { allow: methods.join(", ") },
+        methods,
       );
-    throw new HttpError(404, "no such API route");
+    throw new NotFound("no such API route");
   });
   return router;
 }
@@ -191,7 +196,7 @@ async function adminJsonBody(
 ): Promise<unknown> {
   requireAdmin(request, context.adminToken);
   const body = parseJsonText(await readBody(request, context.maxBodyBytes));
-  if (!body.ok) throw new HttpError(400, "the body is not JSON", body.issues);
+  if (!body.ok) throw new BadRequest("the body is not JSON", body.issues);
   return body.value;
 }
 
@@ -199,10 +204,10 @@ async function adminJsonBody(
 export async function readBody(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit)
-    throw new HttpError(413, `request body of ${declared} bytes exceeds the ${limit}-byte limit`);
+    throw new PayloadTooLarge(`request body of ${declared} bytes exceeds the ${limit}-byte limit`);
   return readBoundedText(
     request.body,
     limit,
-    () => new HttpError(413, `request body exceeds the ${limit}-byte limit`),
+    () => new PayloadTooLarge(`request body exceeds the ${limit}-byte limit`),
   );
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import { Readable } from "node:stream";
-import { HttpError } from "./http-error.ts";
+import { BadRequest, MethodNotAllowed, NotFound, PayloadTooLarge } from "../../node-shared/http-error.ts";
 
 /** Answers a request, or null to let the next handler try (the dashboard's static files). */
 export type FetchHandler = (request: Request) => Promise<Response | null>;
@@ -36,8 +36,7 @@ async function handle(
     req.resume();
     await send(
       res,
-      new HttpError(
-        413,
+      new PayloadTooLarge(
         `request body of ${declared} bytes exceeds the ${options.maxBodyBytes}-byte limit`,
       ).toResponse(),
     );
@@ -50,15 +49,10 @@ async function handle(
     // A request the Fetch API cannot represent (TRACE, CONNECT, TRACK) is the client's error.
     req.resume();
     const method = req.method ?? "";
-    await send(
-      res,
-      new HttpError(
-        UNSUPPORTED_METHODS.has(method.toUpperCase()) ? 405 : 400,
-        UNSUPPORTED_METHODS.has(method.toUpperCase())
-          ? `method ${method} is not allowed`
-          : `malformed request: ${error instanceof Error ? error.message : String(error)}`,
-      ).toResponse(),
-    );
+    const refusal = UNSUPPORTED_METHODS.has(method.toUpperCase())
+      ? new MethodNotAllowed(`method ${method} is not allowed`)
+      : new BadRequest(`malformed request: ${error instanceof Error ? error.message : String(error)}`);
+    await send(res, refusal.toResponse());
     return;
   }
   const path = new URL(request.url).pathname;
@@ -66,7 +60,7 @@ async function handle(
   if (path === "/api" || path.startsWith("/api/") || path === "/metrics")
     response = await options.api(request);
   else if (options.staticFiles) response = await options.staticFiles(request);
-  await send(res, response ?? new HttpError(404, "not found").toResponse());
+  await send(res, response ?? new NotFound().toResponse());
 }
 
 /** Methods that a fetch Request refuses to carry. */

@@ -1,4 +1,4 @@
-import { readBoundedText } from "./bounded-body.ts";
+import { readBoundedText } from "../../node-shared/bounded-body.ts";
 
 /** Fetches a text document over HTTP(S) for a scrape or a Prometheus query. */
 export type FetchText = (

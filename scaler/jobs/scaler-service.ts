@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { isOutageError } from "../inputs/redis-connection.ts";
+import { isOutageError } from "../../node-shared/redis-connection.ts";
 import { runApplyWeights } from "./apply-weights-job.ts";
 import { runEvaluate } from "./evaluate-job.ts";
 import type { JobContext } from "./job-context.ts";
