@@ -11,8 +11,9 @@ const originHealthSchema = v.strictObject({
     v.pipe(v.string("must be a string"), v.maxLength(1000, "must be at most 1000 characters")),
   ),
   consecutiveFailures: boundedInteger(0, Number.MAX_SAFE_INTEGER),
-  /** Extension to DESIGN.md (optional, so older readers and writers still agree): probes passed
-   * in a row, so an unhealthy origin is restored only after the rise threshold. */
+  /** An extension (docs/architecture.md, "Health report"), optional so older readers and writers
+   * still agree: probes passed in a row, so an unhealthy origin is restored only after the rise
+   * threshold. */
   consecutiveSuccesses: v.optional(boundedInteger(0, Number.MAX_SAFE_INTEGER)),
 });
 

@@ -7,7 +7,7 @@ export const EDGE_METRICS = {
   ejected: "lb_origin_ejected",
   inflight: "lb_origin_inflight",
   latencyEwma: "lb_origin_latency_ewma_seconds",
-  // Additions to DESIGN.md's list: the resilience state changes.
+  // Extensions (docs/architecture.md, "Metric names"): the resilience state changes.
   healthy: "lb_origin_healthy",
   weight: "lb_origin_effective_weight",
   ejections: "lb_ejections_total",

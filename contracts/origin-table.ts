@@ -104,7 +104,8 @@ export const originTableSchema = v.strictObject({
     }),
   ),
   timeoutMs: v.optional(boundedInteger(1, 300_000)),
-  /** Extension to DESIGN.md (optional): the edge's health, ejection, retry and overload knobs. */
+  /** An optional extension (docs/architecture.md, "Origin table"): the edge's health, ejection,
+   * retry and overload knobs. */
   resilience: v.optional(resilienceSchema),
 });
 

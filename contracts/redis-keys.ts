@@ -26,9 +26,9 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     capacity: (origin: string) => `${prefix}:capacity:${origin}`,
     /** Stream of scrape errors: fields `at`, `target`, `origin`, `error`. */
     scrapeErrors: `${prefix}:scrape-errors`,
-    /** String: the JSON ScalerHeartbeat of the last evaluation (extension to DESIGN.md). */
+    /** String: the JSON ScalerHeartbeat of the last evaluation (docs/architecture.md, "Redis keys"). */
     scalerHeartbeat: `${prefix}:scaler-heartbeat`,
-    /** Hash: event id -> JSON ScheduledEvent (extension to DESIGN.md). */
+    /** Hash: event id -> JSON ScheduledEvent (docs/architecture.md, "Redis keys"). */
     events: `${prefix}:events`,
   };
 }

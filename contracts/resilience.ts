@@ -3,8 +3,8 @@ import type { ValidationIssue } from "./validation.ts";
 import { boundedInteger, boundedNumber } from "./validation.ts";
 
 /**
- * The edge's resilience knobs: an optional block of the origin table (extension to DESIGN.md,
- * additive), so operators tune them with the table they already version, and every isolate picks
+ * The edge's resilience knobs: an optional, additive block of the origin table (docs/architecture.md,
+ * "Origin table"), so operators tune them with the table they already version, and every isolate picks
  * a change up with the table. Every field is optional; RESILIENCE_DEFAULTS fills the gaps.
  */
 export const RESILIENCE_DEFAULTS = {

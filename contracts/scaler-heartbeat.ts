@@ -5,7 +5,7 @@ import { boundedNumber, isoTimestamp, validateWith } from "./validation.ts";
 /**
  * Written by the scaler after each evaluation it completes (Redis key `scalerHeartbeat`), read
  * by the predictor so its dashboard and metrics can tell a quiet scaler from a stopped one.
- * Extension to DESIGN.md's Redis documents.
+ * An extension of the Redis documents (docs/architecture.md, "Redis keys").
  */
 export const scalerHeartbeatSchema = v.strictObject({
   /** When the last evaluation completed. */

@@ -23,7 +23,7 @@ export const eventId = v.pipe(
  * offered a load its forecast cannot know (a launch, a sale, a broadcast). Set through the
  * predictor's API or dashboard, read by the scaler, which plans for at least `expectedRps` over
  * [start, end) as it plans for a forecast, so replicas have booted when the event starts.
- * Extension to DESIGN.md's Redis documents (hash `events`, id -> JSON).
+ * An extension of the Redis documents (hash `events`, id -> JSON; docs/architecture.md, "Redis keys").
  */
 export const scheduledEventSchema = v.strictObject({
   id: eventId,

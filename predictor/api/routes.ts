@@ -45,8 +45,8 @@ export type ApiContext = {
 const MAX_POINTS = 50_000;
 
 /**
- * The predictor's JSON API (DESIGN.md): series, forecasts, SLOs and decisions. Every error,
- * thrown anywhere, leaves through the one `catch` as `{ error, issues? }`.
+ * The predictor's JSON API (docs/architecture.md, "The predictor's HTTP API"): series, forecasts,
+ * SLOs and decisions. Every error, thrown anywhere, leaves through the one `catch` as `{ error, issues? }`.
  */
 export function apiRouter(context: ApiContext) {
   const router = Router<IRequest, []>({

@@ -1,7 +1,7 @@
 import type { ModelKind } from "../../contracts/index.ts";
 import type { TrainedSelection } from "../models/types.ts";
 
-/** The backtest command's JSON contract (DESIGN.md, Commands). */
+/** The backtest command's JSON contract (docs/architecture.md, "Commands"). */
 export type BacktestReport = {
   points: number;
   stepSeconds: number;

@@ -1,5 +1,6 @@
-// A fake of the Worker's admin API for scaler tests, enforcing the same rules as DESIGN.md:
-// bearer token, whole-document writes validated (400 with issues), versions that must grow (409).
+// A fake of the Worker's admin API for scaler tests, enforcing the rules of docs/architecture.md
+// ("Admin API"): bearer token, whole-document writes validated (400 with issues), versions that must
+// grow (409).
 import type { OriginTable, WeightsOverlay } from "../../contracts/index.ts";
 import { validateWeightsOverlay } from "../../contracts/index.ts";
 import type { LoopbackServer, RecordedRequest } from "./loopback-server.ts";
