@@ -13,6 +13,12 @@ import {
   parseJsonText,
   validateWith,
 } from "../../contracts/index.ts";
+import { SERIES_CHUNK_STEPS } from "../../contracts/series-layout.ts";
+import type { GridPoint } from "./series-chunks.ts";
+import { GAP_BYTES, decodeChunk, encodeValue, planChunkWrites, storedValue } from "./series-chunks.ts";
+import { convertLegacySeries } from "./series-migration.ts";
+import type { SeriesScripts } from "./series-scripts.ts";
+import { isLegacySeries, seriesScripts } from "./series-scripts.ts";
 
 /** One observation to record: the bucket it falls in is `floor(t / step) * step`. */
 export type SeriesPoint = { origin: string; metric: MetricName; t: number; value: number };
@@ -21,13 +27,16 @@ export type SeriesPoint = { origin: string; metric: MetricName; t: number; value
 export type SeriesId = { origin: string; metric: MetricName };
 
 /**
- * The series store: one Redis sorted set per origin and metric, scored by bucket start (epoch
- * ms), at a fixed step with a retention. Writing a bucket again replaces its value (two workers
- * scraping the same step cannot double a point); a bucket never written stays a gap, read back
- * as null, never as zero.
+ * The series store: one Redis hash per origin and metric holding chunks of float32 values on the
+ * step grid (layout in contracts/series-layout.ts), with a retention. A stored point costs about
+ * four bytes (see BENCHMARKS.md); values read back rounded to float32 (7 significant digits).
+ * Writing a step again replaces its value (two workers scraping the same step cannot double a
+ * point); a step never written stays a gap, read back as null, never as zero. A series still in
+ * the sorted-set layout of older versions is converted the first time it is written or read.
  */
 export class SeriesStore {
   readonly stepMs: number;
+  private readonly scripts: SeriesScripts;
 
   constructor(
     private readonly redis: Redis,
@@ -40,6 +49,7 @@ export class SeriesStore {
     if (!(retentionSeconds >= stepSeconds))
       throw new RangeError(`retention (${retentionSeconds} s) must be at least one step (${stepSeconds} s)`);
     this.stepMs = stepSeconds * 1000;
+    this.scripts = seriesScripts(redis);
   }
 
   /** Start (epoch ms) of the bucket holding `t`. */
@@ -47,30 +57,59 @@ export class SeriesStore {
     return Math.floor(t / this.stepMs) * this.stepMs;
   }
 
-  /** Records points (non-finite values are skipped: a gap) and drops what retention has passed. */
+  /** Records points (non-finite values, and values float32 cannot hold, are skipped: a gap) and
+   * drops what retention has passed. Resolves once Redis holds every point: each series is
+   * written by one atomic script. Returns how many points were written. */
   async write(points: readonly SeriesPoint[], now: number): Promise<number> {
     const oldest = now - this.retentionSeconds * 1000;
-    const batch = this.redis.multi();
-    const touched = new Set<string>();
-    let written = 0;
+    const bySeries = new Map<string, { origin: string; metric: MetricName; points: GridPoint[] }>();
     for (const point of points) {
-      if (!Number.isFinite(point.value)) continue;
       const t = this.bucketOf(point.t);
-      if (t < oldest) continue;
-      const key = this.keys.series(point.origin, point.metric);
-      batch.zremrangebyscore(key, t, t).zadd(key, t, encodeSeriesMember(t, point.value));
-      touched.add(`${point.origin}/${point.metric}`);
-      written++;
+      if (t < oldest || !encodeValue(point.value)) continue;
+      const id = `${point.origin}/${point.metric}`;
+      const series = bySeries.get(id) ?? { origin: point.origin, metric: point.metric, points: [] };
+      series.points.push({ t, value: point.value });
+      bySeries.set(id, series);
     }
-    for (const id of touched) {
-      const [origin = "", metric = ""] = id.split("/");
-      batch
-        .sadd(this.keys.seriesIndex, id)
-        .zremrangebyscore(this.keys.series(origin, metric), "-inf", `(${oldest}`);
+    const written = await Promise.all(
+      [...bySeries.entries()].map(async ([id, series]) => {
+        const key = this.keys.series(series.origin, series.metric);
+        await this.touching(key, () => this.writeSeries(key, id, series.points, oldest));
+        return series.points.length;
+      }),
+    );
+    return written.reduce((a, b) => a + b, 0);
+  }
+
+  private async writeSeries(key: string, id: string, points: GridPoint[], oldest: number): Promise<void> {
+    const chunks = planChunkWrites(points, this.stepMs);
+    let newest: GridPoint = { t: Number.NEGATIVE_INFINITY, value: 0 };
+    for (const point of points) if (point.t >= newest.t) newest = point;
+    const args: (string | number | Buffer)[] = [
+      oldest,
+      this.stepSeconds,
+      SERIES_CHUNK_STEPS,
+      GAP_BYTES,
+      newest.t,
+      encodeSeriesMember(newest.t, storedValue(newest.value)),
+      id,
+    ];
+    for (const chunk of chunks) {
+      args.push(chunk.start, chunk.slots.length);
+      for (const [slot, bytes] of chunk.slots) args.push(slot, bytes);
     }
-    if (written > 0) await batch.exec();
-    else batch.discard();
-    return written;
+    await this.scripts.write([key, this.keys.seriesIndex], args);
+  }
+
+  /** Runs `operation` on a series key, converting an old sorted-set series first if it is one. */
+  private async touching<T>(key: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isLegacySeries(error)) throw error;
+      await convertLegacySeries(this.redis, key, this.stepSeconds);
+      return operation();
+    }
   }
 
   /** The series on the store's grid over `[from, to]` (bucket starts), gaps as null. Points stored
@@ -81,18 +120,16 @@ export class SeriesStore {
     const length = Math.max(0, Math.floor((end - start) / this.stepMs) + 1);
     const sums = new Float64Array(length);
     const counts = new Uint32Array(length);
-    const members = await this.redis.zrangebyscore(
-      this.keys.series(origin, metric),
-      start,
-      end + this.stepMs - 1,
-    );
-    for (const member of members) {
-      const point = decodeSeriesMember(member);
-      if (!point) continue;
-      const i = Math.floor((point.t - start) / this.stepMs);
-      if (i < 0 || i >= length) continue;
-      sums[i] = (sums[i] ?? 0) + point.value;
-      counts[i] = (counts[i] ?? 0) + 1;
+    const key = this.keys.series(origin, metric);
+    const reply = await this.touching(key, () => this.scripts.read(key, start, end + this.stepMs - 1));
+    for (let r = 0; r + 1 < reply.length; r += 2) {
+      const points = decodeChunk(String(reply[r]), reply[r + 1] ?? Buffer.alloc(0)) ?? [];
+      for (const point of points) {
+        const i = Math.floor((point.t - start) / this.stepMs);
+        if (i < 0 || i >= length) continue;
+        sums[i] = (sums[i] ?? 0) + point.value;
+        counts[i] = (counts[i] ?? 0) + 1;
+      }
     }
     const values = Array.from({ length }, (_, i) =>
       (counts[i] ?? 0) > 0 ? (sums[i] ?? 0) / (counts[i] ?? 1) : null,
@@ -121,10 +158,11 @@ export class SeriesStore {
     });
   }
 
-  /** The bucket of the newest point of a series, or null when it has none. */
+  /** The bucket of the newest point of a series, or null when it has none (either layout). */
   async latest(origin: string, metric: MetricName): Promise<number | null> {
-    const [, score] = await this.redis.zrevrange(this.keys.series(origin, metric), 0, 0, "WITHSCORES");
-    return score === undefined ? null : Number(score);
+    const member = await this.scripts.latest(this.keys.series(origin, metric), Number.MIN_SAFE_INTEGER);
+    const point = member === null ? null : decodeSeriesMember(member);
+    return point ? this.bucketOf(point.t) : null;
   }
 
   /** Records an origin's capacity at `t` (one sample per bucket) within the same retention. */

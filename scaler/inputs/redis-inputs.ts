@@ -11,6 +11,7 @@ import {
   validateSlo,
   validateWith,
 } from "../../contracts/index.ts";
+import { LATEST_SERIES_POINT_LUA } from "../../contracts/series-layout.ts";
 import type { InputProblem, OriginObservation, ScaleOutcome } from "../policy/types.ts";
 
 const describe = (issues: readonly { path: string; message: string }[]) =>
@@ -84,7 +85,7 @@ export async function readObservations(
     pipeline.get(keys.forecast(origin, "rps"));
     pipeline.zrevrangebyscore(keys.capacity(origin), "+inf", since, "LIMIT", 0, 1);
     for (const [metric] of METRIC_FIELDS)
-      pipeline.zrevrangebyscore(keys.series(origin, metric), "+inf", since, "LIMIT", 0, 1);
+      pipeline.eval(LATEST_SERIES_POINT_LUA, 1, keys.series(origin, metric), since);
   }
   const replies = (await pipeline.exec()) ?? [];
   const problems: InputProblem[] = [];
@@ -126,8 +127,8 @@ export async function readObservations(
         });
     }
     for (const [, field] of METRIC_FIELDS) {
-      const member = firstString(next());
-      const point = member === undefined ? null : decodeSeriesMember(member);
+      const member = next();
+      const point = typeof member === "string" ? decodeSeriesMember(member) : null;
       if (point) observation[field] = point.value;
     }
     observations[origin] = observation;

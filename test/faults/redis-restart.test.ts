@@ -6,7 +6,8 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Decision } from "../../contracts/index.ts";
-import { decodeSeriesMember, redisKeys } from "../../contracts/index.ts";
+import { redisKeys } from "../../contracts/index.ts";
+import { SeriesStore } from "../../predictor/store/series-store.ts";
 import { forecastOf } from "../../scaler/policy/policy-fixtures.ts";
 import type { FakeWorkerAdmin } from "../scaler/fake-worker-admin.ts";
 import { startFakeWorkerAdmin } from "../scaler/fake-worker-admin.ts";
@@ -57,11 +58,7 @@ async function startWorld(
   services.push(predictor);
   const scaler = await startScaler(dir, server.url, admin.url, origin.url);
   services.push(scaler);
-  await eventually(
-    "three scraped rps points",
-    async () => (await redis.zcard(keys.series("eu-1", "rps"))) >= 3,
-    30_000,
-  );
+  await eventually("three scraped rps points", async () => (await rpsPoints(redis)).length >= 3, 30_000);
   await eventually(
     "the first scale-out applied",
     async () => (await readDecisions(redis, PREFIX)).some((d) => d.action === "scale-out" && d.applied),
@@ -70,11 +67,16 @@ async function startWorld(
   return { redis, predictor, scaler, api };
 }
 
-/** Every stored rps point, oldest first. */
+/** Every stored rps point of the last ten minutes (the predictor's 1 s step), oldest first. */
 async function rpsPoints(redis: Redis): Promise<{ t: number; value: number }[]> {
-  return (await redis.zrange(keys.series("eu-1", "rps"), "0", "-1")).flatMap(
-    (member) => decodeSeriesMember(member) ?? [],
+  const now = Date.now();
+  const series = await new SeriesStore(redis, keys, 1, 86_400).read(
+    "eu-1",
+    "rps",
+    now - 600_000,
+    now + 60_000,
   );
+  return series.values.flatMap((value, i) => (value === null ? [] : [{ t: series.start + i * 1000, value }]));
 }
 
 /** A forecast for eu-1 rising to `peak` rps in 5 minutes. */
