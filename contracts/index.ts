@@ -19,3 +19,4 @@ export * from "./random.ts";
 export * from "./simulator-scale.ts";
 export * from "./scaler-heartbeat.ts";
 export * from "./scheduled-event.ts";
+export * from "./redis-epoch.ts";

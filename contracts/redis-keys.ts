@@ -30,6 +30,8 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     scalerHeartbeat: `${prefix}:scaler-heartbeat`,
     /** Hash: event id -> JSON ScheduledEvent (docs/architecture.md, "Redis keys"). */
     events: `${prefix}:events`,
+    /** String: the JSON RedisEpoch, which tells a Redis that lost its data from one that did not. */
+    epoch: `${prefix}:epoch`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -3,6 +3,7 @@
  * variables; see README "The predictor"). Roles: `api` (HTTP API + dashboard), `worker` (BullMQ
  * jobs: scraping, forecasting, training), `scheduler` (installs the repeatable jobs).
  */
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Queue, Worker } from "bullmq";
@@ -15,6 +16,10 @@ import type { SettingName } from "./config/config.ts";
 import { buildDashboardAssets } from "./dashboard/dashboard-assets.ts";
 import { loadConfig, redactUrl, SETTINGS } from "./config/config.ts";
 import { parseTargetsFile } from "./config/targets-file.ts";
+import type { DeclaredConfig } from "./config/operator-file.ts";
+import { parseOperatorFile } from "./config/operator-file.ts";
+import { operatorWatch } from "./operator-config/operator-watch.ts";
+import { RedisEpochWatch } from "./store/redis-epoch.ts";
 import { ModelRegistry } from "./forecasting/model-registry.ts";
 import { createJobProcessor } from "./jobs/processor.ts";
 import { installSchedules, PREDICTOR_JOB_OPTIONS } from "./jobs/schedules.ts";
@@ -88,6 +93,26 @@ if (config.targetsFile !== null) {
 }
 const { targets, prometheus } = sources.targets.ok ? sources.targets : { targets: [], prometheus: null };
 
+// The operator file: SLOs and events that are intent, not cache, put back whenever Redis lacks them.
+let declared: { file: string; config: DeclaredConfig } | null = null;
+if (config.slosFile !== null) {
+  const file = config.slosFile;
+  const text = await readFile(file, "utf8").catch((error: unknown) => {
+    process.stderr.write(
+      `predictor: cannot read the SLOs file ${file} (--slos-file / PREDICTOR_SLOS_FILE): ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(2);
+  });
+  const parsed = parseOperatorFile(text);
+  if (!parsed.ok) {
+    process.stderr.write(
+      `predictor: invalid SLOs file ${file}:\n${parsed.issues.map((i) => `  ${i.path || "(root)"}: ${i.message}`).join("\n")}\n`,
+    );
+    process.exit(2);
+  }
+  declared = { file, config: parsed.value };
+}
+
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
 try {
   await redis.connect();
@@ -132,6 +157,26 @@ queue.on("error", (error) => {
   if (!isOutageError(error, redis)) log(`queue error: ${error.message}`);
 });
 const closers: (() => Promise<unknown>)[] = [];
+
+const watch = operatorWatch({
+  epoch: new RedisEpochWatch(redis, keys, { now: Date.now, newId: randomUUID }),
+  documents,
+  declared,
+  now: Date.now,
+  log,
+  // FLUSHALL without a restart loses the job schedulers too, and no reconnection puts them back.
+  onLoss: async () => {
+    if (config.roles.scheduler) await installSchedules(queue, scheduleConfig);
+  },
+});
+await watch.check();
+const reconcile = setInterval(() => {
+  void watch.check();
+}, config.reconcileIntervalSeconds * 1000);
+closers.push(() => {
+  clearInterval(reconcile);
+  return Promise.resolve();
+});
 
 if (config.roles.worker) {
   const backend = await useBackend(config.backend ?? undefined);
@@ -201,6 +246,7 @@ if (config.roles.api) {
       history,
       edge,
       horizonSteps: config.horizonSteps,
+      declared,
     },
     assets,
   );

@@ -45,6 +45,8 @@ export function addDashboardRoutes(router: RouterType<IRequest, []>, context: Da
         edge: { configured: context.edge !== null },
         writes: context.adminToken !== null,
         scaler: await context.documents.readScalerHeartbeat(),
+        // The dashboard marks a Redis that lost its data (docs/architecture.md, "Redis epoch").
+        redisEpoch: await context.documents.readEpoch(),
       }),
     )
     .get("/api/capacity", async (request) => {

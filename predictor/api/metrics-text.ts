@@ -30,6 +30,7 @@ export async function predictorMetrics(context: {
     ids,
     errors,
     heartbeat,
+    epoch,
   ] = await Promise.all([
     context.documents.readForecasts(),
     context.documents.readSlos(),
@@ -37,6 +38,7 @@ export async function predictorMetrics(context: {
     context.series.list(),
     context.documents.readScrapeErrors(ERRORS_READ),
     context.documents.readScalerHeartbeat(),
+    context.documents.readEpoch(),
   ]);
 
   const age = gauge(
@@ -130,6 +132,19 @@ export async function predictorMetrics(context: {
     gauge("predictor_scaler_interval_seconds", "How often the scaler evaluates", []).set(
       heartbeat.intervalSeconds,
     );
+  }
+  if (epoch) {
+    gauge(
+      "predictor_redis_epoch_start_timestamp_seconds",
+      "When the data in Redis began (its epoch): a change means Redis lost what it held",
+      [],
+    ).set(Date.parse(epoch.startedAt) / 1000);
+    if (epoch.lost)
+      gauge(
+        "predictor_redis_data_loss_timestamp_seconds",
+        "When a predictor found that Redis had lost its data (absent when this epoch replaced none)",
+        [],
+      ).set(Date.parse(epoch.lost.detectedAt) / 1000);
   }
   return { text: await registry.metrics(), contentType: registry.contentType };
 }

@@ -7,6 +7,8 @@ import {
   validateScheduledEvent,
   validateSlo,
 } from "../../contracts/index.ts";
+import type { DeclaredConfig } from "../config/operator-file.ts";
+import { documentSources } from "../operator-config/apply-declared.ts";
 import type { DocumentStore } from "../store/documents.ts";
 import type { ForecastHistory } from "../store/forecast-history.ts";
 import type { SeriesStore } from "../store/series-store.ts";
@@ -39,6 +41,8 @@ export type ApiContext = {
   history?: ForecastHistory | null;
   edge?: EdgeClient | null;
   horizonSteps?: number;
+  /** The operator file (--slos-file) and what it declares, to say where each SLO and event comes from. */
+  declared?: { file: string; config: DeclaredConfig } | null;
 };
 
 /** Most points one series may return in a single `GET /api/series`. */
@@ -106,7 +110,13 @@ export function apiRouter(context: ApiContext) {
         ),
       });
     })
-    .get("/api/slos", async () => Response.json({ slos: (await context.documents.readSlos()).slos }))
+    .get("/api/slos", async () => {
+      const { slos } = await context.documents.readSlos();
+      // "file": as the operator file declares it; "override": declared there, changed through
+      // the API (kept until Redis loses it); "api": set through the API only.
+      const sources = documentSources(slos, context.declared?.config.slos ?? [], (slo) => slo.pool);
+      return Response.json({ slos, sources, file: context.declared?.file ?? null });
+    })
     .put("/api/slos/:pool", async (request) => {
       const checked = validateSlo(await adminJsonBody(request, context), request.params.pool ?? "");
       if (!checked.ok) throw new BadRequest("invalid SLO", checked.issues);
@@ -119,7 +129,9 @@ export function apiRouter(context: ApiContext) {
       const pool = poolFilter(request.query, issues);
       rejectIssues(issues);
       const { events } = await context.documents.readEvents();
-      return Response.json({ events: events.filter((event) => pool === undefined || event.pool === pool) });
+      const shown = events.filter((event) => pool === undefined || event.pool === pool);
+      const sources = documentSources(shown, context.declared?.config.events ?? [], (event) => event.id);
+      return Response.json({ events: shown, sources, file: context.declared?.file ?? null });
     })
     .put("/api/events/:id", async (request) => {
       const checked = validateScheduledEvent(await adminJsonBody(request, context), request.params.id ?? "");
@@ -140,6 +152,12 @@ export function apiRouter(context: ApiContext) {
     .delete("/api/events/:id", async (request) => {
       requireAdmin(request, context.adminToken);
       const id = request.params.id ?? "";
+      // A declared event would be put back at the next check: it is removed from the file.
+      if (context.declared?.config.events.some((declared) => declared.id === id))
+        throw new HttpError(
+          409,
+          `scheduled event ${id} is declared in ${context.declared.file}; remove it there (deleting it here would be undone)`,
+        );
       const { deleted, event } = await context.documents.deleteEvent(id);
       if (!deleted) throw new NotFound(`no scheduled event ${id}`);
       return Response.json({ deleted: id, event });

@@ -34,6 +34,10 @@ export type PredictorConfig = {
   models: ModelKind[] | null;
   /** Most LSTM training epochs (null: the model's default). */
   lstmEpochs: number | null;
+  /** The operator file of SLOs and scheduled events put back whenever Redis lacks them, or null. */
+  slosFile: string | null;
+  /** How often the Redis epoch is checked and the declared SLOs and events put back. */
+  reconcileIntervalSeconds: number;
 };
 
 /** Every setting: its flag, its environment variable, its default and what it means. */
@@ -60,6 +64,19 @@ export const SETTINGS = {
   historyRetention: { flag: "history-retention", env: "PREDICTOR_HISTORY_RETENTION", fallback: "2d" },
   models: { flag: "models", env: "PREDICTOR_MODELS", fallback: "" },
   lstmEpochs: { flag: "lstm-epochs", env: "PREDICTOR_LSTM_EPOCHS", fallback: "" },
+  slosFile: {
+    flag: "slos-file",
+    env: "PREDICTOR_SLOS_FILE",
+    fallback: "",
+    shown: "none",
+    help: "operator file of SLOs and scheduled events, put back whenever Redis lacks them",
+  },
+  reconcileInterval: {
+    flag: "reconcile-interval",
+    env: "PREDICTOR_RECONCILE_INTERVAL",
+    fallback: "10s",
+    help: "how often the Redis epoch is checked and the declared SLOs and events put back",
+  },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -169,6 +186,8 @@ export function loadConfig(
     historyRetentionSeconds: duration("historyRetention", 60, 400 * 86_400),
     models: modelNames.length === 0 ? null : (modelNames as ModelKind[]),
     lstmEpochs,
+    slosFile: raw("slosFile") === "" ? null : raw("slosFile"),
+    reconcileIntervalSeconds: duration("reconcileInterval", 1, 3_600),
   };
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
 }

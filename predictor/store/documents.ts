@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type {
   Decision,
   Forecast,
+  RedisEpoch,
   RedisKeys,
   ScalerHeartbeat,
   ScheduledEvent,
@@ -18,6 +19,7 @@ import {
   validateScheduledEvent,
   validateSlo,
 } from "../../contracts/index.ts";
+import { readRedisEpoch } from "./redis-epoch.ts";
 
 /** Which decisions to read: a time range (epoch ms) and fields that must match. */
 export type DecisionFilter = {
@@ -99,6 +101,17 @@ export class DocumentStore {
   /** Replaces one pool's SLO (the caller has validated it). */
   async writeSlo(slo: Slo): Promise<void> {
     await this.redis.hset(this.keys.slos, slo.pool, JSON.stringify(slo));
+  }
+
+  /** Writes a declared SLO only where its pool has none (an edit made through the API stays). */
+  async restoreSlo(slo: Slo): Promise<boolean> {
+    return (await this.redis.hsetnx(this.keys.slos, slo.pool, JSON.stringify(slo))) === 1;
+  }
+
+  /** Writes a declared event only where its id has none; refused past MAX_EVENTS. */
+  async restoreEvent(event: ScheduledEvent): Promise<boolean> {
+    if ((await this.redis.hlen(this.keys.events)) >= MAX_EVENTS) return false;
+    return (await this.redis.hsetnx(this.keys.events, event.id, JSON.stringify(event))) === 1;
   }
 
   /** Every scheduled event, by start then id, with any invalid ones reported apart. */
@@ -187,6 +200,11 @@ export class DocumentStore {
     if (text === null) return null;
     const checked = validateScalerHeartbeat(parseJson(text));
     return checked.ok ? checked.value : null;
+  }
+
+  /** The Redis epoch (when this Redis's data began, and whether it replaced one that was lost). */
+  async readEpoch(): Promise<RedisEpoch | null> {
+    return readRedisEpoch(this.redis, this.keys);
   }
 
   /** Appends a scrape error (the stream keeps about the newest 10,000). */

@@ -61,7 +61,11 @@ describe("predictor API", () => {
     const response = await put(JSON.stringify(slo));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ slo });
-    expect(await (await fetch(`${base}/api/slos`)).json()).toEqual({ slos: [slo] });
+    expect(await (await fetch(`${base}/api/slos`)).json()).toEqual({
+      slos: [slo],
+      sources: { eu: "api" },
+      file: null,
+    });
   });
 
   it("refuses writes without the right token", async () => {
@@ -69,7 +73,7 @@ describe("predictor API", () => {
     const wrong = await put(JSON.stringify(slo), "not-the-token");
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toEqual({ error: "invalid admin token" });
-    expect(await (await fetch(`${base}/api/slos`)).json()).toEqual({ slos: [] });
+    expect(await (await fetch(`${base}/api/slos`)).json()).toEqual({ slos: [], sources: {}, file: null });
   });
 
   it("answers 400 with every issue and keeps the old SLO when the new one is invalid", async () => {
@@ -78,7 +82,11 @@ describe("predictor API", () => {
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: string; issues: { path: string }[] };
     expect(body.issues.map((i) => i.path).sort()).toEqual(["mode", "targetUtilization"]);
-    expect(await (await fetch(`${base}/api/slos`)).json()).toEqual({ slos: [slo] });
+    expect(await (await fetch(`${base}/api/slos`)).json()).toEqual({
+      slos: [slo],
+      sources: { eu: "api" },
+      file: null,
+    });
     expect((await put("{not json")).status).toBe(400);
     expect((await put(JSON.stringify({ ...slo, pool: "us" }))).status).toBe(400);
   });

@@ -100,6 +100,7 @@ describe("dashboard API", () => {
       edge: { configured: true },
       writes: true,
       scaler: null,
+      redisEpoch: null,
     });
     expect(JSON.stringify(body)).not.toContain(EDGE_TOKEN);
   });

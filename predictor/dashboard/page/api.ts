@@ -3,6 +3,7 @@ import type {
   Decision,
   Forecast,
   MetricName,
+  RedisEpoch,
   ScalerHeartbeat,
   ScheduledEvent,
   SeriesWindow,
@@ -22,6 +23,8 @@ export type Info = {
   writes: boolean;
   /** The scaler's last evaluation, when one was ever recorded. */
   scaler: ScalerHeartbeat | null;
+  /** When the data in Redis began, and whether it replaced data that was lost. */
+  redisEpoch: RedisEpoch | null;
 };
 
 /** One series of `GET /api/forecast-history`. */

@@ -9,6 +9,7 @@ import { LiveView } from "./live-view.ts";
 import type { PoolEntry } from "./pool-model.ts";
 import { buildPools } from "./pool-model.ts";
 import { ReviewView } from "./review-view.ts";
+import { redisStatus } from "./redis-status.ts";
 import { scalerStatus } from "./scaler-status.ts";
 import type { Route } from "./route.ts";
 import { parseRoute, routeHash } from "./route.ts";
@@ -19,6 +20,7 @@ const REFRESH_MS = { live: 5_000, review: 30_000 } as const;
 
 const status = byId("status", HTMLElement);
 const scalerChip = byId("scaler-status", HTMLElement);
+const redisChip = byId("redis-status", HTMLElement);
 const banner = byId("banner", HTMLElement);
 const poolNav = byId("pools", HTMLElement);
 const rangeNav = byId("range", HTMLElement);
@@ -51,6 +53,11 @@ function setScalerStatus(current: Info, now: number): void {
   scalerChip.textContent = text;
   scalerChip.title = title;
   scalerChip.className = `status scaler ${tone}`;
+  // Shown only after Redis lost its data: charts starting anew would otherwise look like a new deployment.
+  const redis = redisStatus(current.redisEpoch, now);
+  redisChip.hidden = redis === null;
+  redisChip.textContent = redis?.text ?? "";
+  redisChip.title = redis?.title ?? "";
 }
 
 /** The Worker's status (and its table when the version moved), or why not. */
