@@ -14,6 +14,7 @@ export const EDGE_METRICS = {
   panic: "lb_panic",
   rejected: "lb_rejected_total",
   retryBudgetExhausted: "lb_retry_budget_exhausted_total",
+  analyticsWriteFailures: "lb_analytics_write_failures_total",
 } as const;
 
 /** Prometheus metric names every origin exposes (and the simulator too); the predictor scrapes them. */

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { checkRateLimit, rateLimitSchema } from "./rate-limit.ts";
 import type { ValidationIssue } from "./validation.ts";
 import { boundedInteger, boundedNumber } from "./validation.ts";
 
@@ -21,8 +22,6 @@ export const RESILIENCE_DEFAULTS = {
   /** Requests in flight to one origin from one isolate; 0 means no cap. */
   maxInFlight: 256,
 } as const;
-
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
 
 export const resilienceSchema = v.strictObject({
   healthCheck: v.optional(
@@ -53,17 +52,8 @@ export const resilienceSchema = v.strictObject({
     }),
   ),
   maxInFlight: v.optional(boundedInteger(0, 1_000_000)),
-  /** Per-client token bucket, off when absent: `requestsPerSecond` refill, `burst` capacity. */
-  rateLimit: v.optional(
-    v.strictObject({
-      requestsPerSecond: boundedNumber(0.001, 1_000_000),
-      burst: boundedInteger(1, 1_000_000),
-      by: v.optional(v.picklist(["ip", "header"], "must be one of ip, header")),
-      header: v.optional(
-        v.pipe(v.string("must be a string"), v.regex(HEADER_NAME, "must be a valid header name")),
-      ),
-    }),
-  ),
+  /** Rate limiting, off when absent (contracts/rate-limit.ts). */
+  rateLimit: v.optional(rateLimitSchema),
 });
 
 export type ResilienceSettings = v.InferOutput<typeof resilienceSchema>;
@@ -87,9 +77,6 @@ export function checkResilience(settings: ResilienceSettings, at: string): Valid
       path: `${at}.retry.backoffMaxMs`,
       message: `must be at least the base back-off (${backoffBase} ms)`,
     });
-  const rateLimit = settings.rateLimit;
-  if (rateLimit && rateLimit.by === "header" && rateLimit.header === undefined) {
-    issues.push({ path: `${at}.rateLimit.header`, message: 'is required when rateLimit.by is "header"' });
-  }
+  if (settings.rateLimit) issues.push(...checkRateLimit(settings.rateLimit, `${at}.rateLimit`));
   return issues;
 }

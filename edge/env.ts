@@ -1,7 +1,15 @@
+import type { AnalyticsDataset } from "./analytics/request-reporter.ts";
 import type { EdgeFlags } from "./http/request-scope.ts";
+import type { RateLimitBinding } from "./resilience/fleet-rate-limiter.ts";
 
-/** The Worker's bindings: the generated `Env` (wrangler.toml) plus the ADMIN_TOKEN secret. */
-export type EdgeEnv = Env & { ADMIN_TOKEN?: string };
+/** The Worker's bindings: the generated `Env` (wrangler.toml) plus the ADMIN_TOKEN secret. The
+ * ANALYTICS dataset and the RATE_LIMITER may be missing (a local run or a configuration without
+ * them): the Worker then reports nothing and limits with its per-isolate token bucket. */
+export type EdgeEnv = Omit<Env, "ANALYTICS" | "RATE_LIMITER"> & {
+  ADMIN_TOKEN?: string;
+  ANALYTICS?: AnalyticsDataset;
+  RATE_LIMITER?: RateLimitBinding;
+};
 
 /** Reads a boolean var: exactly "true" or "false" (or unset = false). Anything else is a
  * configuration mistake that is reported and read as false, the safe side for every flag. */

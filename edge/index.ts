@@ -1,6 +1,8 @@
 import { KV_KEYS } from "../contracts/admin-api.ts";
 import type { HealthReport } from "../contracts/health-report.ts";
 import { AdminToken } from "./admin/auth.ts";
+import type { RequestReporter } from "./analytics/request-reporter.ts";
+import { requestReporter } from "./analytics/request-reporter.ts";
 import { p2cPeakEwma } from "./balancing/p2c-peak-ewma.ts";
 import type { EdgeEnv } from "./env.ts";
 import { readEnv } from "./env.ts";
@@ -12,6 +14,8 @@ import { isAdminPath } from "./http/admin-path.ts";
 import { createAdminRouter } from "./http/router.ts";
 import { requestClock } from "./http/test-hooks.ts";
 import { forward } from "./proxy/forward.ts";
+import type { FleetRateLimiter } from "./resilience/fleet-rate-limiter.ts";
+import { fleetRateLimiter } from "./resilience/fleet-rate-limiter.ts";
 import type { DocumentName } from "./state/document-store.ts";
 import { DocumentStore } from "./state/document-store.ts";
 import { EdgeState } from "./state/edge-state.ts";
@@ -35,6 +39,9 @@ type Isolate = {
   flags: EdgeFlags;
   adminToken: AdminToken | null;
   checkHealth: (now: number) => Promise<HealthReport | null>;
+  rateLimiter: FleetRateLimiter | null;
+  report: RequestReporter;
+  analytics: boolean;
 };
 let isolate: Isolate | null = null;
 
@@ -57,6 +64,14 @@ function isolateFor(env: EdgeEnv): Isolate {
     flags: parsed.flags,
     adminToken: parsed.adminToken === null ? null : new AdminToken(parsed.adminToken),
     checkHealth,
+    rateLimiter: fleetRateLimiter(env.RATE_LIMITER, log),
+    report: requestReporter(env.ANALYTICS, (error) => {
+      if (state.metrics.analyticsWriteFailures++ === 0)
+        log(
+          `headroom-edge: writing to the ANALYTICS dataset failed (${error instanceof Error ? error.message : String(error)}); requests are answered, lb_analytics_write_failures_total counts the misses`,
+        );
+    }),
+    analytics: env.ANALYTICS !== undefined,
   };
   return isolate;
 }
@@ -80,6 +95,9 @@ export default {
       },
       fetch: upstreamFetch,
       checkHealth: current.checkHealth,
+      rateLimiter: current.rateLimiter,
+      report: current.report,
+      analytics: current.analytics,
     };
     const url = new URL(request.url);
     try {

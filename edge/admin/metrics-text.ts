@@ -23,7 +23,9 @@ class Family {
   }
 }
 
-/** GET /__lb/metrics: this isolate's metrics in the Prometheus text format (0.0.4). */
+/** GET /__lb/metrics: this isolate's metrics in the Prometheus text format (0.0.4). On Cloudflare
+ * each scrape reaches one of many isolates, so this is one isolate's view, for local runs and
+ * debugging; the fleet's view is the ANALYTICS dataset (docs/architecture.md, "Edge analytics"). */
 export function renderMetrics(state: EdgeState, routing: Routing | null, now: number): string {
   const m = state.metrics;
   const n = EDGE_METRICS;
@@ -78,6 +80,11 @@ export function renderMetrics(state: EdgeState, routing: Routing | null, now: nu
     "counter",
     "Failed tries not retried because the retry budget was spent.",
   ).add(n.retryBudgetExhausted, {}, m.retryBudgetExhausted);
+  family(
+    n.analyticsWriteFailures,
+    "counter",
+    "Analytics Engine data points that could not be written (the requests were answered).",
+  ).add(n.analyticsWriteFailures, {}, m.analyticsWriteFailures);
   if (routing) {
     const { table, plan } = routing;
     family(n.panic, "gauge", "1 while too few origins are healthy and health is ignored (panic mode).").add(

@@ -16,10 +16,30 @@ function problemView(problem: DocumentProblem) {
   };
 }
 
+/** Which of the fleet-wide bindings the Worker has. */
+export type FleetBindings = { rateLimiter: boolean; analytics: boolean };
+
+/** What enforces the table's rate limit: the RATE_LIMITER binding (fleet-wide), the isolate's
+ * token bucket (the fallback without the binding), or nothing (the table sets no limit). */
+function rateLimiting(routing: Routing | null, bindings: FleetBindings) {
+  const limit = routing?.table.config.rateLimit ?? null;
+  if (!limit) return { enforcedBy: "off" as const };
+  return {
+    enforcedBy: bindings.rateLimiter ? ("binding" as const) : ("isolate-token-bucket" as const),
+    by: limit.by,
+    ...(limit.by === "header" ? { header: limit.header } : {}),
+    ...(limit.paths.length > 0 ? { paths: limit.paths } : {}),
+  };
+}
+
 /** GET /__lb/status: this isolate's view of every pool and origin, and its recent state changes. */
-export function statusView(state: EdgeState, routing: Routing | null, now: number) {
+export function statusView(state: EdgeState, routing: Routing | null, now: number, bindings: FleetBindings) {
   const base = {
     now: iso(now),
+    rateLimit: rateLimiting(routing, bindings),
+    analytics: bindings.analytics
+      ? "writing one data point per request to the ANALYTICS dataset"
+      : "off (no ANALYTICS binding)",
     problems: state.store.problems.map(problemView),
     events: state.events.list().map((event) => ({ ...event, at: iso(event.at) })),
   };

@@ -1,6 +1,8 @@
 import type { HealthReport } from "../../contracts/health-report.ts";
 import type { Rng } from "../../contracts/random.ts";
 import type { AdminToken } from "../admin/auth.ts";
+import type { RequestReporter } from "../analytics/request-reporter.ts";
+import type { FleetRateLimiter } from "../resilience/fleet-rate-limiter.ts";
 import type { EdgeState } from "../state/edge-state.ts";
 
 /** The Worker's boolean vars, read once per isolate. */
@@ -43,4 +45,10 @@ export type RequestScope = {
   readonly fetch: UpstreamFetch;
   /** Runs the active health check now and stores its report. */
   readonly checkHealth: (now: number) => Promise<HealthReport | null>;
+  /** The RATE_LIMITER binding, or null without one (the isolate's token bucket applies). */
+  readonly rateLimiter: FleetRateLimiter | null;
+  /** Writes a request's data point to the ANALYTICS dataset (a no-op without the binding). */
+  readonly report: RequestReporter;
+  /** True when the ANALYTICS binding is configured. */
+  readonly analytics: boolean;
 };

@@ -56,7 +56,12 @@ export function createAdminRouter() {
     .get("/__lb/weights", (_request, scope) => readDocument("weights", scope))
     .put("/__lb/weights", (request, scope) => writeDocument("weights", request, scope))
     .get("/__lb/status", async (_request, scope) =>
-      jsonResponse(statusView(scope.state, await currentRouting(scope), scope.now)),
+      jsonResponse(
+        statusView(scope.state, await currentRouting(scope), scope.now, {
+          rateLimiter: scope.rateLimiter !== null,
+          analytics: scope.analytics,
+        }),
+      ),
     )
     .get(
       "/__lb/metrics",

@@ -1,12 +1,6 @@
 import { GEO_HEADER } from "../../contracts/admin-api.ts";
 import type { AdminToken } from "../admin/auth.ts";
-import {
-  BadRequest,
-  GatewayTimeout,
-  HttpError,
-  ServiceUnavailable,
-  TooManyRequests,
-} from "../http/errors.ts";
+import { BadRequest, GatewayTimeout, HttpError, ServiceUnavailable } from "../http/errors.ts";
 import type { RequestScope } from "../http/request-scope.ts";
 import { depositRequest, withdrawRetry } from "../resilience/retry-budget.ts";
 import { backoffDelay, mayRetry } from "../resilience/retry-policy.ts";
@@ -17,6 +11,9 @@ import { locationFromCf, parseGeoHeader } from "../routing/geo.ts";
 import type { Routing } from "../state/edge-state.ts";
 import { affinityKey } from "./affinity-key.ts";
 import { clientResponse } from "./client-response.ts";
+import type { ClientPlace } from "./client-place.ts";
+import { clientPlace } from "./client-place.ts";
+import { enforceRateLimit } from "./enforce-rate-limit.ts";
 import { isWebSocketUpgrade, upstreamHeaders } from "./forwarded-headers.ts";
 import { hasEncodedDotSegment, isUnforwardedMethod } from "./request-guards.ts";
 import { retryAfterSeconds } from "./retry-after.ts";
@@ -47,27 +44,6 @@ async function refuseAdminCredential(header: string, token: AdminToken, scope: R
       "this request carries the edge's admin token, which is never forwarded to an origin; admin routes are under /__lb/ (lower case)",
     );
   }
-}
-
-/** Refuses a client over its token bucket (only when the table turns rate limiting on). */
-function enforceRateLimit(
-  routing: Routing,
-  request: Request,
-  clientIp: string | null,
-  scope: RequestScope,
-): void {
-  const limit = routing.table.config.rateLimit;
-  if (!limit) return;
-  const key = limit.by === "header" ? request.headers.get(limit.header) : clientIp;
-  if (key === null) return;
-  const verdict = scope.state.rateLimits.take(key, scope.now, limit.requestsPerSecond, limit.burst);
-  if (verdict.allowed) return;
-  scope.state.metrics.reject("rate_limited");
-  scope.state.metrics.request("none", "none", 429, 0);
-  throw new TooManyRequests(
-    `rate limit exceeded: at most ${limit.requestsPerSecond} requests a second (burst ${limit.burst}) per client`,
-    Math.max(1, Math.ceil(verdict.retryAfterMs / 1000)),
-  );
 }
 
 /**
@@ -103,8 +79,17 @@ export async function forward(request: Request, url: URL, scope: RequestScope): 
   const { table } = routing;
   const config = table.config;
   const clientIp = request.headers.get("cf-connecting-ip");
-  enforceRateLimit(routing, request, clientIp, scope);
-  const sequence = state.sequence(table, clientLocation(request, scope.flags.trustGeoHeader));
+  const location = clientLocation(request, scope.flags.trustGeoHeader);
+  const place = clientPlace(request, location);
+  if (config.rateLimit) {
+    try {
+      await enforceRateLimit(config.rateLimit, request, url.pathname, clientIp, scope);
+    } catch (error) {
+      edgeAnswered(scope, place, 429);
+      throw error;
+    }
+  }
+  const sequence = state.sequence(table, location);
   const affinity = table.affinity
     ? affinityKey(request.headers, table.affinity, clientIp, url.protocol === "https:", scope.randomHex)
     : null;
@@ -134,7 +119,7 @@ export async function forward(request: Request, url: URL, scope: RequestScope): 
   if (!choice.ok) {
     const overloaded = choice.reason === "overloaded";
     state.metrics.reject(overloaded ? "overloaded" : "no_origin");
-    state.metrics.request("none", "none", 503, 0);
+    edgeAnswered(scope, place, 503);
     throw new ServiceUnavailable(
       overloaded
         ? "every origin that could serve this request is at its in-flight cap (overloaded)"
@@ -169,7 +154,7 @@ export async function forward(request: Request, url: URL, scope: RequestScope): 
       },
       at,
     );
-    const slot: Slot = { routing, origin: origin.index };
+    const slot: Slot = { routing, origin: origin.index, tries: tried.length, place };
     if (result.failure === null)
       return answered(scope, pool.name, origin.id, result.response, affinity?.setCookie ?? null, slot);
     state.metrics.upstreamError(origin.id, result.failure);
@@ -193,8 +178,16 @@ export async function forward(request: Request, url: URL, scope: RequestScope): 
   }
 }
 
-/** The origin slot a try holds until its answer has been streamed. */
-type Slot = { routing: Routing; origin: number };
+/** The origin slot a try holds until its answer has been streamed, and what the request's data
+ * point needs to know of it. */
+type Slot = { routing: Routing; origin: number; tries: number; place: ClientPlace };
+
+/** Counts a request the edge answered itself, in this isolate's metrics and the fleet's analytics. */
+function edgeAnswered(scope: RequestScope, place: ClientPlace, status: number): void {
+  scope.state.metrics.request("none", "none", status, 0);
+  const latencyMs = scope.clock() - scope.now;
+  scope.report({ pool: "", origin: "", status, tries: 0, latencyMs, ...place });
+}
 
 /** Counts and returns an origin's answer; the slot is released once its body has streamed. */
 function answered(
@@ -206,9 +199,11 @@ function answered(
   slot: Slot,
 ): Response {
   const series = slot.routing.series[slot.origin];
-  const seconds = (scope.clock() - scope.now) / 1000;
+  const latencyMs = scope.clock() - scope.now;
+  const seconds = latencyMs / 1000;
   if (series) scope.state.metrics.record(series, response.status, seconds);
   else scope.state.metrics.request(pool, origin, response.status, seconds);
+  scope.report({ pool, origin, status: response.status, tries: slot.tries, latencyMs, ...slot.place });
   const release = (): void => {
     scope.state.tryFinished(slot.routing, slot.origin);
   };
@@ -231,12 +226,10 @@ function finalAnswer(
   if (result.response) return answered(scope, pool, origin, result.response, setCookie, slot);
   scope.state.tryFinished(slot.routing, slot.origin);
   scope.state.metrics.reject("all_tries_failed");
-  scope.state.metrics.request(
-    pool,
-    origin,
-    result.failure === "timeout" ? 504 : 503,
-    (scope.clock() - scope.now) / 1000,
-  );
+  const status = result.failure === "timeout" ? 504 : 503;
+  const latencyMs = scope.clock() - scope.now;
+  scope.state.metrics.request(pool, origin, status, latencyMs / 1000);
+  scope.report({ pool, origin, status, tries: slot.tries, latencyMs, ...slot.place });
   if (result.failure === "timeout")
     throw new GatewayTimeout(
       `origin ${origin} did not answer within ${routing.table.timeoutMs} ms and no retry was possible`,

@@ -15,7 +15,14 @@ export type ResilienceConfig = {
     backoffMaxMs: number;
   };
   maxInFlight: number;
-  rateLimit: { requestsPerSecond: number; burst: number; by: "ip" | "header"; header: string } | null;
+  rateLimit: {
+    requestsPerSecond: number;
+    burst: number;
+    by: "ip" | "header" | "path";
+    header: string;
+    /** Path prefixes, longest first (empty: every path). */
+    paths: readonly string[];
+  } | null;
 };
 
 /** Resolves a table's optional `resilience` block against the defaults. */
@@ -35,6 +42,7 @@ export function resolveResilience(settings: OriginTable["resilience"]): Resilien
           burst: rate.burst,
           by: rate.by ?? "ip",
           header: rate.header ?? "",
+          paths: [...(rate.paths ?? [])].sort((a, b) => b.length - a.length),
         }
       : null,
   };

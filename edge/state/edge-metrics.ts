@@ -41,6 +41,8 @@ export class EdgeMetrics {
   readonly ejections = new Map<string, number>();
   readonly rejected = new Map<RejectReason, number>();
   retryBudgetExhausted = 0;
+  /** Analytics Engine writes that threw (the requests were answered all the same). */
+  analyticsWriteFailures = 0;
 
   /** The series of (pool, origin), created on first use. */
   seriesFor(pool: string, origin: string): RequestSeries {

@@ -50,6 +50,18 @@ const devWorkerSchema = v.object({
     compatibilityFlags: v.optional(v.array(v.string()), []),
     bindings: v.optional(v.record(v.string(), v.string()), {}),
     kvNamespaces: v.optional(v.record(v.string(), v.unknown()), {}),
+    // Miniflare implements both locally: data points are accepted (and dropped), limits counted.
+    analyticsEngineDatasets: v.optional(v.record(v.string(), v.object({ dataset: v.string() })), {}),
+    ratelimits: v.optional(
+      v.record(
+        v.string(),
+        v.object({
+          namespace_id: v.string(),
+          simple: v.object({ limit: v.number(), period: v.optional(v.picklist([10, 60])) }),
+        }),
+      ),
+      {},
+    ),
   }),
 });
 const { workerOptions } = v.parse(
@@ -66,6 +78,8 @@ const mf = new Miniflare({
   compatibilityFlags: workerOptions.compatibilityFlags,
   bindings: { ...workerOptions.bindings, ADMIN_TOKEN: token },
   kvNamespaces: Object.keys(workerOptions.kvNamespaces),
+  analyticsEngineDatasets: workerOptions.analyticsEngineDatasets,
+  ratelimits: workerOptions.ratelimits,
   // The V8 inspector of the Worker's isolate (chrome://inspect, heap snapshots), on loopback.
   ...(inspectorPort !== undefined ? { inspectorPort } : {}),
 });

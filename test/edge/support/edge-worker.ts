@@ -26,38 +26,83 @@ export type EdgeRequest = {
 
 type Bindings = Record<string, string>;
 
+/** The fleet-wide bindings a test Worker gets: an ANALYTICS dataset that records every data point
+ * (or one whose writes throw), and a RATE_LIMITER (Miniflare's local implementation). */
+export type FleetOptions = {
+  analytics?: "record" | "throw";
+  rateLimit?: { limit: number; period: 10 | 60 };
+};
+
+// The ANALYTICS binding of a test Worker: a wrapped binding (a module in the Worker's isolate)
+// that hands each data point to the test process through a service binding, as it was written.
+const RECORDING_DATASET = `export default function (env) {
+  return { writeDataPoint(point) { env.SINK.fetch("http://sink/", { method: "POST", body: JSON.stringify(point) }); } };
+}`;
+const THROWING_DATASET = `export default function () {
+  return { writeDataPoint() { throw new Error("dataset unavailable (test)"); } };
+}`;
+
 /** The real Worker running in workerd (Miniflare) with a real KV namespace. */
 export class EdgeWorker {
   private constructor(
     readonly mf: Miniflare,
     /** Everything workerd wrote to stdout and stderr (the Worker's console output included). */
     readonly logs: string[],
+    /** Data points the recording ANALYTICS binding received, in the order written. */
+    readonly dataPoints: unknown[],
   ) {}
 
-  /** Starts the Worker with the test vars (every flag on) plus `bindings`. */
-  static async start(bindings: Bindings = {}): Promise<EdgeWorker> {
+  /** Starts the Worker with the test vars (every flag on) plus `bindings`, and the fleet-wide
+   * bindings `fleet` asks for (none by default: the Worker then falls back to its own). */
+  static async start(bindings: Bindings = {}, fleet: FleetOptions = {}): Promise<EdgeWorker> {
     const scriptPath = await workerBundle();
     const logs: string[] = [];
+    const dataPoints: unknown[] = [];
+    const dataset = fleet.analytics;
     const mf = new Miniflare({
-      modules: true,
-      scriptPath,
-      kvNamespaces: ["ORIGINS"],
-      compatibilityDate: "2026-07-30",
       cf: false,
-      bindings: {
-        EXPOSE_ORIGIN: "true",
-        TRUST_GEO_HEADER: "true",
-        TEST_HOOKS: "true",
-        ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-        ...bindings,
-      },
       handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
         for (const stream of [stdout, stderr])
           stream.on("data", (chunk: Buffer) => logs.push(chunk.toString("utf8")));
       },
+      workers: [
+        {
+          name: "edge",
+          modules: true,
+          scriptPath,
+          kvNamespaces: ["ORIGINS"],
+          compatibilityDate: "2026-07-30",
+          bindings: {
+            EXPOSE_ORIGIN: "true",
+            TRUST_GEO_HEADER: "true",
+            TEST_HOOKS: "true",
+            ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+            ...bindings,
+          },
+          ...(dataset ? { wrappedBindings: { ANALYTICS: { scriptName: "analytics-dataset" } } } : {}),
+          ...(fleet.rateLimit
+            ? { ratelimits: { RATE_LIMITER: { namespace_id: "1001", simple: fleet.rateLimit } } }
+            : {}),
+        },
+        ...(dataset
+          ? [
+              {
+                name: "analytics-dataset",
+                modules: true,
+                script: dataset === "record" ? RECORDING_DATASET : THROWING_DATASET,
+                serviceBindings: {
+                  SINK: async (request: { json(): Promise<unknown> }) => {
+                    dataPoints.push(await request.json());
+                    return new Response(null, { status: 204 });
+                  },
+                },
+              },
+            ]
+          : []),
+      ],
     });
     await mf.ready;
-    return new EdgeWorker(mf, logs);
+    return new EdgeWorker(mf, logs, dataPoints);
   }
 
   /** Sends one request to the Worker. */
