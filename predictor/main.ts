@@ -11,6 +11,7 @@ import { Redis } from "ioredis";
 import { QUEUE_NAMES, redisKeys } from "../contracts/index.ts";
 import { edgeClient } from "./api/edge-client.ts";
 import { predictorHandlers } from "./api/http-app.ts";
+import { healthOnlyApi } from "./api/health.ts";
 import { createPredictorServer } from "./api/server.ts";
 import type { SettingName } from "./config/config.ts";
 import { buildDashboardAssets } from "./dashboard/dashboard-assets.ts";
@@ -177,6 +178,15 @@ closers.push(() => {
   clearInterval(reconcile);
   return Promise.resolve();
 });
+// GET /healthz, for probes: this process can work while Redis answers and its worker runs.
+let workerRunning = () => true;
+const health = () => ({
+  ok: redis.status === "ready" && workerRunning(),
+  redis: redis.status,
+  roles: Object.entries(config.roles)
+    .filter(([, on]) => on)
+    .map(([role]) => role),
+});
 
 if (config.roles.worker) {
   const backend = await useBackend(config.backend ?? undefined);
@@ -219,6 +229,7 @@ if (config.roles.worker) {
   worker.on("error", (error) => {
     if (!isOutageError(error, redis)) log(`worker error: ${error.message}`);
   });
+  workerRunning = () => worker.isRunning();
   closers.push(() => worker.close());
   log(
     `worker: ${targets.length} scrape target(s), ${prometheus ? prometheus.series.length : 0} Prometheus series, concurrency ${config.concurrency}`,
@@ -247,6 +258,7 @@ if (config.roles.api) {
       edge,
       horizonSteps: config.horizonSteps,
       declared,
+      health,
     },
     assets,
   );
@@ -267,6 +279,24 @@ if (config.roles.api) {
   const base = `http://${config.host}:${typeof address === "object" && address ? address.port : config.port}`;
   log(
     `API on ${base}/api/ (writes ${config.adminToken ? "need the admin token" : "disabled: no admin token"}); dashboard on ${base}/ (edge ${config.edge ? config.edge.url : "not configured"})`,
+  );
+  closers.push(() => new Promise((resolve) => server.close(resolve)));
+} else if (config.healthPort !== null) {
+  const server = createPredictorServer({ api: healthOnlyApi(health), maxBodyBytes: 1024 });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.healthPort ?? 0, config.host, () => {
+      resolve();
+    });
+  }).catch((error: unknown) => {
+    log(
+      `cannot serve /healthz on ${config.host}:${config.healthPort} (--health-port / PREDICTOR_HEALTH_PORT): ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  });
+  const address = server.address();
+  log(
+    `health on http://${config.host}:${typeof address === "object" && address ? address.port : config.healthPort}/healthz`,
   );
   closers.push(() => new Promise((resolve) => server.close(resolve)));
 }

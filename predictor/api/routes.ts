@@ -26,6 +26,8 @@ import { requireAdmin } from "./admin-token.ts";
 import { addDashboardRoutes } from "./dashboard-routes.ts";
 import { decisionFilter } from "./decision-params.ts";
 import type { EdgeClient } from "./edge-client.ts";
+import type { ProcessHealth } from "./health.ts";
+import { healthResponse } from "./health.ts";
 import { predictorMetrics } from "./metrics-text.ts";
 import { integerParam, onlyParams, poolFilter, rejectIssues, seriesFilter } from "./query-params.ts";
 
@@ -43,6 +45,8 @@ export type ApiContext = {
   horizonSteps?: number;
   /** The operator file (--slos-file) and what it declares, to say where each SLO and event comes from. */
   declared?: { file: string; config: DeclaredConfig } | null;
+  /** This process's health for GET /healthz; always healthy when not given. */
+  health?: () => ProcessHealth;
 };
 
 /** Most points one series may return in a single `GET /api/series`. */
@@ -63,6 +67,8 @@ export function apiRouter(context: ApiContext) {
   });
   router
     .get("/api/healthz", () => Response.json({ ok: true }))
+    // The probes' endpoint: 503 while this process cannot do its work (Redis away, worker stopped).
+    .get("/healthz", () => healthResponse(context.health?.() ?? { ok: true }))
     .get("/metrics", async (request) => {
       const issues: ValidationIssue[] = [];
       onlyParams(request.query, [], issues);

@@ -57,7 +57,7 @@ async function handle(
   }
   const path = new URL(request.url).pathname;
   let response: Response | null = null;
-  if (path === "/api" || path.startsWith("/api/") || path === "/metrics")
+  if (path === "/api" || path.startsWith("/api/") || path === "/metrics" || path === "/healthz")
     response = await options.api(request);
   else if (options.staticFiles) response = await options.staticFiles(request);
   await send(res, response ?? new NotFound().toResponse());

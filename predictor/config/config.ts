@@ -38,6 +38,8 @@ export type PredictorConfig = {
   slosFile: string | null;
   /** How often the Redis epoch is checked and the declared SLOs and events put back. */
   reconcileIntervalSeconds: number;
+  /** Where a process without the api role serves GET /healthz for probes, or null for nowhere. */
+  healthPort: number | null;
 };
 
 /** Every setting: its flag, its environment variable, its default and what it means. */
@@ -76,6 +78,13 @@ export const SETTINGS = {
     env: "PREDICTOR_RECONCILE_INTERVAL",
     fallback: "10s",
     help: "how often the Redis epoch is checked and the declared SLOs and events put back",
+  },
+  healthPort: {
+    flag: "health-port",
+    env: "PREDICTOR_HEALTH_PORT",
+    fallback: "",
+    shown: "none",
+    help: "port of GET /healthz in a process without the api role (workers, scheduler), for probes",
   },
 } as const;
 
@@ -188,6 +197,7 @@ export function loadConfig(
     lstmEpochs,
     slosFile: raw("slosFile") === "" ? null : raw("slosFile"),
     reconcileIntervalSeconds: duration("reconcileInterval", 1, 3_600),
+    healthPort: raw("healthPort") === "" ? null : integer("healthPort", 0, 65_535),
   };
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
 }

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { DASHBOARD_BUNDLE_OPTIONS, dashboardEntry } from "./dashboard-bundle.ts";
 
 /** One file the dashboard serves: its bytes, content type and a strong ETag. */
 export type Asset = { body: Uint8Array<ArrayBuffer>; contentType: string; etag: string };
@@ -11,6 +12,8 @@ export type Asset = { body: Uint8Array<ArrayBuffer>; contentType: string; etag: 
 export type DashboardAssets = ReadonlyMap<string, Asset>;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** The page's script, written by the production build beside the bundled predictor. */
+export const PREBUILT_SCRIPT = "dashboard.js";
 
 function asset(body: Uint8Array | string, contentType: string): Asset {
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : new Uint8Array(body);
@@ -21,27 +24,37 @@ function asset(body: Uint8Array | string, contentType: string): Asset {
   };
 }
 
+/** The page's script as the production build wrote it beside the bundled service, or null when
+ * running from source. */
+async function prebuiltScript(): Promise<Uint8Array | null> {
+  try {
+    return await readFile(path.join(here, PREBUILT_SCRIPT));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
 /**
  * Builds the dashboard: the page's TypeScript bundled by esbuild into one script (in memory, at
- * start: a second or less, and nothing to keep in step), the static HTML and CSS, and ECharts'
+ * a source start: a second or less, and nothing to keep in step; the production build writes it
+ * to dist/ instead, so esbuild is not needed at run time), the static HTML and CSS, and ECharts'
  * own minified build served from node_modules as a vendor file, so the page loads nothing from
  * anywhere but the predictor.
  */
 export async function buildDashboardAssets(): Promise<DashboardAssets> {
-  const { build } = await import("esbuild");
-  const result = await build({
-    entryPoints: [path.join(here, "page", "main.ts")],
-    bundle: true,
-    write: false,
-    format: "iife",
-    platform: "browser",
-    target: ["es2022"],
-    minify: true,
-    legalComments: "none",
-    logLevel: "silent",
-  });
-  const script = result.outputFiles[0];
-  if (!script) throw new Error("esbuild produced no dashboard script");
+  let script = await prebuiltScript();
+  if (script === null) {
+    const { build } = await import("esbuild");
+    const result = await build({
+      ...DASHBOARD_BUNDLE_OPTIONS,
+      entryPoints: [dashboardEntry(here)],
+      write: false,
+    });
+    const output = result.outputFiles[0];
+    if (!output) throw new Error("esbuild produced no dashboard script");
+    script = output.contents;
+  }
   const require = createRequire(import.meta.url);
   const echartsDir = path.dirname(require.resolve("echarts/package.json"));
   const staticDir = path.join(here, "static");
@@ -53,7 +66,7 @@ export async function buildDashboardAssets(): Promise<DashboardAssets> {
   ]);
   return new Map([
     ["/", asset(html, "text/html; charset=utf-8")],
-    ["/dashboard.js", asset(script.contents, "text/javascript; charset=utf-8")],
+    ["/dashboard.js", asset(script, "text/javascript; charset=utf-8")],
     ["/dashboard.css", asset(css, "text/css; charset=utf-8")],
     ["/favicon.svg", asset(icon, "image/svg+xml")],
     ["/vendor/echarts.min.js", asset(echarts, "text/javascript; charset=utf-8")],
