@@ -15,7 +15,7 @@ import { healthOnlyApi } from "./api/health.ts";
 import { createPredictorServer } from "./api/server.ts";
 import type { SettingName } from "./config/config.ts";
 import { buildDashboardAssets } from "./dashboard/dashboard-assets.ts";
-import { loadConfig, redactUrl, SETTINGS } from "./config/config.ts";
+import { loadConfig, redactUrl, SETTINGS, shownDefault } from "./config/config.ts";
 import { parseTargetsFile } from "./config/targets-file.ts";
 import type { DeclaredConfig } from "./config/operator-file.ts";
 import { parseOperatorFile } from "./config/operator-file.ts";
@@ -53,7 +53,7 @@ if (values.help === true) {
   process.stdout.write("Usage: tsx predictor/main.ts [options]\n\n");
   for (const s of Object.values(SETTINGS))
     process.stdout.write(
-      `  --${s.flag.padEnd(18)} ${s.env.padEnd(28)} default: ${s.fallback || "(unset)"}\n`,
+      `  --${s.flag.padEnd(18)} ${s.env.padEnd(28)} ${s.help} (default: ${shownDefault(s)})\n`,
     );
   process.exit(0);
 }

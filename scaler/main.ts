@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { DEFAULT_REDIS_PREFIX, QUEUE_NAMES, ValidationError, redisKeys } from "../contracts/index.ts";
+import { scalerUsage, SCALER_SETTINGS } from "./cli/scaler-settings.ts";
 import { loadScalerConfig } from "./config/load-config.ts";
 import { watchRedisConnection } from "../node-shared/redis-connection.ts";
 import { scalerKeys } from "./inputs/scaler-keys.ts";
@@ -16,46 +17,37 @@ import { DEFAULT_TUNING } from "./policy/types.ts";
 import { createProviders } from "./providers/create-providers.ts";
 import { createWriter } from "./writers/create-writer.ts";
 
-const USAGE = `usage: tsx scaler/main.ts [--config FILE] [--metrics-port N [--metrics-host ADDR]]
-
-  --config FILE         the configuration (YAML or JSON); scaler/scaler.example.yaml shows every field
-  --metrics-port N      serve GET /metrics (Prometheus) and GET /healthz on this port (default: off)
-  --metrics-host ADDR   the address they listen on (default 127.0.0.1)
-
-Environment:
-  SCALER_CONFIG   the configuration file, when --config is not given
-  REDIS_URL       the Redis shared with the predictor (default redis://127.0.0.1:6379)
-  REDIS_PREFIX    prefix of every key, as the predictor's (default ${DEFAULT_REDIS_PREFIX})
-  SCALER_QUEUE    BullMQ queue shared by the deployment's scaler processes (default ${QUEUE_NAMES.scaler})
-  SCALER_METRICS_PORT, SCALER_METRICS_HOST   as --metrics-port and --metrics-host
-  and the secrets the file names in its tokenEnv / secretEnv fields.`;
-
 type CommandLine = { config?: string; metricsPort?: string; metricsHost?: string };
 
 /** The command line: the configuration file, the status server, or help. Exits 2 on an unknown option. */
 function parseCommandLine(): CommandLine {
   try {
-    const { values } = parseArgs({
-      options: {
-        config: { type: "string" },
-        "metrics-port": { type: "string" },
-        "metrics-host": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
+    const flags = Object.fromEntries(
+      SCALER_SETTINGS.flatMap((s) => (s.flag ? [[s.flag, { type: "string" as const }]] : [])),
+    ) as Record<string, { type: "string" }>;
+    const values: Record<string, string | boolean | undefined> = parseArgs({
+      options: { ...flags, help: { type: "boolean", short: "h", default: false } },
       strict: true,
       allowPositionals: false,
-    });
-    if (values.help) {
-      process.stdout.write(`${USAGE}\n`);
+    }).values;
+    if (values.help === true) {
+      process.stdout.write(`${scalerUsage()}\n`);
       process.exit(0);
     }
+    const text = (flag: string) => {
+      const value = values[flag];
+      return typeof value === "string" ? value : undefined;
+    };
+    const [config, metricsPort, metricsHost] = [text("config"), text("metrics-port"), text("metrics-host")];
     return {
-      ...(values.config !== undefined ? { config: values.config } : {}),
-      ...(values["metrics-port"] !== undefined ? { metricsPort: values["metrics-port"] } : {}),
-      ...(values["metrics-host"] !== undefined ? { metricsHost: values["metrics-host"] } : {}),
+      ...(config !== undefined ? { config } : {}),
+      ...(metricsPort !== undefined ? { metricsPort } : {}),
+      ...(metricsHost !== undefined ? { metricsHost } : {}),
     };
   } catch (error) {
-    process.stderr.write(`scaler: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.stderr.write(
+      `scaler: ${error instanceof Error ? error.message : String(error)}\n${scalerUsage()}\n`,
+    );
     process.exit(2);
   }
 }
@@ -68,8 +60,7 @@ async function main(): Promise<void> {
     throw new ValidationError("scaler start-up", [
       {
         path: "--config",
-        message:
-          "name the configuration file with --config FILE or SCALER_CONFIG (see the README's scaler section)",
+        message: "name the configuration file with --config FILE or SCALER_CONFIG (see docs/scaler.md)",
       },
     ]);
   const status = statusServerOptions(values, env);

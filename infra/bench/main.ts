@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { Benchmark } from "./benchmark.ts";
+import { BENCH_OPTION_TYPES, BENCH_OPTIONS } from "./bench-options.ts";
 import { writeBenchmarkSection } from "./report.ts";
 
 // `npm run bench [-- --only NAME[,NAME] --quick]`: runs every infra/bench/*.bench.ts in name
@@ -12,16 +13,17 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
 const files = (await readdir(here)).filter((f) => f.endsWith(".bench.ts")).sort();
 const names = files.map((f) => f.replace(/\.bench\.ts$/, ""));
-const USAGE = `usage: npm run bench [-- --only NAME[,NAME...]] [--quick]\n  --only NAMES   run only these benchmarks (${names.join(", ")})\n  --quick        shorter runs, for a quick look (the report says so)\nEach benchmark rewrites its own section of BENCHMARKS.md when it finishes.`;
+const USAGE = [
+  "usage: npm run bench [-- --only NAME[,NAME...]] [--quick]",
+  ...BENCH_OPTIONS.map((o) => `  ${o.flag.padEnd(14)} ${o.help}`),
+  `Benchmarks: (${names.join(", ")})`,
+  "Each benchmark rewrites its own section of BENCHMARKS.md when it finishes.",
+].join("\n");
 
 let values: { only?: string; quick: boolean; help: boolean };
 try {
   ({ values } = parseArgs({
-    options: {
-      only: { type: "string" },
-      quick: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    options: BENCH_OPTION_TYPES,
     strict: true,
     allowPositionals: false,
   }));

@@ -18,6 +18,7 @@ import type { ModelKind } from "../../contracts/index.ts";
 import { progressReporter } from "../jobs/training-progress.ts";
 import { trainForecasters } from "../models/index.ts";
 import { observedCount } from "../models/series-ops.ts";
+import { BACKTEST_OPTIONS, backtestHelpRows } from "./backtest-options.ts";
 import { backtestReport, formatReportTable } from "./backtest-report.ts";
 import { niceStepSeconds } from "./nice-step.ts";
 
@@ -32,14 +33,7 @@ function fail(message: string): never {
 let args;
 try {
   args = parseArgs({
-    options: {
-      csv: { type: "string" },
-      column: { type: "string" },
-      horizon: { type: "string" },
-      models: { type: "string" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
+    options: BACKTEST_OPTIONS,
     strict: true,
     allowPositionals: false,
   }).values;
@@ -47,7 +41,9 @@ try {
   fail(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
 }
 if (args.help) {
-  process.stdout.write(`${USAGE}\n`);
+  process.stdout.write(
+    `${[USAGE, ...backtestHelpRows().map(([f, m]) => `  ${f.padEnd(18)} ${m}`)].join("\n")}\n`,
+  );
   process.exit(0);
 }
 if (args.csv === undefined) fail(`--csv FILE is required\n${USAGE}`);

@@ -42,30 +42,152 @@ export type PredictorConfig = {
   healthPort: number | null;
 };
 
+/** One setting: its flag, its environment variable, its default (`shown` when the empty default
+ * means something), and what it means (for --help and docs/configuration.md). */
+export type PredictorSetting = { flag: string; env: string; fallback: string; shown?: string; help: string };
+
 /** Every setting: its flag, its environment variable, its default and what it means. */
 export const SETTINGS = {
-  redisUrl: { flag: "redis", env: "REDIS_URL", fallback: "redis://127.0.0.1:6379" },
-  prefix: { flag: "prefix", env: "PREDICTOR_PREFIX", fallback: DEFAULT_REDIS_PREFIX },
-  step: { flag: "step", env: "PREDICTOR_STEP", fallback: `${DEFAULT_STEP_SECONDS}s` },
-  retention: { flag: "retention", env: "PREDICTOR_RETENTION", fallback: "14d" },
-  targets: { flag: "targets", env: "PREDICTOR_TARGETS", fallback: "" },
-  adminToken: { flag: "admin-token", env: "PREDICTOR_ADMIN_TOKEN", fallback: "" },
-  host: { flag: "host", env: "PREDICTOR_HOST", fallback: "127.0.0.1" },
-  port: { flag: "port", env: "PREDICTOR_PORT", fallback: "8090" },
-  modelDir: { flag: "model-dir", env: "PREDICTOR_MODEL_DIR", fallback: ".data/models" },
-  retrainInterval: { flag: "retrain-interval", env: "PREDICTOR_RETRAIN_INTERVAL", fallback: "6h" },
-  horizon: { flag: "horizon", env: "PREDICTOR_HORIZON", fallback: "15m" },
-  minTrainPoints: { flag: "min-train-points", env: "PREDICTOR_MIN_TRAIN_POINTS", fallback: "120" },
-  concurrency: { flag: "concurrency", env: "PREDICTOR_CONCURRENCY", fallback: "4" },
-  maxTrainings: { flag: "max-trainings", env: "PREDICTOR_MAX_TRAININGS", fallback: "1" },
-  roles: { flag: "roles", env: "PREDICTOR_ROLES", fallback: "api,worker,scheduler" },
-  backend: { flag: "backend", env: "PREDICTOR_TF_BACKEND", fallback: "" },
-  edgeUrl: { flag: "edge-url", env: "PREDICTOR_EDGE_URL", fallback: "" },
-  edgeToken: { flag: "edge-token", env: "PREDICTOR_EDGE_TOKEN", fallback: "" },
-  historyLead: { flag: "history-lead", env: "PREDICTOR_HISTORY_LEAD", fallback: "" },
-  historyRetention: { flag: "history-retention", env: "PREDICTOR_HISTORY_RETENTION", fallback: "2d" },
-  models: { flag: "models", env: "PREDICTOR_MODELS", fallback: "" },
-  lstmEpochs: { flag: "lstm-epochs", env: "PREDICTOR_LSTM_EPOCHS", fallback: "" },
+  redisUrl: {
+    flag: "redis",
+    env: "REDIS_URL",
+    fallback: "redis://127.0.0.1:6379",
+    help: "Redis for series, forecasts, SLOs and jobs",
+  },
+  prefix: {
+    flag: "prefix",
+    env: "PREDICTOR_PREFIX",
+    fallback: DEFAULT_REDIS_PREFIX,
+    help: "key prefix (several deployments can share a Redis)",
+  },
+  step: {
+    flag: "step",
+    env: "PREDICTOR_STEP",
+    fallback: `${DEFAULT_STEP_SECONDS}s`,
+    help: "series step (s, m, h, d, w units; plain numbers are seconds)",
+  },
+  retention: {
+    flag: "retention",
+    env: "PREDICTOR_RETENTION",
+    fallback: "14d",
+    help: "how long points are kept (at least 10 steps); models train on all of it",
+  },
+  targets: {
+    flag: "targets",
+    env: "PREDICTOR_TARGETS",
+    fallback: "",
+    shown: "none",
+    help: "the targets file (YAML or JSON): scrape targets and Prometheus queries",
+  },
+  adminToken: {
+    flag: "admin-token",
+    env: "PREDICTOR_ADMIN_TOKEN",
+    fallback: "",
+    shown: "none (writes disabled)",
+    help: "bearer token for writes, at least 16 characters",
+  },
+  host: {
+    flag: "host",
+    env: "PREDICTOR_HOST",
+    fallback: "127.0.0.1",
+    help: "address the API and dashboard listen on",
+  },
+  port: {
+    flag: "port",
+    env: "PREDICTOR_PORT",
+    fallback: "8090",
+    help: "port the API and dashboard listen on",
+  },
+  modelDir: {
+    flag: "model-dir",
+    env: "PREDICTOR_MODEL_DIR",
+    fallback: ".data/models",
+    help: "where trained models are saved",
+  },
+  retrainInterval: {
+    flag: "retrain-interval",
+    env: "PREDICTOR_RETRAIN_INTERVAL",
+    fallback: "6h",
+    help: "how often every series is retrained",
+  },
+  horizon: {
+    flag: "horizon",
+    env: "PREDICTOR_HORIZON",
+    fallback: "15m",
+    help: "forecast length: a duration, or a number of steps",
+  },
+  minTrainPoints: {
+    flag: "min-train-points",
+    env: "PREDICTOR_MIN_TRAIN_POINTS",
+    fallback: "120",
+    help: "observed points a series needs before its first training",
+  },
+  concurrency: {
+    flag: "concurrency",
+    env: "PREDICTOR_CONCURRENCY",
+    fallback: "4",
+    help: "jobs a worker runs at once",
+  },
+  maxTrainings: {
+    flag: "max-trainings",
+    env: "PREDICTOR_MAX_TRAININGS",
+    fallback: "1",
+    help: "trainings a process runs at once",
+  },
+  roles: {
+    flag: "roles",
+    env: "PREDICTOR_ROLES",
+    fallback: "api,worker,scheduler",
+    help: "what this process does: api, worker, scheduler (e.g. extra machines: worker)",
+  },
+  backend: {
+    flag: "backend",
+    env: "PREDICTOR_TF_BACKEND",
+    fallback: "",
+    shown: "the first that loads",
+    help: "TensorFlow.js backend: tensorflow, wasm or cpu",
+  },
+  edgeUrl: {
+    flag: "edge-url",
+    env: "PREDICTOR_EDGE_URL",
+    fallback: "",
+    shown: "none",
+    help: "the Worker whose origin table the dashboard shows (http or https, no credentials)",
+  },
+  edgeToken: {
+    flag: "edge-token",
+    env: "PREDICTOR_EDGE_TOKEN",
+    fallback: "",
+    shown: "none",
+    help: "the Worker's ADMIN_TOKEN (16 characters or more); never logged, never sent to the browser",
+  },
+  historyLead: {
+    flag: "history-lead",
+    env: "PREDICTOR_HISTORY_LEAD",
+    fallback: "",
+    shown: "the horizon",
+    help: "how far ahead the remembered forecast looks: steps, or a duration within the horizon",
+  },
+  historyRetention: {
+    flag: "history-retention",
+    env: "PREDICTOR_HISTORY_RETENTION",
+    fallback: "2d",
+    help: "how long remembered forecasts are kept",
+  },
+  models: {
+    flag: "models",
+    env: "PREDICTOR_MODELS",
+    fallback: "",
+    shown: "all kinds",
+    help: "model kinds to train, comma-separated (lstm, holt-winters, seasonal-naive)",
+  },
+  lstmEpochs: {
+    flag: "lstm-epochs",
+    env: "PREDICTOR_LSTM_EPOCHS",
+    fallback: "",
+    shown: "the model's default",
+    help: "most LSTM training epochs",
+  },
   slosFile: {
     flag: "slos-file",
     env: "PREDICTOR_SLOS_FILE",
@@ -86,9 +208,14 @@ export const SETTINGS = {
     shown: "none",
     help: "port of GET /healthz in a process without the api role (workers, scheduler), for probes",
   },
-} as const;
+} as const satisfies Record<string, PredictorSetting>;
 
 export type SettingName = keyof typeof SETTINGS;
+
+/** A setting's default as people read it (`--help`, docs/configuration.md). */
+export function shownDefault(setting: PredictorSetting): string {
+  return setting.shown ?? (setting.fallback === "" ? "none" : setting.fallback);
+}
 
 /**
  * Builds the configuration from flags (which win) and environment variables, checking every

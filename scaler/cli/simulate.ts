@@ -5,112 +5,16 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import * as v from "valibot";
 import type { ScheduledEvent } from "../../contracts/index.ts";
-import {
-  MODEL_KINDS,
-  TraceCsvError,
-  boundedInteger,
-  boundedNumber,
-  eventOverlaps,
-  validateWith,
-} from "../../contracts/index.ts";
+import { MODEL_KINDS, TraceCsvError, eventOverlaps, validateWith } from "../../contracts/index.ts";
 import type { ElasticityReport } from "../sim/elasticity-metrics.ts";
 import type { SimulateOptions } from "../sim/simulate.ts";
 import { DEFAULT_SIMULATE_OPTIONS, POLICIES, replayPlan, simulate, trainOnHead } from "../sim/simulate.ts";
 import type { LoadSeries } from "../sim/trace-series.ts";
 import { loadSeriesFromCsv } from "../sim/trace-series.ts";
 import { parseEventFile } from "../sim/event-file.ts";
-import { DEFAULT_TUNING } from "../policy/types.ts";
+import { SIMULATE_FLAGS as FLAGS, simulateHelpRows } from "./simulate-options.ts";
 
 class UsageError extends Error {}
-
-const FLAGS = {
-  "rps-per-replica": [
-    "rpsPerReplica",
-    boundedNumber(1e-9, 1e12),
-    "load one replica carries at 100 % (default: the trace's 95th percentile / 10)",
-  ],
-  "boot-seconds": [
-    "bootSeconds",
-    boundedInteger(0, 86_400),
-    `from a scale-out to the replicas serving (default ${DEFAULT_SIMULATE_OPTIONS.bootSeconds})`,
-  ],
-  "target-utilization": [
-    "targetUtilization",
-    boundedNumber(0.05, 1),
-    `the SLO's target, and the HPA's (default ${DEFAULT_SIMULATE_OPTIONS.targetUtilization})`,
-  ],
-  "min-replicas": [
-    "minReplicas",
-    boundedInteger(0, 1_000_000),
-    `fewest replicas (default ${DEFAULT_SIMULATE_OPTIONS.minReplicas})`,
-  ],
-  "max-replicas": [
-    "maxReplicas",
-    boundedInteger(1, 1_000_000),
-    `most replicas (default ${DEFAULT_SIMULATE_OPTIONS.maxReplicas})`,
-  ],
-  "lead-seconds": [
-    "leadSeconds",
-    boundedInteger(0, 86_400),
-    "how far ahead the predictive policy acts (default: boot + 60)",
-  ],
-  "cooldown-seconds": [
-    "cooldownSeconds",
-    boundedInteger(0, 86_400),
-    `the predictive policy's scale-in cooldown (default ${DEFAULT_SIMULATE_OPTIONS.cooldownSeconds})`,
-  ],
-  "interval-seconds": [
-    "intervalSeconds",
-    boundedInteger(1, 3600),
-    `the predictive policy's evaluation interval (default ${DEFAULT_SIMULATE_OPTIONS.intervalSeconds})`,
-  ],
-  "tick-seconds": [
-    "tickSeconds",
-    boundedInteger(1, 3600),
-    `replay resolution (default ${DEFAULT_SIMULATE_OPTIONS.tickSeconds})`,
-  ],
-  "violation-utilization": [
-    "violationUtilization",
-    boundedNumber(0.05, 10),
-    "utilisation above which a moment violates the SLO (default: the target)",
-  ],
-  "train-fraction": [
-    "trainFraction",
-    boundedNumber(0.05, 0.95),
-    `share of the trace the models train on (default ${DEFAULT_SIMULATE_OPTIONS.trainFraction})`,
-  ],
-  "sizing-quantile": [
-    "sizingQuantile",
-    boundedNumber(0.5, 0.9),
-    `starting (or, with no budget, fixed) sizing quantile (default ${DEFAULT_TUNING.sizingQuantile})`,
-  ],
-  "violation-budget": [
-    "violationBudget",
-    boundedNumber(0, 0.5),
-    `share of time an origin may run above its target; 0 sizes at the fixed quantile (default ${DEFAULT_TUNING.violationBudget})`,
-  ],
-  "band-cap": [
-    "tuning.bandCap",
-    boundedNumber(0, 100),
-    `widest the forecast band is read above its mean, as a share of it; 0 reads it as served (default ${DEFAULT_TUNING.bandCap})`,
-  ],
-  "excursion-price": [
-    "tuning.excursionPrice",
-    boundedNumber(0, 1000),
-    `replica-minutes a minute above the target is worth; 0 covers every forecast spike (default ${DEFAULT_TUNING.excursionPrice})`,
-  ],
-  "shortfall-price": [
-    "tuning.shortfallPrice",
-    boundedNumber(1, 10),
-    `replica-minutes each missing replica is worth per minute (default ${DEFAULT_TUNING.shortfallPrice})`,
-  ],
-  "lstm-epochs": ["lstmEpochs", boundedInteger(1, 10_000), "LSTM training epochs (default: the predictor's)"],
-  seed: [
-    "seed",
-    boundedInteger(0, 2 ** 31),
-    `randomness of the model training (default ${DEFAULT_SIMULATE_OPTIONS.seed})`,
-  ],
-} as const;
 
 const USAGE = `usage: npm run -s simulate -- --csv FILE --policy ${POLICIES.join("|")} [--json] [--column NAME] [--models ${MODEL_KINDS.join(",")}] [--events FILE] ${Object.keys(
   FLAGS,
@@ -123,21 +27,7 @@ const HELP = [
   "Replays a timestamp,value trace against a simulated fleet driven by the real policy code and prints the elasticity metrics.",
   USAGE,
   "",
-  ...[
-    ["--csv FILE", "the trace (timestamp,value CSV)"],
-    ["--policy NAME", POLICIES.join(", ")],
-    ["--json", "one JSON object with the documented keys"],
-    ["--column NAME", "the CSV column to read (default: the first value column)"],
-    [
-      "--models KINDS",
-      `model kinds to train for predictive, comma-separated (default: all of ${MODEL_KINDS.join(", ")})`,
-    ],
-    [
-      "--events FILE",
-      "scheduled events the predictive policy is told of: a JSON list of { id, start, end, expectedRps, note? } in the trace's time",
-    ],
-    ...Object.entries(FLAGS).map(([flag, [, , meaning]]) => [`--${flag} N`, meaning]),
-  ].map(([flag, meaning]) => `  ${(flag ?? "").padEnd(28)} ${meaning ?? ""}`),
+  ...simulateHelpRows().map(([flag, meaning]) => `  ${flag.padEnd(28)} ${meaning}`),
 ].join("\n");
 
 type Replay = {
