@@ -1,11 +1,20 @@
 /**
- * A parser for the Prometheus text exposition format 0.0.4, also reading what OpenMetrics 1.0
- * adds to it (`# EOF`, exemplars, `# UNIT`) and Prometheus 3's quoted UTF-8 metric names.
- * Written here because the one npm parser (parse-prometheus-text-format) has been unmaintained
- * since 2019 with histogram-label bugs open. Follows the format's rules: label values escape
- * `\\`, `\"` and `\n`; values are Go floats (`NaN`, `+Inf`, `-Inf`); a timestamp is optional
- * integer milliseconds. Like Prometheus, one malformed line fails the whole scrape.
+ * A parser for what Prometheus scrapes: the text exposition format 0.0.4 and OpenMetrics 1.0,
+ * accepting exactly what Prometheus's own parsers accept (model/textparse promparse and
+ * openmetricsparse, plus the checks its scrape loop adds: no label given twice, no `__name__`
+ * label, label values and HELP texts in UTF-8) with the same values. The case table in
+ * exposition.test.ts holds the upstream parsers' test inputs and outcomes. Written here because
+ * the one npm parser (parse-prometheus-text-format) has been unmaintained since 2019 with
+ * histogram-label bugs open. Like Prometheus, one malformed line fails the whole scrape; the
+ * error names the line and what is wrong in it.
  */
+import type { ExpositionFormat } from "./exposition-format.ts";
+import { ExpositionError, LineCursor, METRIC_NAME } from "./exposition-line.ts";
+import { floatProblem, parseGoFloat } from "./go-float.ts";
+
+export { ExpositionError } from "./exposition-line.ts";
+export { parseGoFloat } from "./go-float.ts";
+export type { ExpositionFormat } from "./exposition-format.ts";
 
 export type MetricType =
   | "counter"
@@ -24,25 +33,16 @@ export type Sample = { name: string; labels: Record<string, string>; value: numb
 /** A metric family: its `# TYPE`, `# HELP` and samples (histogram/summary samples included). */
 export type MetricFamily = { name: string; type: MetricType; help?: string; samples: Sample[] };
 
-/** A line that breaks the format; `line` is 1-based. */
-export class ExpositionError extends Error {
-  readonly line: number;
-  constructor(line: number, message: string) {
-    super(`line ${line}: ${message}`);
-    this.name = "ExpositionError";
-    this.line = line;
-  }
-}
+/** How to read an exposition: its format (from the Content-Type) and whether its bytes were UTF-8. */
+export type ParseOptions = { format?: ExpositionFormat; invalidUtf8?: boolean };
 
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const TYPES = new Set<string>([
+const TEXT_TYPES = new Set(["counter", "gauge", "histogram", "summary", "untyped"]);
+const OPENMETRICS_TYPES = new Set([
   "counter",
   "gauge",
   "histogram",
-  "summary",
-  "untyped",
   "gaugehistogram",
+  "summary",
   "info",
   "stateset",
   "unknown",
@@ -57,8 +57,33 @@ const SUFFIXES: Record<string, readonly string[]> = {
 };
 const ALL_SUFFIXES = [...new Set(Object.values(SUFFIXES).flat())];
 
+/** One parsed line: a sample, a HELP/TYPE/UNIT, or nothing (a comment or a blank line). */
+type Entry =
+  | { kind: "sample"; sample: Sample }
+  | { kind: "help"; name: string; text: string }
+  | { kind: "type"; name: string; type: MetricType }
+  | { kind: "eof" }
+  | null;
+
+/** Decodes bytes as UTF-8, saying whether any were not (Prometheus refuses them in label values). */
+export function decodeExposition(bytes: Uint8Array): { text: string; invalidUtf8: boolean } {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), invalidUtf8: false };
+  } catch {
+    return { text: new TextDecoder().decode(bytes), invalidUtf8: true };
+  }
+}
+
 /** Parses a whole exposition; families keep the order they first appear in. */
-export function parseExposition(text: string): Map<string, MetricFamily> {
+export function parseExposition(
+  input: string | Uint8Array,
+  options: ParseOptions = {},
+): Map<string, MetricFamily> {
+  const { text, invalidUtf8 } =
+    typeof input === "string"
+      ? { text: input, invalidUtf8: options.invalidUtf8 ?? false }
+      : decodeExposition(input);
+  const openMetrics = options.format === "openmetrics";
   const families = new Map<string, MetricFamily>();
   const familyOf = (name: string): MetricFamily => {
     let family = families.get(name);
@@ -68,34 +93,25 @@ export function parseExposition(text: string): Map<string, MetricFamily> {
     }
     return family;
   };
-  const lines = text.split("\n");
+  const lines = text === "" ? [] : text.split("\n");
+  // A final line break ends the last line; it does not start an empty one.
+  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
   let sawEof = false;
   for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? "").replace(/\r$/, "");
-    const number = i + 1;
-    if (line.trim() === "") continue;
-    if (sawEof) throw new ExpositionError(number, "content after # EOF");
-    if (line.startsWith("#")) {
-      const meta = /^#\s*(HELP|TYPE|UNIT)\s+(\S+)(?:\s(.*))?$/.exec(line);
-      if (line.trim() === "# EOF") sawEof = true;
-      if (!meta) continue;
-      const [, keyword, rawName = "", rest = ""] = meta;
-      const name = rawName.startsWith('"') ? unquote(rawName, number) : rawName;
-      if (keyword === "TYPE") {
-        const type = rest.trim().toLowerCase();
-        if (!TYPES.has(type)) throw new ExpositionError(number, `unknown metric type "${rest.trim()}"`);
-        const family = familyOf(name);
-        if (family.samples.length > 0 && family.type !== type)
-          throw new ExpositionError(number, `# TYPE for ${name} comes after its samples`);
-        family.type = type as MetricType;
-      } else if (keyword === "HELP") {
-        familyOf(name).help = unescapeHelp(rest);
-      }
-      continue;
-    }
-    const sample = parseSampleLine(line, number);
-    familyOf(familyNameOf(sample.name, families)).samples.push(sample);
+    const cursor = new LineCursor(lines[i] ?? "", i + 1, invalidUtf8);
+    if (sawEof) cursor.fail("unexpected data after # EOF");
+    const entry = openMetrics ? openMetricsLine(cursor) : textLine(cursor);
+    if (entry === null) continue;
+    if (entry.kind === "eof") sawEof = true;
+    else if (entry.kind === "help") familyOf(entry.name).help = entry.text;
+    else if (entry.kind === "type") familyOf(entry.name).type = entry.type;
+    else familyOf(familyNameOf(entry.sample.name, families)).samples.push(entry.sample);
   }
+  if (openMetrics && !sawEof)
+    throw new ExpositionError(
+      Math.max(1, lines.length),
+      "data does not end with # EOF (OpenMetrics requires it)",
+    );
   for (const [name, family] of families)
     if (family.samples.length === 0 && family.help === undefined && family.type === "untyped")
       families.delete(name);
@@ -114,137 +130,147 @@ function familyNameOf(sampleName: string, families: Map<string, MetricFamily>): 
   return sampleName;
 }
 
-/** Parses `name{labels} value [timestamp] [# exemplar]`. */
-export function parseSampleLine(line: string, number: number): Sample {
-  let pos = 0;
-  const fail = (message: string): never => {
-    throw new ExpositionError(
-      number,
-      `${message} in "${line.length > 120 ? `${line.slice(0, 117)}...` : line}"`,
+/** A line of the text format: blanks anywhere between tokens, comments anywhere. */
+function textLine(c: LineCursor): Entry {
+  c.skipBlanks();
+  if (c.atEnd()) return null;
+  // Prometheus 2 reads blanks before a sample into its name, and then refuses the name.
+  if (c.pos > 0 && c.peek() !== "#") c.fail("a sample may not start with a blank (only a comment may)");
+  if (c.peek() === "#") {
+    c.pos++;
+    if (c.peek() !== " " && c.peek() !== "\t") return null;
+    c.skipBlanks();
+    const keyword = /^(HELP|TYPE)[ \t]/.exec(c.rest())?.[1];
+    if (keyword === undefined) return null;
+    c.pos += keyword.length;
+    c.skipBlanks();
+    const name = metaName(c, keyword);
+    // The text starts after one blank, as in promlex.l (a second blank belongs to the text).
+    const text = /^[ \t]*$/.test(c.rest()) ? "" : c.rest().slice(1);
+    if (keyword === "TYPE") {
+      if (!TEXT_TYPES.has(text))
+        c.fail(
+          `unknown metric type ${JSON.stringify(text)} (expected counter, gauge, histogram, summary or untyped)`,
+        );
+      return { kind: "type", name, type: text as MetricType };
+    }
+    c.checkUtf8(text, "the HELP text");
+    return {
+      kind: "help",
+      name,
+      text: text.replace(/\\(\\|n)/g, (_, e: string) => (e === "n" ? "\n" : "\\")),
+    };
+  }
+  const { name, labels } = sampleHead(c, false);
+  c.skipBlanks();
+  const valueText = c.match(/[^{ \t]+/y) ?? c.fail("expected a value after the metric name and labels");
+  const value = parseGoFloat(valueText) ?? c.fail(floatProblem(valueText));
+  const sample: Sample = { name, labels, value };
+  c.skipBlanks();
+  if (c.atEnd()) return { kind: "sample", sample };
+  const digits = c.match(/\d+/y);
+  if (digits === null)
+    c.fail(
+      `expected a timestamp (whole milliseconds since the epoch) or the end of the line after the value`,
     );
-  };
-  const skipSpaces = () => {
-    while (line[pos] === " " || line[pos] === "\t") pos++;
-  };
+  c.skipBlanks();
+  if (!c.atEnd()) c.fail(`expected the end of the line after the timestamp ${digits}`);
+  if (BigInt(digits) > 9_223_372_036_854_775_807n) c.fail(`the timestamp ${digits} does not fit in 64 bits`);
+  sample.timestamp = Number(digits);
+  return { kind: "sample", sample };
+}
+
+/** A line of OpenMetrics: single spaces only, no blank lines, no comments but HELP/TYPE/UNIT/EOF. */
+function openMetricsLine(c: LineCursor): Entry {
+  if (c.atEnd() || c.peek() === " " || c.peek() === "\t")
+    c.fail("OpenMetrics allows no blank line and no blank at the start of a line");
+  if (c.peek() === "#") {
+    if (c.text === "# EOF") return { kind: "eof" };
+    if (c.text.startsWith("# EOF")) c.fail("unexpected data after # EOF");
+    const keyword = /^# (HELP|TYPE|UNIT) /.exec(c.text)?.[1];
+    if (keyword === undefined)
+      c.fail('expected "# HELP ", "# TYPE ", "# UNIT " or "# EOF" (OpenMetrics has no other comments)');
+    c.pos = keyword.length + 3;
+    const name = metaName(c, keyword);
+    if (c.atEnd()) c.fail(`expected a space and a text after the name in # ${keyword}`);
+    const text = c.rest().slice(1);
+    if (keyword === "TYPE") {
+      if (!OPENMETRICS_TYPES.has(text))
+        c.fail(`unknown metric type ${JSON.stringify(text)} (expected ${[...OPENMETRICS_TYPES].join(", ")})`);
+      return { kind: "type", name, type: text as MetricType };
+    }
+    if (keyword === "UNIT") {
+      if (text !== "" && !name.endsWith(`_${text}`))
+        c.fail(`the unit "${text}" is not the end of the metric name ${name} (it must end in _${text})`);
+      return null;
+    }
+    c.checkUtf8(text, "the HELP text");
+    return {
+      kind: "help",
+      name,
+      text: text.replace(/\\(\\|n|")/g, (_, e: string) => (e === "n" ? "\n" : e)),
+    };
+  }
+  const { name, labels } = sampleHead(c, true);
+  if (c.peek() !== " ") c.fail("expected one space and a value after the metric name and labels");
+  c.pos++;
+  const valueText = c.match(/[^ ]+/y) ?? c.fail("expected a value after the metric name and labels");
+  const sample: Sample = { name, labels, value: parseGoFloat(valueText) ?? c.fail(floatProblem(valueText)) };
+  if (!c.atEnd() && !c.rest().startsWith(" # {")) {
+    c.pos++;
+    sample.timestamp = openMetricsTimestamp(c, "timestamp");
+  }
+  if (c.atEnd()) return { kind: "sample", sample };
+  if (!c.rest().startsWith(" # {")) c.fail('expected an exemplar (" # {...} value") or the end of the line');
+  c.pos += 4;
+  c.readLabels(true, "-");
+  if (c.peek() !== " ") c.fail("expected a space and a value after the exemplar's labels");
+  c.pos++;
+  const exemplarValue = c.match(/[^ ]+/y) ?? c.fail("expected a value after the exemplar's labels");
+  if (parseGoFloat(exemplarValue) === null) c.fail(`the exemplar's value: ${floatProblem(exemplarValue)}`);
+  if (!c.atEnd()) {
+    c.pos++;
+    openMetricsTimestamp(c, "exemplar timestamp");
+  }
+  if (!c.atEnd()) c.fail("expected the end of the line after the exemplar");
+  return { kind: "sample", sample };
+}
+
+/** An OpenMetrics timestamp: float seconds, truncated to milliseconds as Prometheus does. */
+function openMetricsTimestamp(c: LineCursor, what: string): number {
+  const text = c.match(/[^ ]+/y) ?? c.fail(`expected a ${what} after a single space`);
+  const seconds = parseGoFloat(text) ?? c.fail(`the ${what}: ${floatProblem(text)}`);
+  if (!Number.isFinite(seconds)) c.fail(`the ${what} ${text} is not a finite number of seconds`);
+  return Math.trunc(seconds * 1000);
+}
+
+/** The metric name after `# HELP`/`# TYPE`/`# UNIT`: plain, or quoted (Prometheus 3). */
+function metaName(c: LineCursor, keyword: string): string {
+  const name = c.peek() === '"' ? c.readQuoted("the quoted metric name") : c.match(METRIC_NAME);
+  if (name === null) c.fail(`expected a metric name after # ${keyword}`);
+  if (!c.atEnd() && c.peek() !== " " && c.peek() !== "\t") {
+    const word = /^\S*/.exec(c.text.slice(c.pos - name.length))?.[0] ?? name;
+    c.fail(`invalid metric name "${word}" in # ${keyword} (names are letters, digits, "_" and ":")`);
+  }
+  return name;
+}
+
+/** A sample's name and labels: `name`, `name{...}` or `{"name", ...}`. */
+function sampleHead(c: LineCursor, strict: boolean): { name: string; labels: Record<string, string> } {
   let name = "";
-  const labels: Record<string, string> = {};
-  if (line[pos] !== "{") {
-    const match = /^[^\s{]+/.exec(line);
-    name = match?.[0] ?? "";
-    if (!METRIC_NAME.test(name)) fail(`invalid metric name "${name}"`);
-    pos = name.length;
+  if (c.peek() !== "{") {
+    name =
+      c.match(METRIC_NAME) ??
+      c.fail(
+        `expected a metric name, "{" or "#" at the start of the line (names are letters, digits, "_", ":")`,
+      );
+    if (!strict) c.skipBlanks();
   }
-  if (line[pos] === "{") {
-    pos++;
-    for (;;) {
-      skipSpaces();
-      if (line[pos] === "}") {
-        pos++;
-        break;
-      }
-      let labelName: string;
-      if (line[pos] === '"') {
-        const [text, end] = readQuoted(line, pos, number);
-        pos = end;
-        skipSpaces();
-        if (line[pos] === "," || line[pos] === "}") {
-          // Prometheus 3: a quoted string alone inside the braces is the metric name.
-          if (name !== "") fail("two metric names");
-          name = text;
-          if (line[pos] === ",") pos++;
-          continue;
-        }
-        labelName = text;
-      } else {
-        const match = /^[^\s=,}]+/.exec(line.slice(pos));
-        labelName = match?.[0] ?? "";
-        if (!LABEL_NAME.test(labelName)) fail(`invalid label name "${labelName}"`);
-        pos += labelName.length;
-      }
-      skipSpaces();
-      if (line[pos] !== "=") fail(`expected "=" after label ${labelName}`);
-      pos++;
-      skipSpaces();
-      if (line[pos] !== '"') fail(`expected a quoted value for label ${labelName}`);
-      const [value, end] = readQuoted(line, pos, number);
-      if (labelName in labels) fail(`label ${labelName} given twice`);
-      labels[labelName] = value;
-      pos = end;
-      skipSpaces();
-      if (line[pos] === ",") {
-        pos++;
-        continue;
-      }
-      if (line[pos] === "}") {
-        pos++;
-        break;
-      }
-      fail(`expected "," or "}" after label ${labelName}`);
-    }
+  let labels: Record<string, string> = {};
+  if (c.peek() === "{") {
+    c.pos++;
+    ({ name, labels } = c.readLabels(strict, name));
   }
-  if (name === "") fail("missing metric name");
-  const rest = line.slice(pos);
-  if (!/^[ \t]/.test(rest)) fail("expected a space before the value");
-  const withoutExemplar = rest.split(" # ")[0] ?? "";
-  const fields = withoutExemplar.trim().split(/[ \t]+/);
-  if (fields.length < 1 || fields.length > 2 || fields[0] === "")
-    fail("expected a value and an optional timestamp");
-  const value = parseGoFloat(fields[0] ?? "");
-  if (value === null) fail(`"${fields[0] ?? ""}" is not a number`);
-  const sample: Sample = { name, labels, value: value ?? Number.NaN };
-  if (fields[1] !== undefined) {
-    const timestamp = parseTimestamp(fields[1]);
-    if (timestamp === null) fail(`"${fields[1]}" is not a timestamp`);
-    if (timestamp !== null) sample.timestamp = timestamp;
-  }
-  return sample;
-}
-
-/** Go's ParseFloat as the format uses it: decimals, exponents, NaN and +/-Inf. */
-export function parseGoFloat(text: string): number | null {
-  const lower = text.toLowerCase();
-  if (lower === "nan") return Number.NaN;
-  if (lower === "+inf" || lower === "inf" || lower === "+infinity" || lower === "infinity")
-    return Number.POSITIVE_INFINITY;
-  if (lower === "-inf" || lower === "-infinity") return Number.NEGATIVE_INFINITY;
-  // Each digit can match in one place only: `\d+\.?\d*` let a long run of digits followed by
-  // garbage be split in n ways, and a 20,000-digit value took seconds (80,000: 40 s).
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) && !/^[+-]?0[xX][0-9a-fA-F]+$/.test(text))
-    return null;
-  return Number(text);
-}
-
-/** A timestamp: integer milliseconds (OpenMetrics writes float seconds, told apart by the dot). */
-function parseTimestamp(text: string): number | null {
-  if (/^-?\d+$/.test(text)) return Number(text);
-  if (/^-?\d+\.\d+([eE][+-]?\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  return null;
-}
-
-/** Reads a double-quoted string starting at `start`; returns its text and the index after it. */
-function readQuoted(line: string, start: number, number: number): [string, number] {
-  let out = "";
-  for (let i = start + 1; i < line.length; i++) {
-    const ch = line[i];
-    if (ch === '"') return [out, i + 1];
-    if (ch === "\\") {
-      const next = line[i + 1];
-      if (next === "n") out += "\n";
-      else if (next === "\\" || next === '"') out += next;
-      else throw new ExpositionError(number, `invalid escape "\\${next ?? ""}" in a quoted string`);
-      i++;
-    } else {
-      out += ch ?? "";
-    }
-  }
-  throw new ExpositionError(number, "unterminated quoted string");
-}
-
-function unquote(text: string, number: number): string {
-  return readQuoted(text, 0, number)[0];
-}
-
-/** HELP text escapes only `\\` and `\n`; anything else stays as written. */
-function unescapeHelp(text: string): string {
-  return text.replace(/\\(\\|n)/g, (_, c: string) => (c === "n" ? "\n" : "\\"));
+  if (name === "") c.fail("the metric name is missing (put it before the labels, or quoted inside them)");
+  return { name, labels };
 }

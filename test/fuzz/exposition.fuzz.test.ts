@@ -16,14 +16,15 @@ const labelValue = fc
   .map((s) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n"));
 const goFloat = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
-  fc.constantFrom("NaN", "+Inf", "-Inf", "0", "1e3", ".5", "0x1F"),
+  fc.constantFrom("NaN", "+Inf", "-Inf", "0", "1e3", ".5", "08"),
   fc.nat().map(String),
 );
 const samplePart = fc
   .record({
     labels: fc.uniqueArray(fc.tuple(labelName, labelValue), { maxLength: 4, selector: ([k]) => k }),
     value: goFloat,
-    timestamp: fc.option(fc.integer(), { nil: undefined }),
+    // The text format's timestamps are whole non-negative milliseconds.
+    timestamp: fc.option(fc.nat(), { nil: undefined }),
   })
   .map(
     ({ labels, value, timestamp }) =>
