@@ -16,6 +16,7 @@ import { createPredictorServer } from "./api/server.ts";
 import type { SettingName } from "./config/config.ts";
 import { buildDashboardAssets } from "./dashboard/dashboard-assets.ts";
 import { loadConfig, redactUrl, SETTINGS, shownDefault } from "./config/config.ts";
+import { loadEdgeAnalyticsConfig } from "./config/edge-analytics-config.ts";
 import { parseTargetsFile } from "./config/targets-file.ts";
 import type { DeclaredConfig } from "./config/operator-file.ts";
 import { parseOperatorFile } from "./config/operator-file.ts";
@@ -27,7 +28,9 @@ import { installSchedules, PREDICTOR_JOB_OPTIONS } from "./jobs/schedules.ts";
 import { progressReporter } from "./jobs/training-progress.ts";
 import { ModelFiles } from "./model-store/model-files.ts";
 import { useBackend } from "./models/lstm/backend.ts";
+import { EdgeAnalyticsPuller } from "./sources/edge-analytics-service.ts";
 import { fetchText } from "./sources/fetch-text.ts";
+import { postSql } from "./sources/sql-api-client.ts";
 import { DocumentStore } from "./store/documents.ts";
 import { ForecastHistory } from "./store/forecast-history.ts";
 import { isOutageError, watchRedisConnection } from "../node-shared/redis-connection.ts";
@@ -93,6 +96,15 @@ if (config.targetsFile !== null) {
   }
 }
 const { targets, prometheus } = sources.targets.ok ? sources.targets : { targets: [], prometheus: null };
+// The edge-analytics source reads its settings (the API token among them) from the environment.
+const edgeAnalyticsConfig = loadEdgeAnalyticsConfig(process.env);
+if (!edgeAnalyticsConfig.ok) {
+  process.stderr.write(
+    `predictor: invalid edge-analytics settings:\n${edgeAnalyticsConfig.issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}\n`,
+  );
+  process.exit(2);
+}
+const edgeAnalyticsSource = edgeAnalyticsConfig.source;
 
 // The operator file: SLOs and events that are intent, not cache, put back whenever Redis lacks them.
 let declared: { file: string; config: DeclaredConfig } | null = null;
@@ -128,6 +140,7 @@ const scheduleConfig = {
   retrainIntervalSeconds: config.retrainIntervalSeconds,
   scrape: targets.length > 0,
   prometheus: prometheus !== null,
+  edgeAnalytics: edgeAnalyticsSource !== null,
 };
 // A Redis restarted without persistence has lost the job schedulers: put them back (idempotent).
 const connection = watchRedisConnection(redis, {
@@ -202,6 +215,9 @@ if (config.roles.worker) {
     registry,
     targets,
     prometheus,
+    edgeAnalytics: edgeAnalyticsSource
+      ? new EdgeAnalyticsPuller(edgeAnalyticsSource, { postSql, series, documents, now: Date.now, log })
+      : null,
     fetchText,
     state: new ScrapeStateStore(redis, config.prefix),
     now: Date.now,
@@ -232,7 +248,7 @@ if (config.roles.worker) {
   workerRunning = () => worker.isRunning();
   closers.push(() => worker.close());
   log(
-    `worker: ${targets.length} scrape target(s), ${prometheus ? prometheus.series.length : 0} Prometheus series, concurrency ${config.concurrency}`,
+    `worker: ${targets.length} scrape target(s), ${prometheus ? prometheus.series.length : 0} Prometheus series, ${edgeAnalyticsSource ? `edge analytics from ${edgeAnalyticsSource.dataset}` : "no edge analytics"}, concurrency ${config.concurrency}`,
   );
 }
 if (config.roles.scheduler) {

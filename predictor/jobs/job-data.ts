@@ -6,6 +6,7 @@ import type { ValidationIssue } from "../../contracts/index.ts";
 export const JOB_NAMES = [
   "scrape",
   "pull-prometheus",
+  "pull-edge-analytics",
   "forecast-all",
   "forecast",
   "retrain-all",
@@ -20,6 +21,7 @@ const series = v.strictObject({ origin: originId, metric: metricName });
 export const JOB_DATA = {
   scrape: empty,
   "pull-prometheus": empty,
+  "pull-edge-analytics": empty,
   "forecast-all": empty,
   forecast: series,
   "retrain-all": empty,

@@ -5,6 +5,7 @@ import type { ModelRegistry } from "../forecasting/model-registry.ts";
 import { forecastSeries } from "../forecasting/forecast-service.ts";
 import { trainSeries } from "../forecasting/train-service.ts";
 import type { LstmOptions } from "../models/types.ts";
+import type { EdgeAnalyticsPuller } from "../sources/edge-analytics-service.ts";
 import type { FetchText } from "../sources/fetch-text.ts";
 import type { PrometheusSource } from "../sources/prometheus-range.ts";
 import { pullPrometheus } from "../sources/prometheus-service.ts";
@@ -29,6 +30,8 @@ export type PredictorContext = {
   registry: ModelRegistry;
   targets: readonly ScrapeTarget[];
   prometheus: PrometheusSource | null;
+  /** The edge-analytics source (reads the edge's Analytics Engine dataset), when configured. */
+  edgeAnalytics?: EdgeAnalyticsPuller | null;
   fetchText: FetchText;
   now: () => number;
   rng: () => Rng;
@@ -71,6 +74,12 @@ export function createJobProcessor(
       case "pull-prometheus": {
         if (!context.prometheus) return { skipped: "no Prometheus source is configured" };
         const round = await pullPrometheus(context.prometheus, context);
+        await enqueueForecastAll(context);
+        return round;
+      }
+      case "pull-edge-analytics": {
+        if (!context.edgeAnalytics) return { skipped: "no edge-analytics source is configured" };
+        const round = await context.edgeAnalytics.pull();
         await enqueueForecastAll(context);
         return round;
       }

@@ -6,6 +6,8 @@ export type ScheduleConfig = {
   retrainIntervalSeconds: number;
   scrape: boolean;
   prometheus: boolean;
+  /** The edge-analytics source is configured (absent: off). */
+  edgeAnalytics?: boolean;
 };
 
 /** Options of every predictor job: transient failures retry three times with exponential
@@ -36,8 +38,9 @@ export async function installSchedules(queue: Queue, config: ScheduleConfig): Pr
   };
   await every("scrape", stepMs, config.scrape);
   await every("pull-prometheus", stepMs, config.prometheus);
+  await every("pull-edge-analytics", stepMs, config.edgeAnalytics === true);
   // Without a source of its own, a process still forecasts every step (series written elsewhere).
-  await every("forecast-all", stepMs, !config.scrape && !config.prometheus);
+  await every("forecast-all", stepMs, !config.scrape && !config.prometheus && config.edgeAnalytics !== true);
   await every("retrain-all", config.retrainIntervalSeconds * 1000, true);
   return installed;
 }
