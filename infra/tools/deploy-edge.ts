@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import * as wrangler from "wrangler";
+import { DEFAULT_ANALYTICS_DATASET } from "../../contracts/edge-analytics.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -25,10 +26,74 @@ type Section = {
   kv_namespaces?: { binding?: string; id?: string }[];
   vars?: Record<string, unknown>;
   triggers?: { crons?: string[] };
+  analytics_engine_datasets?: { binding?: string; dataset?: string }[];
+  ratelimits?: { name?: string; namespace_id?: unknown; simple?: { limit?: unknown; period?: unknown } }[];
+  unsafe?: { bindings?: { name?: string; type?: string; namespace_id?: unknown; simple?: unknown }[] };
 };
 
-/** What is wrong with the section of wrangler.toml that `wrangler deploy --env <env>` ships. */
-export function deployProblems(section: Section): DeployProblem[] {
+/** What the predictor's edge-analytics source reads: PREDICTOR_EDGE_ANALYTICS_DATASET, as set for
+ * the predictor's deployment, or --predictor-dataset; the predictor's default otherwise. */
+export function predictorDataset(flag: string | undefined, env: Record<string, string | undefined>): string {
+  return flag ?? env.PREDICTOR_EDGE_ANALYTICS_DATASET ?? DEFAULT_ANALYTICS_DATASET;
+}
+
+/** The fleet-wide bindings: the ANALYTICS dataset the predictor reads, and the RATE_LIMITER. */
+function bindingProblems(section: Section, dataset: string): DeployProblem[] {
+  const problems: DeployProblem[] = [];
+  const analytics = (section.analytics_engine_datasets ?? []).find((entry) => entry.binding === "ANALYTICS");
+  if (!analytics)
+    problems.push({
+      field: "analytics_engine_datasets",
+      message:
+        'has no binding "ANALYTICS": without it the edge reports nothing fleet-wide and the predictor\'s edge-analytics source reads nothing',
+    });
+  else if ((analytics.dataset ?? "ANALYTICS") !== dataset)
+    problems.push({
+      field: "analytics_engine_datasets.ANALYTICS.dataset",
+      message: `is ${JSON.stringify(analytics.dataset ?? "ANALYTICS")}, but the predictor reads ${JSON.stringify(dataset)} (PREDICTOR_EDGE_ANALYTICS_DATASET or --predictor-dataset): make them the same`,
+    });
+  const limiter =
+    (section.ratelimits ?? []).find((entry) => entry.name === "RATE_LIMITER") ??
+    (section.unsafe?.bindings ?? []).find(
+      (entry) => entry.name === "RATE_LIMITER" && entry.type === "ratelimit",
+    );
+  if (!limiter)
+    problems.push({
+      field: "ratelimits",
+      message:
+        'has no binding "RATE_LIMITER": the table\'s rate limit would be a token bucket per isolate, a multiple of the limit across the fleet',
+    });
+  else {
+    const simple = (limiter.simple ?? {}) as { limit?: unknown; period?: unknown };
+    const namespace = limiter.namespace_id;
+    const numeric =
+      (typeof namespace === "string" && /^\d+$/.test(namespace)) ||
+      (typeof namespace === "number" && Number.isInteger(namespace) && namespace >= 0);
+    if (!numeric)
+      problems.push({
+        field: "ratelimits.RATE_LIMITER.namespace_id",
+        message: "must be a whole number (unique in your account)",
+      });
+    if (typeof simple.limit !== "number" || !Number.isInteger(simple.limit) || simple.limit < 1)
+      problems.push({
+        field: "ratelimits.RATE_LIMITER.simple.limit",
+        message: "must be a whole number of requests, at least 1",
+      });
+    if (simple.period !== 10 && simple.period !== 60)
+      problems.push({
+        field: "ratelimits.RATE_LIMITER.simple.period",
+        message: "must be 10 or 60 (seconds), the periods the binding offers",
+      });
+  }
+  return problems;
+}
+
+/** What is wrong with the section of wrangler.toml that `wrangler deploy --env <env>` ships;
+ * `dataset` is the one the predictor's edge-analytics source reads. */
+export function deployProblems(
+  section: Section,
+  dataset: string = DEFAULT_ANALYTICS_DATASET,
+): DeployProblem[] {
   const problems: DeployProblem[] = [];
   const origins = (section.kv_namespaces ?? []).find((namespace) => namespace.binding === "ORIGINS");
   if (!origins)
@@ -61,6 +126,7 @@ export function deployProblems(section: Section): DeployProblem[] {
       message:
         "is empty: without the cron trigger no active health check runs (the README's wrangler.toml runs one every minute)",
     });
+  problems.push(...bindingProblems(section, dataset));
   return problems;
 }
 
@@ -68,7 +134,9 @@ const USAGE = `usage: npm run deploy:edge -- [--env NAME] [--config FILE] [--dry
 
 Checks the configuration wrangler.toml (or --config FILE) deploys (the top-level one unless --env names another):
 the ORIGINS KV namespace id must be one of your account's, TEST_HOOKS and TRUST_GEO_HEADER must
-not be "true", the cron trigger must be there. Any problem stops a deployment (exit 2) before
+not be "true", the cron trigger must be there, the ANALYTICS dataset binding must name the dataset
+the predictor reads (PREDICTOR_EDGE_ANALYTICS_DATASET, or --predictor-dataset NAME; default
+headroom_edge_requests) and the RATE_LIMITER binding must be there. Any problem stops a deployment (exit 2) before
 anything is uploaded; with --dry-run they are warnings and the Worker is only bundled.
 `;
 
@@ -78,6 +146,7 @@ function main(): void {
       env: { type: "string", short: "e" },
       config: { type: "string", short: "c" },
       "dry-run": { type: "boolean" },
+      "predictor-dataset": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: false,
@@ -102,7 +171,11 @@ function main(): void {
     process.exit(2);
   }
   const where = env === "" ? `${name} (top level)` : `${name} [env.${env}]`;
-  const problems = deployProblems(section);
+  const dataset = predictorDataset(
+    typeof values["predictor-dataset"] === "string" ? values["predictor-dataset"] : undefined,
+    process.env,
+  );
+  const problems = deployProblems(section, dataset);
   for (const problem of problems)
     process.stderr.write(
       `deploy:edge: ${dryRun ? "warning: " : ""}${where} ${problem.field} ${problem.message}\n`,
@@ -113,9 +186,10 @@ function main(): void {
     );
     process.exit(2);
   }
-  // Everything but --env goes to wrangler as typed; --env "" picks the top level explicitly.
+  // Everything but --env and --predictor-dataset goes to wrangler as typed; --env "" picks the
+  // top level explicitly.
   const passed = tokens.flatMap((token) =>
-    token.kind === "option" && token.name === "env"
+    token.kind === "option" && (token.name === "env" || token.name === "predictor-dataset")
       ? []
       : token.kind === "option"
         ? [token.rawName, ...(token.value !== undefined ? [token.value] : [])]
