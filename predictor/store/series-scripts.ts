@@ -52,11 +52,12 @@ if not latest or tonumber(string.match(latest, '^(-?%d+):')) <= tonumber(ARGV[5]
 end
 for _, field in ipairs(redis.call('HKEYS', key)) do
   local s, st = string.match(field, ${CHUNK_FIELD})
-  if s then
-    local start, stepMs = tonumber(s), tonumber(st) * 1000
+  local start = tonumber(s)
+  if start and start < oldest then
+    local stepMs = tonumber(st) * 1000
     if start + (redis.call('HSTRLEN', key, field) / 4) * stepMs <= oldest then
       redis.call('HDEL', key, field)
-    elseif start < oldest then
+    else
       local k = math.ceil((oldest - start) / stepMs)
       local chunk = redis.call('HGET', key, field)
       local prefix = string.rep(gap, k)

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { ChainableCommander, Redis } from "ioredis";
 import * as v from "valibot";
 import type { RedisKeys, ScheduledEvent, Slo } from "../../contracts/index.ts";
 import {
@@ -80,12 +80,12 @@ export async function readObservations(
   staleAfterMs: number,
 ): Promise<{ observations: Record<string, OriginObservation>; problems: InputProblem[] }> {
   const since = now - staleAfterMs;
+  const latest = latestSeriesPoint(redis);
   const pipeline = redis.pipeline();
   for (const origin of origins) {
     pipeline.get(keys.forecast(origin, "rps"));
     pipeline.zrevrangebyscore(keys.capacity(origin), "+inf", since, "LIMIT", 0, 1);
-    for (const [metric] of METRIC_FIELDS)
-      pipeline.eval(LATEST_SERIES_POINT_LUA, 1, keys.series(origin, metric), since);
+    for (const [metric] of METRIC_FIELDS) latest(pipeline, keys.series(origin, metric), since);
   }
   const replies = (await pipeline.exec()) ?? [];
   const problems: InputProblem[] = [];
@@ -134,6 +134,21 @@ export async function readObservations(
     observations[origin] = observation;
   }
   return { observations, problems };
+}
+
+type LatestCall = (key: string, since: number) => unknown;
+
+/** Queues the newest point of a series at or after `since` (`ms:value` or null, either layout of
+ * contracts/series-layout.ts) on a pipeline of `redis`; defined once per connection, so Redis
+ * gets the script's hash, not its text, on each call. */
+function latestSeriesPoint(redis: Redis): (pipeline: ChainableCommander, key: string, since: number) => void {
+  const name = "headroomLatestSeriesPoint";
+  if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 1, lua: LATEST_SERIES_POINT_LUA });
+  return (pipeline, key, since) => {
+    const call = (pipeline as unknown as Record<string, LatestCall | undefined>)[name];
+    if (!call) throw new Error(`the Redis script ${name} is not defined on this pipeline`);
+    call.call(pipeline, key, since);
+  };
 }
 
 function firstString(reply: unknown): string | undefined {

@@ -16,21 +16,7 @@ export type MemoryResult = {
   perOriginDay: { series: number; capacity: number; history: number };
   perOrigin: { forecasts: number; scrapeState: number };
   bytesPerPoint: { oneDay: number; fourteenDays: number };
-  /** The same 14-day series stored as a listpack (`zset-max-listpack-entries 32768`). */
-  listpack: {
-    bytesPerPoint: number;
-    writeUs: { skiplist: number; listpack: number };
-    redisCpuUs: { skiplist: number; listpack: number };
-    readMs: { skiplist: number; listpack: number };
-  };
 };
-
-/** CPU the Redis server has used so far (user + system), in µs. */
-async function redisCpuUs(redis: Redis): Promise<number> {
-  const info = await redis.info("cpu");
-  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? Number.NaN);
-  return (field("used_cpu_user") + field("used_cpu_sys")) * 1e6;
-}
 
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info("memory");
@@ -133,7 +119,6 @@ export async function measureRedisMemory(
   const fourteen =
     Number(await redis.call("MEMORY", "USAGE", redisKeys("mem14").series("long", "rps"), "SAMPLES", "0")) /
     (14 * 1440);
-  const listpack = await compareListpack(redis, end, log);
   return {
     origins,
     perOriginDay: {
@@ -143,52 +128,5 @@ export async function measureRedisMemory(
     },
     perOrigin: { forecasts: forecasts / origins, scrapeState: scrapeState / origins },
     bytesPerPoint: { oneDay, fourteenDays: fourteen },
-    listpack,
   };
-}
-
-/** A 14-day series as Redis stores it by default (a skiplist beyond 128 entries) and as a
- * listpack: bytes per point, the time of one step's write at its end, and of reading it all. */
-async function compareListpack(
-  redis: Redis,
-  end: number,
-  log: (m: string) => void,
-): Promise<MemoryResult["listpack"]> {
-  const previous = await redis.config("GET", "zset-max-listpack-entries");
-  const timed = async (prefix: string) => {
-    const store = benchSeriesStore(redis, prefix, 14);
-    const points = originSeries("cmp", 1, 14, end).filter((p) => p.metric === "rps");
-    await store.write(points.slice(0, -200), end);
-    const cpu0 = await redisCpuUs(redis);
-    const t0 = performance.now();
-    for (const point of points.slice(-200)) await store.write([point], end);
-    const writeUs = ((performance.now() - t0) * 1000) / 200;
-    const cpuUs = ((await redisCpuUs(redis)) - cpu0) / 200;
-    const r0 = performance.now();
-    for (let i = 0; i < 20; i++) await store.read("cmp", "rps", end - 14 * 86_400_000, end);
-    return {
-      writeUs,
-      cpuUs,
-      readMs: (performance.now() - r0) / 20,
-      bytes:
-        Number(await redis.call("MEMORY", "USAGE", redisKeys(prefix).series("cmp", "rps"), "SAMPLES", "0")) /
-        points.length,
-    };
-  };
-  const skiplist = await timed("cmp-skiplist");
-  await redis.config("SET", "zset-max-listpack-entries", "32768");
-  try {
-    const packed = await timed("cmp-listpack");
-    log(
-      `memory: 14-day series ${skiplist.bytes.toFixed(0)} B/point as a skiplist, ${packed.bytes.toFixed(0)} B/point as a listpack`,
-    );
-    return {
-      bytesPerPoint: packed.bytes,
-      writeUs: { skiplist: skiplist.writeUs, listpack: packed.writeUs },
-      redisCpuUs: { skiplist: skiplist.cpuUs, listpack: packed.cpuUs },
-      readMs: { skiplist: skiplist.readMs, listpack: packed.readMs },
-    };
-  } finally {
-    await redis.config("SET", "zset-max-listpack-entries", previous[1] ?? "128");
-  }
 }

@@ -8,7 +8,8 @@ import type { AddressInfo } from "node:net";
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { OriginTable } from "../../../contracts/index.ts";
-import { encodeSeriesMember, manualClock, redisKeys } from "../../../contracts/index.ts";
+import { manualClock, redisKeys } from "../../../contracts/index.ts";
+import { SeriesStore } from "../../../predictor/store/series-store.ts";
 import { validateScalerConfig } from "../../../scaler/config/load-config.ts";
 import { readObservations } from "../../../scaler/inputs/redis-inputs.ts";
 import { scalerKeys } from "../../../scaler/inputs/scaler-keys.ts";
@@ -139,6 +140,7 @@ export async function measureEvaluation(
     log: silentLog,
   };
   for (const name of names) await redis.hset(keys.slos, name, JSON.stringify(sloOf(name)));
+  const series = new SeriesStore(redis, keys, 30, 86_400);
   const observe = async () => {
     const now = clock();
     const batch = redis.pipeline();
@@ -152,11 +154,17 @@ export async function measureEvaluation(
         now,
         JSON.stringify({ at: new Date(now).toISOString(), replicas: 4, capacityRps: 400 }),
       );
-      batch.zadd(keys.series(o.id, "rps"), now, encodeSeriesMember(now, 180));
-      batch.zadd(keys.series(o.id, "p95_ms"), now, encodeSeriesMember(now, 85));
-      batch.zadd(keys.series(o.id, "error_rate"), now, encodeSeriesMember(now, 0.001));
     }
     await batch.exec();
+    // The series as the predictor writes them (hashes of chunks, the newest point in `latest`).
+    await series.write(
+      origins.flatMap((o) => [
+        { origin: o.id, metric: "rps" as const, t: now, value: 180 },
+        { origin: o.id, metric: "p95_ms" as const, t: now, value: 85 },
+        { origin: o.id, metric: "error_rate" as const, t: now, value: 0.001 },
+      ]),
+      now,
+    );
   };
   const wall: number[] = [];
   const cpu: number[] = [];
