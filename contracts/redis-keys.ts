@@ -26,6 +26,9 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
     capacity: (origin: string) => `${prefix}:capacity:${origin}`,
     /** Stream of scrape errors: fields `at`, `target`, `origin`, `error`. */
     scrapeErrors: `${prefix}:scrape-errors`,
+    /** Hash: source (a scrape URL or a Prometheus query) -> JSON SourceProblem, while it fails
+     * (docs/architecture.md, "Redis keys"). */
+    sourceProblems: `${prefix}:source-problems`,
     /** String: the JSON ScalerHeartbeat of the last evaluation (docs/architecture.md, "Redis keys"). */
     scalerHeartbeat: `${prefix}:scaler-heartbeat`,
     /** Hash: event id -> JSON ScheduledEvent (docs/architecture.md, "Redis keys"). */

@@ -30,6 +30,7 @@ import { ModelFiles } from "./model-store/model-files.ts";
 import { useBackend } from "./models/lstm/backend.ts";
 import { EdgeAnalyticsPuller } from "./sources/edge-analytics-service.ts";
 import { fetchText } from "./sources/fetch-text.ts";
+import { checkPrometheusQueries } from "./sources/prometheus-service.ts";
 import { postSql } from "./sources/sql-api-client.ts";
 import { DocumentStore } from "./store/documents.ts";
 import { ForecastHistory } from "./store/forecast-history.ts";
@@ -250,6 +251,21 @@ if (config.roles.worker) {
   log(
     `worker: ${targets.length} scrape target(s), ${prometheus ? prometheus.series.length : 0} Prometheus series, ${edgeAnalyticsSource ? `edge analytics from ${edgeAnalyticsSource.dataset}` : "no edge analytics"}, concurrency ${config.concurrency}`,
   );
+  if (prometheus) {
+    // Every query is checked at start, so a typo shows now (in the log, /api/scrape-errors,
+    // /metrics and the dashboard), not as a series that never appears.
+    const problems = await checkPrometheusQueries(prometheus, {
+      fetchText,
+      documents,
+      now: Date.now,
+      log,
+      retentionSeconds: config.retentionSeconds,
+      stepSeconds: config.stepSeconds,
+    });
+    log(
+      `Prometheus: ${prometheus.series.length - problems.length} of ${prometheus.series.length} queries checked and answering`,
+    );
+  }
 }
 if (config.roles.scheduler) {
   const installed = await installSchedules(queue, scheduleConfig);

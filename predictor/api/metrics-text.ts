@@ -40,6 +40,7 @@ export async function predictorMetrics(context: {
     context.documents.readScalerHeartbeat(),
     context.documents.readEpoch(),
   ]);
+  const problems = await context.documents.sourceProblems.list();
 
   const age = gauge(
     "predictor_forecast_age_seconds",
@@ -123,6 +124,13 @@ export async function predictorMetrics(context: {
   for (const error of errors) {
     if (now - Date.parse(error.at) <= RECENT_ERRORS_MS) recent.inc({ origin: error.origin || "unknown" });
   }
+  const failing = gauge(
+    "predictor_source_problems",
+    "Data sources (scrape targets, Prometheus queries) failing now, by origin: a query that matches nothing counts",
+    ["origin"],
+  );
+  for (const origin of new Set(ids.map((id) => id.origin))) failing.set({ origin }, 0);
+  for (const problem of problems) failing.inc({ origin: problem.origin || "unknown" });
   if (heartbeat) {
     gauge(
       "predictor_scaler_last_evaluation_age_seconds",

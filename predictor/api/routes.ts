@@ -181,7 +181,12 @@ export function apiRouter(context: ApiContext) {
       onlyParams(request.query, ["limit"], issues);
       const limit = integerParam(request.query, "limit", 1, 1000, 100, issues);
       rejectIssues(issues);
-      return Response.json({ errors: await context.documents.readScrapeErrors(limit) });
+      // `current`: the sources failing now (a problem is recorded in `errors` once per change).
+      const [errors, current] = await Promise.all([
+        context.documents.readScrapeErrors(limit),
+        context.documents.sourceProblems.list(),
+      ]);
+      return Response.json({ errors, current });
     });
   addDashboardRoutes(router, {
     series: context.series,

@@ -32,13 +32,15 @@ describe("derivePoints", () => {
     expect(points.p95_ms).toBeCloseTo(500);
   });
 
-  it("reads a counter that went down as a restart and counts from zero", () => {
-    const before = sampleAt(0, page(50_000, 0, [40_000, 49_000, 50_000]));
-    const after = sampleAt(60_000, page(120, 0, [100, 118, 120]));
+  it("leaves a gap, never a dip, across a restart of the origin (a counter that went down)", () => {
+    const before = sampleAt(0, page(50_000, 0, [40_000, 49_000, 50_000], "process_cpu_utilization 0.4"));
+    // Restarted 50 s into the interval at a steady 10 rps: 100 requests counted since, 500 lost.
+    const after = sampleAt(60_000, page(100, 0, [90, 99, 100], "process_cpu_utilization 0.4"));
     const points = derivePoints(before, after, 300_000);
-    expect(points.rps).toBeCloseTo(2);
-    expect(points.p95_ms).toBeGreaterThan(100);
-    expect(points.p95_ms).toBeLessThan(500);
+    expect(points).toEqual({ cpu: 0.4 });
+    // The next interval is whole again: 600 requests in 60 s.
+    const next = sampleAt(120_000, page(700, 0, [690, 699, 700]));
+    expect(derivePoints(after, next, 300_000).rps).toBeCloseTo(10);
   });
 
   it("leaves a gap, never a zero, on the first scrape and after a long silence", () => {

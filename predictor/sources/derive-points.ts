@@ -3,9 +3,11 @@ import type { OriginSample } from "./origin-sample.ts";
 
 /**
  * Turns two consecutive scrapes of an origin into one point per series, the way PromQL's
- * `rate()` and `histogram_quantile()` do: a counter that went down was reset (the process
- * restarted), so its increase is its new value; a label set seen for the first time counts from
- * zero. The first scrape, or one after too long a silence, yields no rates (a gap, not a zero).
+ * `rate()` and `histogram_quantile()` do. A label set seen for the first time counts from zero.
+ * A counter that went down means the origin restarted in between: what it counted from the
+ * previous scrape to its restart is lost, so the rates of that interval would read low (the dip
+ * an outage leaves in `rate()`); they are left out, a gap, as they are on the first scrape and
+ * after too long a silence. Gaps are unknown load, never zero.
  */
 export function derivePoints(
   previous: OriginSample | null,
@@ -17,6 +19,7 @@ export function derivePoints(
   if (!previous) return points;
   const elapsed = (current.at - previous.at) / 1000;
   if (elapsed <= 0 || elapsed * 1000 > maxIntervalMs) return points;
+  if (restarted(previous, current)) return points;
   let total = 0;
   let errors = 0;
   let sawRequests = false;
@@ -33,6 +36,19 @@ export function derivePoints(
   const p95 = histogramQuantile(0.95, bucketIncreases(previous, current));
   if (p95 !== null) points.p95_ms = p95 * 1000;
   return points;
+}
+
+/** Whether a request counter or a latency histogram's count went down between the scrapes. */
+export function restarted(previous: OriginSample, current: OriginSample): boolean {
+  for (const [key, now] of Object.entries(current.requests)) {
+    const before = previous.requests[key];
+    if (before && now.value < before.value) return true;
+  }
+  for (const [key, now] of Object.entries(current.durations)) {
+    const before = previous.durations[key];
+    if (before && now.count < before.count) return true;
+  }
+  return false;
 }
 
 /** Increase of a counter between two readings; a drop means a reset, counted from zero. */

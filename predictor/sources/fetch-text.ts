@@ -1,18 +1,30 @@
 import { readBoundedText } from "../../node-shared/bounded-body.ts";
 
+/** A fetched document: its text, its Content-Type, and whether its bytes were all UTF-8 (the
+ * text has U+FFFD where they were not; Prometheus refuses such bytes in label values). */
+export type FetchedText = { text: string; contentType: string; invalidUtf8: boolean };
+
 /** Fetches a text document over HTTP(S) for a scrape or a Prometheus query. */
 export type FetchText = (
   url: string,
   options: { timeoutMs: number; headers?: Record<string, string>; maxBytes: number },
-) => Promise<string>;
+) => Promise<FetchedText>;
 
-/** A fetch that failed in a way worth recording (status, timeout, size, network). */
+/** A fetch that failed in a way worth recording (status, timeout, size, network). An answer that
+ * was not 2xx keeps its status and the start of its body (`body`), for callers that can read it. */
 export class FetchError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly status: number | undefined;
+  readonly body: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; status?: number; body?: string }) {
     super(message, options);
     this.name = "FetchError";
+    this.status = options?.status;
+    this.body = options?.body;
   }
 }
+
+/** The most of an error answer's body kept (Prometheus explains a refused query in it). */
+const ERROR_BODY_BYTES = 64 * 1024;
 
 /** Redirects followed before giving up. */
 const MAX_REDIRECTS = 5;
@@ -21,10 +33,14 @@ const MAX_REDIRECTS = 5;
 export const fetchText: FetchText = async (url, { timeoutMs, headers, maxBytes }) => {
   const response = await fetchFollowing(url, headers ?? {}, AbortSignal.timeout(timeoutMs), timeoutMs);
   if (!response.ok) {
-    // The start of the body usually says why (Prometheus sends a JSON error, proxies a page).
-    const snippet = (await response.text().catch(() => "")).slice(0, 200).replace(/\s+/g, " ").trim();
+    // The body usually says why (Prometheus sends a JSON error, proxies a page).
+    const body = await readBoundedText(response.body, ERROR_BODY_BYTES, () => new Error("too large")).catch(
+      () => "",
+    );
+    const snippet = body.slice(0, 300).replace(/\s+/g, " ").trim();
     throw new FetchError(
       `${`HTTP ${response.status} ${response.statusText}`.trim()}${snippet ? `: ${snippet}` : ""}`,
+      { status: response.status, body },
     );
   }
   const declared = Number(response.headers.get("content-length") ?? "0");
@@ -32,12 +48,33 @@ export const fetchText: FetchText = async (url, { timeoutMs, headers, maxBytes }
     await response.body?.cancel();
     throw new FetchError(`response of ${declared} bytes exceeds the ${maxBytes}-byte limit`);
   }
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  const seen = { invalidUtf8: false };
+  // Checks the bytes as they pass, so the size limit still applies to a body that is not UTF-8.
+  async function* checked(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+    for await (const chunk of body) {
+      if (!seen.invalidUtf8)
+        try {
+          utf8.decode(chunk, { stream: true });
+        } catch {
+          seen.invalidUtf8 = true;
+        }
+      yield chunk;
+    }
+  }
   try {
-    return await readBoundedText(
-      response.body,
+    const text = await readBoundedText(
+      response.body ? checked(response.body) : null,
       maxBytes,
       () => new FetchError(`response exceeds the ${maxBytes}-byte limit`),
     );
+    if (!seen.invalidUtf8)
+      try {
+        utf8.decode();
+      } catch {
+        seen.invalidUtf8 = true;
+      }
+    return { text, contentType: response.headers.get("content-type") ?? "", invalidUtf8: seen.invalidUtf8 };
   } catch (error) {
     if (error instanceof FetchError) throw error;
     throw new FetchError(

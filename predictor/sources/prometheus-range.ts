@@ -1,8 +1,7 @@
 import * as v from "valibot";
 import type { MetricName } from "../../contracts/index.ts";
 import { validateWith } from "../../contracts/index.ts";
-import { parseGoFloat } from "./exposition.ts";
-import type { FetchText } from "./fetch-text.ts";
+import { parseGoFloat } from "./go-float.ts";
 
 /** One series read from an existing Prometheus: a PromQL expression that yields one series. */
 export type PrometheusSeries = { origin: string; metric: MetricName; query: string };
@@ -37,40 +36,8 @@ const responseSchema = v.variant("status", [
 /** One point read back; `t` is epoch ms. */
 export type RangePoint = { t: number; value: number };
 
-/**
- * Runs `query_range` for one expression over `[startMs, endMs]` at `stepSeconds`, in chunks under
- * Prometheus's point limit. NaN and infinite samples are dropped (gaps). An expression that yields
- * several series is refused, naming the fix (aggregate it, e.g. `sum(...)`).
- */
-export async function queryRange(
-  source: PrometheusSource,
-  query: string,
-  startMs: number,
-  endMs: number,
-  stepSeconds: number,
-  fetchText: FetchText,
-): Promise<RangePoint[]> {
-  const points: RangePoint[] = [];
-  const chunkMs = (MAX_POINTS_PER_QUERY - 1) * stepSeconds * 1000;
-  for (let from = startMs; from <= endMs; from += chunkMs + stepSeconds * 1000) {
-    const to = Math.min(endMs, from + chunkMs);
-    const url = new URL("api/v1/query_range", source.url.endsWith("/") ? source.url : `${source.url}/`);
-    url.searchParams.set("query", query);
-    url.searchParams.set("start", String(from / 1000));
-    url.searchParams.set("end", String(to / 1000));
-    url.searchParams.set("step", `${stepSeconds}s`);
-    const text = await fetchText(url.toString(), {
-      timeoutMs: source.timeoutMs,
-      headers: source.headers,
-      maxBytes: 64 * 1024 * 1024,
-    });
-    points.push(...parseRangeResponse(text, query));
-  }
-  return points;
-}
-
-/** Reads a `query_range` JSON answer (exported for tests). */
-export function parseRangeResponse(text: string, query: string): RangePoint[] {
+/** Reads a `query_range` JSON answer: its points and how many series it held. */
+export function parseRangeResponse(text: string, query: string): { points: RangePoint[]; series: number } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -97,5 +64,5 @@ export function parseRangeResponse(text: string, query: string): RangePoint[] {
     const value = parseGoFloat(text);
     if (value !== null && Number.isFinite(value)) points.push({ t: Math.round(seconds * 1000), value });
   }
-  return points;
+  return { points, series: result.length };
 }

@@ -4,8 +4,10 @@ import type { ScrapeStateStore } from "../store/scrape-state.ts";
 import type { SeriesPoint, SeriesStore } from "../store/series-store.ts";
 import { derivePoints } from "./derive-points.ts";
 import { parseExposition } from "./exposition.ts";
+import { formatOfContentType } from "./exposition-format.ts";
 import type { FetchText } from "./fetch-text.ts";
 import { originSampleOf } from "./origin-sample.ts";
+import { sourceFailed, sourceWorks } from "./source-health.ts";
 
 /** One origin's metrics endpoint. */
 export type ScrapeTarget = {
@@ -23,6 +25,7 @@ export type ScrapeDeps = {
   now: () => number;
   /** Largest exposition accepted, in bytes. */
   maxBytes: number;
+  log?: (line: string) => void;
 };
 
 /** The outcome of one scrape round. */
@@ -34,9 +37,9 @@ export type ScrapeRound = {
 };
 
 /**
- * Scrapes every target at once. A target that answers garbage, times out or is gone is recorded
- * in the scrape-errors stream and skipped: it never stops the others, and its series simply get
- * no point this step (a gap).
+ * Scrapes every target at once. A target that answers garbage, times out or is gone is a source
+ * problem (source-health.ts: the log and the scrape-errors stream hear of it once per change) and
+ * is skipped: it never stops the others, and its series simply get no point this step (a gap).
  */
 export async function scrapeTargets(
   targets: readonly ScrapeTarget[],
@@ -50,29 +53,30 @@ export async function scrapeTargets(
     if (result.status === "fulfilled") {
       round.scraped++;
       round.points += result.value;
+      await sourceWorks(deps, target.url);
       continue;
     }
     round.failed++;
     const message = result.reason instanceof Error ? result.reason.message : String(result.reason);
     round.errors.push({ origin: target.origin, error: message });
-    await deps.documents.recordScrapeError({
-      at: deps.now(),
-      target: target.url,
-      origin: target.origin,
-      message,
-    });
+    await sourceFailed(deps, { target: target.url, origin: target.origin, message });
   }
   return round;
 }
 
 async function scrapeOne(target: ScrapeTarget, deps: ScrapeDeps): Promise<number> {
   const at = deps.now();
-  const text = await deps.fetchText(target.url, {
+  const answer = await deps.fetchText(target.url, {
     timeoutMs: target.timeoutMs,
     headers: target.headers,
     maxBytes: deps.maxBytes,
   });
-  const sample = originSampleOf(parseExposition(text), at);
+  // Read with the parser Prometheus would choose for this Content-Type.
+  const families = parseExposition(answer.text, {
+    format: formatOfContentType(answer.contentType),
+    invalidUtf8: answer.invalidUtf8,
+  });
+  const sample = originSampleOf(families, at);
   const hasAny =
     Object.keys(sample.requests).length > 0 ||
     Object.keys(sample.durations).length > 0 ||

@@ -20,6 +20,7 @@ import {
   validateSlo,
 } from "../../contracts/index.ts";
 import { readRedisEpoch } from "./redis-epoch.ts";
+import { SourceProblemStore } from "./source-problems.ts";
 
 /** Which decisions to read: a time range (epoch ms) and fields that must match. */
 export type DecisionFilter = {
@@ -205,6 +206,11 @@ export class DocumentStore {
   /** The Redis epoch (when this Redis's data began, and whether it replaced one that was lost). */
   async readEpoch(): Promise<RedisEpoch | null> {
     return readRedisEpoch(this.redis, this.keys);
+  }
+
+  /** The data sources failing now (a getter: it shares this store's connection and keys). */
+  get sourceProblems(): SourceProblemStore {
+    return new SourceProblemStore(this.redis, this.keys);
   }
 
   /** Appends a scrape error (the stream keeps about the newest 10,000). */

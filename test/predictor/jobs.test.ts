@@ -178,8 +178,11 @@ describe("predictor jobs on a real BullMQ queue", () => {
     const now = predictor.clock();
     const rps = await predictor.context.series.read("good", "rps", now - 60_000, now);
     expect(rps.values).toEqual([null, 10]);
+    // Each failing target is recorded once, not at every scrape: its message did not change.
     const errors = await predictor.context.documents.readScrapeErrors(10);
-    expect(errors).toHaveLength(6);
+    expect(errors).toHaveLength(3);
+    const current = await predictor.context.documents.sourceProblems.list();
+    expect(current.map((p) => p.origin).sort()).toEqual(["garbage", "gone", "silent"]);
     expect(new Set(errors.map((e) => e.origin))).toEqual(new Set(["garbage", "silent", "gone"]));
     expect(errors.find((e) => e.origin === "silent")?.error).toMatch(/no answer within 300 ms/);
     expect(errors.find((e) => e.origin === "gone")?.error).toMatch(/HTTP 404/);

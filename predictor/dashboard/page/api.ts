@@ -10,6 +10,7 @@ import type {
   Slo,
   ValidationIssue,
 } from "../../../contracts/index.ts";
+import type { SourceProblem } from "../../../contracts/source-problem.ts";
 import type { ReviewAccuracy, ReviewPoint } from "../../forecasting/forecast-review.ts";
 
 /** `GET /api/info`: the predictor's settings the page needs. */
@@ -36,6 +37,7 @@ export type ReviewedSeries = {
 };
 export type DecisionEntry = Decision & { streamId: string };
 export type ScrapeError = { id: string; at: string; target: string; origin: string; error: string };
+export type { SourceProblem } from "../../../contracts/source-problem.ts";
 
 /** An answer other than 2xx: its status, the API's message and, for a 400, every issue. */
 export class ApiError extends Error {
@@ -107,7 +109,7 @@ export const api = {
       `/api/decisions?${query({ ...filter, since: filter.since === undefined ? undefined : Math.floor(filter.since) })}`,
     ),
   scrapeErrors: (limit: number) =>
-    request<{ errors: ScrapeError[] }>(`/api/scrape-errors?${query({ limit })}`),
+    request<{ errors: ScrapeError[]; current: SourceProblem[] }>(`/api/scrape-errors?${query({ limit })}`),
   slos: () => request<{ slos: Slo[] }>("/api/slos"),
   putSlo: (pool: string, body: Record<string, unknown>, token: string) =>
     request<{ slo: Slo }>(`/api/slos/${encodeURIComponent(pool)}`, {

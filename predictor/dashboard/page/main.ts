@@ -153,8 +153,20 @@ async function renderProblems(edgeError: string | null): Promise<void> {
   const items: HTMLElement[] = [];
   if (edgeError && info?.edge.configured) items.push(h("li", null, edgeError));
   try {
-    const recent = (await api.scrapeErrors(5)).errors.filter(
-      (e) => Date.now() + clockSkew - Date.parse(e.at) < 10 * 60_000,
+    const { errors, current } = await api.scrapeErrors(5);
+    // A source failing now stays listed for as long as it fails (its error is recorded once).
+    for (const p of current)
+      items.push(
+        h(
+          "li",
+          null,
+          h("time", null, clockTime(Date.parse(p.since))),
+          ` ${p.metric ? `the ${p.metric} series of ${p.origin}` : `scraping ${p.origin}`} fails (${p.target}): ${p.message}`,
+        ),
+      );
+    const failing = new Set(current.map((p) => p.target));
+    const recent = errors.filter(
+      (e) => !failing.has(e.target) && Date.now() + clockSkew - Date.parse(e.at) < 10 * 60_000,
     );
     for (const e of recent)
       items.push(
