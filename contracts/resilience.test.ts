@@ -64,3 +64,45 @@ describe("the table's resilience block", () => {
       ]);
   });
 });
+
+describe("the balancing and outlier knobs", () => {
+  it("accepts them and reports each bad one with its path", () => {
+    expect(
+      validateOriginTable(
+        table({
+          balancing: { latencyTolerance: 3, failurePenalty: 0, failureWindowMs: 10_000, warmupSamples: 2 },
+          ejection: { successRate: { windowMs: 10_000, minRequests: 50, gap: 0.1 }, latency: { factor: 0 } },
+        }),
+      ).ok,
+    ).toBe(true);
+    const result = validateOriginTable(
+      table({
+        balancing: { latencyTolerance: 0.5, failureWindowMs: 10 },
+        ejection: { successRate: { gap: 2 }, latency: { factor: 1 } },
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const paths = result.issues.map((issue) => issue.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "resilience.balancing.latencyTolerance",
+        "resilience.balancing.failureWindowMs",
+        "resilience.ejection.successRate.gap",
+        "resilience.ejection.latency.factor",
+      ]),
+    );
+  });
+
+  it("refuses a latency-ejection factor within the latency tolerance, saying why", () => {
+    const result = validateOriginTable(
+      table({ balancing: { latencyTolerance: 4 }, ejection: { latency: { factor: 3 } } }),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues).toContainEqual({
+      path: "resilience.ejection.latency.factor",
+      message: expect.stringContaining("must be above balancing.latencyTolerance (4)") as string,
+    });
+  });
+});

@@ -1,5 +1,14 @@
 import * as v from "valibot";
 import { checkRateLimit, rateLimitSchema } from "./rate-limit.ts";
+import {
+  BALANCING_DEFAULTS,
+  LATENCY_OUTLIER_DEFAULTS,
+  SUCCESS_RATE_DEFAULTS,
+  balancingSchema,
+  checkOutlierSettings,
+  latencyOutlierSchema,
+  successRateSchema,
+} from "./outlier-settings.ts";
 import type { ValidationIssue } from "./validation.ts";
 import { boundedInteger, boundedNumber } from "./validation.ts";
 
@@ -12,7 +21,17 @@ export const RESILIENCE_DEFAULTS = {
   /** Active checks from the cron trigger: HAProxy's rise 2 / fall 3. */
   healthCheck: { timeoutMs: 2_000, rise: 2, fall: 3, staleAfterMs: 300_000 },
   /** Passive outlier ejection: Envoy's consecutive-5xx defaults, with a larger share for small pools. */
-  ejection: { consecutiveFailures: 5, baseMs: 30_000, maxMs: 300_000, maxShare: 0.5 },
+  ejection: {
+    consecutiveFailures: 5,
+    baseMs: 30_000,
+    maxMs: 300_000,
+    maxShare: 0.5,
+    /** Beside consecutive failures (contracts/outlier-settings.ts). */
+    successRate: SUCCESS_RATE_DEFAULTS,
+    latency: LATENCY_OUTLIER_DEFAULTS,
+  },
+  /** The balancer's choice rule (contracts/outlier-settings.ts). */
+  balancing: BALANCING_DEFAULTS,
   /** Below this share of healthy origins in the whole table, health is ignored (Envoy's panic mode). */
   panicThreshold: 0.25,
   /** Ramp of a returning or new origin's weight, from 10 % to 100 %; 0 turns slow start off. */
@@ -38,8 +57,11 @@ export const resilienceSchema = v.strictObject({
       baseMs: v.optional(boundedInteger(1, 86_400_000)),
       maxMs: v.optional(boundedInteger(1, 86_400_000)),
       maxShare: v.optional(boundedNumber(0, 1)),
+      successRate: v.optional(successRateSchema),
+      latency: v.optional(latencyOutlierSchema),
     }),
   ),
+  balancing: v.optional(balancingSchema),
   panicThreshold: v.optional(boundedNumber(0, 1)),
   slowStartMs: v.optional(boundedInteger(0, 3_600_000)),
   retry: v.optional(
@@ -69,6 +91,7 @@ export function checkResilience(settings: ResilienceSettings, at: string): Valid
       path: `${at}.ejection.maxMs`,
       message: `must be at least the base ejection time (${base} ms)`,
     });
+  issues.push(...checkOutlierSettings({ ...settings.ejection, balancing: settings.balancing }, at));
   const retry = settings.retry;
   const backoffBase = retry?.backoffBaseMs ?? RESILIENCE_DEFAULTS.retry.backoffBaseMs;
   const backoffMax = retry?.backoffMaxMs ?? RESILIENCE_DEFAULTS.retry.backoffMaxMs;

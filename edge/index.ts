@@ -3,7 +3,7 @@ import type { HealthReport } from "../contracts/health-report.ts";
 import { AdminToken } from "./admin/auth.ts";
 import type { RequestReporter } from "./analytics/request-reporter.ts";
 import { requestReporter } from "./analytics/request-reporter.ts";
-import { p2cPeakEwma } from "./balancing/p2c-peak-ewma.ts";
+import { weightFirstP2c } from "./balancing/weight-first-p2c.ts";
 import type { EdgeEnv } from "./env.ts";
 import { readEnv } from "./env.ts";
 import { runHealthCheck } from "./health/run-health-check.ts";
@@ -55,7 +55,7 @@ function isolateFor(env: EdgeEnv): Isolate {
   const store = new DocumentStore((name: DocumentName) => kv.get(KV_KEYS[name]), log);
   const parsed = readEnv(env);
   for (const problem of parsed.problems) log(`headroom-edge: ${problem}`);
-  const state = new EdgeState(store, p2cPeakEwma);
+  const state = new EdgeState(store, weightFirstP2c);
   const checkHealth = (now: number) =>
     runHealthCheck({ store, kv, fetch: upstreamFetch, clock: realNow, log }, now);
   isolate = {

@@ -3,10 +3,13 @@ import { seededRng } from "../../contracts/random.ts";
 import type { Candidates } from "./candidates.ts";
 import { buildCandidates } from "./candidates.ts";
 import { leastOutstanding } from "./least-outstanding.ts";
+import { BALANCING_DEFAULTS } from "../../contracts/outlier-settings.ts";
 import type { LoadView, OriginLoad } from "./load.ts";
+import { unknownLoad } from "./load.ts";
 import { p2cPeakEwma } from "./p2c-peak-ewma.ts";
 import { createRoundRobin } from "./round-robin.ts";
 import type { BalancingStrategy } from "./strategy.ts";
+import { weightFirstP2c } from "./weight-first-p2c.ts";
 
 // One table of cases every balancing strategy must pass (as Hono runs every router against
 // common.case.test.ts); behaviour that tells strategies apart is tested beside each one.
@@ -14,11 +17,11 @@ import type { BalancingStrategy } from "./strategy.ts";
 const NOW = 1_000_000;
 
 function loads(count: number, each: Partial<OriginLoad> = {}): OriginLoad[] {
-  return Array.from({ length: count }, () => ({ inflight: 0, ewmaMs: 0, ewmaAt: NOW, ...each }));
+  return Array.from({ length: count }, () => ({ ...unknownLoad(), ewmaAt: NOW, ...each }));
 }
 
 function view(origins: OriginLoad[], maxInFlight = 0): LoadView {
-  return { loads: origins, maxInFlight, decayMs: 10_000, poolLatency: [] };
+  return { loads: origins, maxInFlight, decayMs: 10_000, poolLatency: [], knobs: BALANCING_DEFAULTS };
 }
 
 function shares(
@@ -38,6 +41,7 @@ function shares(
 }
 
 const strategies: [string, () => BalancingStrategy][] = [
+  ["weight-first-p2c", () => weightFirstP2c],
   ["p2c-peak-ewma", () => p2cPeakEwma],
   ["least-outstanding", () => leastOutstanding],
   ["round-robin", () => createRoundRobin()],
@@ -139,6 +143,7 @@ describe("weights under load", () => {
   it.each([
     ["p2c-peak-ewma", p2cPeakEwma],
     ["least-outstanding", leastOutstanding],
+    ["weight-first-p2c", weightFirstP2c],
   ] as const)("%s keeps weight shares when in-flight requests follow the weights", (_name, strategy) => {
     // Steady state of weight-proportional traffic: in flight 1, 3, 6 for weights 10, 30, 60.
     const candidates = buildCandidates([0, 1, 2], [10, 30, 60]);

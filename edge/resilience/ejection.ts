@@ -49,8 +49,20 @@ export function recordOutcome(
   const failures = state.consecutiveFailures + 1;
   if (failures < config.consecutiveFailures)
     return { state: { ...state, consecutiveFailures: failures }, change: null };
-  if (!ejectionAllowed(pool.ejected, pool.size, config.maxShare))
-    return { state: { ...state, consecutiveFailures: failures }, change: "ejection-capped" };
+  return ejectOutlier({ ...state, consecutiveFailures: failures }, now, config, pool);
+}
+
+/** Ejects an origin found to be an outlier (by consecutive failures, success rate or latency):
+ * for `baseMs` x its number of ejections, capped at `maxMs`, unless the pool's share cap is
+ * reached. Every kind of outlier shares this back-off and this cap. */
+export function ejectOutlier(
+  state: EjectionState,
+  now: number,
+  config: EjectionConfig,
+  pool: { ejected: number; size: number },
+): { state: EjectionState; change: EjectionChange } {
+  if (isEjected(state, now)) return { state, change: null };
+  if (!ejectionAllowed(pool.ejected, pool.size, config.maxShare)) return { state, change: "ejection-capped" };
   // An origin that has stayed in for a whole maximum ejection time starts again from the base.
   const ejections = state.ejectedUntil > 0 && now - state.ejectedUntil > config.maxMs ? 0 : state.ejections;
   const duration = Math.min(config.maxMs, config.baseMs * (ejections + 1));

@@ -1,10 +1,24 @@
 import type { OriginTable } from "../../contracts/origin-table.ts";
+import type {
+  BalancingConfig,
+  LatencyOutlierConfig,
+  SuccessRateConfig,
+} from "../../contracts/outlier-settings.ts";
+import { resolveOutlierSettings } from "../../contracts/outlier-settings.ts";
 import { RESILIENCE_DEFAULTS } from "../../contracts/resilience.ts";
 
 /** The resilience knobs with every default filled in (see RESILIENCE_DEFAULTS and the README). */
 export type ResilienceConfig = {
   healthCheck: { timeoutMs: number; rise: number; fall: number; staleAfterMs: number };
-  ejection: { consecutiveFailures: number; baseMs: number; maxMs: number; maxShare: number };
+  ejection: {
+    consecutiveFailures: number;
+    baseMs: number;
+    maxMs: number;
+    maxShare: number;
+    successRate: SuccessRateConfig;
+    latency: LatencyOutlierConfig;
+  };
+  balancing: BalancingConfig;
   panicThreshold: number;
   slowStartMs: number;
   retry: {
@@ -29,9 +43,20 @@ export type ResilienceConfig = {
 export function resolveResilience(settings: OriginTable["resilience"]): ResilienceConfig {
   const d = RESILIENCE_DEFAULTS;
   const rate = settings?.rateLimit;
+  const outliers = resolveOutlierSettings({
+    balancing: settings?.balancing,
+    successRate: settings?.ejection?.successRate,
+    latency: settings?.ejection?.latency,
+  });
   return {
     healthCheck: { ...d.healthCheck, ...settings?.healthCheck },
-    ejection: { ...d.ejection, ...settings?.ejection },
+    ejection: {
+      ...d.ejection,
+      ...settings?.ejection,
+      successRate: outliers.successRate,
+      latency: outliers.latency,
+    },
+    balancing: outliers.balancing,
     panicThreshold: settings?.panicThreshold ?? d.panicThreshold,
     slowStartMs: settings?.slowStartMs ?? d.slowStartMs,
     retry: { ...d.retry, ...settings?.retry },

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { OriginTable } from "../../contracts/origin-table.ts";
 import { seededRng } from "../../contracts/random.ts";
 import type { LoadView } from "../balancing/load.ts";
-import { p2cPeakEwma } from "../balancing/p2c-peak-ewma.ts";
+import { weightFirstP2c } from "../balancing/weight-first-p2c.ts";
+import { unknownLoad } from "../balancing/load.ts";
+import { BALANCING_DEFAULTS } from "../../contracts/outlier-settings.ts";
 import { hashString } from "../balancing/rendezvous.ts";
 import type { ChooseInput } from "./choose-origin.ts";
 import { chooseOrigin } from "./choose-origin.ts";
@@ -38,16 +40,17 @@ function input(changes: Partial<ChooseInput> = {}, standings: Partial<OriginStan
     NOW,
   );
   const load: LoadView = {
-    loads: table.origins.map(() => ({ inflight: 0, ewmaMs: 0, ewmaAt: 0 })),
+    loads: table.origins.map(() => unknownLoad()),
     maxInFlight: 2,
     decayMs: 10_000,
     poolLatency: [],
+    knobs: BALANCING_DEFAULTS,
   };
   return {
     table,
     plan,
     sequence: poolSequence(table.pools, [0, 1]),
-    strategy: p2cPeakEwma,
+    strategy: weightFirstP2c,
     load,
     context: { now: NOW, rng: seededRng(1), exclude: [] },
     affinityKey: null,

@@ -1,8 +1,19 @@
 import { isOverlayActive } from "../../contracts/weights-overlay.ts";
-import type { LatencyEstimate, LoadView } from "../balancing/load.ts";
-import { DEFAULT_DECAY_MS, blendLatency, decayedLatency, observeLatency } from "../balancing/peak-ewma.ts";
+import type { LoadView, PoolEstimate } from "../balancing/load.ts";
+import { observeTry } from "../balancing/origin-estimates.ts";
+import { DEFAULT_DECAY_MS, decayedLatency } from "../balancing/peak-ewma.ts";
 import type { BalancingStrategy } from "../balancing/strategy.ts";
-import { recordOutcome } from "../resilience/ejection.ts";
+import type { EjectionChange, EjectionState } from "../resilience/ejection.ts";
+import { ejectOutlier, recordOutcome } from "../resilience/ejection.ts";
+import type { WindowCounts } from "../resilience/outlier-checks.ts";
+import {
+  countOutcome,
+  decayCounts,
+  emptyCounts,
+  latencyOutlier,
+  subtractCounts,
+  successRateOutlier,
+} from "../resilience/outlier-checks.ts";
 import type { FailureKind } from "../resilience/retry-policy.ts";
 import type { RetryBudget } from "../resilience/retry-budget.ts";
 import { createRetryBudget } from "../resilience/retry-budget.ts";
@@ -73,7 +84,8 @@ export class EdgeState {
   private tableRuntimes: OriginRuntime[] = [];
   private tableLoad: LoadView | null = null;
   private tableSeries: RequestSeries[] = [];
-  private poolLatency: LatencyEstimate[] = [];
+  private poolLatency: PoolEstimate[] = [];
+  private poolCounts: WindowCounts[] = [];
   private panic = false;
   private readonly sequences = new WeakMap<CompiledTable, Map<string, Int32Array>>();
 
@@ -142,32 +154,92 @@ export class EdgeState {
     if (runtime) runtime.load.inflight = Math.max(0, runtime.load.inflight - 1);
   }
 
-  /** A try to `origin` got its answer's headers, an error or a timeout: latency and ejection. */
+  /** A try to `origin` got its answer's headers, an error or a timeout: what the balancer learns
+   * (latency, failure share) and the outlier checks (consecutive failures, success rate, latency). */
   tryEnded(routing: Routing, origin: number, outcome: TryOutcome, now: number): void {
     const runtime = routing.runtimes[origin];
     const compiled = routing.table.origins[origin];
     if (!runtime || !compiled) return;
-    const load = runtime.load;
-    if (outcome.rttMs !== null) {
-      load.ewmaMs = observeLatency(load.ewmaMs, load.ewmaAt, outcome.rttMs, now, routing.load.decayMs);
-      load.ewmaAt = now;
-      const pool = routing.load.poolLatency[compiled.pool];
-      if (pool) {
-        pool.ewmaMs = blendLatency(pool.ewmaMs, pool.ewmaAt, outcome.rttMs, now, routing.load.decayMs);
-        pool.ewmaAt = now;
-      }
-    }
     const failed = outcome.failure !== null;
-    if (!failed && runtime.ejection.consecutiveFailures === 0) return;
-    const pool = routing.table.pools[compiled.pool];
+    const poolLatency = routing.load.poolLatency[compiled.pool];
+    observeTry(runtime.load, poolLatency, { rttMs: outcome.rttMs, failed }, now, routing.load);
+    const config = routing.table.config.ejection;
+    const counts = this.poolCounts[compiled.pool];
+    countOutcome(runtime.window, failed, now, config.successRate.windowMs);
+    if (counts) countOutcome(counts, failed, now, config.successRate.windowMs);
+    const pool = compiled.pool;
+    if (failed || runtime.ejection.consecutiveFailures > 0) {
+      const standing = this.poolStanding(routing, pool, now);
+      const result = recordOutcome(runtime.ejection, failed, now, config, standing);
+      const why = `${config.consecutiveFailures} consecutive failures (last: ${outcome.failure ?? "?"})`;
+      this.applyEjection(routing, runtime, pool, result, now, why);
+    }
+    if (failed && counts && runtime.ejection.ejectedUntil <= now)
+      this.checkSuccessRate(routing, runtime, pool, counts, now);
+    if (outcome.rttMs !== null && poolLatency && runtime.ejection.ejectedUntil <= now)
+      this.checkLatency(routing, runtime, pool, poolLatency.ewmaMs, now);
+  }
+
+  /** Ejects an origin whose success rate is well below the rest of its pool's. */
+  private checkSuccessRate(
+    routing: Routing,
+    runtime: OriginRuntime,
+    pool: number,
+    counts: WindowCounts,
+    now: number,
+  ): void {
+    const config = routing.table.config.ejection;
+    const windowMs = config.successRate.windowMs;
+    decayCounts(counts, now, windowMs);
+    const verdict = successRateOutlier(runtime.window, counts, config.successRate);
+    if (!verdict.outlier) return;
+    const result = ejectOutlier(runtime.ejection, now, config, this.poolStanding(routing, pool, now));
+    const percent = (rate: number): string => `${(100 * rate).toFixed(1)} %`;
+    const why = `success rate ${percent(verdict.own)} over the last ${windowMs / 1000} s, against ${percent(verdict.rest)} for the rest of the pool (gap allowed: ${percent(config.successRate.gap)})`;
+    if (result.change === "ejected") {
+      // Back from ejection, it is judged on fresh tries only.
+      subtractCounts(counts, runtime.window, now, windowMs);
+      Object.assign(runtime.window, emptyCounts(), { at: now });
+    }
+    this.applyEjection(routing, runtime, pool, result, now, why);
+  }
+
+  /** Ejects an origin whose latency has stayed far above its pool's typical latency. */
+  private checkLatency(
+    routing: Routing,
+    runtime: OriginRuntime,
+    pool: number,
+    poolMs: number,
+    now: number,
+  ): void {
+    const config = routing.table.config.ejection;
+    const own = runtime.load.smoothMs;
+    const check = latencyOutlier(runtime.slowSince, own, poolMs, runtime.load.samples, now, config.latency);
+    runtime.slowSince = check.slowSince;
+    if (!check.outlier) return;
+    const result = ejectOutlier(runtime.ejection, now, config, this.poolStanding(routing, pool, now));
+    const why = `latency ${own.toFixed(1)} ms, above ${config.latency.factor}x the pool's typical ${poolMs.toFixed(1)} ms for ${((now - check.slowSince) / 1000).toFixed(0)} s`;
+    if (result.change === "ejected") runtime.slowSince = -1;
+    this.applyEjection(routing, runtime, pool, result, now, why);
+  }
+
+  /** Ejected origins of a pool and its size, for the ejection cap. */
+  private poolStanding(routing: Routing, pool: number, now: number): { ejected: number; size: number } {
     let ejected = 0;
-    for (const member of pool?.origins ?? [])
+    for (const member of routing.table.pools[pool]?.origins ?? [])
       if ((routing.runtimes[member]?.ejection.ejectedUntil ?? 0) > now) ejected++;
-    const size = routing.plan.pools[compiled.pool]?.eligible ?? 0;
-    const result = recordOutcome(runtime.ejection, failed, now, routing.table.config.ejection, {
-      ejected,
-      size,
-    });
+    return { ejected, size: routing.plan.pools[pool]?.eligible ?? 0 };
+  }
+
+  /** Stores an ejection verdict and reports it (`why` says which check ejected it). */
+  private applyEjection(
+    routing: Routing,
+    runtime: OriginRuntime,
+    poolIndex: number,
+    result: { state: EjectionState; change: EjectionChange },
+    now: number,
+    why: string,
+  ): void {
     runtime.ejection = result.state;
     if (result.change === "ejected") {
       runtime.ejectedSeen = true;
@@ -178,14 +250,15 @@ export class EdgeState {
         at: now,
         kind: "ejected",
         origin: runtime.id,
-        detail: `${routing.table.config.ejection.consecutiveFailures} consecutive failures (last: ${outcome.failure ?? "?"}); ejected for ${seconds} s (ejection #${result.state.ejections})`,
+        detail: `${why}; ejected for ${seconds} s (ejection #${result.state.ejections})`,
       });
     } else if (result.change === "ejection-capped") {
+      const pool = this.poolStanding(routing, poolIndex, now);
       this.events.record({
         at: now,
         kind: "ejection-capped",
         origin: runtime.id,
-        detail: `would be ejected, but ${ejected} of the pool's ${size} origins already are (maxShare ${routing.table.config.ejection.maxShare})`,
+        detail: `would be ejected (${why}), but ${pool.ejected} of the pool's ${pool.size} origins already are (maxShare ${routing.table.config.ejection.maxShare})`,
       });
     }
   }
@@ -205,7 +278,8 @@ export class EdgeState {
       const joinsLater = this.lastTable !== null;
       this.tableRuntimes = table.origins.map((origin) => this.runtimes.get(origin.id, joinsLater));
       this.runtimes.keepOnly(new Set(table.originById.keys()));
-      this.poolLatency = table.pools.map(() => ({ ewmaMs: 0, ewmaAt: 0 }));
+      this.poolLatency = table.pools.map(() => ({ ewmaMs: 0, ewmaAt: 0, samples: 0 }));
+      this.poolCounts = table.pools.map(() => emptyCounts());
       this.tableSeries = table.origins.map((origin) =>
         this.metrics.seriesFor(table.pools[origin.pool]?.name ?? "", origin.id),
       );
@@ -214,6 +288,7 @@ export class EdgeState {
         poolLatency: this.poolLatency,
         maxInFlight: table.config.maxInFlight,
         decayMs: DEFAULT_DECAY_MS,
+        knobs: table.config.balancing,
       };
       this.lastTable = table;
     }
@@ -274,7 +349,13 @@ export class EdgeState {
     }
     const spillShares = overlayActive ? overlay.spill : undefined;
     const spill = spillShares ? Float64Array.from(table.pools, (pool) => spillShares[pool.name] ?? 0) : null;
-    const load = this.tableLoad ?? { loads: [], poolLatency: [], maxInFlight: 0, decayMs: DEFAULT_DECAY_MS };
+    const load = this.tableLoad ?? {
+      loads: [],
+      poolLatency: [],
+      maxInFlight: 0,
+      decayMs: DEFAULT_DECAY_MS,
+      knobs: table.config.balancing,
+    };
     return {
       documents,
       table,

@@ -1,6 +1,9 @@
 import type { OriginLoad } from "../balancing/load.ts";
+import { unknownLoad } from "../balancing/load.ts";
 import type { EjectionState } from "../resilience/ejection.ts";
 import { NOT_EJECTED } from "../resilience/ejection.ts";
+import type { WindowCounts } from "../resilience/outlier-checks.ts";
+import { emptyCounts } from "../resilience/outlier-checks.ts";
 
 /** What this isolate knows about one origin between requests, kept by origin id across table
  * versions: its load, its ejection state and its place in slow start. */
@@ -8,6 +11,10 @@ export type OriginRuntime = {
   readonly id: string;
   readonly load: OriginLoad;
   ejection: EjectionState;
+  /** Tries and failures over the success-rate window. */
+  readonly window: WindowCounts;
+  /** Since when its latency has stayed above the latency-outlier threshold (-1: it has not). */
+  slowSince: number;
   /** True while an ejection has not yet been seen to end (so the restore is reported once). */
   ejectedSeen: boolean;
   /** Start of the slow-start ramp (-Infinity: none). */
@@ -31,8 +38,10 @@ export class OriginRuntimes {
     if (!runtime) {
       runtime = {
         id,
-        load: { inflight: 0, ewmaMs: 0, ewmaAt: 0 },
+        load: unknownLoad(),
         ejection: NOT_EJECTED,
+        window: emptyCounts(),
+        slowSince: -1,
         ejectedSeen: false,
         rampStart: -Infinity,
         serving: false,

@@ -1,8 +1,11 @@
 import type { Rng } from "../../../contracts/random.ts";
 import { seededRng } from "../../../contracts/random.ts";
 import { buildCandidates } from "../../../edge/balancing/candidates.ts";
+import { BALANCING_DEFAULTS } from "../../../contracts/outlier-settings.ts";
 import type { LatencyEstimate, LoadView, OriginLoad } from "../../../edge/balancing/load.ts";
-import { DEFAULT_DECAY_MS, blendLatency, observeLatency } from "../../../edge/balancing/peak-ewma.ts";
+import { unknownLoad } from "../../../edge/balancing/load.ts";
+import { observeTry } from "../../../edge/balancing/origin-estimates.ts";
+import { DEFAULT_DECAY_MS } from "../../../edge/balancing/peak-ewma.ts";
 import type { BalancingStrategy } from "../../../edge/balancing/strategy.ts";
 import { EventQueue } from "./event-queue.ts";
 
@@ -50,9 +53,15 @@ export function simulatePool(strategy: BalancingStrategy, scenario: PoolScenario
     members.map(() => 100),
     0,
   );
-  const loads: OriginLoad[] = members.map(() => ({ inflight: 0, ewmaMs: 0, ewmaAt: 0 }));
+  const loads: OriginLoad[] = members.map(() => unknownLoad());
   const poolLatency: LatencyEstimate[] = [{ ewmaMs: 0, ewmaAt: 0 }];
-  const view: LoadView = { loads, poolLatency, maxInFlight: 0, decayMs: DEFAULT_DECAY_MS };
+  const view: LoadView = {
+    loads,
+    poolLatency,
+    maxInFlight: 0,
+    decayMs: DEFAULT_DECAY_MS,
+    knobs: BALANCING_DEFAULTS,
+  };
   const busy = new Int32Array(scenario.origins);
   const queues: Job[][] = members.map(() => []);
   const events = new EventQueue<Event>();
@@ -62,16 +71,13 @@ export function simulatePool(strategy: BalancingStrategy, scenario: PoolScenario
   let inSlowdown = 0;
   let nextId = 0;
 
-  const settle = (job: Job, now: number, latency: number): void => {
+  const settle = (job: Job, now: number, latency: number, timedOut: boolean): void => {
     job.done = true;
     const load = loads[job.origin];
     const pool = poolLatency[0];
     if (!load || !pool) return;
     load.inflight--;
-    load.ewmaMs = observeLatency(load.ewmaMs, load.ewmaAt, latency, now, DEFAULT_DECAY_MS);
-    load.ewmaAt = now;
-    pool.ewmaMs = blendLatency(pool.ewmaMs, pool.ewmaAt, latency, now, DEFAULT_DECAY_MS);
-    pool.ewmaAt = now;
+    observeTry(load, pool, { rttMs: latency, failed: timedOut }, now, view);
     latencies.push(latency);
   };
   const start = (job: Job, now: number): void => {
@@ -105,13 +111,13 @@ export function simulatePool(strategy: BalancingStrategy, scenario: PoolScenario
       const job = item.job;
       busy[job.origin] = (busy[job.origin] ?? 0) - 1;
       if (!job.done) {
-        settle(job, now, now - job.sentAt);
+        settle(job, now, now - job.sentAt, false);
         succeeded++;
       }
       const next = queues[job.origin]?.shift();
       if (next) start(next, now);
     } else if (!item.job.done) {
-      settle(item.job, now, scenario.clientTimeoutMs);
+      settle(item.job, now, scenario.clientTimeoutMs, true);
     }
   }
   return {

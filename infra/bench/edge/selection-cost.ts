@@ -1,6 +1,8 @@
 import { seededRng } from "../../../contracts/random.ts";
 import { buildCandidates } from "../../../edge/balancing/candidates.ts";
+import { BALANCING_DEFAULTS } from "../../../contracts/outlier-settings.ts";
 import type { LoadView } from "../../../edge/balancing/load.ts";
+import { unknownLoad } from "../../../edge/balancing/load.ts";
 import type { BalancingStrategy } from "../../../edge/balancing/strategy.ts";
 
 /** Nanoseconds per pick over a pool of `size` origins with random weights, latencies and
@@ -15,14 +17,27 @@ export function selectionCostNs(strategy: BalancingStrategy, size: number, picks
   );
   const now = 1_000_000;
   const view: LoadView = {
-    loads: members.map(() => ({
-      inflight: Math.floor(rng() * 8),
-      ewmaMs: 5 + rng() * 50,
-      ewmaAt: now - rng() * 5_000,
-    })),
+    loads: members.map(() => {
+      const latencyMs = 5 + rng() * 50;
+      const at = now - rng() * 5_000;
+      const tries = 1 + Math.floor(rng() * 50);
+      return {
+        ...unknownLoad(),
+        inflight: Math.floor(rng() * 8),
+        ewmaMs: latencyMs,
+        ewmaAt: at,
+        smoothMs: latencyMs,
+        smoothAt: at,
+        samples: tries,
+        tries,
+        failures: Math.floor(rng() * tries * 0.2),
+        outcomesAt: at,
+      };
+    }),
     poolLatency: [{ ewmaMs: 25, ewmaAt: now }],
     maxInFlight: 1_000,
     decayMs: 10_000,
+    knobs: BALANCING_DEFAULTS,
   };
   const context = { now, rng, exclude: [] as number[] };
   let sink = 0;
