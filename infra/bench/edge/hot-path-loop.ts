@@ -27,7 +27,10 @@ const env = { ORIGINS: { get: async (key) => (key === "table" ? TABLE : null), p
 const CLIENT_HEADERS = { host: "shop.example.com", "user-agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", accept: "text/html,application/xhtml+xml,*/*;q=0.8", "accept-language": "en-US,en;q=0.5", "accept-encoding": "gzip, deflate, br", "cf-connecting-ip": "203.0.113.9", "x-forwarded-proto": "https", cookie: "session=abc123" };
 const CF = { latitude: "30.27130", longitude: "-97.74260", country: "US", colo: "DFW" };
 export default {
-  async fetch(request) {
+  async fetch(request, hostEnv) {
+    // The product writes one Analytics Engine data point per request, as deployed.
+    env.ANALYTICS ??= hostEnv.ANALYTICS;
+    if (!env.ANALYTICS) return new Response("the harness has no ANALYTICS binding", { status: 500 });
     const url = new URL(request.url);
     const n = Number(url.searchParams.get("n") ?? "1000");
     const bare = url.pathname === "/bare";
@@ -70,6 +73,8 @@ export async function startLoopHarness(table: OriginTable): Promise<LoopHarness>
       { type: "ESModule", path: "/harness/product.mjs", contents: product },
     ],
     compatibilityDate: "2026-07-30",
+    // Miniflare's local Analytics Engine binding: the product's write is measured, not shipped.
+    analyticsEngineDatasets: { ANALYTICS: { dataset: "headroom_edge_requests" } },
   });
   await mf.ready;
   const pid = await newChildNamed("workerd", before);

@@ -58,6 +58,8 @@ export async function startProductWorker(
     scriptPath: await workerBundle(),
     port,
     kvNamespaces: ["ORIGINS"],
+    // As deployed: one Analytics Engine data point per request (Miniflare's local binding).
+    analyticsEngineDatasets: { ANALYTICS: { dataset: "headroom_edge_requests" } },
     bindings: {
       ADMIN_TOKEN: adminToken,
       EXPOSE_ORIGIN: "false",
