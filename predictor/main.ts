@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { QUEUE_NAMES, redisKeys } from "../contracts/index.ts";
+import { MODEL_KINDS, QUEUE_NAMES, redisKeys } from "../contracts/index.ts";
 import { edgeClient } from "./api/edge-client.ts";
 import { predictorHandlers } from "./api/http-app.ts";
 import { healthOnlyApi } from "./api/health.ts";
@@ -23,6 +23,7 @@ import { parseOperatorFile } from "./config/operator-file.ts";
 import { operatorWatch } from "./operator-config/operator-watch.ts";
 import { RedisEpochWatch } from "./store/redis-epoch.ts";
 import { ModelRegistry } from "./forecasting/model-registry.ts";
+import { LSTM_QUEUE, workerKinds } from "./jobs/lstm-lane.ts";
 import { createJobProcessor } from "./jobs/processor.ts";
 import { installSchedules, PREDICTOR_JOB_OPTIONS } from "./jobs/schedules.ts";
 import { progressReporter } from "./jobs/training-progress.ts";
@@ -202,36 +203,59 @@ const health = () => ({
     .map(([role]) => role),
 });
 
-if (config.roles.worker) {
+// The LSTM lane (--lstm-metrics, the lstm role) has a queue of its own, so that a long LSTM
+// training in another process never holds up the scrapes and forecasts of this one.
+const lstmQueue =
+  config.lstmMetrics.length > 0 || config.roles.lstm
+    ? new Queue(LSTM_QUEUE, {
+        connection: redis,
+        prefix: bullPrefix,
+        defaultJobOptions: PREDICTOR_JOB_OPTIONS,
+      })
+    : null;
+lstmQueue?.on("error", (error) => {
+  if (!isOutageError(error, redis)) log(`LSTM queue error: ${error.message}`);
+});
+const lstmLane =
+  lstmQueue && config.lstmMetrics.length > 0 ? { queue: lstmQueue, metrics: config.lstmMetrics } : undefined;
+/** What the job processors of this process (the worker's, the lstm role's) work with. */
+const jobDeps = {
+  queue,
+  series,
+  documents,
+  history,
+  registry,
+  targets,
+  prometheus,
+  edgeAnalytics: edgeAnalyticsSource
+    ? new EdgeAnalyticsPuller(edgeAnalyticsSource, { postSql, series, documents, now: Date.now, log })
+    : null,
+  fetchText,
+  state: new ScrapeStateStore(redis, config.prefix),
+  now: Date.now,
+  rng: () => Math.random,
+  horizon: config.horizonSteps,
+  retrainIntervalMs: config.retrainIntervalSeconds * 1000,
+  minTrainPoints: config.minTrainPoints,
+  maxScrapeBytes: 16 * 1024 * 1024,
+  maxTrainings: config.maxTrainings,
+  log,
+  progress: (title: string) => progressReporter(process.stderr, title),
+  ...(config.lstmEpochs !== null ? { lstm: { epochs: config.lstmEpochs } } : {}),
+};
+if (config.roles.worker || config.roles.lstm) {
   const backend = await useBackend(config.backend ?? undefined);
   const { loaded: models, unreadable } = await registry.loadAll();
   log(`TensorFlow.js backend: ${backend}; ${models} saved model(s) loaded from ${config.modelDir}`);
   for (const bad of unreadable)
     log(`skipped unreadable model ${bad.file}: ${bad.reason} (the series will be retrained)`);
+}
+if (config.roles.worker) {
+  const kinds = workerKinds(config.models, lstmLane !== undefined, MODEL_KINDS);
   const processor = createJobProcessor({
-    queue,
-    series,
-    documents,
-    history,
-    registry,
-    targets,
-    prometheus,
-    edgeAnalytics: edgeAnalyticsSource
-      ? new EdgeAnalyticsPuller(edgeAnalyticsSource, { postSql, series, documents, now: Date.now, log })
-      : null,
-    fetchText,
-    state: new ScrapeStateStore(redis, config.prefix),
-    now: Date.now,
-    rng: () => Math.random,
-    horizon: config.horizonSteps,
-    retrainIntervalMs: config.retrainIntervalSeconds * 1000,
-    minTrainPoints: config.minTrainPoints,
-    maxScrapeBytes: 16 * 1024 * 1024,
-    maxTrainings: config.maxTrainings,
-    log,
-    progress: (title) => progressReporter(process.stderr, title),
-    ...(config.models ? { kinds: config.models } : {}),
-    ...(config.lstmEpochs !== null ? { lstm: { epochs: config.lstmEpochs } } : {}),
+    ...jobDeps,
+    ...(kinds ? { kinds } : {}),
+    ...(lstmLane ? { lstmLane } : {}),
   });
   const worker = new Worker(QUEUE_NAMES.predictor, processor, {
     connection: redis,
@@ -266,6 +290,22 @@ if (config.roles.worker) {
       `Prometheus: ${prometheus.series.length - problems.length} of ${prometheus.series.length} queries checked and answering`,
     );
   }
+}
+if (config.roles.lstm) {
+  // One series at a time: an LSTM training uses a whole core for tens of seconds.
+  const lstmWorker = new Worker(
+    LSTM_QUEUE,
+    createJobProcessor({ ...jobDeps, ...(config.models ? { kinds: config.models } : {}) }),
+    { connection: redis, prefix: bullPrefix, concurrency: 1, lockDuration: 300_000 },
+  );
+  lstmWorker.on("failed", (job, error) => {
+    log(`LSTM job ${job?.name ?? "?"} ${job?.id ?? ""} failed: ${error.message}`);
+  });
+  lstmWorker.on("error", (error) => {
+    if (!isOutageError(error, redis)) log(`LSTM worker error: ${error.message}`);
+  });
+  closers.push(() => lstmWorker.close());
+  log(`lstm: training ${(config.models ?? MODEL_KINDS).join(", ")} for the series queued on ${LSTM_QUEUE}`);
 }
 if (config.roles.scheduler) {
   const installed = await installSchedules(queue, scheduleConfig);
@@ -340,6 +380,7 @@ const stop = async (signal: string) => {
   log(`${signal}: stopping`);
   await Promise.allSettled(closers.map((close) => close()));
   await queue.close();
+  await lstmQueue?.close();
   connection.stop();
   redis.disconnect();
   process.exit(0);

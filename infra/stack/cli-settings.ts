@@ -295,8 +295,8 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     path: "models",
     kind: "list",
     meta: "KIND,...",
-    default: "seasonal-naive,holt-winters",
-    help: "model kinds the predictor trains (add lstm for the LSTM: see the README)",
+    default: "seasonal-naive,holt-winters,lstm",
+    help: "model kinds the predictor trains (the LSTM, for the load series, in a process of its own)",
   },
   {
     flag: "lstm-epochs",
@@ -304,8 +304,8 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     path: "lstmEpochs",
     kind: "integer",
     meta: "N",
-    default: "the predictor's default",
-    help: "most LSTM training epochs",
+    default: "20",
+    help: "most LSTM training epochs (early stopping may end it sooner)",
   },
   {
     flag: "admin-token",

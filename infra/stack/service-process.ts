@@ -26,6 +26,9 @@ export type ServiceOptions = {
   env: Readonly<Record<string, string>>;
   /** Every line the process writes (stdout and stderr). */
   onLine?: (line: string) => void;
+  /** Runs it under `nice -n <niceness>` (every thread of it, not just the first), so that a
+   * CPU-bound service takes only the CPU the others leave. */
+  niceness?: number;
 };
 
 const RECENT_LINES = 30;
@@ -36,7 +39,11 @@ const RECENT_LINES = 30;
  * then stops its parts in order. Output is split into lines for the caller.
  */
 export function startService(options: ServiceOptions): ServiceProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", options.script, ...options.args], {
+  const command = [process.execPath, "--import", "tsx", options.script, ...options.args];
+  const niced =
+    options.niceness === undefined ? command : ["nice", "-n", String(options.niceness), ...command];
+  const [file = process.execPath, ...args] = niced;
+  const child = spawn(file, args, {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

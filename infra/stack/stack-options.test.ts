@@ -7,7 +7,7 @@ const paths = (input: unknown): string[] => {
 };
 
 describe("resolveStackSettings", () => {
-  it("gives a newcomer the documented demo: 8 origins, 5 s steps, a 2 h history, fast models", () => {
+  it("gives a newcomer the documented demo: 8 origins, 5 s steps, a 2 h history, the LSTM beside the classical models", () => {
     const resolved = resolveStackSettings({});
     expect(resolved.ok).toBe(true);
     if (!resolved.ok) return;
@@ -31,7 +31,8 @@ describe("resolveStackSettings", () => {
       edgePort: 8787,
       predictorPort: 8090,
       scalerPort: 8091,
-      models: ["seasonal-naive", "holt-winters"],
+      models: ["seasonal-naive", "holt-winters", "lstm"],
+      lstmEpochs: 20,
       slo: { targetUtilization: 0.6, leadSeconds: 30 },
     });
     expect(s.fleet.basePort).toBe(9101);

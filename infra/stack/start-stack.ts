@@ -28,7 +28,13 @@ import type { StackPorts } from "./stack-ports.ts";
 import { claimStackPorts } from "./stack-ports.ts";
 import { clearStackData, scalerQueueName } from "./stack-redis.ts";
 import type { ServiceInputs } from "./stack-services.ts";
-import { startPredictor, startScaler } from "./stack-services.ts";
+import {
+  LSTM_DEMO_METRICS,
+  startLstmTrainer,
+  startPredictor,
+  startScaler,
+  trainsLstm,
+} from "./stack-services.ts";
 import { bundleWorker } from "./worker-bundle.ts";
 import type { Traffic, TrafficPlan } from "./traffic.ts";
 import { planTraffic, startTraffic } from "./traffic.ts";
@@ -304,12 +310,13 @@ async function startServices(
   const predictor = startPredictor(lifecycle, inputs);
   const scalerStarted = performance.now();
   const scaler = startScaler(lifecycle, inputs);
+  const lstm = trainsLstm(settings) ? [startLstmTrainer(lifecycle, inputs)] : [];
   await waitForHttp(`${apiUrl}/healthz`, predictor, 90_000);
   await seedSlos(apiUrl, phase.adminToken, seededSlos(fleet.table, settings.slo));
   lifecycle.ready(
     "predictor",
     t,
-    `scraping ${fleet.origins.length} origins every ${settings.stepSeconds} s, forecasting ${settings.horizonSteps} steps (${formatDuration(settings.horizonSteps * settings.stepSeconds)}) ahead with ${settings.models.join(", ")}; API on ${apiUrl}/`,
+    `scraping ${fleet.origins.length} origins every ${settings.stepSeconds} s, forecasting ${settings.horizonSteps} steps (${formatDuration(settings.horizonSteps * settings.stepSeconds)}) ahead with ${settings.models.join(", ")}${trainsLstm(settings) ? ` (the LSTM for the ${LSTM_DEMO_METRICS.join(", ")} series in a process of its own, at a lower priority)` : ""}; API on ${apiUrl}/`,
   );
   lifecycle.checkAborted();
   await waitForScalerSchedule(redis, inputs.scalerQueue, scaler, 60_000);
@@ -319,7 +326,7 @@ async function startServices(
     `act mode on every pool: target ${Math.round(settings.slo.targetUtilization * 100)} % utilisation, lead ${settings.slo.leadSeconds} s, p95 ${settings.slo.p95LatencyMs} ms, scale-in cooldown ${settings.slo.scaleInCooldownSeconds} s; evaluating every ${settings.scalerIntervalSeconds} s`,
   );
   lifecycle.checkAborted();
-  return [predictor, scaler];
+  return [predictor, scaler, ...lstm];
 }
 
 /** The started stack as its caller sees it: where to look, its parts, how to stop it. */

@@ -72,6 +72,27 @@ describe("loadConfig", () => {
       "--models / PREDICTOR_MODELS",
     ]);
   });
+
+  it("runs the LSTM lane only with the LSTM among the models, for known metrics", () => {
+    expect(loadConfig({}, {})).toMatchObject({
+      ok: true,
+      config: { lstmMetrics: [], roles: { lstm: false } },
+    });
+    expect(loadConfig({ roles: "lstm", lstmMetrics: "rps, cpu" }, {})).toMatchObject({
+      ok: true,
+      config: {
+        lstmMetrics: ["rps", "cpu"],
+        roles: { api: false, worker: false, scheduler: false, lstm: true },
+      },
+    });
+    const paths = (flags: Parameters<typeof loadConfig>[0]) => {
+      const loaded = loadConfig(flags, {});
+      return loaded.ok ? [] : loaded.issues.map((i) => i.path);
+    };
+    expect(paths({ lstmMetrics: "rps,load" })).toEqual(["--lstm-metrics / PREDICTOR_LSTM_METRICS"]);
+    expect(paths({ lstmMetrics: "rps", models: "holt-winters" })).toEqual(["--models / PREDICTOR_MODELS"]);
+    expect(paths({ roles: "lstm", models: "seasonal-naive" })).toEqual(["--models / PREDICTOR_MODELS"]);
+  });
 });
 
 describe("parseDurationSeconds", () => {

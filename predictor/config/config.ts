@@ -1,7 +1,8 @@
-import type { ModelKind, TfBackend, ValidationIssue } from "../../contracts/index.ts";
+import type { MetricName, ModelKind, TfBackend, ValidationIssue } from "../../contracts/index.ts";
 import {
   DEFAULT_REDIS_PREFIX,
   DEFAULT_STEP_SECONDS,
+  METRICS,
   MODEL_KINDS,
   TF_BACKENDS,
 } from "../../contracts/index.ts";
@@ -23,7 +24,8 @@ export type PredictorConfig = {
   minTrainPoints: number;
   concurrency: number;
   maxTrainings: number;
-  roles: { api: boolean; worker: boolean; scheduler: boolean };
+  /** `lstm`: trains the LSTM lane's series (from its own queue), best in a process of its own. */
+  roles: { api: boolean; worker: boolean; scheduler: boolean; lstm: boolean };
   backend: TfBackend | null;
   /** The Worker whose admin API the dashboard shows (fetched server-side with its token), or null. */
   edge: { url: string; token: string } | null;
@@ -34,6 +36,8 @@ export type PredictorConfig = {
   models: ModelKind[] | null;
   /** Most LSTM training epochs (null: the model's default). */
   lstmEpochs: number | null;
+  /** Metrics whose series the lstm role retrains with the LSTM (empty: workers train every kind). */
+  lstmMetrics: MetricName[];
   /** The operator file of SLOs and scheduled events put back whenever Redis lacks them, or null. */
   slosFile: string | null;
   /** How often the Redis epoch is checked and the declared SLOs and events put back. */
@@ -138,7 +142,7 @@ export const SETTINGS = {
     flag: "roles",
     env: "PREDICTOR_ROLES",
     fallback: "api,worker,scheduler",
-    help: "what this process does: api, worker, scheduler (e.g. extra machines: worker)",
+    help: "what this process does: api, worker, scheduler, lstm (e.g. extra machines: worker)",
   },
   backend: {
     flag: "backend",
@@ -187,6 +191,13 @@ export const SETTINGS = {
     fallback: "",
     shown: "the model's default",
     help: "most LSTM training epochs",
+  },
+  lstmMetrics: {
+    flag: "lstm-metrics",
+    env: "PREDICTOR_LSTM_METRICS",
+    fallback: "",
+    shown: "none",
+    help: "metrics whose series the lstm role retrains with the LSTM, from its own queue (e.g. rps)",
   },
   slosFile: {
     flag: "slos-file",
@@ -272,9 +283,9 @@ export function loadConfig(
     .split(",")
     .map((r) => r.trim())
     .filter(Boolean);
-  const unknownRoles = roleNames.filter((r) => !["api", "worker", "scheduler"].includes(r));
+  const unknownRoles = roleNames.filter((r) => !["api", "worker", "scheduler", "lstm"].includes(r));
   if (unknownRoles.length > 0 || roleNames.length === 0)
-    fail("roles", "must be a comma-separated list of api, worker, scheduler");
+    fail("roles", "must be a comma-separated list of api, worker, scheduler, lstm");
   const backend = raw("backend");
   if (backend !== "" && !(TF_BACKENDS as readonly string[]).includes(backend))
     fail("backend", `must be one of ${TF_BACKENDS.join(", ")}`);
@@ -296,6 +307,16 @@ export function loadConfig(
   if (modelNames.some((m) => !(MODEL_KINDS as readonly string[]).includes(m)))
     fail("models", `must be a comma-separated list of ${MODEL_KINDS.join(", ")}`);
   const lstmEpochs = raw("lstmEpochs") === "" ? null : integer("lstmEpochs", 1, 1_000);
+  const lstmMetrics = raw("lstmMetrics")
+    .split(",")
+    .map((m) => m.trim())
+    .filter(Boolean);
+  if (lstmMetrics.some((m) => !(METRICS as readonly string[]).includes(m)))
+    fail("lstmMetrics", `must be a comma-separated list of ${METRICS.join(", ")}`);
+  // The lane and the role train the LSTM: without it among the models they would have nothing to do.
+  const lstmModelled = modelNames.length === 0 || modelNames.includes("lstm");
+  if ((lstmMetrics.length > 0 || roleNames.includes("lstm")) && !lstmModelled)
+    fail("models", "must include lstm when --lstm-metrics is set or the lstm role runs");
   const config: PredictorConfig = {
     redisUrl,
     prefix,
@@ -315,6 +336,7 @@ export function loadConfig(
       api: roleNames.includes("api"),
       worker: roleNames.includes("worker"),
       scheduler: roleNames.includes("scheduler"),
+      lstm: roleNames.includes("lstm"),
     },
     backend: backend === "" ? null : (backend as TfBackend),
     edge,
@@ -322,6 +344,7 @@ export function loadConfig(
     historyRetentionSeconds: duration("historyRetention", 60, 400 * 86_400),
     models: modelNames.length === 0 ? null : (modelNames as ModelKind[]),
     lstmEpochs,
+    lstmMetrics: lstmMetrics as MetricName[],
     slosFile: raw("slosFile") === "" ? null : raw("slosFile"),
     reconcileIntervalSeconds: duration("reconcileInterval", 1, 3_600),
     healthPort: raw("healthPort") === "" ? null : integer("healthPort", 0, 65_535),

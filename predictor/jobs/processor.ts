@@ -1,6 +1,7 @@
 import type { Job, Queue } from "bullmq";
 import { DelayedError, UnrecoverableError } from "bullmq";
 import type { MetricName, ModelKind, Rng } from "../../contracts/index.ts";
+import { MODEL_KINDS } from "../../contracts/index.ts";
 import type { ModelRegistry } from "../forecasting/model-registry.ts";
 import { forecastSeries } from "../forecasting/forecast-service.ts";
 import { trainSeries } from "../forecasting/train-service.ts";
@@ -16,6 +17,8 @@ import type { ForecastHistory } from "../store/forecast-history.ts";
 import type { ScrapeStateStore } from "../store/scrape-state.ts";
 import type { SeriesStore } from "../store/series-store.ts";
 import { trainJobId, validateJob } from "./job-data.ts";
+import type { LstmLane } from "./lstm-lane.ts";
+import { inLane, offerToLane } from "./lstm-lane.ts";
 import type { ProgressReporter } from "./training-progress.ts";
 
 /** Everything the jobs work with, injected by the composition root (main.ts) or a test. The
@@ -43,6 +46,8 @@ export type PredictorContext = {
   maxTrainings: number;
   kinds?: readonly ModelKind[];
   lstm?: LstmOptions;
+  /** Where the series of some metrics are retrained with the LSTM (the lstm role's queue). */
+  lstmLane?: LstmLane;
   log: (line: string) => void;
   progress: (title: string) => ProgressReporter;
 };
@@ -100,11 +105,15 @@ export function createJobProcessor(
           throw new DelayedError();
         }
         // Both the retraining round and a new series' first offer can queue a training of the
-        // same series at start; the one that runs second finds a model newer than itself.
-        const fresh = await context.registry.use(series.origin, series.metric, (serving) =>
+        // same series at start; the one that runs second finds a model newer than itself. A
+        // newer model counts only if it tried every kind this process trains: the LSTM lane
+        // still trains a series the classical models alone were trained on since.
+        const kinds = context.kinds ?? MODEL_KINDS;
+        const fresh = await context.registry.use(series.origin, series.metric, ({ saved }) =>
           Promise.resolve(
-            serving.saved.stepSeconds === context.series.stepSeconds &&
-              Date.parse(serving.saved.model.trainedAt) >= job.timestamp,
+            saved.stepSeconds === context.series.stepSeconds &&
+              Date.parse(saved.model.trainedAt) >= job.timestamp &&
+              kinds.every((kind) => kind in saved.scores || kind in saved.skipped),
           ),
         );
         if (fresh === true)
@@ -132,7 +141,12 @@ export function createJobProcessor(
               ? `serving ${outcome.kind} (${outcome.version}), trained in ${outcome.seconds.toFixed(1)} s`
               : `waiting: ${outcome.reason}`,
           );
-          if (outcome.status === "trained") await forecastSeries(series.origin, series.metric, context);
+          if (outcome.status === "trained") {
+            await forecastSeries(series.origin, series.metric, context);
+            // Served by the classical models from now on; the lane adds the LSTM when it can.
+            if (inLane(context.lstmLane, series.metric))
+              await offerToLane(context.lstmLane, series, retrainPeriod(context));
+          }
           return outcome;
         } catch (error) {
           reporter?.stop(`failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -183,16 +197,25 @@ async function forecastAll(context: PredictorContext): Promise<{ forecasts: numb
   return { forecasts: jobs.length - trainings, trainings };
 }
 
-/** Fans out one training job per series for this retraining period. */
+/** Fans out one training job per series for this retraining period: the LSTM lane's series to
+ * the lane, the others to this queue. */
 async function retrainAll(context: PredictorContext): Promise<{ trainings: number }> {
   const all = await context.series.list();
-  const period = Math.floor(context.now() / context.retrainIntervalMs);
+  const period = retrainPeriod(context);
+  const lane = context.lstmLane;
+  for (const series of all) if (inLane(lane, series.metric)) await offerToLane(lane, series, period);
   await context.queue.addBulk(
-    all.map(({ origin, metric }) => ({
-      name: "train",
-      data: { origin, metric },
-      opts: { jobId: trainJobId(origin, metric, period) },
-    })),
+    all
+      .filter(({ metric }) => !inLane(lane, metric))
+      .map(({ origin, metric }) => ({
+        name: "train",
+        data: { origin, metric },
+        opts: { jobId: trainJobId(origin, metric, period) },
+      })),
   );
   return { trainings: all.length };
+}
+
+function retrainPeriod(context: PredictorContext): number {
+  return Math.floor(context.now() / context.retrainIntervalMs);
 }

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Job } from "bullmq";
 import { Queue, Worker } from "bullmq";
-import type { ModelKind } from "../../contracts/index.ts";
+import type { MetricName, ModelKind } from "../../contracts/index.ts";
 import { manualClock, QUEUE_NAMES, redisKeys, seededRng } from "../../contracts/index.ts";
 import { ModelRegistry } from "../../predictor/forecasting/model-registry.ts";
+import { LSTM_QUEUE } from "../../predictor/jobs/lstm-lane.ts";
 import type { PredictorContext } from "../../predictor/jobs/processor.ts";
 import { createJobProcessor } from "../../predictor/jobs/processor.ts";
 import { PREDICTOR_JOB_OPTIONS } from "../../predictor/jobs/schedules.ts";
@@ -26,6 +27,8 @@ export async function openPredictor(
     stepSeconds?: number;
     kinds?: readonly ModelKind[];
     startMs?: number;
+    /** Series of these metrics are handed to the LSTM lane's queue (`lane`). */
+    lstmMetrics?: readonly MetricName[];
   } = {},
 ) {
   const test: TestRedis = await openTestRedis("predictor");
@@ -41,6 +44,9 @@ export async function openPredictor(
     defaultJobOptions: PREDICTOR_JOB_OPTIONS,
   });
   const registry = new ModelRegistry(new ModelFiles(modelDir));
+  const lane = options.lstmMetrics
+    ? new Queue(LSTM_QUEUE, { connection: test.redis, prefix, defaultJobOptions: PREDICTOR_JOB_OPTIONS })
+    : null;
   const context: PredictorContext = {
     queue,
     series,
@@ -61,6 +67,7 @@ export async function openPredictor(
     lstm: { units: 4, window: 4, epochs: 2, maxWindows: 64, seed: 1 },
     log: () => undefined,
     progress: () => ({ update: () => undefined, stop: () => undefined }),
+    ...(lane && options.lstmMetrics ? { lstmLane: { queue: lane, metrics: options.lstmMetrics } } : {}),
   };
   const worker = new Worker(QUEUE_NAMES.predictor, createJobProcessor(context), {
     connection: test.redis,
@@ -72,6 +79,8 @@ export async function openPredictor(
     context,
     clock,
     queue,
+    lane,
+    prefix,
     worker,
     modelDir,
     keys,
@@ -107,6 +116,7 @@ export async function openPredictor(
     async close() {
       await worker.close();
       await queue.close();
+      await lane?.close();
       await test.cleanup();
       await rm(modelDir, { recursive: true, force: true });
     },
