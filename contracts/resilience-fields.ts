@@ -51,6 +51,6 @@ export const RESILIENCE_FIELDS: Readonly<Record<string, { help: string; default?
   maxInFlight: { help: "in-flight cap per origin and isolate (0: none)" },
   rateLimit: {
     default: "off",
-    help: 'per-client token bucket `{ requestsPerSecond, burst, by: "ip" | "header", header }`: 429 past it',
+    help: '`{ requestsPerSecond, burst, by: "ip" | "header" | "path", header, paths }`: requests past it get 429 with Retry-After. Counted by client IP, a header\'s value or the path prefix (`paths`, longest match; with `paths` only requests under one are limited). Fleet-wide through the `RATE_LIMITER` binding (its limit and period in wrangler.toml) when the Worker has one, else a token bucket per isolate refilled at `requestsPerSecond` up to `burst` ([edge.md](edge.md#fleet-wide-rate-limiting))',
   },
 };

@@ -5,6 +5,7 @@
 export const BENCH_OPTION_TYPES = {
   only: { type: "string" },
   quick: { type: "boolean", default: false },
+  "summary-only": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -12,5 +13,9 @@ export const BENCH_OPTION_TYPES = {
 export const BENCH_OPTIONS: readonly { flag: string; help: string }[] = [
   { flag: "--only NAMES", help: "run only these benchmarks, comma-separated (`--help` lists the names)" },
   { flag: "--quick", help: "shorter runs, for a quick look (the report says so)" },
+  {
+    flag: "--summary-only",
+    help: "run nothing; rebuild the summary at the top of BENCHMARKS.md from the sections there",
+  },
   { flag: "--help", help: "print the options and the benchmarks' names" },
 ];

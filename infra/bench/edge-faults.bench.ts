@@ -1,6 +1,8 @@
 import { startEdgeDev } from "../stack/edge-dev.ts";
 import type { Benchmark } from "./benchmark.ts";
 import { LoopbackOrigin, freePortPair } from "./edge/loopback-origin.ts";
+import { headlineComment } from "./report.ts";
+import { fillTemplate } from "./template.ts";
 
 type Sample = { at: number; ok: boolean; origin: string | null; ms: number };
 
@@ -127,14 +129,37 @@ const benchmark: Benchmark = {
         lastShare.filter((s) => s.origin === victim.name).length / Math.max(1, lastShare.length);
       const seconds = (ms: number | null | undefined) =>
         ms === null || ms === undefined ? "never" : `${(ms / 1000).toFixed(2)} s`;
+      const cells = [
+        samples.length,
+        failed.length,
+        failed.length,
+        retried,
+        seconds(observed.ejectedAt === null ? null : observed.ejectedAt - killedAt),
+        seconds(restoredSample ? restoredSample.at - restartedAt : null),
+        `${percentile(all, 0.5)} ms / ${percentile(all, 0.99)} ms`,
+        `${percentile(during, 0.99)} ms`,
+        `${(victimShare * 100).toFixed(1)} %`,
+      ];
       return [
-        `Steady GET traffic at ${rps} requests/s (open loop) through the Worker under \`wrangler dev --env dev\` to three loopback origins (5 ms each); default resilience settings (eject after 5 consecutive failures for 30 s, rise 2 / fall 3, 30 s slow start, retry budget 20 % + 10/s), active checks every ${checkEveryMs / 1000} s through POST /__lb/check (cron does not fire under wrangler dev). Origin \`${victim.name}\` is killed (listener closed, open connections cut) at ${killAt / 1000} s and restarted at ${restartAt / 1000} s; the run lasts ${endAt / 1000} s.`,
+        fillTemplate("edge-faults-setup", {
+          rps,
+          checkEvery: checkEveryMs / 1000,
+          victim: victim.name,
+          killAt: killAt / 1000,
+          restartAt: restartAt / 1000,
+          endAt: endAt / 1000,
+        }),
         "",
         "| requests sent | failed | failed idempotent | retried | time to eject | time to restore | p50 / p99 overall | p99 in the 5 s after the kill | victim's share in the last 10 s |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-        `| ${samples.length} | ${failed.length} | ${failed.length} | ${retried} | ${seconds(observed.ejectedAt === null ? null : observed.ejectedAt - killedAt)} | ${seconds(restoredSample ? restoredSample.at - restartedAt : null)} | ${percentile(all, 0.5)} ms / ${percentile(all, 0.99)} ms | ${percentile(during, 0.99)} ms | ${(victimShare * 100).toFixed(1)} % |`,
+        `| ${cells.join(" | ")} |`,
         "",
-        `Time to eject: from the kill to the Worker's "ejected" event. Time to restore: from the restart to the first request the restarted origin served (it waits out its ejection, then ramps up through slow start). Target: no failed idempotent request — ${failed.length === 0 ? "met" : "NOT met"}.`,
+        fillTemplate("edge-faults-notes", { verdict: failed.length === 0 ? "met" : "NOT met" }),
+        headlineComment({
+          figure: `${failed.length} of ${samples.length} requests failed with one of three origins killed and restarted`,
+          target: "no failed idempotent request",
+          met: failed.length === 0,
+        }),
       ].join("\n");
     } finally {
       await edge.stop();

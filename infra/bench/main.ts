@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { Benchmark } from "./benchmark.ts";
 import { BENCH_OPTION_TYPES, BENCH_OPTIONS } from "./bench-options.ts";
-import { writeBenchmarkSection } from "./report.ts";
+import { writeBenchmarkSection, writeBenchmarkSummary } from "./report.ts";
 
 // `npm run bench [-- --only NAME[,NAME] --quick]`: runs every infra/bench/*.bench.ts in name
 // order and writes each one's section of BENCHMARKS.md as soon as it finishes.
@@ -20,7 +20,7 @@ const USAGE = [
   "Each benchmark rewrites its own section of BENCHMARKS.md when it finishes.",
 ].join("\n");
 
-let values: { only?: string; quick: boolean; help: boolean };
+let values: { only?: string; quick: boolean; "summary-only": boolean; help: boolean };
 try {
   ({ values } = parseArgs({
     options: BENCH_OPTION_TYPES,
@@ -35,15 +35,20 @@ if (values.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
+if (values["summary-only"]) {
+  await writeBenchmarkSummary(path.join(root, "BENCHMARKS.md"));
+  process.stderr.write("bench: rebuilt the summary of BENCHMARKS.md\n");
+  process.exit(0);
+}
 const only = values.only
   ?.split(",")
   .map((s) => s.trim())
   .filter(Boolean);
 const unknown = (only ?? []).filter((name) => !names.includes(name));
 if (only?.length === 0 || unknown.length > 0) {
-  process.stderr.write(
-    `bench: --only ${values.only ?? ""}: ${unknown.length > 0 ? `no benchmark named ${unknown.join(", ")}` : "name at least one benchmark"}; there are ${names.join(", ")}\n`,
-  );
+  const problem =
+    unknown.length > 0 ? `no benchmark named ${unknown.join(", ")}` : "name at least one benchmark";
+  process.stderr.write(`bench: --only ${values.only ?? ""}: ${problem}; there are ${names.join(", ")}\n`);
   process.exit(2);
 }
 const tracesDir = path.resolve(root, "../shared/data/traces");
@@ -64,7 +69,10 @@ for (const file of files) {
       quick: values.quick,
       tracesDir: existsSync(tracesDir) ? tracesDir : null,
     });
-    const stamp = `\n\n_Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform}/${process.arch}, Node ${process.versions.node}, in ${((performance.now() - started) / 1000).toFixed(0)} s${values.quick ? " (quick mode: shorter runs)" : ""}._`;
+    const seconds = ((performance.now() - started) / 1000).toFixed(0);
+    const machine = `${process.platform}/${process.arch}, Node ${process.versions.node}`;
+    const quick = values.quick ? " (quick mode: shorter runs)" : "";
+    const stamp = `\n\n_Measured ${new Date().toISOString().slice(0, 10)} on ${machine}, in ${seconds} s${quick}._`;
     await writeBenchmarkSection(
       path.join(root, "BENCHMARKS.md"),
       bench.name,

@@ -1,11 +1,13 @@
 import { loadavg } from "node:os";
 import { MODEL_KINDS } from "../../contracts/index.ts";
 import type { Benchmark } from "./benchmark.ts";
+import { headlineComment } from "./report.ts";
 import { keysMemory, startBenchRedis } from "./scale/bench-world.ts";
 import { measureForecasts } from "./scale/forecast-throughput.ts";
 import { measureRedisMemory } from "./scale/redis-memory.ts";
 import { measureEvaluation } from "./scale/scaler-evaluation.ts";
 import { measureKindTimes, measureSpread } from "./scale/training-spread.ts";
+import { fillTemplate } from "./template.ts";
 
 const ORIGINS = 500;
 const n0 = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -72,6 +74,8 @@ function report({ memory, evaluation, forecasts, kinds, spread, queues }: Result
     ((day.series + day.capacity) * retentionDays +
       day.history * Math.min(historyDays, retentionDays) +
       fixed);
+  const lp = memory.listpack;
+  const packedSeriesDay = day.series * (lp.bytesPerPoint / memory.bytesPerPoint.fourteenDays);
   const seriesPerOrigin = 4;
   const need = (ORIGINS * seriesPerOrigin) / 60;
   const one = spread.seconds[1] ?? Number.NaN;
@@ -84,11 +88,14 @@ function report({ memory, evaluation, forecasts, kinds, spread, queues }: Result
   const lstm = forecasts.find((f) => f.kind === "lstm");
   const lstmTrain = kinds.perKind.lstm ?? Number.NaN;
   return [
-    `Everything runs on a Redis of its own (a fresh \`redis-server\`, no persistence), with per-minute synthetic load from the stack's trace generator (daily and weekly cycles, noise, a flash crowd), so the figures count only what the product stores. Measured on a 2-core machine (load average ${loadavg()[0]?.toFixed(1) ?? "?"} at the end, the benchmark's own work included).`,
+    fillTemplate("scale-setup", { load: loadavg()[0]?.toFixed(1) ?? "?" }),
     "",
     "### Redis memory",
     "",
-    `Measured by the change of \`used_memory\` while one day of everything was written for ${memory.origins} origins (the forecast history for ${Math.min(10, memory.origins)}), and by \`MEMORY USAGE\` of single keys.`,
+    fillTemplate("scale-memory-method", {
+      origins: memory.origins,
+      historyOrigins: Math.min(10, memory.origins),
+    }),
     "",
     "| what | per origin | grows with |",
     "| --- | ---: | --- |",
@@ -97,11 +104,17 @@ function report({ memory, evaluation, forecasts, kinds, spread, queues }: Result
     `| forecast history of the dashboard (four series) | ${kb(day.history)} a day | its own retention (default 2 days) |`,
     `| four forecast documents and the scraper's last sample | ${kb(fixed)} | nothing |`,
     "",
-    `A stored point costs ${n1(memory.bytesPerPoint.oneDay)} bytes in a one-day series and ${n1(memory.bytesPerPoint.fourteenDays)} bytes in a fourteen-day one: each series is a hash of 12-hour chunks of float32 values (the series-store section of this file compares it with the sorted sets of earlier versions and extrapolates to 10,000 origins). Memory is linear in the history: **${n0(ORIGINS)} origins need about ${mb(at(14))}** with the default 14-day retention (${mb(at(7))} with 7 days, ${mb(at(30))} with 30), most of it now the capacity samples, still a sorted set of JSON members. The queues are small beside it: ${kb(queues.predictor)} for the predictor's (it keeps its last 100 finished jobs) and ${kb(queues.scaler)} for the scaler's after the evaluations below (finished jobs are kept a day, to de-duplicate). A Redis that snapshots with RDB may need up to twice its data while it forks.`,
+    `A stored point costs ${n0(memory.bytesPerPoint.oneDay)} bytes in a one-day series and ${n0(memory.bytesPerPoint.fourteenDays)} bytes in a fourteen-day one: a sorted set of more than 128 entries is a skiplist plus a hash table, whose per-entry overhead is several times the ~30-byte \`ms:value\` member. Memory is linear in the history: **${n0(ORIGINS)} origins need about ${mb(at(14))}** with the default 14-day retention (${mb(at(7))} with 7 days, ${mb(at(30))} with 30). The queues are small beside it: ${kb(queues.predictor)} for the predictor's (it keeps its last 100 finished jobs) and ${kb(queues.scaler)} for the scaler's after the evaluations below (finished jobs are kept a day, to de-duplicate). A Redis that snapshots with RDB may need up to twice its data while it forks.`,
+    "",
+    `**A knob that cuts this by ${n0((1 - lp.bytesPerPoint / memory.bytesPerPoint.fourteenDays) * 100)} %:** with \`zset-max-listpack-entries 32768\` in \`redis.conf\`, Redis keeps each series (up to 32,768 points: 22 days at one a minute) as one compact listpack: ${n0(lp.bytesPerPoint)} bytes a point instead of ${n0(memory.bytesPerPoint.fourteenDays)}, so the four series take about ${kb(packedSeriesDay)} per origin-day and ${n0(ORIGINS)} origins with 14 days about ${mb(at(14) - ORIGINS * 14 * (day.series - packedSeriesDay))} in all (capacity samples stay skiplists: their JSON members are longer than \`zset-max-listpack-value\`, 64 bytes). The price is CPU inside Redis, which must move part of the listpack on each insert: writing one step at the end of a 14-day series cost Redis ${n0(lp.redisCpuUs.listpack)} µs of CPU instead of ${n0(lp.redisCpuUs.skiplist)} µs (${n0(lp.writeUs.listpack)} µs and ${n0(lp.writeUs.skiplist)} µs seen by the client), and reading all 14 days took ${n1(lp.readMs.listpack)} ms instead of ${n1(lp.readMs.skiplist)} ms. With ${n0(ORIGINS * 5)} sorted sets written once a minute (four series and the capacity samples per origin), that is ${n1((((ORIGINS * 5) / 60) * lp.redisCpuUs.listpack) / 1e4)} % of a Redis core instead of ${n1((((ORIGINS * 5) / 60) * lp.redisCpuUs.skiplist) / 1e4)} %.`,
     "",
     "### Scaler evaluation",
     "",
-    `${evaluation.origins} origins in ${evaluation.pools} pools, every pool in act mode, a fifth of them forecast to outgrow their capacity. One evaluation is the real \`evaluate\` job: the table (${kb(evaluation.tableBytes)} of JSON) and the overlay from a fake Worker admin API on loopback, SLOs, forecasts, observations and capacity from Redis, the policy, the enqueued jobs and recorded decisions, the state save.`,
+    fillTemplate("scale-evaluation", {
+      origins: evaluation.origins,
+      pools: evaluation.pools,
+      tableSize: kb(evaluation.tableBytes),
+    }),
     "",
     "| | time |",
     "| --- | ---: |",
@@ -110,11 +123,19 @@ function report({ memory, evaluation, forecasts, kinds, spread, queues }: Result
     `| of which reading the origins' forecasts, observations and capacity from Redis (median) | ${n0(evaluation.redisReadMs)} ms |`,
     `| CPU of the scaler process per evaluation (median) | ${n0(evaluation.cpuMs)} ms |`,
     "",
-    `At the default 30 s interval that is ${n1((evaluation.medianMs / 30_000) * 100)} % of one scaler process's time: one scaler process is plenty for ${ORIGINS} origins. More scaler processes add availability, not speed (an evaluation lock lets one evaluate at a time; the \`scale\` and \`apply-weights\` jobs spread over all of them).`,
+    fillTemplate("scale-evaluation-share", {
+      share: n1((evaluation.medianMs / 30_000) * 100),
+      origins: ORIGINS,
+    }),
+    headlineComment({
+      figure: `one evaluation of ${evaluation.origins} origins in ${n0(evaluation.medianMs)} ms (median), ${n0(evaluation.p95Ms)} ms p95`,
+      target: "within its 30 s interval",
+      met: evaluation.p95Ms < 30_000,
+    }),
     "",
     "### Forecasts per second per predictor worker",
     "",
-    "One worker process (BullMQ concurrency 4, the default) forecasting 15 steps for series of one day of per-minute history, every series served by a trained model of one kind (trained once, with a short training for the LSTM, and copied: what a forecast costs does not depend on how long its model trained). Each `forecast` job reads the history, runs the model with its adaptive interval, and writes the forecast document and its history point.",
+    fillTemplate("scale-forecasts"),
     "",
     "| serving model | forecasts/s | CPU per forecast | workers for 500 origins at a 60 s step |",
     "| --- | ---: | ---: | ---: |",
@@ -122,19 +143,48 @@ function report({ memory, evaluation, forecasts, kinds, spread, queues }: Result
       (f) => `| ${f.kind} | ${n0(f.perSecond)} | ${n1(f.cpuMsPerForecast)} ms | ${workersFor(f.perSecond)} |`,
     ),
     "",
-    `${ORIGINS} origins x ${seriesPerOrigin} series forecast once a step need ${n1(need)} forecasts/s at the default 60 s step (${n1(need * 6)} /s at 10 s). The served model is chosen per series by the backtest; with every series served by the LSTM it takes ${lstm ? workersFor(lstm.perSecond) : "?"} worker process(es) (a core each), with the classical models one is plenty.`,
+    fillTemplate("scale-forecasts-need", {
+      origins: ORIGINS,
+      seriesPerOrigin,
+      need: n1(need),
+      need10: n1(need * 6),
+      lstmWorkers: lstm ? workersFor(lstm.perSecond) : "?",
+    }),
     "",
     "### Training",
     "",
-    `One series of ${days(kinds.days)} (${n0(kinds.points)} points) with the predictor's default settings, backtest included: ${MODEL_KINDS.map((k) => `${k} ${n1(kinds.perKind[k] ?? Number.NaN)} s`).join(", ")}; ${n1(kinds.wallSeconds)} s in all, serving ${kinds.served}. The LSTM dominates and grows with the history up to its caps (6,000 training windows, 40 epochs) (the forecast-accuracy section of this file times it on 14 days of per-minute points).`,
+    fillTemplate("scale-training", {
+      history: days(kinds.days),
+      points: n0(kinds.points),
+      perKind: MODEL_KINDS.map((k) => `${k} ${n1(kinds.perKind[k] ?? Number.NaN)} s`).join(", "),
+      wall: n1(kinds.wallSeconds),
+      served: kinds.served,
+    }),
     "",
-    `Spreading: ${spread.series} series of ${days(spread.days)}, every model kind (the LSTM capped at ${spread.lstmEpochs} epochs to keep the run short: it stays CPU-bound, which is what matters here), through worker processes that each train one series at a time:`,
+    fillTemplate("scale-spreading", {
+      series: spread.series,
+      history: days(spread.days),
+      epochs: spread.lstmEpochs,
+    }),
     "",
     "| worker processes | wall time | series per minute | CPU used by the workers | CPU per series |",
     "| ---: | ---: | ---: | ---: | ---: |",
     `| 1 | ${n1(one)} s | ${n1((spread.series / one) * 60)} | ${n1(cpuOne)} s (${n0((cpuOne / one) * 100)} % of a core) | ${n1(cpuOne / spread.series)} s |`,
     `| 2 | ${n1(two)} s | ${n1((spread.series / two) * 60)} | ${n1(cpuTwo)} s (${split}; ${n0((cpuTwo / two) * 100)} % of a core) | ${n1(cpuTwo / spread.series)} s |`,
     "",
-    `Two processes trained ${n1(one / two)}x as fast as one here. The CPU columns say why: the work per series is the same either way (${n1(cpuOne / spread.series)} s and ${n1(cpuTwo / spread.series)} s), and the two processes shared the jobs evenly (${split} of CPU), so the wall time follows only the CPU the workers could get on this 2-core machine (load average ${loadavg()[0]?.toFixed(1) ?? "?"}, the benchmark's own work included): together they got ${n0((cpuTwo / two) * 100)} % of a core where one alone got ${n0((cpuOne / one) * 100)} %. Training is single-threaded (no process used more than one core), so each worker process adds one core's worth of training where cores are free. BullMQ hands the next \`train\` job to whichever worker is idle, so workers started on more machines (\`--roles worker\`, the same Redis, the model directory on shared storage) divide a retraining round by the number of cores (a training job costs Redis a handful of commands and one model-file write). With the LSTM at ${n1(lstmTrain)} s per series for ${days(kinds.days)} of history, a retraining round for ${ORIGINS} origins x ${seriesPerOrigin} series is about ${n1((ORIGINS * seriesPerOrigin * lstmTrain) / 3600)} core-hours; longer histories cost more, up to the LSTM's caps.`,
+    fillTemplate("scale-spread-result", {
+      speedup: n1(one / two),
+      cpuOne: n1(cpuOne / spread.series),
+      cpuTwo: n1(cpuTwo / spread.series),
+      split,
+      load: loadavg()[0]?.toFixed(1) ?? "?",
+      shareTwo: n0((cpuTwo / two) * 100),
+      shareOne: n0((cpuOne / one) * 100),
+      lstmTrain: n1(lstmTrain),
+      history: days(kinds.days),
+      origins: ORIGINS,
+      seriesPerOrigin,
+      coreHours: n1((ORIGINS * seriesPerOrigin * lstmTrain) / 3600),
+    }),
   ].join("\n");
 }

@@ -21,6 +21,8 @@ import { REPLAY_POOL } from "../../scaler/sim/predictive-controller.ts";
 import { DEFAULT_TUNING } from "../../scaler/policy/types.ts";
 import type { PolicyTuning } from "../../scaler/policy/types.ts";
 import type { Benchmark } from "./benchmark.ts";
+import { headlineComment } from "./report.ts";
+import { fillTemplate } from "./template.ts";
 
 const LSTM_EPOCHS = 10;
 
@@ -181,12 +183,24 @@ const n1 = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 1, 
 function traceTable(r: TraceResult): string {
   const rows = POLICIES.map((policy) => {
     const { report, overloadMinutes } = r.results[policy];
-    return `| ${policy} | ${n1(report.sloViolationMinutes)} | ${n1(overloadMinutes)} | ${n0(report.replicaMinutes)} | ${n0(report.overProvisionedReplicaMinutes)} | ${report.scalingActions} | ${report.thetaU.toFixed(2)} | ${report.thetaO.toFixed(2)} | ${report.tauU.toFixed(2)} | ${report.tauO.toFixed(2)} |`;
+    const cells = [policy, n1(report.sloViolationMinutes), n1(overloadMinutes), n0(report.replicaMinutes)];
+    cells.push(n0(report.overProvisionedReplicaMinutes), String(report.scalingActions));
+    cells.push(...[report.thetaU, report.thetaO, report.tauU, report.tauO].map((x) => x.toFixed(2)));
+    return `| ${cells.join(" | ")} |`;
   });
   return [
     `### ${r.run.name}`,
     "",
-    `${r.run.note} Replayed: the last ${r.replayDays.toFixed(1)} days; one replica takes ${n1(r.rpsPerReplica)}/s; forecasts from ${r.model}, trained and scored in ${r.trainSeconds.toFixed(1)} s; the predictive replay took ${r.timings.predictiveReplay.toFixed(1)} s, the bounds ${r.timings.bounds.toFixed(1)} s and ${r.timings.cooldownBounds.toFixed(1)} s with the cooldown.`,
+    fillTemplate("scaling-trace", {
+      note: r.run.note,
+      days: r.replayDays.toFixed(1),
+      rpsPerReplica: n1(r.rpsPerReplica),
+      model: r.model,
+      trainSeconds: r.trainSeconds.toFixed(1),
+      replaySeconds: r.timings.predictiveReplay.toFixed(1),
+      boundsSeconds: r.timings.bounds.toFixed(1),
+      cooldownBoundsSeconds: r.timings.cooldownBounds.toFixed(1),
+    }),
     "",
     "| policy | SLO-violation min (> 70 %) | overload min (> 100 %) | replica-min | over-provisioned replica-min | scaling actions | θU % | θO % | τU % | τO % |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -194,14 +208,22 @@ function traceTable(r: TraceResult): string {
   ].join("\n");
 }
 
-function verdict(r: TraceResult): string {
+/** Whether the predictive policy met the target on a trace: violations and cost. */
+function targetMet(r: TraceResult): { violationsOk: boolean; costOk: boolean; met: boolean } {
   const p = r.results.predictive;
   const q = r.results.reactive;
-  const ratio = (a: number, b: number) => (b > 0 ? `${Math.round((100 * a) / b)} %` : a > 0 ? "∞" : "0 of 0");
   const violationsOk =
     p.report.sloViolationMinutes <= VIOLATION_SHARE * q.report.sloViolationMinutes ||
     (p.report.sloViolationMinutes === 0 && q.report.sloViolationMinutes === 0);
   const costOk = p.report.replicaMinutes <= (1 + EXTRA_COST) * q.report.replicaMinutes;
+  return { violationsOk, costOk, met: violationsOk && costOk };
+}
+
+function verdict(r: TraceResult): string {
+  const p = r.results.predictive;
+  const q = r.results.reactive;
+  const ratio = (a: number, b: number) => (b > 0 ? `${Math.round((100 * a) / b)} %` : a > 0 ? "∞" : "0 of 0");
+  const { violationsOk, costOk } = targetMet(r);
   const beyond = (bounds: CostBounds) =>
     bounds.lowerBoundReplicaMinutes > (1 + EXTRA_COST) * q.report.replicaMinutes;
   const unreachable = beyond(r.bounds)
@@ -213,7 +235,20 @@ function verdict(r: TraceResult): string {
     violationsOk && costOk
       ? "yes"
       : `no (${[violationsOk ? "" : "violations", costOk ? "" : "cost"].filter(Boolean).join(", ")})${unreachable}`;
-  return `| ${r.run.name} | ${ratio(p.report.sloViolationMinutes, q.report.sloViolationMinutes)} | ${ratio(p.overloadMinutes, q.overloadMinutes)} | ${signed(p.report.replicaMinutes, q.report.replicaMinutes)} | ${ratio(r.perfect.report.sloViolationMinutes, q.report.sloViolationMinutes)} / ${signed(r.perfect.report.replicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.clairvoyantReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.lowerBoundReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.cooldownBounds.lowerBoundReplicaMinutes, q.report.replicaMinutes)} | ${signed(r.bounds.allowanceReplicaMinutes, q.report.replicaMinutes)} | ${met} |`;
+  const vsReactive = (minutes: number) => signed(minutes, q.report.replicaMinutes);
+  const cells = [
+    r.run.name,
+    ratio(p.report.sloViolationMinutes, q.report.sloViolationMinutes),
+    ratio(p.overloadMinutes, q.overloadMinutes),
+    vsReactive(p.report.replicaMinutes),
+    `${ratio(r.perfect.report.sloViolationMinutes, q.report.sloViolationMinutes)} / ${vsReactive(r.perfect.report.replicaMinutes)}`,
+    vsReactive(r.bounds.clairvoyantReplicaMinutes),
+    vsReactive(r.bounds.lowerBoundReplicaMinutes),
+    vsReactive(r.cooldownBounds.lowerBoundReplicaMinutes),
+    vsReactive(r.bounds.allowanceReplicaMinutes),
+    met,
+  ];
+  return `| ${cells.join(" | ")} |`;
 }
 
 /** What scheduling a trace's surges changes: the same policy, models and replay, told of them or not. */
@@ -231,7 +266,13 @@ function scheduledRows(r: TraceResult): string[] {
       before.report.sloViolationMinutes > 0
         ? `${Math.round((100 * (before.report.sloViolationMinutes - after.report.sloViolationMinutes)) / before.report.sloViolationMinutes)} %`
         : "–";
-    return `| ${r.run.name}, ${label} | ${n1(before.report.sloViolationMinutes)} | ${n1(after.report.sloViolationMinutes)} | ${fewer} | ${n0(before.report.replicaMinutes)} | ${n0(after.report.replicaMinutes)} | ${signed(after.report.replicaMinutes, before.report.replicaMinutes)} |`;
+    const cells = [`${r.run.name}, ${label}`, n1(before.report.sloViolationMinutes)];
+    cells.push(n1(after.report.sloViolationMinutes), fewer, n0(before.report.replicaMinutes));
+    cells.push(
+      n0(after.report.replicaMinutes),
+      signed(after.report.replicaMinutes, before.report.replicaMinutes),
+    );
+    return `| ${cells.join(" | ")} |`;
   });
 }
 
@@ -295,22 +336,56 @@ const benchmark: Benchmark = {
         }),
       );
     }
+    const metOn = done.filter((r) => targetMet(r).met).map((r) => r.run.name);
     return [
-      `Each trace is replayed against one simulated origin (replicas boot in ${options.bootSeconds / 60} min; target utilisation ${options.targetUtilization * 100} %; the predictive policy acts ${(options.bootSeconds + 60) / 60} min ahead, scales in after a ${options.cooldownSeconds / 60}-minute cooldown and is evaluated every ${options.intervalSeconds} s; the reactive one is the Kubernetes HPA with its defaults; the static fleet is sized for the trace's median). The models train on the first ${options.trainFraction * 100} % of each trace (${kinds ? kinds.join(" and ") : `every model kind, the LSTM for ${LSTM_EPOCHS} epochs; the best by backtest serves`}); every policy is scored on the rest. An SLO-violation minute has the load above ${options.targetUtilization * 100} % of the serving capacity (the SLO's target); an overload minute above all of it. Definitions: README, section "The scaler".`,
+      fillTemplate("scaling-setup", {
+        bootMinutes: options.bootSeconds / 60,
+        targetPercent: options.targetUtilization * 100,
+        leadMinutes: (options.bootSeconds + 60) / 60,
+        cooldownMinutes: options.cooldownSeconds / 60,
+        intervalSeconds: options.intervalSeconds,
+        trainPercent: options.trainFraction * 100,
+        models: kinds
+          ? kinds.join(" and ")
+          : `every model kind, the LSTM for ${LSTM_EPOCHS} epochs; the best by backtest serves`,
+      }),
       "",
-      `Target: predictive at most ${VIOLATION_SHARE * 100} % of reactive's SLO-violation minutes, with at most ${EXTRA_COST * 100} % more replica-minutes. What is possible at all: "clairvoyant, no violation" is the cheapest fleet with no violation minute for a policy that knows the whole future (every replica paid from a boot time before it serves); "any policy, at least" is a certain lower bound on the replica-minutes of every policy, clairvoyant or not, that keeps within the target's violation minutes (a Lagrangian dual: each violation minute priced in replica-minutes, boot time paid); "clairvoyant, within the allowance" is the cheapest plan that bound found which a policy knowing the future could follow. Where the bound is above +${EXTRA_COST * 100} %, no policy can meet the target on that trace; where the plan is below it, the target is within reach of a policy that knew the future. "Keeping the cooldown, at least" is the same certain bound for every policy that lets a replica go only once the load has stayed low enough without it for the ${options.cooldownSeconds / 60}-minute cooldown, as the scale-in rule does (each replica released is paid a cooldown after its last use); where it is above +${EXTRA_COST * 100} %, no policy keeping the cooldown can meet the target, even one that knew the future. "The policy with a perfect forecast" replays the same policy fed the trace's own future (no band): what acting a lead ahead, the cooldown and whole replicas cost when the forecast is not to blame; the rest of the gap to it is the forecast's.`,
+      fillTemplate("scaling-target", {
+        violationPercent: VIOLATION_SHARE * 100,
+        extraPercent: EXTRA_COST * 100,
+        cooldownMinutes: options.cooldownSeconds / 60,
+      }),
+      headlineComment({
+        figure: `target met on ${metOn.length} of ${done.length} traces${metOn.length > 0 ? ` (${metOn.join(", ")})` : ""}`,
+        target: `predictive at most ${VIOLATION_SHARE * 100} % of reactive's SLO-violation minutes at most ${EXTRA_COST * 100} % more replica-minutes`,
+        met: metOn.length === done.length,
+      }),
       "",
-      "| trace | predictive SLO-violation min, share of reactive | overload min, share of reactive | replica-min vs reactive | the policy with a perfect forecast: violations / replica-min | clairvoyant, no violation | any policy within the violations allowed, at least | keeping the cooldown, at least | clairvoyant, within the allowance | target met |",
+      `| ${[
+        "trace",
+        "predictive SLO-violation min, share of reactive",
+        "overload min, share of reactive",
+        "replica-min vs reactive",
+        "the policy with a perfect forecast: violations / replica-min",
+        "clairvoyant, no violation",
+        "any policy within the violations allowed, at least",
+        "keeping the cooldown, at least",
+        "clairvoyant, within the allowance",
+        "target met",
+      ].join(" | ")} |`,
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
       ...done.map(verdict),
       "",
-      `The cost of safety: \`policy.violationBudget\` is the share of time an origin may run above its target where sizing could have prevented it (a burst beyond even the top of the forecast is not counted); each origin's sizing quantile adapts to spend it (0: every origin sized at \`policy.sizingQuantile\`, ${DEFAULT_TUNING.sizingQuantile}, the top of the forecast's 80 % band); every column but the last reads the band no wider than \`policy.bandCap\` (${DEFAULT_TUNING.bandCap}) of the forecast's mean; the next to last adds \`policy.excursionPrice\` 3 (off by default), which leaves a forecast spike too short to pay for booting to the spill; the last reads the band whole, as served (cap 0). Each cell: predictive SLO-violation minutes as a share of reactive's / replica-minutes against reactive's, same models and replay.`,
+      fillTemplate("scaling-safety", {
+        sizingQuantile: DEFAULT_TUNING.sizingQuantile,
+        bandCap: DEFAULT_TUNING.bandCap,
+      }),
       "",
       `| trace | ${ALL_SETTINGS.map((s) => s.label).join(" | ")} |`,
       `| --- | ${ALL_SETTINGS.map(() => "---:").join(" | ")} |`,
       ...done.map(settingsRow),
       "",
-      'What scheduling the surges changes: the synthetic trace\'s flash crowds scheduled as events (README, "Scheduled events"), as an operator who planned them would (from each start until its extra load has decayed to about 14 % of the crest, expecting the highest load there), replayed by the same predictive policy with the same models; no forecast knows when a crowd comes.',
+      fillTemplate("scaling-scheduled"),
       "",
       "| trace, setting | SLO-violation min, not scheduled | scheduled | fewer | replica-min, not scheduled | scheduled | change |",
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -8,7 +8,9 @@ import { runFixedRate } from "./edge/fixed-rate.ts";
 import { startNginx } from "./edge/nginx.ts";
 import { descendantsOf } from "./edge/process-cpu.ts";
 import { startBareWorker, startProductWorker } from "./edge/worker-runtimes.ts";
+import { headlineComment } from "./report.ts";
 import { isolateHeapMiB, rssMiB, slope } from "./soak/memory-probes.ts";
+import { fillTemplate } from "./template.ts";
 
 // Ten minutes of steady load through the whole local stack (`npm start`'s own startStack):
 // memory of every part sampled every 15 s, a trend fitted after the warm-up, every request counted.
@@ -156,6 +158,7 @@ const benchmark: Benchmark = {
     } finally {
       await stack.stop();
     }
+    const growing: string[] = [];
     const rows = series.map(({ part, times, values }) => {
       const kept = times.map((t, i) => [t, values[i] ?? 0] as const).filter(([t]) => t >= warmupMs);
       const perTenMinutes =
@@ -171,25 +174,54 @@ const benchmark: Benchmark = {
       const mean = kept.reduce((sum, [, v]) => sum + v, 0) / Math.max(1, kept.length);
       // Growth: the fitted trend would add more than 2 MiB and 5 % over ten minutes.
       const grows = perTenMinutes > Math.max(2, 0.05 * mean);
-      return `| ${part.name} | ${part.what} | ${f1(first)} | ${f1(last)} | ${f1(peak)} | ${perTenMinutes >= 0 ? "+" : ""}${f1(perTenMinutes)} | ${grows ? "**growing**" : "flat"} |`;
+      if (grows) growing.push(part.name);
+      const trend = `${perTenMinutes >= 0 ? "+" : ""}${f1(perTenMinutes)}`;
+      const cells = [
+        part.name,
+        part.what,
+        f1(first),
+        f1(last),
+        f1(peak),
+        trend,
+        grows ? "**growing**" : "flat",
+      ];
+      return `| ${cells.join(" | ")} |`;
     });
     const control = await runtimeControl(context.quick ? 1 : 2, (m) => {
       context.log(m);
     });
+    // workerd's RSS is the local runtime's own (see the control below), not the product's.
+    const product = growing.filter((name) => name !== "workerd");
     const failures = Object.entries(summary.failures)
       .filter(([, n]) => n > 0)
       .map(([kind, n]) => `${n} ${kind}`)
       .join(", ");
     return [
-      `\`startStack\` (what \`npm start\` runs: Redis, 8 simulated origins in 4 pools, the Worker in workerd through Miniflare, the predictor training Holt-Winters and seasonal-naive models, the scaler in act mode, the replayer) under a flat trace at ${RPS} requests/s from clients on every continent, for ${durationMs / MINUTE} minutes. Memory is sampled every ${SAMPLE_EVERY_MS / 1000} s; the trend is the least-squares slope over the second half of the run (after ${warmupMs / MINUTE} minutes of warm-up), scaled to ten minutes ("growing" when it would add more than 2 MiB and 5 %).`,
+      fillTemplate("soak-setup", {
+        rps: RPS,
+        minutes: durationMs / MINUTE,
+        sampleSeconds: SAMPLE_EVERY_MS / 1000,
+        warmupMinutes: warmupMs / MINUTE,
+      }),
       "",
-      `Requests: ${summary.sent.toLocaleString("en-US")} sent, ${summary.ok.toLocaleString("en-US")} answered 2xx-4xx by the origins, **${summary.failed} failed**${failures ? ` (${failures})` : ""}; latency p50 ${f1(summary.latency.p50)} ms, p99 ${f1(summary.latency.p99)} ms.`,
+      `Requests: ${summary.sent.toLocaleString("en-US")} sent, ${summary.ok.toLocaleString("en-US")} answered 2xx-4xx by the origins, ` +
+        `**${summary.failed} failed**${failures ? ` (${failures})` : ""}; ` +
+        `latency p50 ${f1(summary.latency.p50)} ms, p99 ${f1(summary.latency.p99)} ms.`,
+      headlineComment({
+        figure: `${summary.failed} of ${summary.sent.toLocaleString("en-US")} requests failed; growing: ${product.length > 0 ? product.join(", ") : "no part of the product"}`,
+        target: "no failed request, no part of the product growing (workerd is the local runtime's)",
+        met: summary.failed === 0 && product.length === 0,
+      }),
       "",
       "| part | measure | after warm-up (MiB) | at the end (MiB) | peak (MiB) | trend per 10 min (MiB) | verdict |",
       "| --- | --- | ---: | ---: | ---: | ---: | --- |",
       ...rows,
       "",
-      `**The runtime's own memory.** workerd's RSS is the local runtime's, not the Worker's: the isolate heap above is all the Worker holds. As a control, a bare pass-through Worker (one \`fetch\` of the origin, nothing else) and the product's Worker, each alone in its own workerd under Miniflare with an NGINX origin, at the same ${CONTROL_RPS} requests/s for ${control.minutes} minutes; RSS every ${CONTROL_SAMPLE_S} s:`,
+      fillTemplate("soak-runtime", {
+        rps: CONTROL_RPS,
+        minutes: control.minutes,
+        sampleSeconds: CONTROL_SAMPLE_S,
+      }),
       "",
       "| Worker | workerd RSS samples (MiB) | growth |",
       "| --- | --- | ---: |",

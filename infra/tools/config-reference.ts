@@ -6,6 +6,7 @@ import { RESILIENCE_DEFAULTS, resilienceSchema } from "../../contracts/resilienc
 import { RESILIENCE_FIELDS } from "../../contracts/resilience-fields.ts";
 import { EDGE_VARS } from "../../edge/edge-vars.ts";
 import { SETTINGS as PREDICTOR_SETTINGS, shownDefault } from "../../predictor/config/config.ts";
+import { EDGE_ANALYTICS_SETTINGS } from "../../predictor/config/edge-analytics-config.ts";
 import { SCALER_SETTINGS } from "../../scaler/cli/scaler-settings.ts";
 import { simulateHelpRows } from "../../scaler/cli/simulate-options.ts";
 import { SCALER_FILE_FIELDS } from "../../scaler/config/config-fields.ts";
@@ -106,6 +107,15 @@ function predictor(): string {
   return table(["flag", "variable", "default", "meaning"], rows);
 }
 
+function edgeAnalytics(): string {
+  const rows = Object.values(EDGE_ANALYTICS_SETTINGS).map((s) => [
+    code(s.env),
+    cell(s.fallback === "" ? "none" : s.fallback),
+    cell(s.help),
+  ]);
+  return table(["variable", "default", "meaning"], rows);
+}
+
 function scalerProcess(): string {
   const rows = SCALER_SETTINGS.map((s) => [
     s.flag ? code(`--${s.flag}${s.meta ? ` ${s.meta}` : ""}`) : "",
@@ -181,6 +191,14 @@ ${resilience()}
 flag and variable (exit 2). Defined in \`predictor/config/config.ts\`. See [predictor.md](predictor.md).
 
 ${predictor()}
+
+## Predictor: the edge-analytics source
+
+Environment variables only (the token is a secret). Set the account id and the token to read the
+edge's Analytics Engine dataset; each bad value is named (exit 2), the token never shown. Defined in
+\`predictor/config/edge-analytics-config.ts\`. See [predictor.md](predictor.md#edge-analytics).
+
+${edgeAnalytics()}
 
 ## Scaler: flags and environment variables
 

@@ -35,7 +35,7 @@ describe("schemaFields", () => {
   const schema = v.strictObject({
     a: v.optional(v.number(), 3),
     b: v.strictObject({ c: v.optional(v.string()), d: v.number() }),
-    e: v.optional(v.strictObject({ f: v.number() }), {}),
+    e: v.optional(v.strictObject({ f: v.optional(v.number()) }), {}),
   });
 
   it("lists the leaves of nested objects with their defaults", () => {

@@ -22,9 +22,24 @@ const BODY = "hello from the origin\\n";
 // What NGINX answers, headers included.
 const ANSWER_HEADERS = { server: "nginx/1.22.1", date: "Sat, 21 Nov 2026 10:00:00 GMT", "content-type": "text/plain", "content-length": String(BODY.length), connection: "keep-alive" };
 globalThis.fetch = () => Promise.resolve(new Response(BODY, { status: 200, headers: ANSWER_HEADERS }));
-const env = { ORIGINS: { get: async (key) => (key === "table" ? TABLE : null), put: async () => undefined }, ADMIN_TOKEN: ${JSON.stringify(ADMIN_TOKEN)}, EXPOSE_ORIGIN: "false", TRUST_GEO_HEADER: "false", TEST_HOOKS: "false" };
+const env = {
+  ORIGINS: { get: async (key) => (key === "table" ? TABLE : null), put: async () => undefined },
+  ADMIN_TOKEN: ${JSON.stringify(ADMIN_TOKEN)},
+  EXPOSE_ORIGIN: "false",
+  TRUST_GEO_HEADER: "false",
+  TEST_HOOKS: "false",
+};
 // A browser's GET as Cloudflare hands it over.
-const CLIENT_HEADERS = { host: "shop.example.com", "user-agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", accept: "text/html,application/xhtml+xml,*/*;q=0.8", "accept-language": "en-US,en;q=0.5", "accept-encoding": "gzip, deflate, br", "cf-connecting-ip": "203.0.113.9", "x-forwarded-proto": "https", cookie: "session=abc123" };
+const CLIENT_HEADERS = {
+  host: "shop.example.com",
+  "user-agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+  accept: "text/html,application/xhtml+xml,*/*;q=0.8",
+  "accept-language": "en-US,en;q=0.5",
+  "accept-encoding": "gzip, deflate, br",
+  "cf-connecting-ip": "203.0.113.9",
+  "x-forwarded-proto": "https",
+  cookie: "session=abc123",
+};
 const CF = { latitude: "30.27130", longitude: "-97.74260", country: "US", colo: "DFW" };
 export default {
   async fetch(request, hostEnv) {

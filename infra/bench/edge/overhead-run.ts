@@ -47,9 +47,9 @@ export async function interleaved(
     for (const target of targets) {
       const result = await measure(target, options);
       out.get(target.name)?.push(result);
-      log(
-        `round ${round + 1}/${rounds} ${target.name}: ${Math.round(result.rps)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${(result.cpuNsPerRequest / 1000).toFixed(1)} µs CPU/request`,
-      );
+      const latency = `p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`;
+      const cpu = `${(result.cpuNsPerRequest / 1000).toFixed(1)} µs CPU/request`;
+      log(`round ${round + 1}/${rounds} ${target.name}: ${Math.round(result.rps)} req/s, ${latency}, ${cpu}`);
     }
   }
   return out;
