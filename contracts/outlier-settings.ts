@@ -20,8 +20,9 @@ export const BALANCING_DEFAULTS = {
   warmupSamples: 1,
 } as const;
 
-/** Success-rate ejection: an origin whose success rate over the window is `gap` below the rest of
- * its pool's, with at least `minRequests` tries of its own, is ejected (0 turns it off). */
+/** Success-rate ejection: an origin whose success rate over the window is more than `gap` below
+ * the rest of its pool's, with at least `minRequests` tries of its own (and the rest as many), is
+ * ejected; `gap` 0 or `minRequests` 0 turns it off. */
 export const SUCCESS_RATE_DEFAULTS = { windowMs: 30_000, minRequests: 20, gap: 0.2 } as const;
 
 /** Latency outlier ejection: an origin whose latency stays above `factor` x its pool's typical
@@ -38,7 +39,7 @@ export const balancingSchema = v.strictObject({
 export const successRateSchema = v.strictObject({
   windowMs: v.optional(boundedInteger(1_000, 3_600_000)),
   minRequests: v.optional(boundedInteger(0, 1_000_000)),
-  gap: v.optional(boundedNumber(0.01, 1)),
+  gap: v.optional(boundedNumber(0, 1)),
 });
 
 export const latencyOutlierSchema = v.strictObject({

@@ -78,7 +78,7 @@ describe("the balancing and outlier knobs", () => {
     const result = validateOriginTable(
       table({
         balancing: { latencyTolerance: 0.5, failureWindowMs: 10 },
-        ejection: { successRate: { gap: 2 }, latency: { factor: 1 } },
+        ejection: { successRate: { gap: 1.5 }, latency: { factor: 1 } },
       }),
     );
     expect(result.ok).toBe(false);

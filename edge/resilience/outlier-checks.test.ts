@@ -53,10 +53,12 @@ describe("success-rate outlier", () => {
     expect(failing.tries).toBeLessThan(1.01);
   });
 
-  it("is off with minRequests 0", () => {
+  it("is off with minRequests 0 or gap 0", () => {
     const failing = counts(100, () => true);
-    const off = { ...SUCCESS_RATE_DEFAULTS, minRequests: 0 };
-    expect(successRateOutlier(failing, pool(failing, healthy), off).outlier).toBe(false);
+    for (const off of [{ minRequests: 0 }, { gap: 0 }])
+      expect(
+        successRateOutlier(failing, pool(failing, healthy), { ...SUCCESS_RATE_DEFAULTS, ...off }).outlier,
+      ).toBe(false);
   });
 });
 

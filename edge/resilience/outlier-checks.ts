@@ -59,7 +59,11 @@ export function successRateOutlier(
   const restTries = pool.tries - own.tries;
   const ownRate = own.tries > 0 ? 1 - own.failures / own.tries : 1;
   const restRate = restTries > 0 ? 1 - Math.max(0, pool.failures - own.failures) / restTries : 1;
-  const enough = config.minRequests > 0 && own.tries >= config.minRequests && restTries >= config.minRequests;
+  const enough =
+    config.gap > 0 &&
+    config.minRequests > 0 &&
+    own.tries >= config.minRequests &&
+    restTries >= config.minRequests;
   return { outlier: enough && ownRate < restRate - config.gap, own: ownRate, rest: restRate };
 }
 

@@ -12,6 +12,8 @@ export type OriginBehaviour = {
   /** Status of GET /healthz; `healthSequence`, when not empty, is consumed first, one per probe. */
   healthStatus: number;
   healthSequence: number[];
+  /** Share of ordinary requests answered 503 at once, spread evenly (never two in a row below 50 %). */
+  failShare: number;
 };
 
 /** What the origin saw of one request. */
@@ -55,7 +57,14 @@ export class TestOrigin {
     readonly name: string,
     behaviour: Partial<OriginBehaviour>,
   ) {
-    this.behaviour = { status: 200, delayMs: 0, healthStatus: 200, healthSequence: [], ...behaviour };
+    this.behaviour = {
+      status: 200,
+      delayMs: 0,
+      healthStatus: 200,
+      healthSequence: [],
+      failShare: 0,
+      ...behaviour,
+    };
     this.server.keepAliveTimeout = 1000;
     this.server.on("connection", (socket) => {
       this.sockets.add(socket);
@@ -174,6 +183,11 @@ export class TestOrigin {
           }),
         );
       };
+      const share = this.behaviour.failShare;
+      if (share > 0 && Math.floor(this.hits * share) > Math.floor((this.hits - 1) * share)) {
+        response.writeHead(503, { "content-type": "text/plain", "x-origin": this.name }).end("failing");
+        return;
+      }
       if (this.behaviour.delayMs > 0) setTimeout(answer, this.behaviour.delayMs);
       else answer();
     });
