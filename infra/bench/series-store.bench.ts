@@ -2,6 +2,8 @@ import type { Redis } from "ioredis";
 import { METRICS, decodeSeriesMember, encodeSeriesMember, redisKeys } from "../../contracts/index.ts";
 import type { SeriesPoint } from "../../predictor/store/series-store.ts";
 import type { Benchmark } from "./benchmark.ts";
+import { headlineComment } from "./report.ts";
+import { fillTemplate } from "./template.ts";
 import { benchSeriesStore, originId, originSeries, quantiles, startBenchRedis } from "./scale/bench-world.ts";
 
 const DAY = 86_400_000;
@@ -166,16 +168,24 @@ function report(
   const at = (layout: Layout) => layout.perOriginDay * 14 * TARGET_ORIGINS;
   const pointsPerOriginDay = METRICS.length * 1440;
   return [
-    "Each series is a Redis hash of 12-hour chunks of float32 values on the step grid (layout in `contracts/series-layout.ts`); before, it was a sorted set with one `ms:value` member a point. Both measured on a Redis of their own (a fresh `redis-server`, no persistence) with per-minute synthetic load from the stack's trace generator (rps, p95_ms, error_rate, cpu per origin).",
+    fillTemplate("series-store-setup"),
     "",
     "| | sorted set (before) | float32 chunks (now) |",
     "| --- | ---: | ---: |",
     `| bytes per point, one series of 1 day (\`MEMORY USAGE\`) | ${n1(before.bytesPerPoint.oneDay)} | ${n2(after.bytesPerPoint.oneDay)} |`,
     `| bytes per point, one series of 14 days | ${n1(before.bytesPerPoint.fourteenDays)} | ${n2(after.bytesPerPoint.fourteenDays)} |`,
-    `| bytes per origin-day, four series (\`used_memory\` grown by ${origins} origins x 14 days) | ${n0(before.perOriginDay)} (${n1(before.perOriginDay / pointsPerOriginDay)} a point) | ${n0(after.perOriginDay)} (${n2(after.perOriginDay / pointsPerOriginDay)} a point) |`,
+    `| bytes per origin-day, four series (\`used_memory\` grown by ${origins} origins x 14 days) | ${[
+      `${n0(before.perOriginDay)} (${n1(before.perOriginDay / pointsPerOriginDay)} a point)`,
+      `${n0(after.perOriginDay)} (${n2(after.perOriginDay / pointsPerOriginDay)} a point)`,
+    ].join(" | ")} |`,
     `| **${n0(TARGET_ORIGINS)} origins x 4 series x 14 days**, extrapolated linearly from the ${origins}-origin sample | ${n1(at(before) / GB)} GB | **${n1(at(after) / GB)} GB** |`,
     "",
-    `The extrapolation multiplies the sample's bytes per origin by ${n0(TARGET_ORIGINS / origins)}: every origin's series cost the same (one hash each, chunks of a fixed size), and the one shared key (the series index, a set of \`origin/metric\` names) grows by about the same per series. The target is 8 GB. Only the four series are counted: capacity samples, forecasts and the forecast history are in the scale section.`,
+    fillTemplate("series-store-extrapolation", { factor: n0(TARGET_ORIGINS / origins) }),
+    headlineComment({
+      figure: `${n0(TARGET_ORIGINS)} origins x 4 series x 14 days in ${n1(at(after) / GB)} GB`,
+      target: "under 8 GB",
+      met: at(after) < 8 * GB,
+    }),
     "",
     "| operation, one series | median | p95 |",
     "| --- | ---: | ---: |",
@@ -183,6 +193,11 @@ function report(
     `| the same from the sorted set (before: \`ZRANGEBYSCORE\` and decoding the members) | ${n2(times.legacyReadMs.median)} ms | ${n2(times.legacyReadMs.p95)} ms |`,
     `| write one step at the end of a 14-day series (one Lua script call) | ${n2(times.writeMs.median)} ms | ${n2(times.writeMs.p95)} ms |`,
     "",
-    `A write costs Redis ${n0(times.cpuUsPerWrite)} µs of CPU (the script copies the 2,880-byte chunk it changes and looks at the series' ~30 fields to trim), so ${n0(TARGET_ORIGINS)} origins x 4 series written once a minute use ${n1((((TARGET_ORIGINS * 4) / 60) * times.cpuUsPerWrite) / 1e4)} % of a Redis core. Converting a 14-day series from the old sorted set on first touch took ${n0(times.convertMs)} ms (once per series, after an upgrade). Times are wall-clock on loopback, client included, on a machine whose other work shares the CPU.`,
+    fillTemplate("series-store-writes", {
+      cpuUs: n0(times.cpuUsPerWrite),
+      origins: n0(TARGET_ORIGINS),
+      redisShare: n1((((TARGET_ORIGINS * 4) / 60) * times.cpuUsPerWrite) / 1e4),
+      convertMs: n0(times.convertMs),
+    }),
   ].join("\n");
 }
