@@ -203,6 +203,18 @@ describe("secrets and Redis", () => {
         }
   });
 
+  it("gives the predictor the edge's URL and token together, or neither (it refuses one alone)", () => {
+    const secret = named("dev", "Secret", "headroom-tokens") as KubeObject & { data: Record<string, string> };
+    for (const workload of ours("dev"))
+      for (const container of workload.spec.template.spec.containers) {
+        const present = (name: string) => {
+          const ref = container.env?.find((v) => v.name === name)?.valueFrom?.secretKeyRef;
+          return ref !== undefined && ref.key in secret.data;
+        };
+        expect(present("PREDICTOR_EDGE_URL"), workload.metadata.name).toBe(present("PREDICTOR_EDGE_TOKEN"));
+      }
+  });
+
   it("gives the dev overlay a Redis that never evicts and persists what it holds; production brings its own", () => {
     const conf = configFile("dev", "headroom-redis-config", "redis.conf");
     expect(conf).toMatch(/^maxmemory-policy noeviction$/m);
