@@ -1,6 +1,6 @@
 /**
  * The predictor service: `tsx predictor/main.ts [--flags]` (or the same settings as environment
- * variables; see README "The predictor"). Roles: `api` (HTTP API + dashboard), `worker` (BullMQ
+ * variables; see docs/predictor.md). Roles: `api` (HTTP API + dashboard), `worker` (BullMQ
  * jobs: scraping, forecasting, training), `scheduler` (installs the repeatable jobs).
  */
 import { randomUUID } from "node:crypto";

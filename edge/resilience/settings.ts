@@ -7,7 +7,7 @@ import type {
 import { resolveOutlierSettings } from "../../contracts/outlier-settings.ts";
 import { RESILIENCE_DEFAULTS } from "../../contracts/resilience.ts";
 
-/** The resilience knobs with every default filled in (see RESILIENCE_DEFAULTS and the README). */
+/** The resilience knobs with every default filled in (see RESILIENCE_DEFAULTS and docs/resilience.md). */
 export type ResilienceConfig = {
   healthCheck: { timeoutMs: number; rise: number; fall: number; staleAfterMs: number };
   ejection: {

@@ -29,7 +29,7 @@ const LSTM_EPOCHS = 10;
 /** A trace to replay; `events`, when it has surges an operator could have scheduled. */
 type TraceRun = { name: string; series: LoadSeries; note: string; events?: ScheduledEvent[] };
 type Setting = { label: string; violationBudget: number; tuning?: Partial<PolicyTuning> };
-/** Wall-clock seconds of the parts of one trace's run the README quotes. */
+/** Wall-clock seconds of the parts of one trace's run the report gives. */
 type Timings = { predictiveReplay: number; bounds: number; cooldownBounds: number };
 /** Replays with the trace's events scheduled: at the default budget and with none. */
 type Scheduled = { withBudget: ReplayResult; noBudget: ReplayResult };

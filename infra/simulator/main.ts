@@ -12,7 +12,7 @@ const USAGE = `Usage: npx tsx infra/simulator/main.ts [options]
 
 Runs a fleet of simulated origins on loopback until Ctrl-C and prints them.
 
-  --fleet FILE       fleet spec as JSON (default: 4 pools x 2 origins, see README)
+  --fleet FILE       fleet spec as JSON (default: 4 pools x 2 origins, see docs/local-stack.md)
   --base-port N      port of the first origin, the others follow (default 9101; 0 = free ports)
   --host ADDR        loopback address to listen on (default 127.0.0.1)
   --token TOKEN      require Authorization: Bearer TOKEN on /__sim/* (or SIM_CONTROL_TOKEN)

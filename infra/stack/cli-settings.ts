@@ -17,7 +17,7 @@ export type CliSetting = {
   help: string;
 };
 
-/** Every setting of `npm start` (flags win over environment variables; see the README). */
+/** Every setting of `npm start` (flags win over environment variables; see docs/local-stack.md). */
 export const CLI_SETTINGS: readonly CliSetting[] = [
   {
     flag: "redis",
@@ -44,7 +44,7 @@ export const CLI_SETTINGS: readonly CliSetting[] = [
     kind: "string",
     meta: "NAME",
     default: "miniflare",
-    help: "miniflare: the Worker in workerd with wrangler.toml's [env.dev]; wrangler-dev: under wrangler dev itself (see the README)",
+    help: "miniflare: the Worker in workerd with wrangler.toml's [env.dev]; wrangler-dev: under wrangler dev itself (see docs/local-stack.md)",
   },
   {
     flag: "edge-port",

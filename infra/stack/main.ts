@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole local stack until Ctrl-C (see the README's "Local stack"). The composition
+ * `npm start`: the whole local stack until Ctrl-C (see docs/local-stack.md). The composition
  * root of the launcher: it reads flags and environment variables, starts the stack through
  * `startStack`, prints one line per part and the URLs to open, and stops every part on a signal.
  */

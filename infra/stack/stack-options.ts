@@ -48,7 +48,7 @@ const sloSchema = v.strictObject({
   maxErrorRate: v.optional(boundedNumber(0, 1), 0.01),
 });
 
-/** Every setting of the local stack, each with its default (see the README's `npm start`). */
+/** Every setting of the local stack, each with its default (see docs/local-stack.md). */
 export const stackSettingsSchema = v.strictObject({
   redisUrl: v.optional(
     v.pipe(v.string(), v.regex(/^rediss?:\/\/\S+$/, "must be a redis:// or rediss:// URL")),

@@ -55,7 +55,7 @@ export type StackHooks = {
   signal?: AbortSignal;
 };
 
-/** Options of `startStack`: the settings (README, `npm start`) and the observers. */
+/** Options of `startStack`: the settings (docs/local-stack.md) and the observers. */
 export type StackOptions = StackSettingsInput & StackHooks;
 
 /** A running stack: where to look, the token for writes, its parts, and how to stop it. */

@@ -124,7 +124,7 @@ export function deployProblems(
     problems.push({
       field: "triggers.crons",
       message:
-        "is empty: without the cron trigger no active health check runs (the README's wrangler.toml runs one every minute)",
+        "is empty: without the cron trigger no active health check runs (the shipped wrangler.toml runs one every minute)",
     });
   problems.push(...bindingProblems(section, dataset));
   return problems;

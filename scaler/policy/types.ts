@@ -17,7 +17,7 @@ export type OriginScaling = {
   violationBudget?: number;
 };
 
-/** Knobs of the policy (see the README's scaler section). */
+/** Knobs of the policy (see docs/scaling-policy.md). */
 export type PolicyTuning = {
   /** Optional relative band below the target utilisation that the load must fall under before
    * the policy releases replicas. Flapping is already prevented in time (the cooldown, the
@@ -40,7 +40,7 @@ export type PolicyTuning = {
   /** Widest the forecast band is read above its mean, as a share of the mean (0: as served).
    * A band wider than this is the mark of a bursty load whose forecast cannot say when the bursts
    * come; sized at its top, the fleet pays for every burst all the time. Read capped, the
-   * violation budget sets the margin instead (see the README's scaler section). */
+   * violation budget sets the margin instead (see docs/scaling-policy.md). */
   bandCap: number;
   /** Share of time an origin may spend above its SLO's target utilisation; when above 0, each
    * origin's sizing quantile adapts (starting from `sizingQuantile`) to spend it. 0 sizes every

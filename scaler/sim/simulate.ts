@@ -14,7 +14,7 @@ import { headSeries } from "./trace-series.ts";
 export const POLICIES = ["predictive", "reactive", "static"] as const;
 export type PolicyName = (typeof POLICIES)[number];
 
-/** Knobs of a replay; every one has a default (see the README's scaler section). */
+/** Knobs of a replay; every one has a default (see docs/scaling-policy.md). */
 export type SimulateOptions = {
   /** Capacity of one replica in the trace's units per second; default: the trace's 95th
    * percentile / 10, so a typical peak needs about 14 replicas at 70 %. */

@@ -1,6 +1,6 @@
 // The dashboard of the real running stack (Redis, simulated origins, the Worker under wrangler
 // dev, the predictor, the scaler, demo traffic) in Debian's Chromium: the charts show data, an
-// invalid SLO is refused next to its field, a valid one is saved, and the README's screenshot
+// invalid SLO is refused next to its field, a valid one is saved, and docs/dashboard.png
 // (docs/dashboard.png) is taken.
 import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
@@ -51,7 +51,7 @@ beforeAll(async () => {
     models: ["holt-winters", "seasonal-naive"],
     backfillSeconds: 1_800,
     // Tuesday 07:00 UTC of the generated trace: the European morning is rising, so the scaler
-    // has something to do within the first minute and the README's picture shows it.
+    // has something to do within the first minute and the screenshot shows it.
     startAt: DEFAULT_TRACE_START + 8 * 86_400_000 + 7 * 3_600_000,
     slo: { targetUtilization: 0.3 },
     seed: 7,
@@ -108,7 +108,7 @@ describe("the dashboard of a running stack", () => {
       `forecast-history?origin=${origin}&metric=rps&minutes=5`,
     );
     expect(remembered.series[0]?.points.length).toBeGreaterThan(0);
-    // For the README's picture (not asserted: the scaler's timing is its own), give the scaler time
+    // For the screenshot (not asserted: the scaler's timing is its own), give the scaler time
     // to scale out and the new replicas time to boot, so the chart shows both; then take it
     // once the page has settled after a refresh.
     const replicas = async () =>
