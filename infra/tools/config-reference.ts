@@ -12,7 +12,7 @@ import { simulateHelpRows } from "../../scaler/cli/simulate-options.ts";
 import { SCALER_FILE_FIELDS } from "../../scaler/config/config-fields.ts";
 import { partialScalingSchema, scalerFileSchema } from "../../scaler/config/config-schema.ts";
 import { DEFAULT_TUNING } from "../../scaler/policy/types.ts";
-import { CLI_SETTINGS, settingName } from "../stack/cli-settings.ts";
+import { CLI_SETTINGS } from "../stack/cli-settings.ts";
 import { backtestHelpRows } from "../../predictor/cli/backtest-options.ts";
 import { BENCH_OPTIONS } from "../bench/bench-options.ts";
 
@@ -144,7 +144,7 @@ function scalerFile(): string {
 
 function localStack(): string {
   const rows = CLI_SETTINGS.map((s) => [
-    code(`--${settingName(s)}${s.meta ? ` ${s.meta}` : ""}`),
+    code(`--${s.flag}${s.meta ? ` ${s.meta}` : ""}`),
     code(s.env),
     cell(s.default),
     cell(s.help),
