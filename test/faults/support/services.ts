@@ -10,12 +10,14 @@ import { WORKER_TOKEN, writeScalerConfig } from "./scaler-setup.ts";
 export const PREDICTOR_TOKEN = "predictor-admin-token-0123456789";
 
 /** Starts the predictor (every role, a 1 s step, never training) scraping `originUrl`; resolves
- * once its schedules are installed and its API listens, with the API's base URL. */
+ * once its schedules are installed and its API listens, with the API's base URL. `preload`
+ * modules (test fixtures) are imported before it. */
 export async function startPredictor(
   dir: string,
   redisUrl: string,
   originUrl: string,
   extraEnv: Record<string, string> = {},
+  preload: readonly string[] = [],
 ): Promise<{ service: ServiceProcess; api: string }> {
   const targets = path.join(dir, "targets.json");
   await writeFile(
@@ -43,6 +45,7 @@ export async function startPredictor(
       PREDICTOR_TOKEN,
     ],
     extraEnv,
+    preload,
   );
   const [, api = ""] = await service.waitFor(/API on (http:\/\/\S+\/api)\//, 60_000);
   await service.waitFor(/schedules: /, 60_000);
