@@ -4,6 +4,7 @@ import type { SeriesPoint, SeriesStore } from "../store/series-store.ts";
 import { edgeSeriesSql, parseEdgeSeriesAnswer, sqlApiProblem } from "./edge-analytics-sql.ts";
 import type { EdgeStepRow } from "./edge-analytics-sql.ts";
 import type { ScrapeRound } from "./scrape-service.ts";
+import { sourceFailed, sourceWorks } from "./source-health.ts";
 import type { PostSql } from "./sql-api-client.ts";
 
 /** Where the edge's Analytics Engine dataset is and how to read it (predictor/config). */
@@ -54,7 +55,7 @@ export function pointsOfRow(row: EdgeStepRow, stepSeconds: number): SeriesPoint[
  * edge's Analytics Engine dataset through the SQL API, one point per origin and step. Only
  * steps that have ended (and settled) are read: the step still filling would read as a drop. A
  * step in which the edge saw no request of an origin has no row, so it stays a gap. A refused
- * or failed query is recorded as a scrape error and the round ends; other sources go on.
+ * or failed query is a source problem (source-health.ts) and the round ends; other sources go on.
  */
 export class EdgeAnalyticsPuller {
   private backfilled = false;
@@ -63,6 +64,11 @@ export class EdgeAnalyticsPuller {
     private readonly source: EdgeAnalyticsSource,
     private readonly deps: EdgeAnalyticsDeps,
   ) {}
+
+  /** How the source is named in scrape errors and source problems. */
+  get target(): string {
+    return `edge-analytics ${this.url} dataset ${this.source.dataset}`;
+  }
 
   /** The endpoint queries go to. */
   get url(): string {
@@ -91,17 +97,14 @@ export class EdgeAnalyticsPuller {
       }
       this.backfilled = true;
       round.scraped++;
+      await sourceWorks(this.deps, this.target);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       round.failed++;
       round.errors.push({ origin: "*", error: message });
-      this.deps.log(`edge-analytics: ${message}`);
-      await this.deps.documents.recordScrapeError({
-        at: now,
-        target: `edge-analytics ${this.url} dataset ${this.source.dataset}`,
-        origin: "*",
-        message,
-      });
+      // A source problem like the others': current in /api/scrape-errors and /metrics while it
+      // lasts, in the log and the scrape-errors stream once per change (origin "*": every origin).
+      await sourceFailed(this.deps, { target: this.target, origin: "*", message });
     }
     return round;
   }

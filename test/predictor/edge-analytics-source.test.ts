@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manualClock, redisKeys } from "../../contracts/index.ts";
 import type { EdgeAnalyticsSource } from "../../predictor/sources/edge-analytics-service.ts";
+import { predictorMetrics } from "../../predictor/api/metrics-text.ts";
 import { EdgeAnalyticsPuller } from "../../predictor/sources/edge-analytics-service.ts";
 import { postSql } from "../../predictor/sources/sql-api-client.ts";
 import { DocumentStore } from "../../predictor/store/documents.ts";
@@ -142,5 +143,29 @@ describe("the edge-analytics source", () => {
     expect(logged).toHaveLength(3);
     expect(logged.join("\n")).not.toContain("another-token");
     expect(await series.list()).toEqual([]);
+  });
+
+  it("keeps a failing source as a current problem, said once, counted in /metrics, until a pull works", async () => {
+    api.datasets.set("headroom_edge_requests", [row(NOON - 2 * MINUTE, "eu-1", 40, "2xx")]);
+    const clock = manualClock(NOON);
+    const failing = puller(clock, { token: "another-token-abcdefghijklmnop" });
+    await failing.pull();
+    clock.advance(MINUTE);
+    await failing.pull();
+    expect(await documents.readScrapeErrors(10)).toHaveLength(1);
+    expect(logged).toHaveLength(1);
+    expect(await documents.sourceProblems.list()).toEqual([
+      expect.objectContaining({
+        origin: "*",
+        message: expect.stringContaining("refused the API token") as string,
+      }),
+    ]);
+    const metrics = (await predictorMetrics({ series, documents, now: clock })).text;
+    expect(metrics).toContain('predictor_source_problems{origin="*"} 1');
+    expect(metrics).toContain('predictor_scrape_errors_recent{origin="*"} 1');
+
+    await puller(clock).pull();
+    expect(await documents.sourceProblems.list()).toEqual([]);
+    expect(logged[1]).toContain("works again");
   });
 });
