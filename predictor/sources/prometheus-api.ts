@@ -54,7 +54,10 @@ export function prometheusRefusal(body: string): string | null {
   try {
     const checked = validateWith(errorBody, JSON.parse(body));
     if (!checked.ok) return null;
-    return `${checked.value.errorType ?? "error"}: ${checked.value.error ?? "(no message)"}`;
+    // The instant-query endpoint adds `invalid parameter "query": ` where query_range does not;
+    // without it a bad query reads the same from both (and is reported once, not twice).
+    const message = (checked.value.error ?? "(no message)").replace(/^invalid parameter "query": /, "");
+    return `${checked.value.errorType ?? "error"}: ${message}`;
   } catch {
     return null;
   }
@@ -112,7 +115,7 @@ export async function checkQuery(
     const checked = validateWith(instantBody, JSON.parse(text));
     if (!checked.ok) return `unexpected Prometheus answer when checking ${query}`;
     const found = checked.value.data.result.length;
-    if (found === 0) return noSeries(query, lookbackSeconds);
+    if (found === 0) return noSeries(query);
     if (found > 1)
       return `${query} yields ${found} series; aggregate it to one (for example sum(...) or sum by () (...))`;
     return null;
@@ -121,8 +124,8 @@ export async function checkQuery(
   }
 }
 
-/** The error for an expression that matches nothing, with the usual causes. */
-export function noSeries(query: string, seconds: number): string {
-  const span = seconds % 86_400 === 0 ? `${seconds / 86_400} d` : `${Math.round(seconds / 60)} min`;
-  return `${query} returns no series in the last ${span}: check the metric name and labels (a typo matches nothing), and that Prometheus scrapes the origin`;
+/** The error for an expression that matches nothing, with the usual causes. The same words at
+ * start and at every pull, so it is reported once while it lasts. */
+export function noSeries(query: string): string {
+  return `${query} returns no series: check the metric name and labels (a typo matches nothing), and that Prometheus scrapes the origin`;
 }

@@ -71,7 +71,7 @@ async function completePoints(
 ): Promise<RangePoint[]> {
   const step = deps.series.stepSeconds;
   const answer = await queryRange(source, query, from, end, step, deps.fetchText);
-  if (answer.series === 0) throw new Error(noSeries(query, Math.max(step, (end - from) / 1000)));
+  if (answer.series === 0) throw new Error(noSeries(query));
   let points = answer.points;
   const contextFrom = from - COVERAGE_CONTEXT_STEPS * step * 1000;
   for (const selector of rangeSelectors(query)) {

@@ -137,7 +137,7 @@ describe("reading series from an existing Prometheus", () => {
       clock.advance(60_000);
     }
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatch(/nothing returns no series .*check the metric name/);
+    expect(logged[0]).toMatch(/nothing returns no series: check the metric name/);
     expect(await documents.readScrapeErrors(10)).toHaveLength(1);
     expect((await documents.sourceProblems.list()).map((p) => p.metric)).toEqual(["rps"]);
     nothingMatches = true;
