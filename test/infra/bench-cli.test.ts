@@ -10,7 +10,7 @@ describe("npm run bench's options", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("usage: npm run bench [-- --only NAME[,NAME...]] [--quick]");
     expect(result.stdout).toContain(
-      "(balancing, edge-faults, forecast-accuracy, proxy-overhead, replayer, scale, scaling, soak)",
+      "(balancing, edge-faults, fleet, forecast-accuracy, proxy-overhead, replayer, scale, scaling, series-store, soak)",
     );
   });
 
@@ -18,7 +18,7 @@ describe("npm run bench's options", () => {
     const result = await bench("--only", "scaling,scalng");
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      "bench: --only scaling,scalng: no benchmark named scalng; there are balancing, edge-faults, forecast-accuracy, proxy-overhead, replayer, scale, scaling, soak\n",
+      "bench: --only scaling,scalng: no benchmark named scalng; there are balancing, edge-faults, fleet, forecast-accuracy, proxy-overhead, replayer, scale, scaling, series-store, soak\n",
     );
   });
 
