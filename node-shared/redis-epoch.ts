@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import type { RedisEpoch, RedisKeys } from "../../contracts/index.ts";
-import { validateRedisEpoch } from "../../contracts/index.ts";
+import type { RedisEpoch, RedisKeys } from "../contracts/index.ts";
+import { validateRedisEpoch } from "../contracts/index.ts";
 
 /** What one check of the epoch found. `lost`: the epoch this process knew is gone, so the data
  * shared under it was lost (this process or another has started the next one). */

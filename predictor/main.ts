@@ -21,7 +21,7 @@ import { parseTargetsFile } from "./config/targets-file.ts";
 import type { DeclaredConfig } from "./config/operator-file.ts";
 import { parseOperatorFile } from "./config/operator-file.ts";
 import { operatorWatch } from "./operator-config/operator-watch.ts";
-import { RedisEpochWatch } from "./store/redis-epoch.ts";
+import { RedisEpochWatch } from "../node-shared/redis-epoch.ts";
 import { ModelRegistry } from "./forecasting/model-registry.ts";
 import { LSTM_QUEUE, workerKinds } from "./jobs/lstm-lane.ts";
 import { createJobProcessor } from "./jobs/processor.ts";

@@ -1,5 +1,5 @@
 import type { DeclaredConfig } from "../config/operator-file.ts";
-import type { RedisEpochWatch } from "../store/redis-epoch.ts";
+import type { RedisEpochWatch } from "../../node-shared/redis-epoch.ts";
 import type { DeclaredWrites } from "./apply-declared.ts";
 import { applyDeclared } from "./apply-declared.ts";
 

@@ -19,7 +19,7 @@ import {
   validateScheduledEvent,
   validateSlo,
 } from "../../contracts/index.ts";
-import { readRedisEpoch } from "./redis-epoch.ts";
+import { readRedisEpoch } from "../../node-shared/redis-epoch.ts";
 import { SourceProblemStore } from "./source-problems.ts";
 
 /** Which decisions to read: a time range (epoch ms) and fields that must match. */

@@ -10,7 +10,7 @@ import { loadConfig } from "../../predictor/config/config.ts";
 import { parseOperatorFile } from "../../predictor/config/operator-file.ts";
 import { operatorWatch } from "../../predictor/operator-config/operator-watch.ts";
 import { DocumentStore } from "../../predictor/store/documents.ts";
-import { RedisEpochWatch } from "../../predictor/store/redis-epoch.ts";
+import { RedisEpochWatch } from "../../node-shared/redis-epoch.ts";
 import { SeriesStore } from "../../predictor/store/series-store.ts";
 import { scalerFileSchema } from "../../scaler/config/config-schema.ts";
 import type { PrivateRedis } from "../faults/support/private-redis.ts";
