@@ -109,7 +109,7 @@ export const api = {
       `/api/decisions?${query({ ...filter, since: filter.since === undefined ? undefined : Math.floor(filter.since) })}`,
     ),
   scrapeErrors: (limit: number) =>
-    request<{ errors: ScrapeError[]; current: SourceProblem[] }>(`/api/scrape-errors?${query({ limit })}`),
+    request<{ errors: ScrapeError[]; current?: SourceProblem[] }>(`/api/scrape-errors?${query({ limit })}`),
   slos: () => request<{ slos: Slo[] }>("/api/slos"),
   putSlo: (pool: string, body: Record<string, unknown>, token: string) =>
     request<{ slo: Slo }>(`/api/slos/${encodeURIComponent(pool)}`, {

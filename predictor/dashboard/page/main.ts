@@ -153,7 +153,8 @@ async function renderProblems(edgeError: string | null): Promise<void> {
   const items: HTMLElement[] = [];
   if (edgeError && info?.edge.configured) items.push(h("li", null, edgeError));
   try {
-    const { errors, current } = await api.scrapeErrors(5);
+    // `current` is absent from a predictor older than this page.
+    const { errors, current = [] } = await api.scrapeErrors(5);
     // A source failing now stays listed for as long as it fails (its error is recorded once).
     for (const p of current)
       items.push(
