@@ -8,6 +8,8 @@ import { DEFAULT_REDIS_PREFIX, QUEUE_NAMES, ValidationError, redisKeys } from ".
 import { scalerUsage, SCALER_SETTINGS } from "./cli/scaler-settings.ts";
 import { loadScalerConfig } from "./config/load-config.ts";
 import { watchRedisConnection } from "../node-shared/redis-connection.ts";
+import { RedisEpochWatch } from "../node-shared/redis-epoch.ts";
+import { scheduleKeeper } from "./jobs/schedule-keeper.ts";
 import { scalerKeys } from "./inputs/scaler-keys.ts";
 import { startScalerService } from "./jobs/scaler-service.ts";
 import { startStatusServer } from "./http/status-server.ts";
@@ -138,12 +140,23 @@ async function main(): Promise<void> {
     now,
     onReconnect: () => service.installSchedule(),
   });
+  // One lost without a restart (FLUSHALL, an empty replica) is noticed through the Redis epoch.
+  const keeper = scheduleKeeper(
+    new RedisEpochWatch(redis, redisKeys(prefix), { now, newId: () => randomUUID() }),
+    () => service.installSchedule(),
+    stderrLog,
+  );
+  await keeper.check();
+  const keeping = setInterval(() => {
+    void keeper.check();
+  }, config.intervalSeconds * 1000);
   stderrLog(
     "info",
     `evaluating every ${config.intervalSeconds} s; weights via ${writer.target}; ${Object.keys(config.origins).length} origin(s) configured for scaling`,
   );
   const stop = () => {
     stderrLog("info", "stopping");
+    clearInterval(keeping);
     connection.stop();
     void service
       .close()
