@@ -8,6 +8,7 @@ import type { FleetRow } from "./edge/fleet-scenarios.ts";
 import { FAIL_SHARE, WEIGHTED, fleetRow, slowScenario } from "./edge/fleet-scenarios.ts";
 import { selectionCostNs } from "./edge/selection-cost.ts";
 import { headlineComment } from "./report.ts";
+import { fillTemplate } from "./template.ts";
 
 const PRODUCT = "weight-first P2C (product)";
 const strategies: [string, () => BalancingStrategy][] = [
@@ -28,7 +29,17 @@ function verdicts(isolates: number, product: FleetRow, roundRobin: FleetRow): st
   const weights = product.adherenceGap <= 3;
   const failing = product.failingShareOfWeight <= 2 / 3;
   const word = (met: boolean): string => (met ? "met" : "NOT met");
-  return `- ${isolates.toLocaleString("en")} isolate${isolates === 1 ? "" : "s"}: p99 ${ms(product.p99)} against round robin's ${ms(roundRobin.p99)}, at most half: ${word(tail)}; weight gap ${product.adherenceGap.toFixed(2)} points, at most 3: ${word(weights)}; failing origin at ${product.failingShareOfWeight.toFixed(2)} of its weight share, at most 0.67: ${word(failing)}.`;
+  return fillTemplate("fleet-verdict", {
+    isolates: isolates.toLocaleString("en"),
+    plural: isolates === 1 ? "" : "s",
+    p99: ms(product.p99),
+    roundRobinP99: ms(roundRobin.p99),
+    tailVerdict: word(tail),
+    gap: product.adherenceGap.toFixed(2),
+    gapVerdict: word(weights),
+    failingShare: product.failingShareOfWeight.toFixed(2),
+    failingVerdict: word(failing),
+  });
 }
 
 /** Fleet: the pool simulation served by 1 to 1,000 isolates, each with its own balancer state,
@@ -85,11 +96,18 @@ const benchmark: Benchmark = {
     const slow = slowScenario(1, durationMs, seed);
     const totalWeight = WEIGHTED.reduce((sum, w) => sum + w, 0);
     return [
-      `Arrivals (Poisson, about 2,400 a second, 60 % of each pool's capacity, for ${durationMs / 1000} s) go each to one of N isolates at random, so each isolate sees an independent 1/N of them, with its own balancer state (the Worker's own code in edge/balancing, fed only what that isolate sees). An isolate lives an exponential time of mean 60 s, then a cold one replaces it; a cold isolate's first request to each origin pays 10 ms of connection set-up. Clients time out after 1 s (counted as 1 s and a failure). Three pools, same seed for every strategy (${seed}):`,
+      fillTemplate("fleet-setup", { seconds: durationMs / 1000, seed }),
       "",
-      `- **slow**: ${slow.origins.length} equal origins (4 workers, exponential service of 10 ms mean); one is 10x slower from ${(durationMs * 0.25) / 1000} s to ${(durationMs * 0.75) / 1000} s. Latency columns and the slow origin's share come from here.`,
-      `- **weights**: four healthy origins weighted ${WEIGHTED.join("/")}, each with workers in proportion to its weight (so equally healthy; their latencies still differ by queueing noise and connection set-up). "Weight gap" is the largest gap, in points, between an origin's share of requests and its weight share (${WEIGHTED.map((w) => `${((100 * w) / totalWeight).toFixed(0)} %`).join(", ")}).`,
-      `- **failing**: three equal origins (20 ms); the first answers 503 at once on ${FAIL_SHARE * 100} % of its requests (no retries: requests with a body). "Failing origin" is its share of requests over its weight share (1/3); "POST failures" the share of requests that failed at the client.`,
+      fillTemplate("fleet-pool-slow", {
+        origins: slow.origins.length,
+        from: (durationMs * 0.25) / 1000,
+        to: (durationMs * 0.75) / 1000,
+      }),
+      fillTemplate("fleet-pool-weights", {
+        weights: WEIGHTED.join("/"),
+        shares: WEIGHTED.map((w) => `${((100 * w) / totalWeight).toFixed(0)} %`).join(", "),
+      }),
+      fillTemplate("fleet-pool-failing", { failPercent: FAIL_SHARE * 100 }),
       "",
       "| isolates | strategy | p50 | p99 | p99.9 | slow origin's share while slow | weight gap (points) | failing origin, share of its weight share | POST failures | cold starts |",
       "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
