@@ -1,7 +1,7 @@
 import { isOverlayActive } from "../../contracts/weights-overlay.ts";
 import type { LoadView, PoolEstimate } from "../balancing/load.ts";
-import { observeTry } from "../balancing/origin-estimates.ts";
-import { DEFAULT_DECAY_MS, decayedLatency } from "../balancing/peak-ewma.ts";
+import { estimatedLatency, observeTry } from "../balancing/origin-estimates.ts";
+import { DEFAULT_DECAY_MS } from "../balancing/peak-ewma.ts";
 import type { BalancingStrategy } from "../balancing/strategy.ts";
 import type { EjectionChange, EjectionState } from "../resilience/ejection.ts";
 import { ejectOutlier, recordOutcome } from "../resilience/ejection.ts";
@@ -52,18 +52,13 @@ export type TryOutcome = { failure: FailureKind | null; rttMs: number | null };
 
 const SEQUENCE_CACHE_LIMIT = 4_096;
 
-/** An origin's latency estimate at `now`, as the balancer sees it (ms). */
+/** An origin's latency estimate at `now`, as the balancer compares it (ms): the smoothed
+ * estimate with its warm-up prior, decayed toward the pool's typical latency while unobserved. */
 export function originLatencyMs(routing: Routing, origin: number, now: number): number {
   const load = routing.runtimes[origin]?.load;
   const pool = routing.table.origins[origin]?.pool ?? -1;
   if (!load) return 0;
-  return decayedLatency(
-    load.ewmaMs,
-    load.ewmaAt,
-    now,
-    routing.load.decayMs,
-    routing.load.poolLatency[pool]?.ewmaMs ?? 0,
-  );
+  return estimatedLatency(load, routing.load.poolLatency[pool], now, routing.load);
 }
 
 /**
