@@ -3,17 +3,8 @@ import type { LoadView, PoolEstimate } from "../balancing/load.ts";
 import { estimatedLatency, observeTry } from "../balancing/origin-estimates.ts";
 import { DEFAULT_DECAY_MS } from "../balancing/peak-ewma.ts";
 import type { BalancingStrategy } from "../balancing/strategy.ts";
-import type { EjectionChange, EjectionState } from "../resilience/ejection.ts";
-import { ejectOutlier, recordOutcome } from "../resilience/ejection.ts";
 import type { WindowCounts } from "../resilience/outlier-checks.ts";
-import {
-  countOutcome,
-  decayCounts,
-  emptyCounts,
-  latencyOutlier,
-  subtractCounts,
-  successRateOutlier,
-} from "../resilience/outlier-checks.ts";
+import { emptyCounts } from "../resilience/outlier-checks.ts";
 import type { FailureKind } from "../resilience/retry-policy.ts";
 import type { RetryBudget } from "../resilience/retry-budget.ts";
 import { createRetryBudget } from "../resilience/retry-budget.ts";
@@ -29,6 +20,7 @@ import { EdgeMetrics } from "./edge-metrics.ts";
 import { EventLog } from "./events.ts";
 import type { OriginRuntime } from "./origin-runtime.ts";
 import { OriginRuntimes } from "./origin-runtime.ts";
+import { judgeTry } from "./outlier-judge.ts";
 
 /** Everything a request routes with, valid until the plan's `validUntil`. */
 export type Routing = {
@@ -158,103 +150,27 @@ export class EdgeState {
     const failed = outcome.failure !== null;
     const poolLatency = routing.load.poolLatency[compiled.pool];
     observeTry(runtime.load, poolLatency, { rttMs: outcome.rttMs, failed }, now, routing.load);
-    const config = routing.table.config.ejection;
     const counts = this.poolCounts[compiled.pool];
-    countOutcome(runtime.window, failed, now, config.successRate.windowMs);
-    if (counts) countOutcome(counts, failed, now, config.successRate.windowMs);
-    const pool = compiled.pool;
-    if (failed || runtime.ejection.consecutiveFailures > 0) {
-      const standing = this.poolStanding(routing, pool, now);
-      const result = recordOutcome(runtime.ejection, failed, now, config, standing);
-      const why = `${config.consecutiveFailures} consecutive failures (last: ${outcome.failure ?? "?"})`;
-      this.applyEjection(routing, runtime, pool, result, now, why);
-    }
-    if (failed && counts && runtime.ejection.ejectedUntil <= now)
-      this.checkSuccessRate(routing, runtime, pool, counts, now);
-    if (outcome.rttMs !== null && poolLatency && runtime.ejection.ejectedUntil <= now)
-      this.checkLatency(routing, runtime, pool, poolLatency.ewmaMs, now);
-  }
-
-  /** Ejects an origin whose success rate is well below the rest of its pool's. */
-  private checkSuccessRate(
-    routing: Routing,
-    runtime: OriginRuntime,
-    pool: number,
-    counts: WindowCounts,
-    now: number,
-  ): void {
-    const config = routing.table.config.ejection;
-    const windowMs = config.successRate.windowMs;
-    decayCounts(counts, now, windowMs);
-    const verdict = successRateOutlier(runtime.window, counts, config.successRate);
-    if (!verdict.outlier) return;
-    const result = ejectOutlier(runtime.ejection, now, config, this.poolStanding(routing, pool, now));
-    const percent = (rate: number): string => `${(100 * rate).toFixed(1)} %`;
-    const why = `success rate ${percent(verdict.own)} over the last ${windowMs / 1000} s, against ${percent(verdict.rest)} for the rest of the pool (gap allowed: ${percent(config.successRate.gap)})`;
-    if (result.change === "ejected") {
-      // Back from ejection, it is judged on fresh tries only.
-      subtractCounts(counts, runtime.window, now, windowMs);
-      Object.assign(runtime.window, emptyCounts(), { at: now });
-    }
-    this.applyEjection(routing, runtime, pool, result, now, why);
-  }
-
-  /** Ejects an origin whose latency has stayed far above its pool's typical latency. */
-  private checkLatency(
-    routing: Routing,
-    runtime: OriginRuntime,
-    pool: number,
-    poolMs: number,
-    now: number,
-  ): void {
-    const config = routing.table.config.ejection;
-    const own = runtime.load.smoothMs;
-    const check = latencyOutlier(runtime.slowSince, own, poolMs, runtime.load.samples, now, config.latency);
-    runtime.slowSince = check.slowSince;
-    if (!check.outlier) return;
-    const result = ejectOutlier(runtime.ejection, now, config, this.poolStanding(routing, pool, now));
-    const why = `latency ${own.toFixed(1)} ms, above ${config.latency.factor}x the pool's typical ${poolMs.toFixed(1)} ms for ${((now - check.slowSince) / 1000).toFixed(0)} s`;
-    if (result.change === "ejected") runtime.slowSince = -1;
-    this.applyEjection(routing, runtime, pool, result, now, why);
-  }
-
-  /** Ejected origins of a pool and its size, for the ejection cap. */
-  private poolStanding(routing: Routing, pool: number, now: number): { ejected: number; size: number } {
-    let ejected = 0;
-    for (const member of routing.table.pools[pool]?.origins ?? [])
-      if ((routing.runtimes[member]?.ejection.ejectedUntil ?? 0) > now) ejected++;
-    return { ejected, size: routing.plan.pools[pool]?.eligible ?? 0 };
-  }
-
-  /** Stores an ejection verdict and reports it (`why` says which check ejected it). */
-  private applyEjection(
-    routing: Routing,
-    runtime: OriginRuntime,
-    poolIndex: number,
-    result: { state: EjectionState; change: EjectionChange },
-    now: number,
-    why: string,
-  ): void {
-    runtime.ejection = result.state;
-    if (result.change === "ejected") {
-      runtime.ejectedSeen = true;
-      this.epoch++;
-      this.metrics.ejection(runtime.id);
-      const seconds = Math.round((result.state.ejectedUntil - now) / 1000);
-      this.events.record({
-        at: now,
-        kind: "ejected",
-        origin: runtime.id,
-        detail: `${why}; ejected for ${seconds} s (ejection #${result.state.ejections})`,
-      });
-    } else if (result.change === "ejection-capped") {
-      const pool = this.poolStanding(routing, poolIndex, now);
-      this.events.record({
-        at: now,
-        kind: "ejection-capped",
-        origin: runtime.id,
-        detail: `would be ejected (${why}), but ${pool.ejected} of the pool's ${pool.size} origins already are (maxShare ${routing.table.config.ejection.maxShare})`,
-      });
+    for (const verdict of judgeTry(routing, runtime, compiled.pool, outcome, counts, now)) {
+      if (verdict.change === "ejected") {
+        runtime.ejectedSeen = true;
+        this.epoch++;
+        this.metrics.ejection(runtime.id);
+        const seconds = Math.round((verdict.state.ejectedUntil - now) / 1000);
+        this.events.record({
+          at: now,
+          kind: "ejected",
+          origin: runtime.id,
+          detail: `${verdict.why}; ejected for ${seconds} s (ejection #${verdict.state.ejections})`,
+        });
+      } else {
+        this.events.record({
+          at: now,
+          kind: "ejection-capped",
+          origin: runtime.id,
+          detail: `would be ejected (${verdict.why}), but ${verdict.pool.ejected} of the pool's ${verdict.pool.size} origins already are (maxShare ${routing.table.config.ejection.maxShare})`,
+        });
+      }
     }
   }
 
