@@ -5,7 +5,8 @@
  * The key is a hash. Each chunk field `<start ms>:<step s>` holds the points of `SERIES_CHUNK_STEPS`
  * consecutive steps from `start` as little-endian float32 values, one per step in order, a NaN
  * where no point was written (a gap). Field `latest` holds the newest point as `ms:value`
- * (encodeSeriesMember), so a reader of the current value needs no chunk.
+ * (encodeSeriesMember), so a reader of the current value needs no chunk. Field `waiting`, while
+ * the series has no model, holds the JSON SeriesWaiting of its last training attempt.
  *
  * Versions before this layout kept a series as a sorted set (score = ms, member `ms:value`); the
  * predictor converts such a key to the hash on first touch, and LATEST_SERIES_POINT_LUA reads both.
@@ -19,6 +20,9 @@ export const SERIES_VALUE_BYTES = 4;
 
 /** Hash field of the newest point, `ms:value`. */
 export const SERIES_LATEST_FIELD = "latest";
+
+/** Hash field of the JSON SeriesWaiting of a series without a model. */
+export const SERIES_WAITING_FIELD = "waiting";
 
 /** The hash field of the chunk starting at `start` (epoch ms) on a `stepSeconds` grid. */
 export function seriesChunkField(start: number, stepSeconds: number): string {

@@ -1,4 +1,5 @@
 import type { MetricName, ModelKind, Rng } from "../../contracts/index.ts";
+import { waitingReason } from "../../contracts/index.ts";
 import type { SavedSeriesModel } from "../model-store/saved-model.ts";
 import { SAVED_MODEL_FORMAT } from "../model-store/saved-model.ts";
 import { modelTrainers } from "../models/index.ts";
@@ -30,7 +31,7 @@ export type TrainOutcome =
       scores: Partial<Record<ModelKind, ModelScore>>;
       seconds: number;
     }
-  | { status: "waiting"; reason: string };
+  | { status: "waiting"; reason: string; have: number; need: number };
 
 /**
  * Trains every model on a series' whole retained history, keeps the best by backtest, saves it
@@ -58,7 +59,7 @@ export async function trainSeries(
   const observed = observedCount(series.values);
   const need = Math.max(deps.minPoints, 4 * deps.horizon + 10);
   if (first < 0 || observed < need)
-    return { status: "waiting", reason: `${observed} of the ${need} points needed to train` };
+    return { status: "waiting", reason: waitingReason(observed, need), have: observed, need };
   const started = performance.now();
   const selection = await selectModel(
     series,

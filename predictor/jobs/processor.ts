@@ -4,6 +4,7 @@ import type { MetricName, ModelKind, Rng } from "../../contracts/index.ts";
 import { MODEL_KINDS } from "../../contracts/index.ts";
 import type { ModelRegistry } from "../forecasting/model-registry.ts";
 import { forecastSeries } from "../forecasting/forecast-service.ts";
+import type { TrainOutcome } from "../forecasting/train-service.ts";
 import { trainSeries } from "../forecasting/train-service.ts";
 import type { LstmOptions } from "../models/types.ts";
 import type { EdgeAnalyticsPuller } from "../sources/edge-analytics-service.ts";
@@ -141,6 +142,7 @@ export function createJobProcessor(
               ? `serving ${outcome.kind} (${outcome.version}), trained in ${outcome.seconds.toFixed(1)} s`
               : `waiting: ${outcome.reason}`,
           );
+          await recordWaiting(context, series.origin, series.metric, outcome);
           if (outcome.status === "trained") {
             await forecastSeries(series.origin, series.metric, context);
             // Served by the classical models from now on; the lane adds the LSTM when it can.
@@ -157,6 +159,26 @@ export function createJobProcessor(
       }
     }
   };
+}
+
+/** Keeps why a series has no model yet beside it (the API and the dashboard show it) and says so
+ * in the log once: when it starts waiting, or waits for another number of points. */
+async function recordWaiting(
+  context: PredictorContext,
+  origin: string,
+  metric: MetricName,
+  outcome: TrainOutcome,
+): Promise<void> {
+  if (outcome.status !== "waiting") {
+    await context.series.recordWaiting(origin, metric, null);
+    return;
+  }
+  const { have, need, reason } = outcome;
+  const at = new Date(context.now()).toISOString();
+  if (await context.series.recordWaiting(origin, metric, { have, need, reason, at }))
+    context.log(
+      `${origin}/${metric} has no model yet: ${reason} (a series trains after max(--min-train-points, 4 x horizon + 10) observed points)`,
+    );
 }
 
 /** After new data, one forecast-all per step (the job id keeps a second one out). */

@@ -4,6 +4,7 @@ import type {
   MetricName,
   RedisKeys,
   RegularSeries,
+  SeriesWaiting,
   SeriesWindow,
 } from "../../contracts/index.ts";
 import {
@@ -19,6 +20,7 @@ import { GAP_BYTES, decodeChunk, encodeValue, planChunkWrites, storedValue } fro
 import { convertLegacySeries } from "./series-migration.ts";
 import type { SeriesScripts } from "./series-scripts.ts";
 import { isLegacySeries, seriesScripts } from "./series-scripts.ts";
+import { readWaiting, writeWaiting } from "./series-waiting.ts";
 
 /** One observation to record: the bucket it falls in is `floor(t / step) * step`. */
 export type SeriesPoint = { origin: string; metric: MetricName; t: number; value: number };
@@ -137,16 +139,26 @@ export class SeriesStore {
     return { start, stepSeconds: this.stepSeconds, values };
   }
 
-  /** The same, shaped as the API's SeriesWindow document. */
+  /** The same, shaped as the API's SeriesWindow document, with why it has no model yet. */
   async window(origin: string, metric: MetricName, from: number, to: number): Promise<SeriesWindow> {
     const series = await this.read(origin, metric, from, to);
+    const waiting = await readWaiting(this.redis, this.keys.series(origin, metric));
     return {
       origin,
       metric,
       stepSeconds: series.stepSeconds,
       start: new Date(series.start).toISOString(),
       values: series.values,
+      ...(waiting ? { waiting } : {}),
     };
+  }
+
+  /** Records why a series has no model yet (null once it has one); true when that is news (a
+   * new wait, or another number of points needed), so it is logged once. */
+  async recordWaiting(origin: string, metric: MetricName, waiting: SeriesWaiting | null): Promise<boolean> {
+    const key = this.keys.series(origin, metric);
+    if ((await this.redis.type(key)) === "zset") await convertLegacySeries(this.redis, key, this.stepSeconds);
+    return writeWaiting(this.redis, key, waiting);
   }
 
   /** Every series the store holds, sorted. */

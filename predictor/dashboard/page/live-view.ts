@@ -18,6 +18,7 @@ import { loadOrigin } from "./origin-data.ts";
 import type { PoolEntry } from "./pool-model.ts";
 import { SloForm } from "./slo-form.ts";
 import { card, statCard } from "./cards.ts";
+import { waitingNotes } from "./series-waiting.ts";
 import type { TokenStore } from "./token-store.ts";
 import { tooltipFactory } from "./tooltip.ts";
 
@@ -236,6 +237,9 @@ export class LiveView {
               `${f.metric === "rps" ? "load" : "p95"}: ${f.model.kind}${f.model.backend ? ` · ${f.model.backend}` : ""} · MASE ${f.accuracy.mase.toFixed(2)}`,
             ),
           ),
+        ...waitingNotes(d.windows, d.forecasts).map((note) =>
+          h("span", { class: "chip waiting", attrs: { title: note.title } }, note.text),
+        ),
       );
       const load = latest(windowPoints(d.windows.get("rps")));
       const p95 = latest(windowPoints(d.windows.get("p95_ms")));
