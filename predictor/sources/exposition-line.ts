@@ -15,6 +15,28 @@ export class ExpositionError extends Error {
   }
 }
 
+export type MetricType =
+  | "counter"
+  | "gauge"
+  | "histogram"
+  | "summary"
+  | "untyped"
+  | "gaugehistogram"
+  | "info"
+  | "stateset"
+  | "unknown";
+
+/** One sample line: full sample name (`x_bucket` for a histogram's bucket), labels, value. */
+export type Sample = { name: string; labels: Record<string, string>; value: number; timestamp?: number };
+
+/** One parsed line: a sample, a HELP/TYPE/UNIT, or nothing (a comment or a blank line). */
+export type Entry =
+  | { kind: "sample"; sample: Sample }
+  | { kind: "help"; name: string; text: string }
+  | { kind: "type"; name: string; type: MetricType }
+  | { kind: "eof" }
+  | null;
+
 export const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
 const LABEL_NAME = /[a-zA-Z_][a-zA-Z0-9_]*/y;
 /** What the decoder puts where a byte was not UTF-8 (only an error when the input had some). */
@@ -130,4 +152,35 @@ export class LineCursor {
       if (strict || this.atEnd()) this.fail(`expected "," or "}" after the value of the label ${label}`);
     }
   }
+}
+
+/** The metric name after `# HELP`/`# TYPE`/`# UNIT`: plain, or quoted (Prometheus 3). */
+export function metaName(c: LineCursor, keyword: string): string {
+  const name = c.peek() === '"' ? c.readQuoted("the quoted metric name") : c.match(METRIC_NAME);
+  if (name === null) c.fail(`expected a metric name after # ${keyword}`);
+  if (!c.atEnd() && c.peek() !== " " && c.peek() !== "\t") {
+    const word = /^\S*/.exec(c.text.slice(c.pos - name.length))?.[0] ?? name;
+    c.fail(`invalid metric name "${word}" in # ${keyword} (names are letters, digits, "_" and ":")`);
+  }
+  return name;
+}
+
+/** A sample's name and labels: `name`, `name{...}` or `{"name", ...}`. */
+export function sampleHead(c: LineCursor, strict: boolean): { name: string; labels: Record<string, string> } {
+  let name = "";
+  if (c.peek() !== "{") {
+    name =
+      c.match(METRIC_NAME) ??
+      c.fail(
+        `expected a metric name, "{" or "#" at the start of the line (names are letters, digits, "_", ":")`,
+      );
+    if (!strict) c.skipBlanks();
+  }
+  let labels: Record<string, string> = {};
+  if (c.peek() === "{") {
+    c.pos++;
+    ({ name, labels } = c.readLabels(strict, name));
+  }
+  if (name === "") c.fail("the metric name is missing (put it before the labels, or quoted inside them)");
+  return { name, labels };
 }
