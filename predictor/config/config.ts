@@ -238,6 +238,12 @@ export function loadConfig(
 ): { ok: true; config: PredictorConfig } | { ok: false; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
   const raw = (name: SettingName) => flags[name] ?? env[SETTINGS[name].env] ?? SETTINGS[name].fallback;
+  /** A comma-separated setting's items, trimmed, empty ones dropped. */
+  const list = (name: SettingName) =>
+    raw(name)
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean);
   const where = (name: SettingName) => `--${SETTINGS[name].flag} / ${SETTINGS[name].env}`;
   // Configuration errors end up in logs: a token is never echoed, a Redis password is masked.
   const shown = (name: SettingName) =>
@@ -279,10 +285,7 @@ export function loadConfig(
   if (token !== "" && token.length < 16)
     fail("adminToken", "must be at least 16 characters (or unset, which disables writes)");
   const port = integer("port", 0, 65_535);
-  const roleNames = raw("roles")
-    .split(",")
-    .map((r) => r.trim())
-    .filter(Boolean);
+  const roleNames = list("roles");
   const unknownRoles = roleNames.filter((r) => !["api", "worker", "scheduler", "lstm"].includes(r));
   if (unknownRoles.length > 0 || roleNames.length === 0)
     fail("roles", "must be a comma-separated list of api, worker, scheduler, lstm");
@@ -300,17 +303,11 @@ export function loadConfig(
       `must be a number of steps or a duration within the forecast horizon (1 to ${horizonSteps} steps)`,
     );
   });
-  const modelNames = raw("models")
-    .split(",")
-    .map((m) => m.trim())
-    .filter(Boolean);
+  const modelNames = list("models");
   if (modelNames.some((m) => !(MODEL_KINDS as readonly string[]).includes(m)))
     fail("models", `must be a comma-separated list of ${MODEL_KINDS.join(", ")}`);
   const lstmEpochs = raw("lstmEpochs") === "" ? null : integer("lstmEpochs", 1, 1_000);
-  const lstmMetrics = raw("lstmMetrics")
-    .split(",")
-    .map((m) => m.trim())
-    .filter(Boolean);
+  const lstmMetrics = list("lstmMetrics");
   if (lstmMetrics.some((m) => !(METRICS as readonly string[]).includes(m)))
     fail("lstmMetrics", `must be a comma-separated list of ${METRICS.join(", ")}`);
   // The lane and the role train the LSTM: without it among the models they would have nothing to do.
