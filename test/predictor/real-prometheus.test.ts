@@ -15,7 +15,7 @@ import { checkPrometheusQueries, pullPrometheus } from "../../predictor/sources/
 import { DocumentStore } from "../../predictor/store/documents.ts";
 import { SeriesStore } from "../../predictor/store/series-store.ts";
 import type { TestPrometheus } from "../support/prometheus-server.ts";
-import { pollUntil, startPrometheus } from "../support/prometheus-server.ts";
+import { pollUntil, scrapeJob, startPrometheus } from "../support/prometheus-server.ts";
 import type { TestRedis } from "../support/redis.ts";
 import { openTestRedis } from "../support/redis.ts";
 
@@ -81,7 +81,7 @@ beforeAll(async () => {
         () => undefined,
       );
   }, LOAD_INTERVAL_MS);
-  prometheus = await startPrometheus([origin.host], 1);
+  prometheus = await startPrometheus([scrapeJob("origin", [origin.host])], 1);
   test = await openTestRedis("realprom");
 }, 60_000);
 

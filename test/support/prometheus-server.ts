@@ -51,8 +51,14 @@ export type TestPrometheus = {
   cleanup(): Promise<void>;
 };
 
-/** Starts Prometheus scraping `targets` (host:port) every `scrapeSeconds`, and waits until ready. */
-export async function startPrometheus(targets: string[], scrapeSeconds: number): Promise<TestPrometheus> {
+/** The scrape config of one job scraping `targets` (host:port) at `path`. */
+export function scrapeJob(name: string, targets: string[], path = "/metrics"): string {
+  return `  - job_name: ${name}\n    metrics_path: ${path}\n    static_configs: [{ targets: ${JSON.stringify(targets)} }]`;
+}
+
+/** Starts Prometheus with these scrape jobs (scrapeJob), scraping every `scrapeSeconds`, and waits
+ * until it is ready. */
+export async function startPrometheus(jobs: string[], scrapeSeconds: number): Promise<TestPrometheus> {
   const binary = prometheusBinary();
   const dir = await mkdtemp(join(tmpdir(), "headroom-prometheus-"));
   const port = await freePort();
@@ -62,8 +68,7 @@ export async function startPrometheus(targets: string[], scrapeSeconds: number):
     [
       `global: { scrape_interval: ${scrapeSeconds}s, scrape_timeout: ${scrapeSeconds}s }`,
       "scrape_configs:",
-      "  - job_name: origin",
-      `    static_configs: [{ targets: ${JSON.stringify(targets)} }]`,
+      ...jobs,
       "",
     ].join("\n"),
   );
