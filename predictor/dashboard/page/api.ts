@@ -12,6 +12,7 @@ import type {
 } from "../../../contracts/index.ts";
 import type { SourceProblem } from "../../../contracts/source-problem.ts";
 import type { ReviewAccuracy, ReviewPoint } from "../../forecasting/forecast-review.ts";
+import type { SloSources } from "./slo-source.ts";
 
 /** `GET /api/info`: the predictor's settings the page needs. */
 export type Info = {
@@ -110,7 +111,7 @@ export const api = {
     ),
   scrapeErrors: (limit: number) =>
     request<{ errors: ScrapeError[]; current?: SourceProblem[] }>(`/api/scrape-errors?${query({ limit })}`),
-  slos: () => request<{ slos: Slo[] }>("/api/slos"),
+  slos: () => request<{ slos: Slo[] } & SloSources>("/api/slos"),
   putSlo: (pool: string, body: Record<string, unknown>, token: string) =>
     request<{ slo: Slo }>(`/api/slos/${encodeURIComponent(pool)}`, {
       method: "PUT",

@@ -11,6 +11,8 @@ import { buildPools } from "./pool-model.ts";
 import { ReviewView } from "./review-view.ts";
 import { redisStatus } from "./redis-status.ts";
 import { scalerStatus } from "./scaler-status.ts";
+import type { SloSources } from "./slo-source.ts";
+import { sloTitle } from "./slo-source.ts";
 import type { Route } from "./route.ts";
 import { parseRoute, routeHash } from "./route.ts";
 import { TokenStore } from "./token-store.ts";
@@ -32,6 +34,7 @@ let info: Info | null = null;
 let clockSkew = 0;
 let view: { kind: Route["view"]; instance: LiveView | ReviewView } | null = null;
 let edgeTable: { version: number | null; table: unknown } = { version: null, table: null };
+let sloSources: SloSources = { sources: {}, file: null };
 let timer: number | undefined;
 let generation = 0;
 
@@ -99,7 +102,7 @@ function renderToolbar(
         pool.slo
           ? h("span", {
               class: `mode-dot mode-${pool.slo.mode}`,
-              attrs: { title: `SLO mode ${pool.slo.mode}` },
+              attrs: { title: sloTitle(pool.slo.pool, pool.slo.mode, sloSources) },
             })
           : null,
       );
@@ -200,6 +203,7 @@ async function refresh(): Promise<void> {
     clockSkew = Math.round(Date.parse(current.now) - (asked + Date.now()) / 2);
     const [slos, origins, edge] = await Promise.all([api.slos(), api.origins(), readEdge()]);
     if (mine !== generation) return;
+    sloSources = { sources: slos.sources, file: slos.file };
     const pools = buildPools(edge.edge, slos.slos, origins);
     const selected = pools.find((p) => p.key === route.pool) ?? pools[0] ?? null;
     const options = windowOptions(route.view, current);
