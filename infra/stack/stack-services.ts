@@ -44,9 +44,11 @@ function startWatched(
   return service;
 }
 
-/** True when the stack trains the LSTM (in its own process, see startLstmTrainer). */
+/** True when the stack trains the LSTM in a process of its own (startLstmTrainer): beside a
+ * classical model, which serves the load series until the LSTM is trained. With the LSTM alone,
+ * the one predictor process trains it. */
 export function trainsLstm(settings: Pick<StackSettings, "models">): boolean {
-  return settings.models.includes("lstm");
+  return settings.models.includes("lstm") && settings.models.some((kind) => kind !== "lstm");
 }
 
 /** What every predictor process of the stack shares: Redis, step, models, the model folder. */

@@ -92,6 +92,7 @@ describe("loadConfig", () => {
     expect(paths({ lstmMetrics: "rps,load" })).toEqual(["--lstm-metrics / PREDICTOR_LSTM_METRICS"]);
     expect(paths({ lstmMetrics: "rps", models: "holt-winters" })).toEqual(["--models / PREDICTOR_MODELS"]);
     expect(paths({ roles: "lstm", models: "seasonal-naive" })).toEqual(["--models / PREDICTOR_MODELS"]);
+    expect(paths({ lstmMetrics: "rps", models: "lstm" })).toEqual(["--models / PREDICTOR_MODELS"]);
   });
 });
 

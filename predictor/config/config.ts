@@ -314,6 +314,9 @@ export function loadConfig(
   const lstmModelled = modelNames.length === 0 || modelNames.includes("lstm");
   if ((lstmMetrics.length > 0 || roleNames.includes("lstm")) && !lstmModelled)
     fail("models", "must include lstm when --lstm-metrics is set or the lstm role runs");
+  // With a lane the workers train the other kinds, which serve the lane's series until it is done.
+  else if (lstmMetrics.length > 0 && modelNames.length > 0 && modelNames.every((m) => m === "lstm"))
+    fail("models", "must include a kind besides lstm when --lstm-metrics is set (the workers train it)");
   const config: PredictorConfig = {
     redisUrl,
     prefix,
