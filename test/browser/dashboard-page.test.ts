@@ -95,6 +95,10 @@ describe("the dashboard page", () => {
     const { page, trouble } = await open("#/live/pool%3Aeu-west?minutes=60");
     await page.locator("#card-pool-chart .chart[data-state=ready]").waitFor();
     await expect.poll(() => page.locator(".origin-card .chart[data-state=ready]").count()).toBe(2);
+    // A series without a model yet says on its origin's card what it waits for.
+    await expect
+      .poll(() => page.locator(".origin-card .chip.waiting").allTextContents())
+      .toEqual(["errors: waiting for 400 points, have 361", "errors: waiting for 400 points, have 361"]);
     const series = await page.evaluate(() => {
       const host = document.querySelector("#card-pool-chart .chart-canvas");
       const option = host ? window.echarts?.getInstanceByDom(host as HTMLElement)?.getOption() : undefined;

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Decision, Forecast, Slo } from "../../../contracts/index.ts";
-import { redisKeys, seededRng } from "../../../contracts/index.ts";
+import { redisKeys, seededRng, waitingReason } from "../../../contracts/index.ts";
 import { DocumentStore } from "../../../predictor/store/documents.ts";
 import { ForecastHistory } from "../../../predictor/store/forecast-history.ts";
 import { SeriesStore } from "../../../predictor/store/series-store.ts";
@@ -63,6 +63,13 @@ export async function seedDashboard(
       }
     }
     await series.write(points, now);
+    // The error rates have no model yet: their cards say what they wait for.
+    await series.recordWaiting(origin, "error_rate", {
+      have: steps + 1,
+      need: 400,
+      reason: waitingReason(steps + 1, 400),
+      at: new Date(now).toISOString(),
+    });
     const future = Array.from({ length: SEED.horizonSteps }, (_, i) => loadAt(steps + i + 1));
     await documents.writeForecast(
       forecastOf(
