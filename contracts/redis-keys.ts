@@ -10,7 +10,7 @@ export const QUEUE_NAMES = { predictor: "lb-predictor", scaler: "lb-scaler" } as
 /** The key of every shared Redis document, under `prefix`. */
 export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
   return {
-    /** Sorted set of one series: score = bucket start (epoch ms), member = encodeSeriesMember(). */
+    /** Hash of one series: float32 chunks, `latest`, `waiting` (layout in series-layout.ts). */
     series: (origin: string, metric: string) => `${prefix}:series:${origin}:${metric}`,
     /** Set of `origin/metric` pairs that have a series. */
     seriesIndex: `${prefix}:series-index`,
@@ -39,7 +39,8 @@ export function redisKeys(prefix: string = DEFAULT_REDIS_PREFIX) {
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;
 
-/** Encodes one series point as a sorted-set member; the time keeps members of a series unique. */
+/** Encodes one series point as `ms:value`: a series' `latest` field, and a member of the sorted
+ * sets of versions before the chunked layout (the time kept members of a series unique). */
 export function encodeSeriesMember(t: number, value: number): string {
   return `${t}:${value}`;
 }
