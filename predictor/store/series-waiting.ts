@@ -12,6 +12,12 @@ export async function readWaiting(redis: Redis, key: string): Promise<SeriesWait
   return waiting.ok ? waiting.value : null;
 }
 
+/** Sets the field only on a series that exists in the hash layout: a train job for a series with
+ * no points must not create one (nor touch a key still in the old sorted-set layout). */
+const SET_IF_SERIES_LUA = `if redis.call('TYPE', KEYS[1])['ok'] ~= 'hash' then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1`;
+
 /**
  * Records why a series has no model yet, or clears it (null: it has one now). Returns true when
  * the series starts waiting or waits for another number of points than before, so the caller
@@ -27,6 +33,6 @@ export async function writeWaiting(
     if (before) await redis.hdel(key, SERIES_WAITING_FIELD);
     return false;
   }
-  await redis.hset(key, SERIES_WAITING_FIELD, JSON.stringify(waiting));
-  return before?.need !== waiting.need;
+  const stored = await redis.eval(SET_IF_SERIES_LUA, 1, key, SERIES_WAITING_FIELD, JSON.stringify(waiting));
+  return stored === 1 && before?.need !== waiting.need;
 }
