@@ -11,6 +11,9 @@ import { boundedInteger, boundedNumber } from "./validation.ts";
 export const BALANCING_DEFAULTS = {
   /** Latencies within this ratio of each other count as equal: the weights decide. */
   latencyTolerance: 2,
+  /** ...and latencies closer than this many ms too: a difference of a few ms is noise or connection
+   * set-up on any path (loopback alike), never a reason to overrule the weights. */
+  latencyMarginMs: 10,
   /** An origin failing a share f of its recent tries is taken as if its weight were divided by
    * 1 + failurePenalty x f (0 turns the penalty off). */
   failurePenalty: 10,
@@ -31,6 +34,7 @@ export const LATENCY_OUTLIER_DEFAULTS = { factor: 5, sustainMs: 30_000, minReque
 
 export const balancingSchema = v.strictObject({
   latencyTolerance: v.optional(boundedNumber(1, 100)),
+  latencyMarginMs: v.optional(boundedNumber(0, 60_000)),
   failurePenalty: v.optional(boundedNumber(0, 1_000)),
   failureWindowMs: v.optional(boundedInteger(1_000, 3_600_000)),
   warmupSamples: v.optional(boundedInteger(0, 1_000)),

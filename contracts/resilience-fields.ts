@@ -32,6 +32,9 @@ export const RESILIENCE_FIELDS: Readonly<Record<string, { help: string; default?
   "balancing.latencyTolerance": {
     help: "latencies within this ratio of each other count as equal: the weights decide",
   },
+  "balancing.latencyMarginMs": {
+    help: "latencies closer than this many ms also count as equal, whatever their ratio (noise, connection set-up)",
+  },
   "balancing.failurePenalty": {
     help: "an origin failing a share f of its recent tries counts as if its weight were divided by 1 + this × f (0: off)",
   },

@@ -40,6 +40,7 @@ export function unknownLoad(): OriginLoad {
 /** The weight-first rule's knobs (resilience.balancing in the table). */
 export type ChoiceKnobs = {
   readonly latencyTolerance: number;
+  readonly latencyMarginMs: number;
   readonly failurePenalty: number;
   readonly failureWindowMs: number;
   readonly warmupSamples: number;

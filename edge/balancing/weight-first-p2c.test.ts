@@ -98,6 +98,24 @@ describe("weight-first P2C: weights hold from a cold isolate on", () => {
     observeTry(load, pool, { rttMs: 10.2, failed: false }, T0, view);
     expect(estimatedLatency(load, pool, T0, view)).toBeLessThan(BALANCING_DEFAULTS.latencyTolerance * 4.7);
   });
+  it("keeps equal weights when latencies a few ms apart differ by more than the ratio (loopback noise)", () => {
+    // 1 ms against 3.5 ms is 3.5x, past the tolerance, but within the 10 ms margin: noise, not speed.
+    const latency = [1, 3.5];
+    const shares = sequential(weightFirstP2c, buildCandidates([0, 1], [1, 1], 0), isolate(2), 2_000, (o) => ({
+      rttMs: latency[o] ?? 1,
+      failed: false,
+    }));
+    expect(Math.abs((shares[1] ?? 0) - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / 2_000));
+  });
+
+  it("still avoids the slower one once the difference passes the margin", () => {
+    const latency = [1, 15];
+    const shares = sequential(weightFirstP2c, buildCandidates([0, 1], [1, 1], 0), isolate(2), 2_000, (o) => ({
+      rttMs: latency[o] ?? 1,
+      failed: false,
+    }));
+    expect(shares[1] ?? 1).toBeLessThan(0.1);
+  });
 });
 
 describe("weight-first P2C: a clearly slower or busier origin is avoided", () => {

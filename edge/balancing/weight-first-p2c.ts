@@ -17,8 +17,8 @@ import type { BalancingStrategy } from "./strategy.ts";
  * 2. A second origin is drawn by weight among the others (power of two choices, as Finagle and
  *    Linkerd). It replaces the first only when its cost is lower by more than COST_TOLERANCE.
  * 3. The cost is latency excess x (in flight relative to weight x health + 1): latencies within
- *    `latencyTolerance` of the pair's faster one count as equal (excess 1), so noise and connection
- *    set-up cannot overrule weights; beyond it the excess is the ratio over the tolerance. In-flight
+ *    `latencyTolerance` of the pair's faster one, or within `latencyMarginMs` of it, count as equal
+ *    (excess 1), so noise and connection set-up cannot overrule weights; beyond it the excess is the ratio over the tolerance. In-flight
  *    counts are relative to the origin's share, as Cloudflare's least-outstanding steering scales
  *    outstanding requests by weight and Envoy's least request divides weight by active requests.
  * With nothing in flight and latencies alike, both costs tie and the weighted draw decides alone.
@@ -66,8 +66,8 @@ function secondWins(
   if (weightA <= 0 || weightB <= 0) return weightA <= 0 && weightB > 0;
   const latencyA = latencyAt(candidates, first, load, now);
   const latencyB = latencyAt(candidates, second, load, now);
-  const tolerance = load.knobs.latencyTolerance;
-  if (latencyB > 0 && latencyA > tolerance * latencyB) {
+  const { latencyTolerance: tolerance, latencyMarginMs: margin } = load.knobs;
+  if (latencyB > 0 && latencyA > tolerance * latencyB && latencyA - latencyB > margin) {
     // The first is clearly slower: latency x (in flight per unit of weight + 1) decides, as
     // peak EWMA's cost does, so a fast origin with a queue can still lose to an idle slower one.
     const excess = latencyA / (tolerance * latencyB);
@@ -76,7 +76,7 @@ function secondWins(
     const costB = (loadB.inflight * unit) / weightB + 1;
     return costA > (1 + COST_TOLERANCE) * costB;
   }
-  if (latencyA > 0 && latencyB > tolerance * latencyA) return false;
+  if (latencyA > 0 && latencyB > tolerance * latencyA && latencyB - latencyA > margin) return false;
   // Latencies alike: only load beyond the weights' split of the pair's requests counts.
   const excess = (loadA.inflight * weightB - loadB.inflight * weightA) / (weightA + weightB);
   return excess > LOAD_SLACK;

@@ -67,7 +67,8 @@ export function successRateOutlier(
   return { outlier: enough && ownRate < restRate - config.gap, own: ownRate, rest: restRate };
 }
 
-/** The latency check after one answer: `slowSince` is when the origin was first seen above the
+/** The latency check after one answer (a difference within `marginMs`, the choice rule's margin, is
+ * never slow): `slowSince` is when the origin was first seen above the
  * threshold in the current stretch (-1: it is not), returned updated with the verdict. */
 export function latencyOutlier(
   slowSince: number,
@@ -76,8 +77,10 @@ export function latencyOutlier(
   samples: number,
   now: number,
   config: LatencyOutlierConfig,
+  marginMs = 0,
 ): { slowSince: number; outlier: boolean } {
-  if (config.factor === 0 || poolMs <= 0 || samples < config.minRequests || ownMs <= config.factor * poolMs)
+  const slow = ownMs > config.factor * poolMs && ownMs - poolMs > marginMs;
+  if (config.factor === 0 || poolMs <= 0 || samples < config.minRequests || !slow)
     return { slowSince: -1, outlier: false };
   const since = slowSince < 0 ? now : slowSince;
   return { slowSince: since, outlier: now - since >= config.sustainMs };

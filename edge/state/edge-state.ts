@@ -19,7 +19,7 @@ import type { RequestSeries } from "./edge-metrics.ts";
 import { EdgeMetrics } from "./edge-metrics.ts";
 import { EventLog } from "./events.ts";
 import type { OriginRuntime } from "./origin-runtime.ts";
-import { OriginRuntimes } from "./origin-runtime.ts";
+import { OriginRuntimes, forgetOnRestore } from "./origin-runtime.ts";
 import { judgeTry } from "./outlier-judge.ts";
 
 /** Everything a request routes with, valid until the plan's `validUntil`. */
@@ -216,6 +216,7 @@ export class EdgeState {
       const runtime = this.tableRuntimes[index] ?? this.runtimes.get(origin.id, false);
       if (runtime.ejectedSeen && runtime.ejection.ejectedUntil <= now) {
         runtime.ejectedSeen = false;
+        forgetOnRestore(runtime);
         this.events.record({
           at: now,
           kind: "restored",

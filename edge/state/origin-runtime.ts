@@ -27,6 +27,14 @@ export type OriginRuntime = {
   healthy: boolean;
 };
 
+/** Starts an origin's record afresh when its ejection ends: the failures and latencies that got it
+ * ejected have served their sentence (slow start is the caution now), and carrying them on would
+ * keep it from the traffic that shows it recovered; Envoy's outlier detection does the same. */
+export function forgetOnRestore(runtime: OriginRuntime): void {
+  Object.assign(runtime.load, { samples: 0, smoothSeq: 0, tries: 0, failures: 0 });
+  runtime.slowSince = -1;
+}
+
 /** The runtimes of this isolate's origins, by id. */
 export class OriginRuntimes {
   private readonly byId = new Map<string, OriginRuntime>();

@@ -83,7 +83,15 @@ export function judgeTry(
   const poolMs = routing.load.poolLatency[pool]?.ewmaMs ?? 0;
   if (outcome.rttMs !== null && runtime.ejection.ejectedUntil <= now) {
     const own = runtime.load.smoothMs;
-    const check = latencyOutlier(runtime.slowSince, own, poolMs, runtime.load.samples, now, config.latency);
+    const check = latencyOutlier(
+      runtime.slowSince,
+      own,
+      poolMs,
+      runtime.load.samples,
+      now,
+      config.latency,
+      routing.table.config.balancing.latencyMarginMs,
+    );
     runtime.slowSince = check.slowSince;
     if (check.outlier) {
       const result = ejectOutlier(runtime.ejection, now, config, poolStanding(routing, pool, now));
