@@ -296,8 +296,9 @@ async function startDemoTraffic(
   return running;
 }
 
-/** Starts the predictor and the scaler side by side, then waits for each: the predictor's API
- * (and seeds an SLO per pool through it), the scaler's schedule. */
+/** Starts the predictor, waits for its API and seeds an SLO per pool through it, then starts the
+ * scaler and waits for its schedule: a scaler started first would evaluate pools with no SLO yet
+ * and rightly say so, a warning the demo must not print. */
 async function startServices(
   phase: Phase,
   redis: Redis,
@@ -308,11 +309,11 @@ async function startServices(
   const apiUrl = `http://${HOST}:${inputs.ports.predictor}/api`;
   const t = performance.now();
   const predictor = startPredictor(lifecycle, inputs);
-  const scalerStarted = performance.now();
-  const scaler = startScaler(lifecycle, inputs);
   const lstm = trainsLstm(settings) ? [startLstmTrainer(lifecycle, inputs)] : [];
   await waitForHttp(`${apiUrl}/healthz`, predictor, 90_000);
   await seedSlos(apiUrl, phase.adminToken, seededSlos(fleet.table, settings.slo));
+  const scalerStarted = performance.now();
+  const scaler = startScaler(lifecycle, inputs);
   lifecycle.ready(
     "predictor",
     t,
