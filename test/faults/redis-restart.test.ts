@@ -1,6 +1,6 @@
 // Redis crashes and comes back while the predictor and the scaler run as real processes: both
 // reconnect on their own, no scraped point turns into a zero, no decision is lost or repeated.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
@@ -9,11 +9,11 @@ import type { Decision } from "../../contracts/index.ts";
 import { redisKeys } from "../../contracts/index.ts";
 import { SeriesStore } from "../../predictor/store/series-store.ts";
 import { forecastOf } from "../../scaler/policy/policy-fixtures.ts";
-import type { FakeWorkerAdmin } from "../scaler/fake-worker-admin.ts";
 import { startFakeWorkerAdmin } from "../scaler/fake-worker-admin.ts";
 import type { FaultOrigin } from "./support/fault-origin.ts";
 import { startFaultOrigin } from "./support/fault-origin.ts";
-import type { PrivateRedis } from "./support/private-redis.ts";
+import type { FaultParts } from "./support/fault-parts.ts";
+import { closeFaultParts } from "./support/fault-parts.ts";
 import { startPrivateRedis } from "./support/private-redis.ts";
 import { eventually, faultTable, readDecisions, seedScaleOut, WORKER_TOKEN } from "./support/scaler-setup.ts";
 import type { ServiceProcess } from "./support/service-process.ts";
@@ -23,22 +23,8 @@ const PREFIX = "lb";
 const keys = redisKeys(PREFIX);
 const RPS = 100;
 
-let server: PrivateRedis | undefined;
-let client: Redis | undefined;
-let origin: FaultOrigin | undefined;
-let admin: FakeWorkerAdmin | undefined;
-let dir: string | undefined;
-const services: ServiceProcess[] = [];
-
-afterEach(async () => {
-  for (const service of services.splice(0)) await service.kill("SIGKILL");
-  client?.disconnect();
-  await server?.close();
-  await origin?.close();
-  await admin?.close();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  server = client = origin = admin = dir = undefined;
-});
+const world: FaultParts = { services: [] };
+afterEach(() => closeFaultParts(world));
 
 /** Starts a private Redis, the origin, the fake Worker, the predictor and the scaler, seeds an
  * SLO and a forecast that makes the scaler scale eu-1 out, and waits until points are being
@@ -46,18 +32,18 @@ afterEach(async () => {
 async function startWorld(
   persistent: boolean,
 ): Promise<{ redis: Redis; predictor: ServiceProcess; scaler: ServiceProcess; api: string }> {
-  server = await startPrivateRedis({ persistent });
+  const server = (world.server = await startPrivateRedis({ persistent }));
   const redis = new Redis(server.url, { maxRetriesPerRequest: null });
   redis.on("error", () => undefined);
-  client = redis;
-  origin = await startFaultOrigin({ rps: RPS, replicas: 3, rpsPerReplica: 100 });
-  admin = await startFakeWorkerAdmin(WORKER_TOKEN, faultTable(origin.url, Date.now()));
-  dir = await mkdtemp(path.join(tmpdir(), "headroom-fault-redis-world-"));
+  world.client = redis;
+  const origin = (world.origin = await startFaultOrigin({ rps: RPS, replicas: 3, rpsPerReplica: 100 }));
+  const admin = (world.admin = await startFakeWorkerAdmin(WORKER_TOKEN, faultTable(origin.url, Date.now())));
+  const dir = (world.dir = await mkdtemp(path.join(tmpdir(), "headroom-fault-redis-world-")));
   await seedScaleOut(redis, PREFIX, Date.now(), false);
   const { service: predictor, api } = await startPredictor(dir, server.url, origin.url);
-  services.push(predictor);
+  world.services.push(predictor);
   const scaler = await startScaler(dir, server.url, admin.url, origin.url);
-  services.push(scaler);
+  world.services.push(scaler);
   await eventually("three scraped rps points", async () => (await rpsPoints(redis)).length >= 3, 30_000);
   await eventually(
     "the first scale-out applied",
@@ -103,8 +89,8 @@ function expectEveryDecisionOnce(decisions: Decision[], calls: FaultOrigin["call
 describe("Redis crashing and coming back", () => {
   it("with persistence: a scrape and a decision caught mid-flight are written late, once, with their true values", async () => {
     const { redis, predictor, scaler, api } = await startWorld(true);
-    const live = server;
-    const fault = origin;
+    const live = world.server;
+    const fault = world.origin;
     if (!live || !fault) throw new Error("not started");
 
     // Catch a scrape and a scale call in flight, then crash Redis under them.
@@ -163,8 +149,8 @@ describe("Redis crashing and coming back", () => {
 
   it("without persistence: both resume on their own, the lost history restarts with a gap and new decisions are new", async () => {
     const { redis, predictor, scaler } = await startWorld(false);
-    const live = server;
-    const fault = origin;
+    const live = world.server;
+    const fault = world.origin;
     if (!live || !fault) throw new Error("not started");
     const before = await readDecisions(redis, PREFIX);
     const callsBefore = fault.calls.length;

@@ -1,7 +1,7 @@
 // The predictor killed between two writes of one series chunk: every point whose write Redis had
 // acknowledged is there after the restart, with its value, and the restarted predictor goes on
 // writing the same series.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
@@ -10,31 +10,18 @@ import { redisKeys } from "../../contracts/index.ts";
 import { SERIES_CHUNK_STEPS, seriesChunkField } from "../../contracts/series-layout.ts";
 import type { SeriesPoint } from "../../predictor/store/series-store.ts";
 import { SeriesStore } from "../../predictor/store/series-store.ts";
-import type { FaultOrigin } from "./support/fault-origin.ts";
 import { startFaultOrigin } from "./support/fault-origin.ts";
-import type { PrivateRedis } from "./support/private-redis.ts";
+import type { FaultParts } from "./support/fault-parts.ts";
+import { closeFaultParts } from "./support/fault-parts.ts";
 import { startPrivateRedis } from "./support/private-redis.ts";
 import { eventually } from "./support/scaler-setup.ts";
-import type { ServiceProcess } from "./support/service-process.ts";
 import { startPredictor } from "./support/services.ts";
 
 const LOG_WRITES = "test/faults/fixtures/log-series-writes.ts";
 const keys = redisKeys("lb");
 
-let server: PrivateRedis | undefined;
-let client: Redis | undefined;
-let origin: FaultOrigin | undefined;
-let dir: string | undefined;
-const services: ServiceProcess[] = [];
-
-afterEach(async () => {
-  for (const service of services.splice(0)) await service.kill("SIGKILL");
-  client?.disconnect();
-  await server?.close();
-  await origin?.close();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  server = client = origin = dir = undefined;
-});
+const world: FaultParts = { services: [] };
+afterEach(() => closeFaultParts(world));
 
 /** The points of every write a process printed with `label` (the fixture's lines). */
 function writesIn(output: string, label: string): SeriesPoint[][] {
@@ -47,15 +34,15 @@ const stored = (points: SeriesPoint[]) => points.filter((p) => Number.isFinite(p
 
 describe("the predictor killed between two writes of a series chunk", () => {
   it("loses no acknowledged point: a restarted predictor finds them all and writes on", async () => {
-    server = await startPrivateRedis({ persistent: false });
-    client = new Redis(server.url, { maxRetriesPerRequest: null });
-    origin = await startFaultOrigin({ rps: 100, replicas: 3, rpsPerReplica: 100 });
-    dir = await mkdtemp(path.join(tmpdir(), "headroom-fault-series-"));
+    const server = (world.server = await startPrivateRedis({ persistent: false }));
+    const client = (world.client = new Redis(server.url, { maxRetriesPerRequest: null }));
+    const origin = (world.origin = await startFaultOrigin({ rps: 100, replicas: 3, rpsPerReplica: 100 }));
+    const dir = (world.dir = await mkdtemp(path.join(tmpdir(), "headroom-fault-series-")));
 
     const first = await startPredictor(dir, server.url, origin.url, { HOLD_SERIES_WRITE_AFTER: "4" }, [
       LOG_WRITES,
     ]);
-    services.push(first.service);
+    world.services.push(first.service);
     const [, held = "[]"] = await first.service.waitFor(/^HOLDING-SERIES-WRITE (.*)$/m, 60_000);
     await first.service.kill("SIGKILL");
     const acknowledged = writesIn(first.service.output(), "ACKNOWLEDGED-SERIES-WRITE").flatMap(stored);
@@ -66,7 +53,7 @@ describe("the predictor killed between two writes of a series chunk", () => {
     expect(chunkOf(heldPoints[0]?.t ?? 0)).toBe(chunkOf(acknowledged.at(-1)?.t ?? -1));
 
     const second = await startPredictor(dir, server.url, origin.url, {}, [LOG_WRITES]);
-    services.push(second.service);
+    world.services.push(second.service);
     await eventually(
       "two writes by the restarted predictor",
       () => Promise.resolve(writesIn(second.service.output(), "ACKNOWLEDGED-SERIES-WRITE").length >= 2),
