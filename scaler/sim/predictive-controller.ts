@@ -4,8 +4,9 @@ import { evaluatePolicy } from "../policy/evaluate-policy.ts";
 import type { OriginScaling, PolicyState, PolicyTuning } from "../policy/types.ts";
 import { DEFAULT_TUNING, EMPTY_STATE } from "../policy/types.ts";
 import type { FleetSettings, FleetView, ReplayController } from "./replay.ts";
+import type { BucketForecast } from "./bucket-forecast.ts";
+import { bucketForecasts } from "./bucket-forecast.ts";
 import type { LoadSeries } from "./trace-series.ts";
-import { sliceSeries } from "./trace-series.ts";
 
 /** The one pool of a replay (scheduled events given to a replay are this pool's). */
 export const REPLAY_POOL = "sim";
@@ -71,21 +72,20 @@ export function predictiveController(
   const tuning: PolicyTuning = { ...DEFAULT_TUNING, ...settings.tuning };
   let state: PolicyState = structuredClone(EMPTY_STATE);
   let forecast: Forecast | undefined;
-  let forecastBucket = -1;
+  let forecastFrom: BucketForecast | undefined;
   let nextEvaluation = Number.NEGATIVE_INFINITY;
+  const forecasts = bucketForecasts(series, forecaster, settings.historyBuckets, horizon);
 
   async function refreshForecast(now: number): Promise<void> {
-    const complete = Math.floor((now - series.start) / stepMs) - 1;
-    if (complete <= forecastBucket || complete < 0) return;
-    forecastBucket = complete;
-    const history = sliceSeries(series, Math.max(0, complete + 1 - settings.historyBuckets), complete + 1);
-    const band = await forecaster.forecast(history, horizon);
-    const start = new Date(series.start + (complete + 1) * stepMs).toISOString();
+    const latest = await forecasts.latest(now);
+    if (!latest || latest === forecastFrom) return;
+    forecastFrom = latest;
+    const { band } = latest;
     forecast = {
       origin: ORIGIN,
       metric: "rps",
-      generatedAt: new Date(now).toISOString(),
-      start,
+      generatedAt: new Date(latest.generatedAt).toISOString(),
+      start: new Date(series.start + latest.firstBucket * stepMs).toISOString(),
       stepSeconds: series.stepSeconds,
       mean: band.mean,
       lower: band.lower,

@@ -3,7 +3,11 @@ import { seededRng } from "../../contracts/index.ts";
 import type { Forecaster, ModelScore, TrainedSelection } from "../../predictor/models/index.ts";
 import type { PolicyTuning } from "../policy/types.ts";
 import { trainForecasters } from "../../predictor/models/index.ts";
+import { awsPredictiveController } from "./aws-predictive.ts";
 import { median, reactiveController, staticController } from "./baseline-controllers.ts";
+import { forecastHistoryBuckets } from "./bucket-forecast.ts";
+import type { MemoForecaster } from "./memo-forecaster.ts";
+import { memoizeForecaster } from "./memo-forecaster.ts";
 import { perfectForecaster } from "./perfect-forecast.ts";
 import { forecastHorizon, predictiveController } from "./predictive-controller.ts";
 import type { FleetSettings, ReplayResult } from "./replay.ts";
@@ -11,8 +15,11 @@ import { replayTrace } from "./replay.ts";
 import type { LoadSeries } from "./trace-series.ts";
 import { headSeries } from "./trace-series.ts";
 
+/** The product's policy and the baselines every bench table shows. */
 export const POLICIES = ["predictive", "reactive", "static"] as const;
-export type PolicyName = (typeof POLICIES)[number];
+/** Every policy a replay can run: those, and the AWS-style predictive baseline. */
+export const REPLAY_POLICIES = [...POLICIES, "aws-predictive"] as const;
+export type PolicyName = (typeof REPLAY_POLICIES)[number];
 
 /** Knobs of a replay; every one has a default (see docs/scaling-policy.md). */
 export type SimulateOptions = {
@@ -111,8 +118,22 @@ export async function trainOnHead(
   });
 }
 
-/** Replays the trace under one policy. The predictive one needs the models trained by
- * trainOnHead (passed in so several replays can share one training). */
+/** One memoizing wrapper per trained model: every replay handed the same training (the policy,
+ * the AWS-style baseline at each target) shares its forecasts. */
+const memos = new WeakMap<Forecaster, MemoForecaster>();
+
+/** The best model of a training, wrapped so that all replays of it share one forecast per
+ * history slice and horizon. */
+export function sharedForecaster(selection: TrainedSelection): MemoForecaster {
+  const known = memos.get(selection.best);
+  if (known) return known;
+  const memo = memoizeForecaster(selection.best);
+  memos.set(selection.best, memo);
+  return memo;
+}
+
+/** Replays the trace under one policy. The predictive ones need the models trained by
+ * trainOnHead (passed in so several replays can share one training and its forecasts). */
 export async function simulate(
   series: LoadSeries,
   policy: PolicyName,
@@ -124,8 +145,21 @@ export async function simulate(
     return replayTrace(series, fromIndex, fleet, staticController(median(series.values), fleet));
   if (policy === "reactive") return replayTrace(series, fromIndex, fleet, reactiveController(fleet));
   const selection = trained ?? (await trainOnHead(series, options));
+  const forecaster = sharedForecaster(selection);
+  if (policy === "aws-predictive") {
+    const { horizon } = replayPlan(series, options);
+    return replayTrace(
+      series,
+      fromIndex,
+      fleet,
+      awsPredictiveController(series, forecaster, fleet, {
+        historyBuckets: forecastHistoryBuckets(selection),
+        horizon,
+      }),
+    );
+  }
   const score: ModelScore | undefined = selection.scores[selection.best.kind];
-  return replayPredictive(series, options, selection.best, score, Math.max(4 * selection.seasonSteps, 200));
+  return replayPredictive(series, options, forecaster, score, forecastHistoryBuckets(selection));
 }
 
 /** Replays the trace under the predictive policy fed a perfect forecast (the trace's own
