@@ -27,6 +27,8 @@ const stateSchema = v.object({
       lowSince: v.optional(v.number()),
       lowNeed: v.optional(v.number()),
       sizingQuantile: v.optional(v.number()),
+      spendScale: v.optional(v.number()),
+      spendSamples: v.optional(v.number()),
     }),
   ),
   pools: v.record(v.string(), v.object({ advised: v.optional(weights), holdUntil: v.optional(v.number()) })),

@@ -7,7 +7,7 @@ import { capacityAt, viewOrigin } from "./origin-view.ts";
 import { leadWindow, planPool } from "./plan-pool.ts";
 import { poolDemand } from "./pool-demand.ts";
 import { clock, duration, replicas } from "./reasons.ts";
-import { originTuning, sizingQuantileOf, spendViolationBudget } from "./violation-budget.ts";
+import { adaptSizingQuantile, adapts, sizingQuantileOf, tradeOffOf } from "./trade-off.ts";
 import type { PolicyInput, PolicyOutcome, PolicyState, PoolWeights, ScaleCall } from "./types.ts";
 
 /**
@@ -164,11 +164,19 @@ function buildViews(input: PolicyInput, state: PolicyState, notices: NoticeBoard
         input.outcomes[origin.id],
         now,
       );
-      const tuning = originTuning(input.tuning, input.scaling[origin.id]);
+      // The pool's SLO states its trade-off for every origin of the pool.
+      const tradeOff = tradeOffOf(slo ?? {}, input.tuning);
       view.sizingQuantile =
-        slo && mode !== "off" && tuning.violationBudget > 0
-          ? spendViolationBudget(view, slo, tuning, (state.origins[origin.id] ??= { seq: 0 }), now)
-          : sizingQuantileOf(memory, tuning);
+        slo && mode !== "off" && adapts(tradeOff)
+          ? adaptSizingQuantile(
+              view,
+              slo,
+              tradeOff,
+              input.tuning,
+              (state.origins[origin.id] ??= { seq: 0 }),
+              now,
+            )
+          : sizingQuantileOf(memory, tradeOff, input.tuning);
       const request = memory?.request;
       if (memory && request) {
         if (view.requestStatus === "done") delete memory.request;

@@ -7,17 +7,17 @@ import type {
   WeightsOverlay,
 } from "../../contracts/index.ts";
 
-/** What the policy needs to know about an origin's replicas; absent for a fixed-size origin.
- * `violationBudget`, when set, replaces the policy's for this origin. */
+/** What the policy needs to know about an origin's replicas; absent for a fixed-size origin. */
 export type OriginScaling = {
   rpsPerReplica: number;
   minReplicas: number;
   maxReplicas: number;
   bootSeconds: number;
-  violationBudget?: number;
 };
 
-/** Knobs of the policy (see docs/scaling-policy.md). */
+/** Knobs of the policy (see docs/scaling-policy.md). The scaler's file sets only
+ * `weightHoldSeconds`, `maxSpill`, `breachStep` and `violationBudget`; the others are internal
+ * constants (DEFAULT_TUNING) that replays and benches may still vary. */
 export type PolicyTuning = {
   /** Optional relative band below the target utilisation that the load must fall under before
    * the policy releases replicas. Flapping is already prevented in time (the cooldown, the
@@ -42,12 +42,16 @@ export type PolicyTuning = {
    * come; sized at its top, the fleet pays for every burst all the time. Read capped, the
    * violation budget sets the margin instead (see docs/scaling-policy.md). */
   bandCap: number;
-  /** Share of time an origin may spend above its SLO's target utilisation; when above 0, each
-   * origin's sizing quantile adapts (starting from `sizingQuantile`) to spend it. 0 sizes every
-   * origin at `sizingQuantile`. */
+  /** The violation budget of a pool whose SLO states no trade-off: the share of time an origin
+   * may spend above its SLO's target utilisation; when above 0, each origin's sizing quantile
+   * adapts (starting from `sizingQuantile`) to spend it. 0 sizes every origin at
+   * `sizingQuantile`. */
   violationBudget: number;
   /** How far one evaluation moves an origin's sizing quantile when spending the budget. */
   violationBudgetGain: number;
+  /** How far one evaluation moves an origin's sizing quantile per unit of spend above or under
+   * its SLO's spend ceiling (see holdSpendCeiling). */
+  spendCeilingGain: number;
   /** Replica-minutes one minute above the target is worth, per replica the load needs before
    * the excursion: a scale-out whose forecast excursion costs more than it saves at this price
    * (and at `shortfallPrice`) is left to the edge's spill. 0 covers every excursion. */
@@ -70,6 +74,7 @@ export const DEFAULT_TUNING: PolicyTuning = {
   bandCap: 0.6,
   violationBudget: 0.02,
   violationBudgetGain: 0.005,
+  spendCeilingGain: 0.01,
   excursionPrice: 0,
   shortfallPrice: 1.2,
   evaluationSeconds: 30,
@@ -105,8 +110,12 @@ export type OriginState = {
   /** Since when the replicas needed have stayed below those serving, and the most needed then. */
   lowSince?: number;
   lowNeed?: number;
-  /** The forecast quantile the origin is sized for, as adapted to the violation budget. */
+  /** The forecast quantile the origin is sized for, as adapted to its pool's trade-off. */
   sizingQuantile?: number;
+  /** Under a spend ceiling: the slow mean of the replicas the load needs, and how many
+   * evaluations it holds (see holdSpendCeiling). */
+  spendScale?: number;
+  spendSamples?: number;
 };
 
 /** A pool's weights: factors for its origins (missing = 1) and the share spilled to its fallback. */

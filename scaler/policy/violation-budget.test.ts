@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Forecast } from "../../contracts/index.ts";
+import type { Forecast, Slo } from "../../contracts/index.ts";
 import { seededRng } from "../../contracts/index.ts";
 import { PolicyWorld } from "../../test/scaler/policy-world.ts";
 import type { OriginView } from "./origin-view.ts";
@@ -7,12 +7,12 @@ import { forecastOf, sloOf, tableOf } from "./policy-fixtures.ts";
 import { bandPosition } from "./sizing-quantile.ts";
 import type { OriginState, PolicyTuning } from "./types.ts";
 import { DEFAULT_TUNING } from "./types.ts";
+import { sizingQuantileOf as quantileUnder } from "./trade-off.ts";
 import {
   beyondReach,
   MAX_ADAPTED_QUANTILE,
   MIN_ADAPTED_QUANTILE,
-  sizingQuantileOf,
-  spendViolationBudget,
+  spendViolationBudget as spendBudget,
 } from "./violation-budget.ts";
 
 const T0 = Date.UTC(2026, 2, 2, 0, 0);
@@ -22,6 +22,16 @@ const tuning = (overrides: Partial<PolicyTuning> = {}): PolicyTuning => ({
   violationBudgetGain: 0.01,
   ...overrides,
 });
+/** Spends the budget `knobs` carries (the default an SLO without a trade-off gets). */
+const spendViolationBudget = (
+  view: OriginView,
+  slo: Slo,
+  knobs: PolicyTuning,
+  memory: OriginState,
+  now: number,
+): number => spendBudget(view, slo, knobs.violationBudget, knobs, memory, now);
+const sizingQuantileOf = (memory: OriginState | undefined, knobs: PolicyTuning): number =>
+  quantileUnder(memory, { kind: "violation-budget", budget: knobs.violationBudget }, knobs);
 /** An origin serving `rps` on 10 replicas of 100 rps (1,000 rps of capacity). */
 const viewAt = (rps: number | undefined, capacityNow: number | null = 1000): OriginView => ({
   id: "eu-1",
@@ -186,32 +196,30 @@ describe("violation budget", () => {
     expect(adapted.actions("scale-in")).toHaveLength(1);
   });
 
-  it("lets an origin's own budget replace the policy's, either way", () => {
-    const ownAdapts = calmDay(0, 0.02);
-    const ownFixed = calmDay(0.02, 0);
-    expect(ownAdapts.serving("eu-1")).toBe(9);
-    expect(ownAdapts.state.origins["eu-1"]?.sizingQuantile).toBeLessThan(0.67);
-    expect(ownFixed.serving("eu-1")).toBe(10);
-    expect(ownFixed.state.origins["eu-1"]?.sizingQuantile).toBeUndefined();
-    expect(ownFixed.actions("scale-in")).toHaveLength(0);
+  it("lets the pool's SLO state its budget, replacing the scaler's default, either way", () => {
+    const sloAdapts = calmDay(0, 0.02);
+    const sloFixed = calmDay(0.02, 0);
+    expect(sloAdapts.serving("eu-1")).toBe(9);
+    expect(sloAdapts.state.origins["eu-1"]?.sizingQuantile).toBeLessThan(0.67);
+    expect(sloFixed.serving("eu-1")).toBe(10);
+    expect(sloFixed.state.origins["eu-1"]?.sizingQuantile).toBeUndefined();
+    expect(sloFixed.actions("scale-in")).toHaveLength(0);
   });
 });
 
 /** A day of a calm 610 rps forecast with a band 10 % wide for an origin of 10 replicas of
  * 100 rps: its top needs 10 replicas at 70 %, its mean 9, which also keep the load under the
- * target. `own` is the origin's budget in its scaling configuration, if any. */
-function calmDay(policyBudget: number, own?: number): PolicyWorld {
-  const scaling = {
-    rpsPerReplica: 100,
-    minReplicas: 1,
-    maxReplicas: 20,
-    bootSeconds: 300,
-    ...(own === undefined ? {} : { violationBudget: own }),
-  };
+ * target. `sloBudget` is the budget the pool's SLO states, if any. */
+function calmDay(policyBudget: number, sloBudget?: number): PolicyWorld {
   const world = new PolicyWorld({
     table: tableOf([{ name: "eu-west", origins: [["eu-1", 100]] }]),
-    slos: { "eu-west": sloOf("eu-west", { scaleInCooldownSeconds: 300 }) },
-    scaling: { "eu-1": scaling },
+    slos: {
+      "eu-west": sloOf("eu-west", {
+        scaleInCooldownSeconds: 300,
+        ...(sloBudget === undefined ? {} : { violationBudget: sloBudget }),
+      }),
+    },
+    scaling: { "eu-1": { rpsPerReplica: 100, minReplicas: 1, maxReplicas: 20, bootSeconds: 300 } },
     replicas: { "eu-1": 10 },
     load: () => 610,
     start: T0,

@@ -2,21 +2,13 @@ import type { Slo } from "../../contracts/index.ts";
 import type { OriginView } from "./origin-view.ts";
 import { peakAtQuantile } from "./forecast-peak.ts";
 import { replicasFor } from "./replica-plan.ts";
-import type { OriginScaling, OriginState, PolicyTuning } from "./types.ts";
+import type { OriginState, PolicyTuning } from "./types.ts";
 
 /** The highest quantile the budget may push sizing to: the 99th percentile of the forecast,
  * about 1.8 times the distance from the mean to the upper bound of the 80 % band. */
 export const MAX_ADAPTED_QUANTILE = 0.99;
 /** Sizing never goes under the forecast's mean. */
 export const MIN_ADAPTED_QUANTILE = 0.5;
-
-/** The policy's knobs as they apply to one origin: its own violation budget, when its scaling
- * configuration sets one, replaces the policy's. Loads differ in how far their forecasts can be
- * trusted, and so in what a given budget costs (see BENCHMARKS.md). */
-export function originTuning(tuning: PolicyTuning, scaling: OriginScaling | undefined): PolicyTuning {
-  const own = scaling?.violationBudget;
-  return own === undefined || own === tuning.violationBudget ? tuning : { ...tuning, violationBudget: own };
-}
 
 /**
  * True when the load the origin serves is more than it would have been sized to carry even at the
@@ -47,18 +39,11 @@ export function beyondReach(
   );
 }
 
-/** The quantile an origin is sized for: its adapted one when a violation budget is set, else the
- * configured `sizingQuantile`. */
-export function sizingQuantileOf(memory: OriginState | undefined, tuning: PolicyTuning): number {
-  if (tuning.violationBudget <= 0) return tuning.sizingQuantile;
-  return memory?.sizingQuantile ?? tuning.sizingQuantile;
-}
-
 /**
- * Spends a violation budget: the share of time an origin may run above its SLO's target
- * utilisation. At each evaluation of a pool in `act` or `advise` mode, the quantile of the forecast the origin is
+ * Spends a violation budget `budget`: the share of time an origin may run above its SLO's target
+ * utilisation (see tradeOffOf for where it comes from). At each evaluation of a pool in `act` or `advise` mode, the quantile of the forecast the origin is
  * sized for moves up after a moment above the target and down after one under it,
- * q <- q + gain * (violating - budget), the update of adaptive conformal inference (Gibbs &
+ * q <- q + gain * (violating - budget), from the internal `sizingQuantile`, the update of adaptive conformal inference (Gibbs &
  * Candes 2021) applied to the sizing quantile. Whatever the forecast's errors, the long-run share
  * of evaluations above the target then approaches the budget while the quantile stays inside
  * [0.5, 0.99]: an origin whose forecast is sharp is sized near its mean, one whose load keeps
@@ -73,14 +58,15 @@ export function sizingQuantileOf(memory: OriginState | undefined, tuning: Policy
 export function spendViolationBudget(
   view: OriginView,
   slo: Slo,
-  tuning: PolicyTuning,
+  budget: number,
+  tuning: Pick<PolicyTuning, "evaluationSeconds" | "bandCap" | "violationBudgetGain" | "sizingQuantile">,
   memory: OriginState,
   now: number,
 ): number {
-  const current = sizingQuantileOf(memory, tuning);
+  const current = memory.sizingQuantile ?? tuning.sizingQuantile;
   const load = view.observation.rps;
   if (
-    tuning.violationBudget <= 0 ||
+    budget <= 0 ||
     slo.mode === "off" ||
     load === undefined ||
     view.capacityNow === undefined ||
@@ -92,10 +78,7 @@ export function spendViolationBudget(
   const violating = above ? 1 : 0;
   const next = Math.min(
     MAX_ADAPTED_QUANTILE,
-    Math.max(
-      MIN_ADAPTED_QUANTILE,
-      current + tuning.violationBudgetGain * (violating - tuning.violationBudget),
-    ),
+    Math.max(MIN_ADAPTED_QUANTILE, current + tuning.violationBudgetGain * (violating - budget)),
   );
   memory.sizingQuantile = next;
   return next;
