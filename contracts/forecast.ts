@@ -4,7 +4,7 @@ import { metricName } from "./series.ts";
 import type { Validated } from "./validation.ts";
 import { boundedInteger, boundedNumber, isoTimestamp, validateWith } from "./validation.ts";
 
-export const MODEL_KINDS = ["lstm", "holt-winters", "seasonal-naive"] as const;
+export const MODEL_KINDS = ["lstm", "mstl-ets", "holt-winters", "seasonal-naive"] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 export const TF_BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
 export type TfBackend = (typeof TF_BACKENDS)[number];

@@ -183,7 +183,7 @@ export const SETTINGS = {
     env: "PREDICTOR_MODELS",
     fallback: "",
     shown: "all kinds",
-    help: "model kinds to train, comma-separated (lstm, holt-winters, seasonal-naive)",
+    help: "model kinds to train, comma-separated (lstm, mstl-ets, holt-winters, seasonal-naive)",
   },
   lstmEpochs: {
     flag: "lstm-epochs",

@@ -7,6 +7,7 @@ import type { RegularSeries } from "../../contracts/index.ts";
 import { holtWintersTrainer } from "./holt-winters-model.ts";
 import { lstmTrainer } from "./lstm/lstm-trainer.ts";
 import type { ModelTrainer } from "./model.ts";
+import { mstlEtsTrainer } from "./mstl-ets.ts";
 import { seasonalNaiveTrainer } from "./seasonal-naive.ts";
 import { selectModel } from "./selection.ts";
 import type { TrainedSelection, TrainOptions } from "./types.ts";
@@ -16,7 +17,7 @@ export { detectSeasonSteps } from "./season.ts";
 
 /** Every model kind's trainer, simplest first. */
 export function modelTrainers(options: Pick<TrainOptions, "lstm"> = {}): ModelTrainer[] {
-  return [seasonalNaiveTrainer, holtWintersTrainer, lstmTrainer(options.lstm)];
+  return [seasonalNaiveTrainer, holtWintersTrainer, mstlEtsTrainer, lstmTrainer(options.lstm)];
 }
 
 /** Trains every model kind on `series`, scores each by rolling-origin backtest over its last

@@ -4,6 +4,7 @@ import { manualClock, seededRng } from "../../contracts/index.ts";
 import { holtWintersTrainer } from "./holt-winters-model.ts";
 import { lstmTrainer } from "./lstm/lstm-trainer.ts";
 import type { ModelTrainer } from "./model.ts";
+import { mstlEtsTrainer } from "./mstl-ets.ts";
 import { restoreModel } from "./restore.ts";
 import { detectSeasonSteps } from "./season.ts";
 import { seasonalNaiveTrainer } from "./seasonal-naive.ts";
@@ -14,6 +15,7 @@ import { seasonalNaiveTrainer } from "./seasonal-naive.ts";
 const TRAINERS: ModelTrainer[] = [
   seasonalNaiveTrainer,
   holtWintersTrainer,
+  mstlEtsTrainer,
   lstmTrainer({ units: 8, window: 8, epochs: 20, maxWindows: 512, seed: 3 }),
 ];
 const HOUR = 3_600;

@@ -8,6 +8,7 @@ import type { NetworkShape } from "./lstm/network.ts";
 import { buildNetwork } from "./lstm/network.ts";
 import type { ForecastModel, ModelSnapshot } from "./model.ts";
 import { restoreHoltWinters } from "./holt-winters-model.ts";
+import { restoreMstlEts } from "./mstl-ets.ts";
 import { restoreSeasonalNaive } from "./seasonal-naive.ts";
 import { finiteNumbers } from "./snapshot-schemas.ts";
 
@@ -46,6 +47,8 @@ export async function restoreModel(snapshot: ModelSnapshot): Promise<ForecastMod
       return restoreSeasonalNaive(snapshot);
     case "holt-winters":
       return restoreHoltWinters(snapshot);
+    case "mstl-ets":
+      return restoreMstlEts(snapshot);
     case "lstm":
       return restoreLstm(snapshot);
   }

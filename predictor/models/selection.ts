@@ -8,7 +8,7 @@ import { detectSeasonSteps } from "./season.ts";
 import type { ModelScore, TrainOptions } from "./types.ts";
 
 /** Simplest first: on a tie in backtest MASE the simpler model serves. */
-const SIMPLICITY: readonly ModelKind[] = ["seasonal-naive", "holt-winters", "lstm"];
+const SIMPLICITY: readonly ModelKind[] = ["seasonal-naive", "holt-winters", "mstl-ets", "lstm"];
 
 /** Every trained model, its backtest score, and which one serves. */
 export type ModelSelection = {
