@@ -10,6 +10,7 @@ import { EDGE_ANALYTICS_SETTINGS } from "../../predictor/config/edge-analytics-c
 import { SCALER_SETTINGS } from "../../scaler/cli/scaler-settings.ts";
 import { simulateHelpRows } from "../../scaler/cli/simulate-options.ts";
 import { SCALER_FILE_FIELDS } from "../../scaler/config/config-fields.ts";
+import { RETIRED_ORIGIN_FIELDS, RETIRED_POLICY_FIELDS } from "../../scaler/config/retired-fields.ts";
 import { partialScalingSchema, scalerFileSchema } from "../../scaler/config/config-schema.ts";
 import { DEFAULT_TUNING } from "../../scaler/policy/types.ts";
 import { CLI_SETTINGS } from "../stack/cli-settings.ts";
@@ -142,6 +143,15 @@ function scalerFile(): string {
   return table(["field", "default", "meaning"], rows);
 }
 
+/** The fields the file no longer takes, as prose. */
+function retiredFields(): string {
+  const names = [
+    ...Object.keys(RETIRED_POLICY_FIELDS).map((f) => code(`policy.${f}`)),
+    ...Object.keys(RETIRED_ORIGIN_FIELDS).map((f) => code(`origins.<id>.${f}`)),
+  ];
+  return `${names.slice(0, -1).join(", ")} or ${names.at(-1) ?? ""}`;
+}
+
 function localStack(): string {
   const rows = CLI_SETTINGS.map((s) => [
     code(`--${s.flag}${s.meta ? ` ${s.meta}` : ""}`),
@@ -212,7 +222,10 @@ ${scalerProcess()}
 YAML or JSON, validated at start with every problem listed (exit 2);
 [\`scaler/scaler.example.yaml\`](../scaler/scaler.example.yaml) shows every field. Defined in
 \`scaler/config/config-schema.ts\` (schema and defaults) and \`scaler/config/config-fields.ts\`
-(meanings). The policy fields are explained in [scaling-policy.md](scaling-policy.md).
+(meanings). The policy fields are explained in [scaling-policy.md](scaling-policy.md); how the
+policy trades violations for spend is each pool's SLO's to state
+([the one trade-off](scaling-policy.md#the-one-trade-off)). A file that still sets ${retiredFields()}
+fails, naming the field and where its job went.
 
 ${scalerFile()}
 

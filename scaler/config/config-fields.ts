@@ -18,29 +18,13 @@ export const SCALER_FILE_FIELDS: Readonly<Record<string, { help: string; default
       "where the table is read and the overlay written: `{ kind: worker-admin, url, tokenEnv: LB_ADMIN_TOKEN }` or " +
       "`{ kind: cloudflare-kv, accountId, namespaceId, tokenEnv: CF_API_TOKEN, apiBase }` (docs/scaler.md)",
   },
-  "policy.hysteresis": {
-    help: "extra band under the target before replicas are released (flapping is already prevented in time)",
-  },
   "policy.weightHoldSeconds": { help: "a weight shift is held this long after it was last needed" },
   "policy.maxSpill": { help: "largest share of a pool ever spilled to its fallback pool" },
   "policy.breachStep": {
     help: "share of replicas added when the observed p95 or error rate already breaks the SLO",
   },
-  "policy.sizingQuantile": {
-    help: "the forecast quantile capacity is sized for, 0.5 (the mean) to 0.9 (the band's top); with a violation budget, where each origin starts",
-  },
-  "policy.bandCap": {
-    help: "widest the forecast band is read above its mean, as a share of the mean (0 to 100; 0 reads it as served)",
-  },
   "policy.violationBudget": {
-    help: "share of time an origin may run above its target where sizing could have prevented it; each origin's quantile adapts to spend it (0: fixed)",
-  },
-  "policy.violationBudgetGain": { help: "how far one evaluation moves an origin's sizing quantile" },
-  "policy.excursionPrice": {
-    help: "replica-minutes a minute above target is worth, per replica needed before it; costlier forecast spikes go to spill (0: cover all)",
-  },
-  "policy.shortfallPrice": {
-    help: "replica-minutes each missing replica is worth per minute of a priced excursion (1 to 10)",
+    help: "the trade-off of a pool whose SLO states none: share of time an origin may run above its target where sizing could have prevented it (0 to 0.5; 0 sizes at a fixed quantile)",
   },
   "jobs.attempts": { help: "tries per job" },
   "jobs.backoffMs": { help: "first retry delay; it doubles each time" },
@@ -57,9 +41,5 @@ export const SCALER_FILE_FIELDS: Readonly<Record<string, { help: string; default
   "origins.<id>.provider": {
     default: "required",
     help: "where replica changes go: `simulator`, `webhook` or `kubernetes` (docs/scaler.md)",
-  },
-  "origins.<id>.violationBudget": {
-    default: "`policy.violationBudget`",
-    help: "this origin's own violation budget (0 to 0.5)",
   },
 };

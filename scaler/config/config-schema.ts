@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { boundedInteger, boundedNumber, originId } from "../../contracts/index.ts";
+import { VIOLATION_BUDGET_RANGE, boundedInteger, boundedNumber, originId } from "../../contracts/index.ts";
 import { DEFAULT_TUNING } from "../policy/types.ts";
 
 /** Name of an environment variable that holds a secret (secrets never live in the file). */
@@ -82,8 +82,6 @@ const scalingFields = {
   maxReplicas: boundedInteger(1, 100_000),
   bootSeconds: boundedInteger(0, 86_400),
   provider: providerConfigSchema,
-  /** This origin's share of time above its SLO's target, replacing `policy.violationBudget`. */
-  violationBudget: v.optional(boundedNumber(0, 0.5)),
 };
 
 /** Per-origin scaling settings, each of which may come from `defaults`. */
@@ -93,7 +91,6 @@ export const partialScalingSchema = v.strictObject({
   maxReplicas: v.optional(scalingFields.maxReplicas),
   bootSeconds: v.optional(scalingFields.bootSeconds),
   provider: v.optional(scalingFields.provider),
-  violationBudget: scalingFields.violationBudget,
 });
 
 /** One origin's complete scaling settings after merging `defaults`. */
@@ -129,29 +126,18 @@ export const weightsTargetSchema = v.variant(
 );
 export type WeightsTargetConfig = v.InferOutput<typeof weightsTargetSchema>;
 
-/** Knobs of the decision policy; the defaults suit most pools. */
+/** The decision policy's settings; the defaults suit most pools. How it sizes is otherwise the
+ * policy's own: each pool's SLO states its one trade-off (docs/scaling-policy.md). */
 export const policyTuningSchema = v.strictObject({
-  hysteresis: v.optional(boundedNumber(0, 0.5), DEFAULT_TUNING.hysteresis),
   weightHoldSeconds: v.optional(boundedInteger(0, 86_400), DEFAULT_TUNING.weightHoldSeconds),
   maxSpill: v.optional(boundedNumber(0, 1), DEFAULT_TUNING.maxSpill),
   breachStep: v.optional(boundedNumber(0.05, 4), DEFAULT_TUNING.breachStep),
-  /** The forecast quantile capacity is sized for: 0.5 sizes for the mean, 0.9 for the upper bound
-   * of the predictor's 80 % band (safest, most replicas). */
-  sizingQuantile: v.optional(boundedNumber(0.5, 0.9), DEFAULT_TUNING.sizingQuantile),
-  /** Widest the forecast band is read above its mean, as a share of the mean; 0 reads it as
-   * served. */
-  bandCap: v.optional(boundedNumber(0, 100), DEFAULT_TUNING.bandCap),
-  /** Share of time an origin may run above its SLO's target utilisation; each origin's sizing
-   * quantile adapts (from sizingQuantile, within 0.5-0.99) to spend it. 0 turns adaptation off. */
-  violationBudget: v.optional(boundedNumber(0, 0.5), DEFAULT_TUNING.violationBudget),
-  /** How far one evaluation moves an origin's sizing quantile while spending the budget. */
-  violationBudgetGain: v.optional(boundedNumber(0.0001, 0.1), DEFAULT_TUNING.violationBudgetGain),
-  /** Replica-minutes a minute above the target is worth, per replica the load needs before the
-   * excursion: a forecast spike that would cost more to cover is left to the edge's spill.
-   * 0 covers every excursion. */
-  excursionPrice: v.optional(boundedNumber(0, 1000), DEFAULT_TUNING.excursionPrice),
-  /** Replica-minutes each missing replica is worth per minute while priced excursions run short. */
-  shortfallPrice: v.optional(boundedNumber(1, 10), DEFAULT_TUNING.shortfallPrice),
+  /** The violation budget of a pool whose SLO states no trade-off: the share of time an origin
+   * may run above its target; each origin's sizing quantile adapts to spend it. 0 fixes it. */
+  violationBudget: v.optional(
+    boundedNumber(VIOLATION_BUDGET_RANGE.min, VIOLATION_BUDGET_RANGE.max),
+    DEFAULT_TUNING.violationBudget,
+  ),
 });
 
 /** The scaler's configuration file (YAML or JSON), as written by the operator. */

@@ -22,8 +22,8 @@ defaults:
   provider: { kind: simulator }
 origins:
   eu-1: {}
-  eu-2: { maxReplicas: 8, violationBudget: 0, provider: { kind: kubernetes, namespace: shop, deployment: web, credentials: in-cluster } }
-  us-1: { rpsPerReplica: 250, violationBudget: 0.05, provider: { kind: webhook, url: "https://ops.example.com/scale", secretEnv: HOOK_SECRET } }
+  eu-2: { maxReplicas: 8, provider: { kind: kubernetes, namespace: shop, deployment: web, credentials: in-cluster } }
+  us-1: { rpsPerReplica: 250, provider: { kind: webhook, url: "https://ops.example.com/scale", secretEnv: HOOK_SECRET } }
 `;
 
 describe("scaler configuration", () => {
@@ -35,16 +35,10 @@ describe("scaler configuration", () => {
     expect(config.intervalSeconds).toBe(15);
     expect(config.overlayTtlSeconds).toBe(300);
     expect(config.policy).toEqual({
-      hysteresis: 0,
       weightHoldSeconds: 300,
       maxSpill: 0.5,
       breachStep: 0.2,
-      sizingQuantile: 0.9,
-      bandCap: 0.6,
       violationBudget: 0.02,
-      violationBudgetGain: 0.005,
-      excursionPrice: 0,
-      shortfallPrice: 1.2,
     });
     expect(config.jobs).toEqual({ attempts: 5, backoffMs: 1000, concurrency: 4 });
     expect(config.origins["eu-1"]).toEqual({
@@ -62,8 +56,6 @@ describe("scaler configuration", () => {
       credentials: "in-cluster",
     });
     expect(config.origins["us-1"]?.rpsPerReplica).toBe(250);
-    expect(config.origins["us-1"]?.violationBudget).toBe(0.05);
-    expect(config.origins["eu-2"]?.violationBudget).toBe(0);
   });
 
   it("accepts the documented example configuration", async () => {
@@ -73,30 +65,22 @@ describe("scaler configuration", () => {
     });
     expect(Object.keys(config.origins)).toEqual(["eu-1", "us-1", "shop-eu", "legacy-dc"]);
     expect(config.origins["legacy-dc"]?.provider.kind).toBe("webhook");
-    expect(config.origins["shop-eu"]?.violationBudget).toBe(0.05);
   });
 
   it("rejects a bad configuration with every problem listed by path", () => {
     const result = validateScalerConfig(
       {
         intervalSeconds: 0,
-        policy: {
-          bandCap: -0.5,
-          violationBudget: 0.9,
-          violationBudgetGain: 0,
-          excursionPrice: -1,
-          shortfallPrice: 0.5,
-        },
+        policy: { violationBudget: 0.9, maxSpill: 2 },
         weights: {
           kind: "cloudflare-kv",
           accountId: "nope",
           namespaceId: "0123456789abcdef0123456789abcdef",
         },
-        defaults: { bootSeconds: 300, violationBudget: -0.1 },
+        defaults: { bootSeconds: 300 },
         origins: {
           "eu-1": {
             rpsPerReplica: -5,
-            violationBudget: 0.7,
             minReplicas: 2,
             maxReplicas: 20,
             provider: { kind: "kubernetes", namespace: "Shop!", deployment: "web" },
@@ -112,20 +96,76 @@ describe("scaler configuration", () => {
     expect(paths).toEqual(
       expect.arrayContaining([
         "intervalSeconds",
-        "policy.bandCap",
         "policy.violationBudget",
-        "policy.violationBudgetGain",
-        "policy.excursionPrice",
-        "policy.shortfallPrice",
+        "policy.maxSpill",
         "weights.accountId",
-        "defaults.violationBudget",
         'origins["eu-1"].rpsPerReplica',
-        'origins["eu-1"].violationBudget',
         'origins["eu-1"].provider.namespace',
         'origins["Bad Id"]',
       ]),
     );
     for (const issue of result.issues) expect(issue.message.length).toBeGreaterThan(8);
+  });
+
+  it("names each knob that is no longer a setting and says where its job went, with the other problems", () => {
+    const result = validateScalerConfig(
+      {
+        weights: { kind: "worker-admin", url: "http://127.0.0.1:8787" },
+        policy: {
+          sizingQuantile: 0.9,
+          bandCap: 0.6,
+          violationBudget: 0.02,
+          violationBudgetGain: 0.005,
+          excursionPrice: 0,
+          shortfallPrice: 1.2,
+          hysteresis: 0,
+          maxSpill: 3,
+        },
+        defaults: { violationBudget: 0.05 },
+        origins: {
+          "eu-1": {
+            rpsPerReplica: 100,
+            minReplicas: 1,
+            maxReplicas: 10,
+            bootSeconds: 60,
+            provider: { kind: "simulator" },
+            violationBudget: 0.01,
+          },
+        },
+      },
+      { LB_ADMIN_TOKEN: "t" },
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const tail =
+      "; state the trade-off in the pool's SLO (violationBudget or spendCeiling), see docs/scaling-policy.md";
+    expect(result.issues).toEqual([
+      {
+        path: "policy.sizingQuantile",
+        message: `is no longer a setting: each origin's sizing quantile adapts to its pool's trade-off${tail}`,
+      },
+      { path: "policy.bandCap", message: `is no longer a setting: the policy derives it${tail}` },
+      { path: "policy.violationBudgetGain", message: `is no longer a setting: the policy derives it${tail}` },
+      { path: "policy.excursionPrice", message: `is no longer a setting: the policy derives it${tail}` },
+      { path: "policy.shortfallPrice", message: `is no longer a setting: the policy derives it${tail}` },
+      {
+        path: "policy.hysteresis",
+        message: `is no longer a setting: scale-in waits for the SLO's scaleInCooldownSeconds${tail}`,
+      },
+      {
+        path: "defaults.violationBudget",
+        message: `is no longer a setting: the trade-off is set per pool${tail}`,
+      },
+      {
+        path: 'origins["eu-1"].violationBudget',
+        message: `is no longer a setting: the trade-off is set per pool${tail}`,
+      },
+      { path: "policy.maxSpill", message: "must be at most 1" },
+    ]);
+    const error = new ValidationError("scaler configuration scaler.yaml", result.issues);
+    expect(error.listing()).toContain(
+      "  policy.bandCap: is no longer a setting: the policy derives it; state the trade-off in the pool's SLO (violationBudget or spendCeiling), see docs/scaling-policy.md",
+    );
   });
 
   it("lists the problems across fields in the same pass as a wrong shape", () => {
@@ -150,7 +190,7 @@ describe("scaler configuration", () => {
         {
           path: "policy.cooldown",
           message: expect.stringMatching(
-            /^is not a known field \(expected hysteresis, .*shortfallPrice\)$/,
+            /^is not a known field \(expected weightHoldSeconds, maxSpill, breachStep, violationBudget\)$/,
           ) as string,
         },
         { path: 'origins["eu-1"].rpsPerReplica', message: "must be a number" },

@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import type { ValidationIssue } from "../../contracts/index.ts";
 import { ValidationError, fieldsOf, validateWith } from "../../contracts/index.ts";
 import type { OriginScalingConfig, ScalerFile } from "./config-schema.ts";
+import { withoutRetiredFields } from "./retired-fields.ts";
 import {
   originScalingSchema,
   providerConfigSchema,
@@ -23,13 +24,15 @@ const REQUIRED_FIELDS = ["rpsPerReplica", "minReplicas", "maxReplicas", "bootSec
 /** Validates a parsed configuration document: shape, defaults merged into every origin, ranges
  * across fields, and the presence of every secret it names in `env`. Collects every problem:
  * the checks across fields run on whatever the document holds even when its shape is wrong, so
- * one run lists everything to fix. */
+ * one run lists everything to fix. A field that is no longer a setting is named with where its
+ * job went. */
 export function validateScalerConfig(
-  input: unknown,
+  raw: unknown,
   env: Env,
 ): { ok: true; value: ScalerConfig } | { ok: false; issues: ValidationIssue[] } {
+  const { document: input, issues: retired } = withoutRetiredFields(raw);
   const shaped = validateWith(scalerFileSchema, input);
-  const issues: ValidationIssue[] = shaped.ok ? [] : [...shaped.issues];
+  const issues: ValidationIssue[] = [...retired, ...(shaped.ok ? [] : shaped.issues)];
   const document = fieldsOf(input);
   const defaults = fieldsOf(document.defaults);
   const origins: Record<string, OriginScalingConfig> = {};
