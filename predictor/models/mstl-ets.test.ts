@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { RegularSeries } from "../../contracts/index.ts";
 import { manualClock, seededRng } from "../../contracts/index.ts";
 import type { TrainContext } from "./model.ts";
-import { candidatePeriods, mstlBand, mstlEtsTrainer } from "./mstl-ets.ts";
+import { candidatePeriods, candidateSpecs, mstlBand, mstlEtsTrainer } from "./mstl-ets.ts";
 import { restoreModel } from "./restore.ts";
 import { seasonalNaiveMeans, seasonalNaiveTrainer } from "./seasonal-naive.ts";
 import { selectModel } from "./selection.ts";
@@ -105,6 +105,19 @@ describe("MSTL with AutoETS (augurs)", () => {
     expect(candidatePeriods(336, 1_800, 5_000)).toEqual([[336], [48, 336]]);
     expect(candidatePeriods(48, 1_800, 600)).toEqual([[48]]);
     expect(candidatePeriods(12, 1_800, 5_000)).toEqual([[12]]);
+  });
+
+  it("fits on three or six cycles of the longest period, within 500 to 4,320 points", () => {
+    expect(candidateSpecs(1, 300, 4_000)).toEqual([
+      { periods: [], window: 500 },
+      { periods: [], window: 1_000 },
+    ]);
+    expect(candidateSpecs(288, 300, 4_000)).toEqual([
+      { periods: [288], window: 864 },
+      { periods: [288], window: 1_728 },
+    ]);
+    expect(candidateSpecs(1_440, 60, 20_000).map((s) => s.window)).toEqual([4_320]);
+    expect(candidateSpecs(48, 1_800, 5_000)).toContainEqual({ periods: [48, 336], window: 2_016 });
   });
 
   it("is the model training serves when its backtest beats the others'", async () => {

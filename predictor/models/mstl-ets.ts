@@ -19,16 +19,18 @@ import type { ForecastBand } from "./types.ts";
 
 /** Fewest points a fit needs (a non-seasonal ETS on fewer is guesswork). */
 export const MSTL_MIN_POINTS = 20;
-/** Whole cycles of the longest period in the history each fit reads: enough for the decomposition
- * to average a seasonal shape over (three weeks of half-hours forecast a third worse than six). */
-const WINDOW_CYCLES = 6;
-/** Fewest points each fit reads when the periods are short. */
+/** Whole cycles of the longest period in the history a fit may read, the choice made per series:
+ * a shape that drifts wants few (network traffic forecast five times better from three days than
+ * from six), a noisy one wants many (taxi rides a third better from six weeks than from three). */
+const WINDOW_CYCLES = [3, 6];
+/** Fewest points each fit reads when the periods are short; without a season, this or twice
+ * this. */
 const MIN_WINDOW = 500;
 /** Most points each fit reads (three days of minutes): a fit costs about 25 us per point, and
  * one runs for every forecast. */
 const MAX_WINDOW = 4_320;
 /** Origins at the end of the training data on which candidate periods are compared. */
-const VALIDATION_ORIGINS = 24;
+const VALIDATION_ORIGINS = 48;
 const VALIDATION_SHARE = 0.2;
 
 /** What a fit is made of: the seasonal periods in steps (empty: no season, plain AutoETS) and
@@ -148,9 +150,17 @@ export function candidatePeriods(seasonSteps: number, stepSeconds: number, lengt
   return out;
 }
 
-function specFor(periods: number[]): MstlSpec {
-  const cycles = WINDOW_CYCLES * Math.max(1, ...periods);
-  return { periods, window: Math.min(MAX_WINDOW, Math.max(MIN_WINDOW, cycles)) };
+/** Each candidate period set with each window it may be fitted on. */
+export function candidateSpecs(seasonSteps: number, stepSeconds: number, length: number): MstlSpec[] {
+  const specs = new Map<string, MstlSpec>();
+  for (const periods of candidatePeriods(seasonSteps, stepSeconds, length)) {
+    const windows =
+      periods.length === 0
+        ? [MIN_WINDOW, 2 * MIN_WINDOW]
+        : WINDOW_CYCLES.map((c) => Math.min(MAX_WINDOW, Math.max(MIN_WINDOW, c * Math.max(...periods))));
+    for (const window of windows) specs.set(`${periods.join(",")} ${window}`, { periods, window });
+  }
+  return [...specs.values()];
 }
 
 /** Mean absolute error of a spec's forecasts from a few origins over the end of `series`. */
@@ -172,8 +182,8 @@ function validationError(series: RegularSeries, spec: MstlSpec, horizon: number)
 }
 
 /** The MSTL/AutoETS trainer: chooses the periods (the detected season, or day and week together)
- * by the error of their forecasts over the end of the training data; the rest is fitted afresh
- * at every forecast. */
+ * and the window (three or six cycles) by the error of their forecasts from 48 origins over the
+ * last fifth of the training data; the rest is fitted afresh at every forecast. */
 export const mstlEtsTrainer: ModelTrainer = {
   kind: "mstl-ets",
   unsuitable(series, { horizon }) {
@@ -190,12 +200,15 @@ function trainMstlEts(series: RegularSeries, context: TrainContext): ForecastMod
   const n = series.values.length;
   const why = mstlEtsTrainer.unsuitable(series, context);
   if (why !== null) throw new RangeError(`MSTL/AutoETS cannot train on a series of ${n} points: it ${why}`);
-  const candidates = candidatePeriods(context.seasonSteps, series.stepSeconds, n).map(specFor);
-  let best = candidates[0] ?? specFor([]);
+  const candidates = candidateSpecs(context.seasonSteps, series.stepSeconds, n);
+  let best = candidates[0] ?? { periods: [], window: MIN_WINDOW };
   if (candidates.length > 1) {
     let bestError = Number.POSITIVE_INFINITY;
     candidates.forEach((spec, i) => {
-      context.onProgress(i / candidates.length, `periods ${spec.periods.join("+")}`);
+      context.onProgress(
+        i / candidates.length,
+        `periods ${spec.periods.join("+") || "none"}, window ${spec.window}`,
+      );
       const error = validationError(series, spec, context.horizon);
       if (error < bestError) {
         best = spec;
