@@ -2,7 +2,7 @@
 // docs/configuration.md (`npm run docs:config`) read.
 import { MODEL_KINDS, boundedInteger, boundedNumber } from "../../contracts/index.ts";
 import { DEFAULT_TUNING } from "../policy/types.ts";
-import { DEFAULT_SIMULATE_OPTIONS, POLICIES } from "../sim/simulate.ts";
+import { DEFAULT_SIMULATE_OPTIONS, REPLAY_POLICIES } from "../sim/simulate.ts";
 
 /** The numeric options: flag -> [option path, schema, meaning with its default]. */
 export const SIMULATE_FLAGS = {
@@ -19,7 +19,7 @@ export const SIMULATE_FLAGS = {
   "target-utilization": [
     "targetUtilization",
     boundedNumber(0.05, 1),
-    `the SLO's target, and the HPA's (default ${DEFAULT_SIMULATE_OPTIONS.targetUtilization})`,
+    `the SLO's target, and the HPA's and the AWS-style baseline's (default ${DEFAULT_SIMULATE_OPTIONS.targetUtilization})`,
   ],
   "min-replicas": [
     "minReplicas",
@@ -97,12 +97,16 @@ export const SIMULATE_FLAGS = {
 /** The other options, as `--help` shows them: [flag and its value, meaning]. */
 const OTHER_OPTIONS: readonly (readonly [string, string])[] = [
   ["--csv FILE", "the trace (timestamp,value CSV)"],
-  ["--policy NAME", POLICIES.join(", ")],
+  ["--policy NAME", REPLAY_POLICIES.join(", ")],
+  [
+    "--frontier",
+    "instead of --policy: the predictive policy read against the reactive and the AWS-style baselines replayed at targets 0.7 to 0.3, one JSON object",
+  ],
   ["--json", "one JSON object with the documented keys"],
   ["--column NAME", "the CSV column to read (default: the first value column)"],
   [
     "--models KINDS",
-    `model kinds to train for predictive, comma-separated (default: all of ${MODEL_KINDS.join(", ")})`,
+    `model kinds to train for predictive and aws-predictive, comma-separated (default: all of ${MODEL_KINDS.join(", ")})`,
   ],
   [
     "--events FILE",

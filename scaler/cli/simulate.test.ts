@@ -69,6 +69,108 @@ describe("simulate command", () => {
     expect(s.sloViolationMinutes).toBeGreaterThan(r.sloViolationMinutes ?? 0);
   });
 
+  it("replays the AWS-style baseline, whose hourly minimum meets the morning ramp the HPA alone misses", async () => {
+    const common = ["--csv", trace, "--json", "--train-fraction", "0.5", "--rps-per-replica", "50"];
+    const [aws, reactive] = await Promise.all([
+      simulate(...common, "--policy", "aws-predictive", "--models", "seasonal-naive"),
+      simulate(...common, "--policy", "reactive"),
+    ]);
+    expect(aws.code, aws.stderr).toBe(0);
+    const [a, r] = [aws, reactive].map((result) => JSON.parse(result.stdout) as Record<string, number>);
+    expect(Object.keys(a ?? {})).toEqual(KEYS);
+    expect(a?.sloViolationMinutes).toBeLessThan(0.1 * (r?.sloViolationMinutes ?? 0));
+  });
+
+  it("--frontier prints one JSON object: the policy's point, both baselines' curves at five targets and the readings", async () => {
+    const result = await simulate(
+      "--csv",
+      trace,
+      "--frontier",
+      "--models",
+      "seasonal-naive",
+      "--train-fraction",
+      "0.5",
+      "--rps-per-replica",
+      "50",
+    );
+    expect(result.code, result.stderr).toBe(0);
+    type Reading = {
+      curve: { target: number; replicaMinutes: number; sloViolationMinutes: number }[];
+      extended: boolean;
+      violationRatioAtEqualSpend: number | null;
+      spendRatioAtEqualViolations: number | null;
+      frontierViolationsAtSpend: number | null;
+      frontierSpendAtViolations: number | null;
+      notes: string[];
+    };
+    const out = JSON.parse(result.stdout) as {
+      trace: string;
+      violationUtilization: number;
+      policy: { replicaMinutes: number; sloViolationMinutes: number };
+      reactive: Reading;
+      awsPredictive: Reading;
+      model: { kind: string; forecastRequests: number; forecastCacheHitRate: number };
+    };
+    expect(Object.keys(out)).toEqual([
+      "trace",
+      "violationUtilization",
+      "policy",
+      "reactive",
+      "awsPredictive",
+      "model",
+    ]);
+    expect(out.trace).toBe(trace);
+    expect(out.violationUtilization).toBe(0.7);
+    expect(out.model.kind).toBe("seasonal-naive");
+    // The AWS baseline's forecasts come from the policy's where they coincide.
+    expect(out.model.forecastCacheHitRate).toBeGreaterThan(0.3);
+    for (const reading of [out.reactive, out.awsPredictive]) {
+      expect(reading.curve.slice(0, 5).map((p) => p.target)).toEqual([0.7, 0.6, 0.5, 0.4, 0.3]);
+      expect(reading.extended).toBe(reading.curve.length > 5);
+      // Lower targets cost more.
+      const spend = reading.curve.map((p) => p.replicaMinutes);
+      expect(spend).toEqual([...spend].sort((x, y) => x - y));
+    }
+    // The HPA at 0.7 is late every morning; the policy is not, so at its spend the reactive
+    // frontier has more violation minutes than it does.
+    const policy = out.policy;
+    const r = out.reactive;
+    expect(r.curve[0]?.sloViolationMinutes).toBeGreaterThan(30);
+    expect(r.frontierViolationsAtSpend).not.toBeNull();
+    expect(r.violationRatioAtEqualSpend).toBeCloseTo(
+      policy.sloViolationMinutes / (r.frontierViolationsAtSpend ?? 1),
+      9,
+    );
+    expect(r.violationRatioAtEqualSpend).toBeLessThan(0.2);
+    // Every null comes with a reason.
+    for (const reading of [r, out.awsPredictive])
+      if (reading.violationRatioAtEqualSpend === null || reading.spendRatioAtEqualViolations === null)
+        expect(reading.notes.length).toBeGreaterThan(0);
+  });
+
+  it("exits 2 on flags that do not go together", async () => {
+    const events = path.join(dir, "combo-events.json");
+    await writeFile(events, "[]");
+    const both = await simulate("--csv", trace, "--frontier", "--policy", "reactive");
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain(
+      '--frontier replays the product\'s policy and both baselines itself: leave out --policy (got "reactive")',
+    );
+    const aws = await simulate("--csv", trace, "--policy", "aws-predictive", "--events", events);
+    expect(aws.code).toBe(2);
+    expect(aws.stderr).toContain(
+      "--events: only the predictive policy is told of scheduled events (not aws-predictive)",
+    );
+    const frontier = await simulate("--csv", trace, "--frontier", "--events", events);
+    expect(frontier.code).toBe(2);
+    expect(frontier.stderr).toContain("--events: not with --frontier");
+    const neither = await simulate("--csv", trace);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain(
+      "--policy: must be one of predictive, reactive, static, aws-predictive, or give --frontier",
+    );
+  });
+
   it("exits 2 naming the line of a malformed trace", async () => {
     const bad = path.join(dir, "bad.csv");
     await writeFile(bad, "timestamp,value\n2026-01-05T00:00:00Z,10\n2026-01-05T00:05:00Z,ten\n");
@@ -194,7 +296,7 @@ describe("simulate command", () => {
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      '--policy: must be one of predictive, reactive, static (got "clairvoyant")',
+      '--policy: must be one of predictive, reactive, static, aws-predictive, or give --frontier (got "clairvoyant")',
     );
     expect(result.stderr).toContain("--boot-seconds -5: must be at least 0");
     expect(result.stderr).toContain("--shortfall-price 0.5: must be at least 1");
@@ -205,7 +307,7 @@ describe("simulate command", () => {
     const result = await simulate("--help");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      "usage: npm run -s simulate -- --csv FILE --policy predictive|reactive|static",
+      "usage: npm run -s simulate -- --csv FILE (--policy predictive|reactive|static|aws-predictive | --frontier)",
     );
     expect(result.stdout).toMatch(
       /--violation-budget N +share of time an origin may run above its target; 0 sizes at the fixed quantile \(default 0\.02\)/,
@@ -216,6 +318,7 @@ describe("simulate command", () => {
     for (const flag of [
       "--csv",
       "--policy",
+      "--frontier",
       "--json",
       "--column",
       "--models",

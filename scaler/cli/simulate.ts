@@ -1,14 +1,22 @@
-// `npm run -s simulate -- --csv FILE --policy predictive|reactive|static [--json] [knobs]`:
+// `npm run -s simulate -- --csv FILE --policy predictive|reactive|static|aws-predictive [--json] [knobs]`:
 // replays a trace against a simulated fleet driven by the real policy code and prints the
-// elasticity metrics. Bad input exits 2 with a message naming the problem (and the line).
+// elasticity metrics; `--frontier` instead reads the policy against the reactive and AWS-style
+// frontiers. Bad input exits 2 with a message naming the problem (and the line).
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import * as v from "valibot";
 import type { ScheduledEvent } from "../../contracts/index.ts";
 import { MODEL_KINDS, TraceCsvError, eventOverlaps, validateWith } from "../../contracts/index.ts";
 import type { ElasticityReport } from "../sim/elasticity-metrics.ts";
-import type { SimulateOptions } from "../sim/simulate.ts";
-import { DEFAULT_SIMULATE_OPTIONS, POLICIES, replayPlan, simulate, trainOnHead } from "../sim/simulate.ts";
+import { frontierReport } from "../sim/frontier-report.ts";
+import type { PolicyName, SimulateOptions } from "../sim/simulate.ts";
+import {
+  DEFAULT_SIMULATE_OPTIONS,
+  REPLAY_POLICIES as POLICIES,
+  replayPlan,
+  simulate,
+  trainOnHead,
+} from "../sim/simulate.ts";
 import type { LoadSeries } from "../sim/trace-series.ts";
 import { loadSeriesFromCsv } from "../sim/trace-series.ts";
 import { parseEventFile } from "../sim/event-file.ts";
@@ -16,7 +24,7 @@ import { SIMULATE_FLAGS as FLAGS, simulateHelpRows } from "./simulate-options.ts
 
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run -s simulate -- --csv FILE --policy ${POLICIES.join("|")} [--json] [--column NAME] [--models ${MODEL_KINDS.join(",")}] [--events FILE] ${Object.keys(
+const USAGE = `usage: npm run -s simulate -- --csv FILE (--policy ${POLICIES.join("|")} | --frontier) [--json] [--column NAME] [--models ${MODEL_KINDS.join(",")}] [--events FILE] ${Object.keys(
   FLAGS,
 )
   .map((f) => `[--${f} N]`)
@@ -34,7 +42,8 @@ type Replay = {
   csv: string;
   column?: string;
   events?: string;
-  policy: (typeof POLICIES)[number];
+  /** The policy to replay, or "frontier" for the policy read against both baselines' frontiers. */
+  policy: PolicyName | "frontier";
   json: boolean;
   options: SimulateOptions;
 };
@@ -53,6 +62,7 @@ function parseOptions(argv: string[]): Replay | "help" {
         events: { type: "string" },
         policy: { type: "string" },
         json: { type: "boolean", default: false },
+        frontier: { type: "boolean", default: false },
         models: { type: "string" },
         ...Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: "string" as const }])),
       },
@@ -65,11 +75,16 @@ function parseOptions(argv: string[]): Replay | "help" {
   const problems: string[] = [];
   const csv = values.csv;
   if (typeof csv !== "string" || csv === "") problems.push("--csv: name the trace file");
+  const frontier = values.frontier === true;
   const policy = values.policy;
-  const policyOk = (POLICIES as readonly unknown[]).includes(policy);
-  if (!policyOk)
+  const policyOk = frontier ? policy === undefined : (POLICIES as readonly unknown[]).includes(policy);
+  if (frontier && policy !== undefined)
     problems.push(
-      `--policy: must be one of ${POLICIES.join(", ")}${policy === undefined ? "" : ` (got "${String(policy)}")`}`,
+      `--frontier replays the product's policy and both baselines itself: leave out --policy (got "${String(policy)}")`,
+    );
+  else if (!policyOk)
+    problems.push(
+      `--policy: must be one of ${POLICIES.join(", ")}, or give --frontier${policy === undefined ? "" : ` (got "${String(policy)}")`}`,
     );
   const options: SimulateOptions = { ...DEFAULT_SIMULATE_OPTIONS };
   const set = options as Record<string, unknown>;
@@ -98,7 +113,9 @@ function parseOptions(argv: string[]): Replay | "help" {
         `--models ${values.models}: ${kinds.ok ? "name at least one model" : kinds.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
       );
   }
-  if (typeof values.events === "string" && policyOk && policy !== "predictive")
+  if (typeof values.events === "string" && frontier)
+    problems.push("--events: not with --frontier (the baselines it compares against are told of no events)");
+  else if (typeof values.events === "string" && policyOk && policy !== "predictive")
     problems.push(`--events: only the predictive policy is told of scheduled events (not ${String(policy)})`);
   if (problems.length > 0 || typeof csv !== "string" || !policyOk)
     throw new UsageError(`${problems.join("\n")}\n${USAGE}`);
@@ -106,7 +123,7 @@ function parseOptions(argv: string[]): Replay | "help" {
     csv,
     ...(typeof values.column === "string" ? { column: values.column } : {}),
     ...(typeof values.events === "string" ? { events: values.events } : {}),
-    policy: policy as (typeof POLICIES)[number],
+    policy: frontier ? "frontier" : (policy as PolicyName),
     json: values.json === true,
     options,
   };
@@ -157,7 +174,13 @@ async function main(): Promise<void> {
   if (options.events && options.events.length > 0) warnIfOutside(options.events, series, options);
   let report: ElasticityReport;
   try {
-    const trained = policy === "predictive" ? await trainOnHead(series, options) : undefined;
+    if (policy === "frontier") {
+      const readings = await frontierReport(series, options, await trainOnHead(series, options));
+      process.stdout.write(`${JSON.stringify({ trace: csv, ...readings })}\n`);
+      return;
+    }
+    const trained =
+      policy === "reactive" || policy === "static" ? undefined : await trainOnHead(series, options);
     ({ report } = await simulate(series, policy, options, trained));
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError(`${csv}: ${error.message}`);
