@@ -20,7 +20,7 @@ import type { ForecastBand } from "./types.ts";
 /** Fewest points a fit needs (a non-seasonal ETS on fewer is guesswork). */
 export const MSTL_MIN_POINTS = 20;
 /** Whole cycles of the longest period in the history a fit may read, the choice made per series:
- * a shape that drifts wants few (network traffic forecast five times better from three days than
+ * a shape that drifts wants few (network traffic forecast six times better from three days than
  * from six), a noisy one wants many (taxi rides a third better from six weeks than from three). */
 const WINDOW_CYCLES = [3, 6];
 /** Fewest points each fit reads when the periods are short; without a season, this or twice
@@ -29,7 +29,7 @@ const MIN_WINDOW = 500;
 /** Most points each fit reads (three days of minutes): a fit costs about 25 us per point, and
  * one runs for every forecast. */
 const MAX_WINDOW = 4_320;
-/** Origins at the end of the training data on which candidate periods are compared. */
+/** Origins at the end of the training data on which the candidate periods and windows are compared. */
 const VALIDATION_ORIGINS = 48;
 const VALIDATION_SHARE = 0.2;
 
