@@ -5,8 +5,12 @@ import type { LoadSeries } from "./trace-series.ts";
 
 /** The targets a baseline is replayed at to draw its frontier, most frugal first. */
 export const FRONTIER_TARGETS = [0.7, 0.6, 0.5, 0.4, 0.3] as const;
-/** Lower targets added, one at a time, only while the policy's point lies beyond the curve. */
+/** Lower targets added, one at a time, only while the policy's point lies beyond the curve's
+ * costly end (it spends more, or breaks the SLO less, than every replay so far). */
 export const EXTENSION_TARGETS = [0.25, 0.2, 0.15, 0.1] as const;
+/** Higher targets added, one at a time, only while the point lies beyond the curve's frugal end
+ * (it spends less, or breaks the SLO more, than every replay so far). */
+export const FRUGAL_TARGETS = [0.8, 0.9, 1] as const;
 
 /** What a replay cost and how long it broke the SLO. */
 export type SpendPoint = { replicaMinutes: number; sloViolationMinutes: number };
@@ -65,8 +69,8 @@ async function replayAt(
 }
 
 /** Replays at every frontier target, then at lower ones while `point` spends more, or breaks
- * the SLO less, than every replay so far (so the curve cannot be read at its spend or
- * violations). */
+ * the SLO less, than every replay so far, and at higher ones while it spends less, or breaks the
+ * SLO more (so the curve could not otherwise be read at its spend or violations). */
 export async function sweepFrontier(
   replay: (target: number) => Promise<CurvePoint>,
   point?: SpendPoint,
@@ -79,7 +83,20 @@ export async function sweepFrontier(
     curve.push(await replay(target));
     extended = true;
   }
+  for (const target of FRUGAL_TARGETS) {
+    if (!point || !shortOfCurve(curve, point)) break;
+    curve.push(await replay(target));
+    extended = true;
+  }
   return { curve, extended };
+}
+
+/** Whether higher targets could bring the curve to `point`: it spends less than every replay, or
+ * has more violation minutes than every replay. */
+function shortOfCurve(curve: readonly SpendPoint[], point: SpendPoint): boolean {
+  const spend = Math.min(...curve.map((p) => p.replicaMinutes));
+  const violations = Math.max(...curve.map((p) => p.sloViolationMinutes));
+  return point.replicaMinutes < spend || point.sloViolationMinutes > violations;
 }
 
 /** Whether lower targets could bring the curve to `point`: it spends more than every replay, or
