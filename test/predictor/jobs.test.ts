@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { forecastSchema, seededRng } from "../../contracts/index.ts";
+import { forecastSchema, MODEL_KINDS, seededRng } from "../../contracts/index.ts";
 import * as v from "valibot";
 import { installSchedules } from "../../predictor/jobs/schedules.ts";
 import { openPredictor } from "./predictor-context.ts";
@@ -65,14 +65,14 @@ describe("predictor jobs on a real BullMQ queue", () => {
     const saved = JSON.parse(
       await readFile(path.join(predictor.modelDir, "eu-west-1", "rps.json"), "utf8"),
     ) as { scores: Record<string, unknown> };
-    expect(Object.keys(saved.scores).sort()).toEqual(["holt-winters", "lstm", "seasonal-naive"]);
+    expect(Object.keys(saved.scores).sort()).toEqual([...MODEL_KINDS].sort());
     const forecast = v.parse(
       forecastSchema,
       JSON.parse((await predictor.test.redis.get(predictor.keys.forecast("eu-west-1", "rps"))) ?? "null"),
     );
     expect(forecast.mean).toHaveLength(5);
     expect(forecast.start).toBe(new Date(now - (now % 60_000) + 60_000).toISOString());
-    expect(Object.keys(forecast.accuracy.byModel).sort()).toEqual(["holt-winters", "lstm", "seasonal-naive"]);
+    expect(Object.keys(forecast.accuracy.byModel).sort()).toEqual([...MODEL_KINDS].sort());
     // Only a TensorFlow.js model names its backend; the classical models run no TensorFlow.js.
     if (forecast.model.kind === "lstm")
       expect(["wasm", "cpu", "tensorflow"]).toContain(forecast.model.backend);
