@@ -195,6 +195,7 @@ function forecastOf(
             byModel: {
               lstm: { mase: 0.41, smape: 9.5 },
               "holt-winters": { mase: 0.55, smape: 11.2 },
+              "mstl-ets": { mase: 0.52, smape: 10.8 },
               "seasonal-naive": { mase: 1.0, smape: 15.8 },
             },
           }
@@ -204,6 +205,7 @@ function forecastOf(
             byModel: {
               lstm: { mase: 0.71, smape: 13.4 },
               "holt-winters": { mase: 0.63, smape: 12.1 },
+              "mstl-ets": { mase: 0.69, smape: 12.9 },
               "seasonal-naive": { mase: 1.0, smape: 17.9 },
             },
           },
