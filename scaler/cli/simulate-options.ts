@@ -1,6 +1,12 @@
 // The options of `npm run -s simulate`, in one table that the parser, `--help` and
 // docs/configuration.md (`npm run docs:config`) read.
-import { MODEL_KINDS, boundedInteger, boundedNumber } from "../../contracts/index.ts";
+import {
+  MODEL_KINDS,
+  SPEND_CEILING_RANGE,
+  VIOLATION_BUDGET_RANGE,
+  boundedInteger,
+  boundedNumber,
+} from "../../contracts/index.ts";
 import { DEFAULT_TUNING } from "../policy/types.ts";
 import { DEFAULT_SIMULATE_OPTIONS, REPLAY_POLICIES } from "../sim/simulate.ts";
 
@@ -61,30 +67,15 @@ export const SIMULATE_FLAGS = {
     boundedNumber(0.05, 0.95),
     `share of the trace the models train on (default ${DEFAULT_SIMULATE_OPTIONS.trainFraction})`,
   ],
-  "sizing-quantile": [
-    "sizingQuantile",
-    boundedNumber(0.5, 0.9),
-    `starting (or, with no budget, fixed) sizing quantile (default ${DEFAULT_TUNING.sizingQuantile})`,
-  ],
   "violation-budget": [
     "violationBudget",
-    boundedNumber(0, 0.5),
-    `share of time an origin may run above its target; 0 sizes at the fixed quantile (default ${DEFAULT_TUNING.violationBudget})`,
+    boundedNumber(VIOLATION_BUDGET_RANGE.min, VIOLATION_BUDGET_RANGE.max),
+    `the SLO's trade-off as a violation budget: share of time the origin may run above its target; 0 sizes at a fixed quantile (default ${DEFAULT_TUNING.violationBudget})`,
   ],
-  "band-cap": [
-    "tuning.bandCap",
-    boundedNumber(0, 100),
-    `widest the forecast band is read above its mean, as a share of it; 0 reads it as served (default ${DEFAULT_TUNING.bandCap})`,
-  ],
-  "excursion-price": [
-    "tuning.excursionPrice",
-    boundedNumber(0, 1000),
-    `replica-minutes a minute above the target is worth; 0 covers every forecast spike (default ${DEFAULT_TUNING.excursionPrice})`,
-  ],
-  "shortfall-price": [
-    "tuning.shortfallPrice",
-    boundedNumber(1, 10),
-    `replica-minutes each missing replica is worth per minute (default ${DEFAULT_TUNING.shortfallPrice})`,
+  "spend-ceiling": [
+    "spendCeiling",
+    boundedNumber(SPEND_CEILING_RANGE.min, SPEND_CEILING_RANGE.max),
+    "the SLO's trade-off as a spend ceiling instead: replica-minutes paid per replica-minute the load needs at the target",
   ],
   "lstm-epochs": ["lstmEpochs", boundedInteger(1, 10_000), "LSTM training epochs (default: the predictor's)"],
   seed: [

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRng } from "../../contracts/index.ts";
 import { runScript } from "../../test/support/run-script.ts";
 
 const KEYS = [
@@ -19,18 +20,20 @@ let dir = "";
 let trace = "";
 
 /** Six days at 5-minute steps: 100 rps at night, a 20-minute ramp to 500 rps at 08:00, back
- * down at 18:00 — a daily shape the models learn and a reactive rule meets late every morning. */
-function dailyRampCsv(spike = false): string {
+ * down at 18:00 — a daily shape the models learn and a reactive rule meets late every morning.
+ * With `noise`, each point is scaled by a seeded uniform factor within ±noise. */
+function dailyRampCsv(noise = 0): string {
   const lines = ["timestamp,value"];
   const start = Date.UTC(2026, 0, 5);
+  const rng = seededRng(7);
   for (let i = 0; i < 6 * 288; i++) {
     const t = start + i * 300_000;
     const minute = (t / 60_000) % 1440;
     const up = Math.min(1, Math.max(0, (minute - 480) / 20));
     const down = minute >= 1080 ? Math.min(1, (minute - 1080) / 60) : 0;
-    // With `spike`, ten minutes at 2,000 rps every day at noon.
-    const load = spike && minute >= 720 && minute < 730 ? 2000 : 100 + 400 * up * (1 - down);
-    lines.push(`${new Date(t).toISOString()},${load.toFixed(1)}`);
+    const load = 100 + 400 * up * (1 - down);
+    const factor = noise > 0 ? 1 - noise + 2 * noise * rng() : 1;
+    lines.push(`${new Date(t).toISOString()},${(load * factor).toFixed(1)}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -180,28 +183,33 @@ describe("simulate command", () => {
     expect(result.stdout).toBe("");
   });
 
-  it("passes the excursion price to the predictive policy: a daily ten-minute spike is left to the spill", async () => {
-    const spiky = path.join(dir, "daily-spike.csv");
-    await writeFile(spiky, dailyRampCsv(true));
+  it("passes the trade-off to the predictive policy: a tight spend ceiling pays less and runs above target more than a loose one", async () => {
+    const noisy = path.join(dir, "noisy-ramp.csv");
+    await writeFile(noisy, dailyRampCsv(0.2));
     const replay = async (...flags: string[]) => {
       const result = await simulate(
         "--csv",
-        spiky,
+        noisy,
         "--policy",
         "predictive",
         "--models",
         "seasonal-naive",
+        "--train-fraction",
+        "0.5",
+        "--rps-per-replica",
+        "50",
         "--json",
         ...flags,
       );
       expect(result.code, result.stderr).toBe(0);
       return JSON.parse(result.stdout) as Record<string, number>;
     };
-    const covered = await replay();
-    const priced = await replay("--excursion-price", "3");
-    expect(priced.scalingActions).toBeLessThan(covered.scalingActions ?? 0);
-    expect(priced.replicaMinutes).toBeLessThan(covered.replicaMinutes ?? 0);
-    expect(priced.sloViolationMinutes).toBeGreaterThan(covered.sloViolationMinutes ?? 0);
+    const [tight, loose] = await Promise.all([
+      replay("--spend-ceiling", "1"),
+      replay("--spend-ceiling", "3"),
+    ]);
+    expect(tight.replicaMinutes).toBeLessThan(0.9 * (loose.replicaMinutes ?? 0));
+    expect(tight.sloViolationMinutes).toBeGreaterThan(10 * (loose.sloViolationMinutes ?? 0));
   });
 
   it("tells the predictive policy of scheduled events: a one-off surge the models cannot see is met when it is scheduled", async () => {
@@ -290,17 +298,28 @@ describe("simulate command", () => {
       "--policy",
       "clairvoyant",
       "--boot-seconds=-5",
-      "--shortfall-price",
+      "--spend-ceiling",
       "0.5",
-      "--band-cap=-1",
+      "--violation-budget=0.6",
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       '--policy: must be one of predictive, reactive, static, aws-predictive, or give --frontier (got "clairvoyant")',
     );
     expect(result.stderr).toContain("--boot-seconds -5: must be at least 0");
-    expect(result.stderr).toContain("--shortfall-price 0.5: must be at least 1");
-    expect(result.stderr).toContain("--band-cap -1: must be at least 0");
+    expect(result.stderr).toContain("--spend-ceiling 0.5: must be at least 1");
+    expect(result.stderr).toContain("--violation-budget 0.6: must be at most 0.5");
+    expect(result.stderr).toContain(
+      "--violation-budget and --spend-ceiling: give one (an SLO states one trade-off, a violation budget or a spend ceiling)",
+    );
+  });
+
+  it("refuses the sizing knobs that are the policy's own", async () => {
+    for (const flag of ["--sizing-quantile", "--band-cap", "--excursion-price", "--shortfall-price"]) {
+      const result = await simulate("--csv", trace, "--policy", "predictive", flag, "1");
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`Unknown option '${flag}'`);
+    }
   });
 
   it("prints what every option means, with its default, on --help and exits 0", async () => {
@@ -310,8 +329,9 @@ describe("simulate command", () => {
       "usage: npm run -s simulate -- --csv FILE (--policy predictive|reactive|static|aws-predictive | --frontier)",
     );
     expect(result.stdout).toMatch(
-      /--violation-budget N +share of time an origin may run above its target; 0 sizes at the fixed quantile \(default 0\.02\)/,
+      /--violation-budget N +the SLO's trade-off as a violation budget: share of time the origin may run above its target; 0 sizes at a fixed quantile \(default 0\.02\)/,
     );
+    expect(result.stdout).toMatch(/--spend-ceiling N +the SLO's trade-off as a spend ceiling instead: /);
     expect(result.stdout).toMatch(
       /--boot-seconds N +from a scale-out to the replicas serving \(default 300\)/,
     );
@@ -323,7 +343,8 @@ describe("simulate command", () => {
       "--column",
       "--models",
       "--rps-per-replica",
-      "--band-cap",
+      "--violation-budget",
+      "--spend-ceiling",
       "--seed",
     ])
       expect(result.stdout).toContain(`  ${flag} `);

@@ -88,16 +88,17 @@ function parseOptions(argv: string[]): Replay | "help" {
     );
   const options: SimulateOptions = { ...DEFAULT_SIMULATE_OPTIONS };
   const set = options as Record<string, unknown>;
-  const tuning: Record<string, number> = {};
   for (const [flag, [key, schema]] of Object.entries(FLAGS)) {
     const text = values[flag];
     if (typeof text !== "string") continue;
     const result = validateWith(schema, text.trim() === "" ? Number.NaN : Number(text));
     if (!result.ok) problems.push(`--${flag} ${text}: ${result.issues.map((i) => i.message).join("; ")}`);
-    else if (key.startsWith("tuning.")) tuning[key.slice("tuning.".length)] = result.value;
     else set[key] = result.value;
   }
-  if (Object.keys(tuning).length > 0) options.tuning = tuning;
+  if (typeof values["violation-budget"] === "string" && typeof values["spend-ceiling"] === "string")
+    problems.push(
+      "--violation-budget and --spend-ceiling: give one (an SLO states one trade-off, a violation budget or a spend ceiling)",
+    );
   if (options.minReplicas > options.maxReplicas)
     problems.push(
       `--min-replicas ${options.minReplicas}: must not exceed --max-replicas ${options.maxReplicas}`,

@@ -19,6 +19,9 @@ export type PredictiveSettings = {
   /** The scaler's evaluation interval. */
   intervalSeconds: number;
   tuning?: Partial<PolicyTuning>;
+  /** The spend ceiling the replay's SLO states as its trade-off (default: none, so the violation
+   * budget of `tuning`). */
+  spendCeiling?: number;
   /** Buckets of history handed to the model at each forecast (bounded for speed). */
   historyBuckets: number;
   /** Scheduled events of the replay's pool, as the scaler would read them. */
@@ -62,6 +65,7 @@ export function predictiveController(
     targetUtilization: fleet.targetUtilization,
     leadSeconds: settings.leadSeconds,
     scaleInCooldownSeconds: settings.cooldownSeconds,
+    ...(settings.spendCeiling !== undefined ? { spendCeiling: settings.spendCeiling } : {}),
   };
   const scaling: OriginScaling = {
     rpsPerReplica: fleet.rpsPerReplica,

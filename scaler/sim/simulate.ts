@@ -48,6 +48,9 @@ export type SimulateOptions = {
   /** Share of time the predictive policy may run above the target (default: the policy's);
    * 0 sizes at `sizingQuantile` throughout. */
   violationBudget?: number;
+  /** The replay's SLO states this spend ceiling as its trade-off instead of a violation budget:
+   * replica-minutes paid per replica-minute the load needs at the target. */
+  spendCeiling?: number;
   /** Further policy knobs for the predictive replay (default: the policy's). */
   tuning?: Partial<PolicyTuning>;
   /** Scheduled events the predictive policy is told of, in the trace's time (their pool is the
@@ -194,6 +197,7 @@ function replayPredictive(
       intervalSeconds: options.intervalSeconds,
       historyBuckets,
       tuning,
+      ...(options.spendCeiling !== undefined ? { spendCeiling: options.spendCeiling } : {}),
       ...(options.events ? { events: options.events } : {}),
     }),
   );
