@@ -148,21 +148,26 @@ describe("the dashboard page", () => {
     const before = await storedSlo("eu-west");
     await page.getByLabel("Target utilisation").fill("1.5");
     await page.getByLabel("p95 latency (ms)").fill("fast");
+    await page.getByLabel("Trade-off").selectOption("spendCeiling");
+    await page.getByLabel("Budget or ceiling").fill("0.5");
     await page.locator("#slo-token").fill(ADMIN);
     await page.getByRole("button", { name: "Save SLO" }).click();
     await expect
       .poll(() => page.locator("#slo-targetUtilization-error").textContent())
       .toBe("must be at most 1");
     expect(await page.locator("#slo-p95LatencyMs-error").textContent()).toBe("must be a number");
+    // The server names spendCeiling; the form shows it under the trade-off's number.
+    expect(await page.locator("#slo-tradeOffValue-error").textContent()).toBe("must be at least 1");
     expect(await page.getByLabel("Target utilisation").getAttribute("aria-invalid")).toBe("true");
     expect(await page.locator(".slo-card .form-message").textContent()).toMatch(
-      /Not saved: 2 problems .*unchanged/,
+      /Not saved: 3 problems .*unchanged/,
     );
     expect(await storedSlo("eu-west")).toEqual(before);
 
     await page.locator("#slo-token").fill("not-the-admin-token");
     await page.getByLabel("Target utilisation").fill("0.65");
     await page.getByLabel("p95 latency (ms)").fill("300");
+    await page.getByLabel("Budget or ceiling").fill("1.5");
     await page.getByRole("button", { name: "Save SLO" }).click();
     await expect.poll(() => page.locator("#slo-token-error").textContent()).toMatch(/invalid admin token/);
     expect(await storedSlo("eu-west")).toEqual(before);
@@ -176,7 +181,13 @@ describe("the dashboard page", () => {
       mode: "advise",
       targetUtilization: 0.65,
       p95LatencyMs: 300,
+      spendCeiling: 1.5,
     });
+    // A fresh page shows the stored trade-off.
+    await page.reload();
+    await page.locator("#status.ok").waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.getByLabel("Budget or ceiling").inputValue()).toBe("1.5");
+    expect(await page.getByLabel("Trade-off").inputValue()).toBe("spendCeiling");
     // The page keeps the token for this tab only, never in localStorage or a cookie.
     expect(await page.evaluate(() => [localStorage.length, document.cookie])).toEqual([0, ""]);
     await page.close();

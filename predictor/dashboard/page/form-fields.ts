@@ -13,6 +13,10 @@ type Control = { input: HTMLInputElement | HTMLSelectElement; error: HTMLElement
 export class FormFields<N extends string> {
   private readonly controls = new Map<N, Control>();
 
+  /** `issueFields`: the field that shows the problems of a document field the form edits through
+   * another (an SLO's violationBudget, edited as the trade-off's number). */
+  constructor(private readonly issueFields: Readonly<Partial<Record<string, N>>> = {}) {}
+
   /** A labelled row around `input` (whose id names the row's hint and error), registered as `name`. */
   row(
     name: N,
@@ -87,7 +91,8 @@ export class FormFields<N extends string> {
   showIssues(issues: readonly ValidationIssue[]): string[] {
     const general: string[] = [];
     for (const issue of issues) {
-      const name = (issue.path.split(/[.[]/)[0] ?? "") as N;
+      const head = issue.path.split(/[.[]/)[0] ?? "";
+      const name = this.issueFields[head] ?? (head as N);
       if (this.controls.has(name)) this.mark(name, issue.message);
       else general.push(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
     }

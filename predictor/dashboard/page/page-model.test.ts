@@ -80,6 +80,33 @@ describe("the page's reading of the data", () => {
     });
   });
 
+  it("shows the SLO's trade-off as a choice and one number, and sends the number as the field chosen", () => {
+    expect(sloToFields(slo)).toMatchObject({ tradeOff: "violationBudget", tradeOffValue: "" });
+    expect(sloToFields({ ...slo, violationBudget: 0.05 })).toMatchObject({
+      tradeOff: "violationBudget",
+      tradeOffValue: "0.05",
+    });
+    const ceiling = sloToFields({ ...slo, spendCeiling: 1.5 });
+    expect(ceiling).toMatchObject({ tradeOff: "spendCeiling", tradeOffValue: "1.5" });
+    expect(fieldsToBody(ceiling)).toEqual({
+      mode: "advise",
+      targetUtilization: 0.7,
+      leadSeconds: 60,
+      scaleInCooldownSeconds: 60,
+      spendCeiling: 1.5,
+    });
+    // Switching the choice moves the number to the other field; an empty number states none.
+    expect(fieldsToBody({ ...ceiling, tradeOff: "violationBudget", tradeOffValue: " 0.1 " })).toMatchObject({
+      violationBudget: 0.1,
+    });
+    expect(
+      fieldsToBody({ ...ceiling, tradeOff: "violationBudget", tradeOffValue: " 0.1 " }),
+    ).not.toHaveProperty("spendCeiling");
+    const none = fieldsToBody({ ...ceiling, tradeOffValue: "" });
+    expect(["violationBudget", "spendCeiling"].filter((f) => f in none)).toEqual([]);
+    expect(fieldsToBody({ ...ceiling, tradeOffValue: "lots" })).toMatchObject({ spendCeiling: "lots" });
+  });
+
   it("describes decisions by outcome and change, and marks them at their time", () => {
     const d: Decision = {
       id: "1",

@@ -32,9 +32,33 @@ export const SLO_FIELDS = [
     label: "Scale-in cooldown (s)",
     hint: "demand must stay low this long before replicas are released",
   },
+  {
+    name: "tradeOff",
+    label: "Trade-off",
+    hint: "what sizing holds each origin to: a share of time above the target, or what it may spend",
+  },
+  {
+    name: "tradeOffValue",
+    label: "Budget or ceiling",
+    hint: "violation budget: 0 to 0.5, share of time an origin may run above the target that sizing could have prevented (0.02 ≈ 29 min a day) · spend ceiling: 1 to 10, replica-minutes paid ÷ those the load needs at the target (1.5 = half again) · empty: the scaler's default budget",
+  },
 ] as const;
 
 export type SloFieldName = (typeof SLO_FIELDS)[number]["name"];
+
+/** The two trade-offs an SLO may state (one at most), as the form's choice offers them. */
+export const TRADE_OFFS = [
+  { field: "violationBudget", label: "violation budget" },
+  { field: "spendCeiling", label: "spend ceiling" },
+] as const;
+type TradeOffField = (typeof TRADE_OFFS)[number]["field"];
+
+/** The form field that shows the server's problems with each SLO field the form has no field
+ * of its own for: the trade-off's number. */
+export const SLO_ISSUE_FIELDS: Readonly<Record<TradeOffField, SloFieldName>> = {
+  violationBudget: "tradeOffValue",
+  spendCeiling: "tradeOffValue",
+};
 
 /** The values a new pool's form starts from (the scaler's usual defaults). */
 export const NEW_SLO: Omit<Slo, "pool"> = {
@@ -53,13 +77,16 @@ export function sloToFields(slo: Omit<Slo, "pool">): Record<SloFieldName, string
     maxErrorRate: slo.maxErrorRate === undefined ? "" : String(slo.maxErrorRate),
     leadSeconds: String(slo.leadSeconds),
     scaleInCooldownSeconds: String(slo.scaleInCooldownSeconds),
+    tradeOff: slo.spendCeiling !== undefined ? "spendCeiling" : "violationBudget",
+    tradeOffValue: String(slo.spendCeiling ?? slo.violationBudget ?? ""),
   };
 }
 
 /**
  * The body of `PUT /api/slos/:pool` from the form's text. Validation is the server's (one set of
  * rules, in contracts): a number is sent as a number, anything else as the text typed, so the
- * server's message names exactly what is wrong; an empty optional field is left out.
+ * server's message names exactly what is wrong; an empty optional field is left out. The
+ * trade-off's number goes in the field its choice names (none when empty: the scaler's default).
  */
 export function fieldsToBody(fields: Record<SloFieldName, string>): Record<string, unknown> {
   const body: Record<string, unknown> = { mode: fields.mode };
@@ -72,8 +99,16 @@ export function fieldsToBody(fields: Record<SloFieldName, string>): Record<strin
   ] as const) {
     const text = fields[name].trim();
     if (text === "" && (name === "p95LatencyMs" || name === "maxErrorRate")) continue;
-    const value = Number(text);
-    body[name] = text !== "" && Number.isFinite(value) ? value : text;
+    body[name] = asNumber(text);
   }
+  const limit = fields.tradeOffValue.trim();
+  if (limit !== "")
+    body[fields.tradeOff === "spendCeiling" ? "spendCeiling" : "violationBudget"] = asNumber(limit);
   return body;
+}
+
+/** A number when the text is one, else the text, for the server to name. */
+function asNumber(text: string): number | string {
+  const value = Number(text);
+  return text !== "" && Number.isFinite(value) ? value : text;
 }

@@ -5,7 +5,14 @@ import { h, replace } from "./dom.ts";
 import { clockTime } from "./format.ts";
 import { FormFields, beginWrite, clearForm, showWriteFailure } from "./form-fields.ts";
 import type { SloFieldName } from "./slo-fields.ts";
-import { fieldsToBody, NEW_SLO, SLO_FIELDS, sloToFields } from "./slo-fields.ts";
+import {
+  fieldsToBody,
+  NEW_SLO,
+  SLO_FIELDS,
+  SLO_ISSUE_FIELDS,
+  sloToFields,
+  TRADE_OFFS,
+} from "./slo-fields.ts";
 import { TokenField } from "./token-field.ts";
 import type { TokenStore } from "./token-store.ts";
 
@@ -17,7 +24,7 @@ import type { TokenStore } from "./token-store.ts";
  */
 export class SloForm {
   readonly element: HTMLElement;
-  private readonly fields = new FormFields<SloFieldName>();
+  private readonly fields = new FormFields<SloFieldName>(SLO_ISSUE_FIELDS);
   private readonly token: TokenField;
   private readonly message: HTMLElement;
   private readonly badge: HTMLElement;
@@ -43,16 +50,22 @@ export class SloForm {
               { attrs: { id, name: field.name } },
               ...SLO_MODES.map((mode) => h("option", { attrs: { value: mode } }, mode)),
             )
-          : h("input", {
-              attrs: {
-                id,
-                name: field.name,
-                type: "text",
-                inputmode: "decimal",
-                autocomplete: "off",
-                spellcheck: "false",
-              },
-            });
+          : field.name === "tradeOff"
+            ? h(
+                "select",
+                { attrs: { id, name: field.name } },
+                ...TRADE_OFFS.map((t) => h("option", { attrs: { value: t.field } }, t.label)),
+              )
+            : h("input", {
+                attrs: {
+                  id,
+                  name: field.name,
+                  type: "text",
+                  inputmode: "decimal",
+                  autocomplete: "off",
+                  spellcheck: "false",
+                },
+              });
       return this.fields.row(field.name, field.label, field.hint, input, () => {
         this.dirty = true;
       });
