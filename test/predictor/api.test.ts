@@ -91,6 +91,26 @@ describe("predictor API", () => {
     expect((await put(JSON.stringify({ ...slo, pool: "us" }))).status).toBe(400);
   });
 
+  it("stores the SLO's trade-off, and refuses both at once naming both while keeping the stored one", async () => {
+    const ceiling = { ...slo, spendCeiling: 1.5 };
+    expect((await put(JSON.stringify(ceiling))).status).toBe(200);
+    const both = await put(JSON.stringify({ ...slo, violationBudget: 0.02, spendCeiling: 2 }));
+    expect(both.status).toBe(400);
+    const body = (await both.json()) as { issues: { path: string; message: string }[] };
+    expect(body.issues).toEqual([
+      {
+        path: "spendCeiling",
+        message:
+          "cannot be set together with violationBudget: an SLO states one trade-off, a violation budget or a spend ceiling",
+      },
+    ]);
+    const outOfRange = await put(JSON.stringify({ ...slo, violationBudget: 0.7 }));
+    expect(((await outOfRange.json()) as { issues: unknown[] }).issues).toEqual([
+      { path: "violationBudget", message: "must be at most 0.5" },
+    ]);
+    expect(((await (await fetch(`${base}/api/slos`)).json()) as { slos: unknown[] }).slos).toEqual([ceiling]);
+  });
+
   it("refuses a body over the limit with 413", async () => {
     const response = await put(JSON.stringify({ ...slo, padding: "x".repeat(2048) }));
     expect(response.status).toBe(413);
