@@ -31,6 +31,13 @@ describe("rolling-origin backtest arithmetic, checked by hand", () => {
     expect(planBacktest(10, 1)).toEqual({ trainEnd: 8, origins: [8, 9], horizon: 1 });
   });
 
+  it("spaces the origins a horizon apart, so their forecasts cover the held-out part once", () => {
+    // 100 points: 80 to train; origins 80..96 can forecast 4 steps inside the series.
+    expect(planBacktest(100, 4).origins).toEqual([80, 84, 88, 92, 96]);
+    // The same with a 1-step horizon would be 20 origins; at most 5 are asked for.
+    expect(planBacktest(100, 1, 5).origins).toEqual([83, 87, 91, 95, 99]);
+  });
+
   it("scales MASE by the training part's seasonal-naive error at the season", () => {
     // Season 2 on [2,4,2,4,2,4,2,4]: every y_t - y_{t-2} is 0, so lag 1 is used: |4-2| = 2.
     expect(seasonalNaiveScale(series.values.slice(0, 8), 2)).toBe(2);

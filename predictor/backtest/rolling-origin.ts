@@ -14,8 +14,11 @@ export type BacktestPlan = { trainEnd: number; origins: number[]; horizon: numbe
 
 /**
  * Rolling-origin evaluation (Tashman 2000): models are fitted once on `values[0..trainEnd)`, then
- * forecast `horizon` steps from every origin in the held-out part, each time seeing all the data
- * before that origin and nothing after it ("fixed-parameter rolling origin").
+ * forecast `horizon` steps from origins spread over the held-out part, each time seeing all the data
+ * before that origin and nothing after it ("fixed-parameter rolling origin"). The origins are at
+ * most a horizon apart, so their forecasts cover the held-out part, or further apart when that would be
+ * more than `maxOrigins`: closer origins would score the same points again at the cost of one more
+ * forecast each, a refit for MSTL/AutoETS. Every model is scored on the same origins.
  */
 export function planBacktest(length: number, horizon: number, maxOrigins = MAX_ORIGINS): BacktestPlan {
   const testLength = Math.max(horizon + 1, Math.round(length * TEST_SHARE));
@@ -25,7 +28,9 @@ export function planBacktest(length: number, horizon: number, maxOrigins = MAX_O
       `the series has ${length} points: too few to hold out ${testLength} for a backtest of a ${horizon}-step horizon`,
     );
   }
-  return { trainEnd, origins: spacedOrigins(trainEnd, length - horizon, maxOrigins), horizon };
+  const span = length - horizon - trainEnd + 1;
+  const count = Math.min(maxOrigins, Math.ceil(span / horizon));
+  return { trainEnd, origins: spacedOrigins(trainEnd, length - horizon, count), horizon };
 }
 
 /** Scores one trained model over a plan: MAE, sMAPE, MASE against `scale`, interval coverage. */
