@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { CurvePoint, SpendPoint } from "./frontier.ts";
-import { EXTENSION_TARGETS, FRONTIER_TARGETS, FRUGAL_TARGETS, compareToCurve, lowerHull, sweepFrontier } from "./frontier.ts";
+import {
+  EXTENSION_TARGETS,
+  FRONTIER_TARGETS,
+  FRUGAL_TARGETS,
+  compareToCurve,
+  lowerHull,
+  sweepFrontier,
+} from "./frontier.ts";
 
 const point = (replicaMinutes: number, sloViolationMinutes: number): SpendPoint => ({
   replicaMinutes,
@@ -105,11 +112,11 @@ describe("sweeping a baseline over targets", () => {
   it("extends to higher targets when the point spends less than the curve's most frugal replay", async () => {
     // 0.7 spends 100 with 64 violation minutes; 0.8 spends 50 with 128, 0.9 spends 25 with 256.
     const f = await sweepFrontier(replay, point(60, 90));
-    expect(f.curve.map((p) => p.target)).toEqual([...FRONTIER_TARGETS, 0.8]);
+    expect(f.curve.map((p) => p.target)).toEqual([0.8, ...FRONTIER_TARGETS]);
     expect(f.extended).toBe(true);
     const reading = compareToCurve(f.curve, point(60, 90));
     expect(reading.frontierViolationsAtSpend).toBeCloseTo(128 - (10 / 50) * 64, 9);
     const worse = await sweepFrontier(replay, point(40, 300));
-    expect(worse.curve.map((p) => p.target)).toEqual([...FRONTIER_TARGETS, ...FRUGAL_TARGETS]);
+    expect(worse.curve.map((p) => p.target)).toEqual([...[...FRUGAL_TARGETS].reverse(), ...FRONTIER_TARGETS]);
   });
 });

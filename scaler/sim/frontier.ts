@@ -88,6 +88,8 @@ export async function sweepFrontier(
     curve.push(await replay(target));
     extended = true;
   }
+  // Most frugal (highest target) first, as the targets are listed.
+  curve.sort((a, b) => b.target - a.target);
   return { curve, extended };
 }
 
