@@ -83,7 +83,8 @@ function report({ memory, evaluation, forecasts, kinds, spread, queues }: Result
   const cpuTwo = sum(spread.cpuSeconds[2]);
   const split = (spread.cpuSeconds[2] ?? []).map((c) => `${n1(c)} s`).join(" + ");
   const workersFor = (perSecond: number) => Math.max(1, Math.ceil(need / perSecond));
-  const lstm = forecasts.find((f) => f.kind === "lstm");
+  // The model whose forecasts cost the most sets how many workers a fleet served by it needs.
+  const slowest = [...forecasts].sort((a, b) => a.perSecond - b.perSecond)[0];
   const lstmTrain = kinds.perKind.lstm ?? Number.NaN;
   return [
     fillTemplate("scale-setup", { load: loadavg()[0]?.toFixed(1) ?? "?" }),
@@ -153,7 +154,8 @@ function report({ memory, evaluation, forecasts, kinds, spread, queues }: Result
       seriesPerOrigin,
       need: n1(need),
       need10: n1(need * 6),
-      lstmWorkers: lstm ? workersFor(lstm.perSecond) : "?",
+      slowest: slowest?.kind ?? "?",
+      slowestWorkers: slowest ? workersFor(slowest.perSecond) : "?",
     }),
     "",
     "### Training",
