@@ -116,7 +116,7 @@ async function runTrace(
   const policySeconds = since(t1);
   log(`${run.name}: the policy replayed in ${policySeconds.toFixed(1)} s`);
   const t2 = performance.now();
-  const frontier = await frontierReport(run.series, options, trained);
+  const frontier = await frontierReport(run.series, options, trained, predictive);
   const frontierSeconds = since(t2);
   log(`${run.name}: both frontiers replayed in ${frontierSeconds.toFixed(1)} s`);
   const results: Record<PolicyName, ReplayResult> = {

@@ -4,6 +4,7 @@ import type { CurveComparison, CurvePoint, Frontier, SpendPoint } from "./fronti
 import { awsFrontier, compareToCurve, reactiveFrontier } from "./frontier.ts";
 import type { SimulateOptions } from "./simulate.ts";
 import { sharedForecaster, simulate } from "./simulate.ts";
+import type { ReplayResult } from "./replay.ts";
 import type { LoadSeries } from "./trace-series.ts";
 
 /** A baseline's curve and the policy's point read against it. */
@@ -19,16 +20,17 @@ export type FrontierReport = {
 };
 
 /**
- * Replays the product's policy with `options`, then the reactive and the AWS-style frontiers
- * (violations counted at the SLO's utilisation), all on one training whose forecasts they share,
- * and reads the policy's point against each frontier.
+ * Replays the product's policy with `options` (unless `replayed` is that replay already), then
+ * the reactive and the AWS-style frontiers (violations counted at the SLO's utilisation), all on
+ * one training whose forecasts they share, and reads the policy's point against each frontier.
  */
 export async function frontierReport(
   series: LoadSeries,
   options: SimulateOptions,
   trained: TrainedSelection,
+  replayed?: ReplayResult,
 ): Promise<FrontierReport> {
-  const { report } = await simulate(series, "predictive", options, trained);
+  const { report } = replayed ?? (await simulate(series, "predictive", options, trained));
   const policy: SpendPoint = {
     replicaMinutes: report.replicaMinutes,
     sloViolationMinutes: report.sloViolationMinutes,
