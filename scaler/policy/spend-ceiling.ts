@@ -1,12 +1,12 @@
 import type { Slo } from "../../contracts/index.ts";
 import type { OriginView } from "./origin-view.ts";
-import { isScalable } from "./replica-plan.ts";
+import { isScalable, replicasFor } from "./replica-plan.ts";
 import type { OriginState, PolicyTuning } from "./types.ts";
 import { MAX_ADAPTED_QUANTILE, MIN_ADAPTED_QUANTILE } from "./violation-budget.ts";
 
 /** Replicas the load needs at the target utilisation (at least one), as a replay counts them. */
 export function replicasNeeded(load: number, perReplica: number, targetUtilization: number): number {
-  return Math.max(1, Math.ceil(load / (perReplica * targetUtilization) - 1e-9));
+  return Math.max(1, replicasFor(load, perReplica, targetUtilization));
 }
 
 /** Replicas an origin pays for now: those serving and, during a scale-out, those booting. */
